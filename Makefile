@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 6543
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install catalogs extract bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q 'setuptools<81' wheel
+
+# Re-install only when the dependency declaration changes.
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) catalogs
+
+# Compiled catalogs are build products, never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
+catalogs: $(MO_FILES)
+locales/%.mo: locales/%.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ --use-fuzzy -f -q 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@ -q
+
+run: install
+	mkdir -p var
+	$(BIN)/pserve development.ini http_port=$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Re-extract messages from .py and .pt files into the template and merge into the catalogs.
+extract: $(STAMP)
+	$(BIN)/pot-create -c lingua.cfg -o locales/ejportal.pot src/ejportal templates
+	for lang in ru en; do $(BIN)/pybabel update -i locales/ejportal.pot -d locales -D ejportal -l $$lang --no-fuzzy-matching; done
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) src/*.egg-info locales/*/LC_MESSAGES/*.mo

@@ -1,0 +1,1 @@
+"""Mechanisms every area uses: folders, content types, events, audit, workflow, versioning, catalog, evolve."""

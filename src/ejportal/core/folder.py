@@ -1,0 +1,113 @@
+"""Containers: children in an OOBTree with a BTrees.Length counter, so that a folder of
+100,000 items stays fast and concurrent adds of different names do not conflict."""
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from persistent.list import PersistentList
+
+from ejportal.core.content import Resource
+from ejportal.core.events import ObjectAdded, ObjectRemoved, notify
+
+
+class FolderKeyError(KeyError):
+    """A child name is taken or not allowed."""
+
+
+def check_name(name):
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError('name must be a non-empty string')
+    if '/' in name or name.startswith('@@') or name.startswith('@') or name in ('.', '..'):
+        raise ValueError('name %r is not allowed' % name)
+    if name.startswith('__') and name.endswith('__'):
+        raise ValueError('name %r is reserved' % name)
+    return name
+
+
+class Folder(Resource):
+    """A resource with named children."""
+
+    is_folder = True
+    ordered = False
+
+    def __init__(self, **fields):
+        super().__init__(**fields)
+        self.data = OOBTree()
+        self._num = Length()
+        if self.ordered:
+            self._order = PersistentList()
+
+    def __len__(self):
+        return self._num()
+
+    def __bool__(self):
+        return True
+
+    def __contains__(self, name):
+        return name in self.data
+
+    def __getitem__(self, name):
+        return self.data[name]
+
+    def get(self, name, default=None):
+        return self.data.get(name, default)
+
+    def keys(self):
+        if self.ordered:
+            return list(self._order)
+        return self.data.keys()
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def values(self):
+        if self.ordered:
+            return [self.data[k] for k in self._order]
+        return self.data.values()
+
+    def items(self):
+        if self.ordered:
+            return [(k, self.data[k]) for k in self._order]
+        return self.data.items()
+
+    def add(self, name, obj, send_events=True):
+        """Put ``obj`` here under ``name``; sends ObjectAdded. Returns ``obj``."""
+        check_name(name)
+        if name in self.data:
+            raise FolderKeyError(name)
+        obj.__name__ = name
+        obj.__parent__ = self
+        self.data[name] = obj
+        self._num.change(1)
+        if self.ordered:
+            self._order.append(name)
+        if send_events:
+            notify(ObjectAdded(obj))
+        return obj
+
+    __setitem__ = add
+
+    def remove(self, name, send_events=True):
+        obj = self.data.pop(name)
+        self._num.change(-1)
+        if self.ordered:
+            self._order.remove(name)
+        if send_events:
+            notify(ObjectRemoved(obj, parent=self))
+        obj.__parent__ = None
+        return obj
+
+    def unique_name(self, base):
+        """``base``, or ``base-2``, ``base-3``... whichever is free here."""
+        name, n = base, 1
+        while name in self.data:
+            n += 1
+            name = '%s-%d' % (base, n)
+        return name
+
+    def move(self, name, position):
+        """Ordered folders only: put child ``name`` at ``position``."""
+        self._order.remove(name)
+        self._order.insert(position, name)
+
+
+class OrderedFolder(Folder):
+    ordered = True

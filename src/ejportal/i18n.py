@@ -1,0 +1,27 @@
+"""Translation strings, the locale negotiator and the Russian date form."""
+from pyramid.i18n import TranslationStringFactory
+
+_ = TranslationStringFactory('ejportal')
+
+LANGUAGES = ('ru', 'en')
+DEFAULT_LANGUAGE = 'ru'
+
+
+def locale_negotiator(request):
+    """``?lang=`` (remembered in a cookie by the language switch), the cookie, then Russian."""
+    lang = request.params.get('lang') or request.cookies.get('ejportal_lang')
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def format_date(value):
+    """15.08.2012 — the form Russian documents use, in both languages."""
+    return value.strftime('%d.%m.%Y') if value else ''
+
+
+def format_datetime(value):
+    if not value:
+        return ''
+    import datetime
+    if getattr(value, 'tzinfo', None) is not None:
+        value = value.astimezone()
+    return value.strftime('%d.%m.%Y %H:%M')

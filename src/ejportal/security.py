@@ -1,0 +1,168 @@
+"""Permissions, roles, and the security policy. Every permission is named here once, and
+what each role grants is declared here once.
+
+A role is held either across the whole school (a user's global roles, principal
+``role:<id>``) or on one container and everything below it (a local role granted on the
+sharing screen, principal ``local:<id>``, Plone's model). The two tables below say what a
+role grants in each case: a global ``teacher`` is a member of the teaching staff, while a
+local ``teacher`` on a journal may keep that journal.
+"""
+from pyramid.authentication import AuthTktCookieHelper
+from pyramid.authorization import ACLHelper, Allow, Authenticated, DENY_ALL, Everyone
+
+from ejportal.core.content import lineage
+from ejportal.i18n import _
+
+# -- permissions -----------------------------------------------------------------------
+VIEW_PUBLIC = 'view_public'            # the public school site
+OWN_ACCOUNT = 'own_account'            # own password, sessions, second factor
+VIEW = 'view'                          # see a resource inside the portal
+EDIT = 'edit'
+ADD = 'add'
+DELETE = 'delete'
+MANAGE_SHARING = 'manage_sharing'      # grant local roles
+MANAGE_USERS = 'manage_users'
+MANAGE_SETTINGS = 'manage_settings'    # reference books, parameters, backups, regional export
+VIEW_AUDIT = 'view_audit'
+# documents
+ADD_DOCUMENT = 'add_document'
+REVIEW_DOCUMENT = 'review_document'    # comment on drafts, send for review
+SIGN_ORDER = 'sign_order'              # sign orders, approve regulations
+ACKNOWLEDGE = 'acknowledge'            # sign off "С приказом ознакомлен"
+MANAGE_ACKNOWLEDGEMENTS = 'manage_acknowledgements'
+# journal
+MANAGE_SCHOOL = 'manage_school'        # years, classes, subjects, assignments
+MANAGE_CLASS = 'manage_class'          # the class teacher's desk
+SPLIT_SUBGROUPS = 'split_subgroups'
+VIEW_JOURNAL = 'view_journal'
+EDIT_JOURNAL = 'edit_journal'
+COMMENT_JOURNAL = 'comment_journal'
+APPROVE_CORRECTION = 'approve_correction'
+VIEW_CONTROL = 'view_control'          # fill and quality reports for deputies and director
+# diary
+VIEW_DIARY = 'view_diary'              # further limited to own family by the student's ACL
+
+ROLES = {
+    'admin': _('role-admin', default='Administrator'),
+    'director': _('role-director', default='Director'),
+    'deputy': _('role-deputy', default='Deputy director'),
+    'secretary': _('role-secretary', default='Secretary'),
+    'teacher': _('role-teacher', default='Teacher'),
+    'class_teacher': _('role-class_teacher', default='Class teacher'),
+    'psychologist': _('role-psychologist', default='Psychologist'),
+    'student': _('role-student', default='Student'),
+    'parent': _('role-parent', default='Parent'),
+}
+STAFF_ROLES = ('admin', 'director', 'deputy', 'secretary', 'teacher', 'class_teacher',
+               'psychologist')
+FAMILY_ROLES = ('student', 'parent')
+
+_STAFF = {VIEW, ACKNOWLEDGE}
+
+# What a role grants where a user holds it for the whole school.
+ROLE_PERMISSIONS = {
+    'admin': {VIEW, EDIT, ADD, DELETE, MANAGE_SHARING, MANAGE_USERS, MANAGE_SETTINGS,
+              VIEW_AUDIT, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW_JOURNAL, ACKNOWLEDGE},
+    'director': _STAFF | {EDIT, ADD, MANAGE_SHARING, VIEW_AUDIT, ADD_DOCUMENT,
+                          REVIEW_DOCUMENT, SIGN_ORDER, MANAGE_ACKNOWLEDGEMENTS, VIEW_JOURNAL,
+                          COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL},
+    'deputy': _STAFF | {ADD_DOCUMENT, REVIEW_DOCUMENT, MANAGE_ACKNOWLEDGEMENTS, VIEW_JOURNAL,
+                        COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL},
+    'secretary': _STAFF | {ADD_DOCUMENT, REVIEW_DOCUMENT, MANAGE_ACKNOWLEDGEMENTS},
+    'teacher': set(_STAFF),
+    'class_teacher': set(_STAFF),
+    'psychologist': set(_STAFF),
+    'student': {VIEW_DIARY},
+    'parent': {VIEW_DIARY},
+}
+
+# What a role grants on the container where it is held locally, and below it.
+LOCAL_ROLES = {
+    'teacher': _('local-teacher', default='Teaches here'),
+    'class_teacher': _('local-class_teacher', default='Class teacher here'),
+    'editor': _('local-editor', default='Can edit'),
+    'reviewer': _('local-reviewer', default='Can review'),
+    'reader': _('local-reader', default='Can view'),
+}
+LOCAL_ROLE_PERMISSIONS = {
+    'teacher': {VIEW, VIEW_JOURNAL, EDIT_JOURNAL, SPLIT_SUBGROUPS},
+    'class_teacher': {VIEW, VIEW_JOURNAL, MANAGE_CLASS, SPLIT_SUBGROUPS},
+    'editor': {VIEW, EDIT, ADD, ADD_DOCUMENT},
+    'reviewer': {VIEW, REVIEW_DOCUMENT},
+    'reader': {VIEW},
+}
+
+
+def root_acl():
+    """The ACL of the portal root: the two tables above, as ACEs."""
+    acl = [(Allow, Everyone, VIEW_PUBLIC), (Allow, Authenticated, OWN_ACCOUNT)]
+    for role, permissions in sorted(ROLE_PERMISSIONS.items()):
+        acl.append((Allow, 'role:' + role, tuple(sorted(permissions))))
+    for role, permissions in sorted(LOCAL_ROLE_PERMISSIONS.items()):
+        acl.append((Allow, 'local:' + role, tuple(sorted(permissions))))
+    acl.append(DENY_ALL)
+    return acl
+
+
+def user_principal(userid):
+    return 'user:' + userid
+
+
+def group_principal(groupid):
+    return 'group:' + groupid
+
+
+def local_role_principals(context, principals):
+    """``local:<role>`` for each local role any of ``principals`` holds on the lineage."""
+    found = set()
+    for resource in lineage(context):
+        local_roles = getattr(resource, 'local_roles', None)
+        if local_roles:
+            for principal in principals:
+                for role in local_roles.get(principal, ()):
+                    found.add('local:' + role)
+    return found
+
+
+class SecurityPolicy:
+    """Identity from the auth-ticket cookie or a bearer token, both naming a login session
+    (``principals.sessions``); principals are the user, their groups, global roles and the
+    local roles found up the traversal lineage."""
+
+    def __init__(self, secret, secure=False):
+        self.cookie = AuthTktCookieHelper(
+            secret, cookie_name='ejportal_auth', hashalg='sha512', http_only=True,
+            samesite='Lax', secure=secure, wild_domain=False)
+        self.acl = ACLHelper()
+
+    def identity(self, request):
+        from ejportal.principals.sessions import identify
+        return identify(request, self.cookie)
+
+    def authenticated_userid(self, request):
+        identity = request.identity
+        return identity.user.__name__ if identity else None
+
+    def principals(self, request, context):
+        principals = [Everyone]
+        identity = request.identity
+        if identity is None:
+            return principals
+        user = identity.user
+        own = [user_principal(user.__name__)] + [group_principal(g) for g in user.groups]
+        principals.append(Authenticated)
+        principals.extend(own)
+        principals.extend('role:' + role for role in user.roles)
+        if context is not None:
+            principals.extend(sorted(local_role_principals(context, own)))
+        return principals
+
+    def permits(self, request, context, permission):
+        return self.acl.permits(context, self.principals(request, context), permission)
+
+    def remember(self, request, userid, session_id=None, **kw):
+        tokens = (session_id,) if session_id else ()
+        return self.cookie.remember(request, userid, tokens=tokens, **kw)
+
+    def forget(self, request, **kw):
+        return self.cookie.forget(request)
