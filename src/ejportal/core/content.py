@@ -52,6 +52,25 @@ class Resource(Persistent):
         else:
             self.local_roles.pop(principal, None)
 
+    deletable = True  # False where records must stay (users who authored, signed documents)
+
+    def update(self, values):
+        """Set fields and send ObjectModified with old -> new (the audit log's record).
+        Types that version their content override this. Returns the changes."""
+        from ejportal.core.events import ObjectModified, notify
+        changes = {}
+        for name, value in values.items():
+            if isinstance(value, (set, frozenset, list)):
+                value = tuple(sorted(value))
+            old = getattr(self, name, None)
+            if old != value:
+                changes[name] = (old, value)
+                setattr(self, name, value)
+        if changes:
+            self.modified = now()
+            notify(ObjectModified(self, changes=changes))
+        return changes
+
     def fields(self):
         """The values named by the type's schema, for the API and versioning."""
         info = TYPES.get(self.type_name)

@@ -1,0 +1,47 @@
+"""ejportal: a school's electronic class journal and official documents in one object database."""
+from pyramid.config import Configurator
+from pyramid.session import SignedCookieSessionFactory
+from pyramid.settings import asbool
+
+from ejportal.i18n import locale_negotiator
+from ejportal.paths import LOCALES
+from ejportal.security import SecurityPolicy
+from ejportal.site.resources import root_factory
+
+
+def main(global_config, **settings):
+    """The WSGI application, from the ini file's settings."""
+    secret = settings['ejportal.secret']
+    secure = asbool(settings.get('ejportal.secure_cookies', False))
+    settings.setdefault('tm.manager_hook', 'pyramid_tm.explicit_manager')
+    settings.setdefault('retry.attempts', 3)
+    with Configurator(settings=settings, root_factory=root_factory) as config:
+        config.include('pyramid_chameleon')
+        config.include('pyramid_tm')
+        config.include('pyramid_retry')
+        config.include('pyramid_zodbconn')
+        config.include('pyramid_mailer.debug' if asbool(settings.get('mail.debug', False))
+                       else 'pyramid_mailer')
+        config.set_session_factory(SignedCookieSessionFactory(
+            secret + ':session', cookie_name='ejportal_session', httponly=True,
+            samesite='Lax', secure=secure, timeout=None, reissue_time=None))
+        config.set_security_policy(SecurityPolicy(secret, secure=secure))
+        config.set_default_csrf_options(require_csrf=True, callback=needs_csrf_check)
+        config.set_locale_negotiator(locale_negotiator)
+        config.add_translation_dirs('colander:locale', 'deform:locale', str(LOCALES))
+        config.include('ejportal.core.setup')
+        config.include('ejportal.site')
+        config.include('ejportal.principals')
+        config.include('ejportal.admin')
+        config.include('ejportal.documents')
+        config.include('ejportal.journal')
+        config.include('ejportal.api')
+        app = config.make_wsgi_app()
+    from ejportal.site.bootstrap import prepare_database
+    prepare_database(app.registry)
+    return app
+
+
+def needs_csrf_check(request):
+    """API calls with a bearer token carry no cookie a forged page could use."""
+    return not request.headers.get('Authorization', '').lower().startswith('bearer ')

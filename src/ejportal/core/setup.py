@@ -1,0 +1,65 @@
+"""Wiring shared by every area: request helpers, the acting user for the audit log,
+deform's renderer and static assets."""
+import deform
+from pyramid.events import BeforeRender, NewRequest
+from pyramid.i18n import get_localizer
+from pyramid.threadlocal import get_current_request
+
+from ejportal.core import actor, audit
+
+
+class RequestActor(actor.Actor):
+    """The acting user of a request, read lazily so that requests which change nothing
+    never look up the login session."""
+
+    def __init__(self, request):
+        self._request = request
+
+    @property
+    def userid(self):
+        return self._request.authenticated_userid or 'anonymous'
+
+    @property
+    def address(self):
+        return self._request.client_addr or ''
+
+    @property
+    def user_agent(self):
+        return self._request.user_agent or ''
+
+
+def set_request_actor(event):
+    actor.set_actor(RequestActor(event.request))
+    event.request.add_finished_callback(lambda request: actor.set_actor(None))
+
+
+def request_user(request):
+    identity = request.identity
+    return identity.user if identity else None
+
+
+def translate_for_deform(term):
+    request = get_current_request()
+    if request is None:
+        return term
+    return get_localizer(request).translate(term)
+
+
+def add_layout(event):
+    from ejportal.site.layout import Layout
+    request = event.get('request')
+    if request is not None and 'layout' not in event:
+        event['layout'] = Layout(request, event.get('context'))
+        event.setdefault('form_resources', None)
+        event.setdefault('title', '')
+
+
+def includeme(config):
+    config.add_request_method(request_user, 'user', reify=True)
+    config.add_subscriber(set_request_actor, NewRequest)
+    config.add_subscriber(add_layout, BeforeRender)
+    deform.renderer.configure_zpt_renderer(
+        translator=translate_for_deform)
+    config.add_static_view('static-deform', 'deform:static', cache_max_age=86400)
+    config.add_static_view('static', 'ejportal:static', cache_max_age=3600)
+    audit.register_subscribers()

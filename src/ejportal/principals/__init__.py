@@ -1,0 +1,36 @@
+"""Users, groups, login sessions, passwords and the sharing screen."""
+from pyramid.events import ContextFound
+from pyramid.httpexceptions import HTTPSeeOther
+
+from ejportal.i18n import _
+from ejportal.security import MANAGE_USERS
+from ejportal.site.bootstrap import add_demo_builder
+from ejportal.site.layout import add_nav
+
+# What a user with a one-time password may still reach before choosing their own.
+_ALLOWED_BEFORE_CHANGE = {'change-password', 'logout', 'set-language', 'login'}
+
+
+def enforce_password_change(event):
+    request = event.request
+    if _must_change(request):
+        if request.view_name not in _ALLOWED_BEFORE_CHANGE:
+            raise HTTPSeeOther(request.application_url + '/@@change-password')
+
+
+def _must_change(request):
+    if request.path.startswith(('/static', '/static-deform')):
+        return False
+    identity = request.identity
+    return identity is not None and identity.user.must_change_password
+
+
+def includeme(config):
+    config.add_subscriber(enforce_password_change, ContextFound)
+    add_nav(90, '/people/users', _('Users'), MANAGE_USERS)
+    add_nav(91, '/people/groups', _('Groups'), MANAGE_USERS)
+    from ejportal.principals import evolve  # noqa: F401  registers the steps
+    from ejportal.principals.demo import build_demo_people
+    add_demo_builder(10, build_demo_people)
+    config.scan('.views')
+    config.scan('.sharing')

@@ -1,0 +1,144 @@
+"""Users and groups are ordinary content in ``/people`` (Substance D's principals folder).
+
+A user who authored records is never deleted, only disabled: the audit log and versions
+keep naming them.
+"""
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.list import PersistentList
+
+from ejportal.core.content import Resource, content_type, now
+from ejportal.core.folder import Folder
+from ejportal.i18n import _
+from ejportal.principals import passwords
+from ejportal.principals.schemas import GroupFields, UserFields
+
+
+@content_type('People', _('type-People', default='People'))
+class People(Folder):
+    """``/people``: holds ``users`` and ``groups``, and the login bookkeeping that is not
+    content (sessions, throttling) in BTrees of its own."""
+
+    title = _('section-people', default='People')
+
+    def __init__(self, **fields):
+        super().__init__(**fields)
+        self.add('users', Users(), send_events=False)
+        self.add('groups', Groups(), send_events=False)
+        self.login_sessions = OOBTree()
+        self.login_failures = OOBTree()
+
+    @property
+    def users(self):
+        return self['users']
+
+    @property
+    def groups(self):
+        return self['groups']
+
+
+@content_type('Users', _('type-Users', default='Users'))
+class Users(Folder):
+    title = _('section-users', default='Users')
+
+    def by_role(self, role):
+        return [u for u in self.values() if role in u.roles]
+
+
+@content_type('Groups', _('type-Groups', default='Groups'))
+class Groups(Folder):
+    title = _('section-groups', default='Groups')
+
+
+@content_type('User', _('type-User', default='User'), schema=UserFields,
+              addable_to=('Users',), add_permission='manage_users')
+class User(Resource):
+    deletable = False  # disabled instead: the audit log and versions keep naming them
+    surname = ''
+    first_name = ''
+    patronymic = ''
+    position = ''         # должность, printed on acknowledgement sheets
+    email = ''
+    phone = ''
+    roles = ()
+    groups = ()
+    enabled = True
+    password_hash = None
+    must_change_password = False
+    password_changed = None
+    totp_secret = None    # set once the user confirmed a code from their authenticator
+    known_devices = None  # OOBTree device id -> first seen, to notice logins from new devices
+    notices = None        # PersistentList of dicts shown on the start page
+    language = None
+
+    @property
+    def login(self):
+        return self.__name__
+
+    @property
+    def fullname(self):
+        """ФИО: surname, name, patronymic."""
+        return ' '.join(p for p in (self.surname, self.first_name, self.patronymic) if p) \
+            or self.__name__
+
+    @property
+    def short_name(self):
+        """Кузьмина С.А."""
+        initials = ''.join(p[0] + '.' for p in (self.first_name, self.patronymic) if p)
+        return ('%s %s' % (self.surname, initials)).strip() or self.__name__
+
+    @property
+    def title(self):
+        return self.fullname
+
+    def set_password(self, password, must_change=False):
+        self.password_hash = passwords.hash_password(password)
+        self.must_change_password = must_change
+        self.password_changed = now()
+
+    def check_password(self, password):
+        ok = passwords.verify_password(self.password_hash, password)
+        if ok and passwords.needs_rehash(self.password_hash):
+            self.password_hash = passwords.hash_password(password)
+        return ok
+
+    def is_staff(self):
+        from ejportal.security import STAFF_ROLES
+        return any(r in STAFF_ROLES for r in self.roles)
+
+    def add_notice(self, text, kind='info'):
+        if self.notices is None:
+            self.notices = PersistentList()
+        self.notices.append({'time': now(), 'text': text, 'kind': kind, 'read': False})
+
+    def remember_device(self, device_id):
+        """True if the device is new for this user."""
+        if self.known_devices is None:
+            self.known_devices = OOBTree()
+        if device_id in self.known_devices:
+            return False
+        self.known_devices[device_id] = now()
+        return True
+
+
+@content_type('Group', _('type-Group', default='Group'), schema=GroupFields,
+              addable_to=('Groups',), add_permission='manage_users')
+class Group(Resource):
+    def members(self):
+        users = self.__parent__.__parent__['users']
+        return [u for u in users.values() if self.__name__ in u.groups]
+
+
+class LoginSession(Persistent):
+    """One login on one device: a browser cookie or an API token. Its own persistent object
+    so that touching ``last_seen`` never conflicts with edits of the user."""
+
+    ended = None
+
+    def __init__(self, userid, address, user_agent, kind='browser'):
+        self.userid = userid
+        self.address = address
+        self.user_agent = user_agent
+        self.kind = kind
+        self.created = self.last_seen = now()
+        self.second_factor_done = False

@@ -1,0 +1,117 @@
+"""Login sessions: a browser cookie or an API bearer token each names one ``LoginSession``.
+
+The session id travels only in the signed auth ticket or as the bearer token; the database
+keeps its SHA-256, so a copy of the database holds no usable token. Each user sees their
+sessions (device, address, last seen) and may end any of them.
+"""
+import datetime
+import hashlib
+import secrets
+
+from ejportal.core.content import now
+from ejportal.principals.resources import LoginSession
+
+# Writing last_seen on every request would turn reads into writes; once a minute is enough
+# for the sessions screen and the idle timeout.
+TOUCH_EVERY = datetime.timedelta(seconds=60)
+
+
+class Identity:
+    def __init__(self, user, session, session_key):
+        self.user = user
+        self.session = session
+        self.session_key = session_key
+
+    @property
+    def userid(self):
+        return self.user.__name__
+
+
+def _key(session_id):
+    return hashlib.sha256(session_id.encode('ascii', 'replace')).hexdigest()
+
+
+def new_session_id():
+    # Auth-ticket tokens must start with a letter and hold only [A-Za-z0-9+_-].
+    return 's' + secrets.token_hex(24)
+
+
+def client_address(request):
+    return request.client_addr or ''
+
+
+def idle_timeout(request, user):
+    settings = request.registry.settings
+    name = 'ejportal.idle_timeout_staff' if user.is_staff() else 'ejportal.idle_timeout_family'
+    return datetime.timedelta(minutes=int(settings.get(name, 30 if user.is_staff() else 240)))
+
+
+def start_session(request, user, kind='browser'):
+    """Open a session for ``user``; returns its id (the cookie token or the bearer token)."""
+    from ejportal.site.resources import get_portal
+    people = get_portal(request)['people']
+    session_id = new_session_id()
+    people.login_sessions[_key(session_id)] = LoginSession(
+        user.__name__, client_address(request), request.user_agent or '', kind)
+    return session_id
+
+
+def end_session(request, session_key):
+    from ejportal.site.resources import get_portal
+    session = get_portal(request)['people'].login_sessions.get(session_key)
+    if session is not None and session.ended is None:
+        session.ended = now()
+    return session
+
+
+def sessions_of(people, userid, include_ended=False):
+    found = [(key, s) for key, s in people.login_sessions.items()
+             if s.userid == userid and (include_ended or s.ended is None)]
+    return sorted(found, key=lambda pair: pair[1].last_seen, reverse=True)
+
+
+def end_all_sessions(people, userid):
+    for _key_, session in sessions_of(people, userid):
+        session.ended = now()
+
+
+def _bearer_token(request):
+    header = request.headers.get('Authorization', '')
+    if header[:7].lower() == 'bearer ':
+        return header[7:].strip()
+    return None
+
+
+def identify(request, cookie_helper):
+    """The ``Identity`` of the request, or None. Called once per request by the policy."""
+    from ejportal.site.resources import get_portal
+    token = _bearer_token(request)
+    request.auth_via = 'token' if token else 'cookie'
+    if token is None:
+        ticket = cookie_helper.identify(request)
+        if not ticket or not ticket.get('tokens'):
+            return None
+        token = ticket['tokens'][0]
+        ticket_userid = ticket['userid']
+    else:
+        ticket_userid = None
+    portal = get_portal(request)
+    people = portal['people']
+    key = _key(token)
+    session = people.login_sessions.get(key)
+    if session is None or session.ended is not None:
+        return None
+    if ticket_userid is not None and ticket_userid != session.userid:
+        return None
+    user = people['users'].get(session.userid)
+    if user is None or not user.enabled:
+        return None
+    moment = now()
+    if moment - session.last_seen > idle_timeout(request, user):
+        session.ended = moment
+        request.session_expired = True
+        return None
+    if moment - session.last_seen > TOUCH_EVERY:
+        session.last_seen = moment
+        session.address = client_address(request)
+    return Identity(user, session, key)

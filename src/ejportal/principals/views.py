@@ -1,0 +1,428 @@
+"""Login, logout, own account (password, sessions, second factor) and the admin's users
+and groups screens."""
+import colander
+import deform
+import pyotp
+import segno
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.security import forget, remember
+from pyramid.view import view_config
+
+from ejportal.core.audit import record
+from ejportal.core.forms import CSRFSchema, FormError, FormView
+from ejportal.i18n import _
+from ejportal.paths import template
+from ejportal.principals import passwords
+from ejportal.principals.login import (
+    DEVICE_COOKIE, LoginRefused, check_credentials, complete_login, needs_second_factor)
+from ejportal.principals.resources import Group, Groups, User, Users
+from ejportal.principals.sessions import end_all_sessions, end_session, sessions_of
+from ejportal.security import MANAGE_USERS, OWN_ACCOUNT, ROLES, VIEW_PUBLIC
+from ejportal.site.resources import Portal, get_portal
+
+FORM = template('form.pt')
+PENDING = 'ejportal.pending_login'
+
+
+def safe_came_from(request, value):
+    if value and value.startswith('/') and not value.startswith('//') and '@@login' not in value \
+            and '@@logout' not in value:
+        return request.application_url + value
+    return request.application_url + '/@@start'
+
+
+def logged_in_response(request, user, came_from):
+    """Finish a login: the session, the cookies, and the forced password change if due."""
+    session_id = complete_login(request, user)
+    request.session.pop(PENDING, None)
+    target = request.application_url + '/@@change-password' if user.must_change_password \
+        else safe_came_from(request, came_from)
+    response = HTTPSeeOther(target)
+    response.headerlist.extend(remember(request, user.__name__, session_id=session_id))
+    response.set_cookie(DEVICE_COOKIE, request.response_device_cookie, max_age=5 * 365 * 86400,
+                        httponly=True, samesite='Lax')
+    return response
+
+
+# -- login -------------------------------------------------------------------------------
+class LoginSchema(CSRFSchema):
+    login = colander.SchemaNode(colander.String(), title=_('Login'),
+                                widget=deform.widget.TextInputWidget(
+                                    attributes={'autocomplete': 'username', 'autofocus': 'autofocus'}))
+    password = colander.SchemaNode(colander.String(), title=_('Password'),
+                                   widget=deform.widget.PasswordWidget(
+                                       attributes={'autocomplete': 'current-password'}))
+    came_from = colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(),
+                                    missing='')
+
+
+@view_config(context=Portal, name='login', permission=VIEW_PUBLIC, renderer=FORM)
+class LoginView(FormView):
+    schema = LoginSchema
+    buttons = (deform.Button('submit', _('Log in')),)
+    title = _('Log in')
+    status_on_error = 200
+
+    def appstruct(self):
+        return {'came_from': self.request.params.get('came_from', '')}
+
+    def submit_success(self, appstruct):
+        try:
+            user = check_credentials(self.request, appstruct['login'], appstruct['password'])
+        except LoginRefused as refused:
+            self.request.response.status = 429 if refused.kind == 'throttled' else 200
+            raise FormError(None, refused.message)
+        if needs_second_factor(self.request, user):
+            self.request.session[PENDING] = {'userid': user.__name__,
+                                             'came_from': appstruct['came_from']}
+            return HTTPSeeOther(self.request.application_url + '/@@login-code')
+        return logged_in_response(self.request, user, appstruct['came_from'])
+
+
+class CodeSchema(CSRFSchema):
+    code = colander.SchemaNode(colander.String(), title=_('Code from your authenticator app'),
+                               validator=colander.Regex(r'^\s*\d{6}\s*$', _('Six digits, please.')),
+                               widget=deform.widget.TextInputWidget(
+                                   attributes={'autocomplete': 'one-time-code',
+                                               'inputmode': 'numeric', 'autofocus': 'autofocus'}))
+
+
+@view_config(context=Portal, name='login-code', permission=VIEW_PUBLIC, renderer=FORM)
+class LoginCodeView(FormView):
+    """The second step of a login with TOTP; on first use, the setup of the authenticator."""
+
+    schema = CodeSchema
+    buttons = (deform.Button('confirm', _('Confirm')),)
+    title = _('Second factor')
+    status_on_error = 200
+
+    def pending_user(self):
+        pending = self.request.session.get(PENDING)
+        if not pending:
+            return None
+        return get_portal(self.request)['people']['users'].get(pending['userid'])
+
+    def __call__(self):
+        if self.pending_user() is None:
+            return HTTPSeeOther(self.request.application_url + '/@@login')
+        return super().__call__()
+
+    def secret(self, user):
+        if user.totp_secret:
+            return user.totp_secret
+        pending = self.request.session[PENDING]
+        if 'new_secret' not in pending:
+            pending['new_secret'] = pyotp.random_base32()
+            self.request.session[PENDING] = pending
+        return pending['new_secret']
+
+    def render(self, form_html):
+        result = super().render(form_html)
+        user = self.pending_user()
+        if not user.totp_secret:
+            secret = self.secret(user)
+            uri = pyotp.TOTP(secret).provisioning_uri(
+                name=user.__name__, issuer_name=get_portal(self.request)['settings'].school_name)
+            result['intro'] = '<p>%s</p>%s<p><code>%s</code></p>' % (
+                self.request.localizer.translate(_(
+                    'Your school requires a second factor. Scan the code with an '
+                    'authenticator app (or type the key below), then enter the six digits '
+                    'it shows.')),
+                segno.make(uri).svg_inline(scale=4), secret)
+        return result
+
+    def confirm_success(self, appstruct):
+        user = self.pending_user()
+        secret = self.secret(user)
+        if not pyotp.TOTP(secret).verify(appstruct['code'].strip(), valid_window=1):
+            raise FormError('code', _('The code does not match. Check the time on your phone.'))
+        if not user.totp_secret:
+            user.totp_secret = secret
+            record(user, 'totp-enabled')
+        pending = self.request.session[PENDING]
+        return logged_in_response(self.request, user, pending.get('came_from'))
+
+
+@view_config(context=Portal, name='logout', permission=VIEW_PUBLIC, request_method='POST')
+def logout(context, request):
+    identity = request.identity
+    if identity is not None:
+        end_session(request, identity.session_key)
+        record(identity.user, 'logout')
+    response = HTTPSeeOther(request.application_url + '/')
+    response.headerlist.extend(forget(request))
+    request.session.invalidate()
+    return response
+
+
+# -- own account -----------------------------------------------------------------------------
+@colander.deferred
+def deferred_password_validator(node, kw):
+    request = kw['request']
+
+    def validate(form, value):
+        if value['new_password'] != value['repeat']:
+            raise colander.Invalid(form['repeat'], _('The two passwords differ.'))
+        problem = passwords.password_problem(value['new_password'], request.user.__name__)
+        if problem:
+            raise colander.Invalid(form['new_password'], problem)
+        if not request.user.check_password(value['current_password']):
+            raise colander.Invalid(form['current_password'], _('This is not your current password.'))
+    return validate
+
+
+class ChangePasswordSchema(CSRFSchema):
+    current_password = colander.SchemaNode(
+        colander.String(), title=_('Current (or one-time) password'),
+        widget=deform.widget.PasswordWidget(attributes={'autocomplete': 'current-password'}))
+    new_password = colander.SchemaNode(
+        colander.String(), title=_('New password'),
+        description=_('At least 8 characters; not your login.'),
+        widget=deform.widget.PasswordWidget(attributes={'autocomplete': 'new-password'}))
+    repeat = colander.SchemaNode(
+        colander.String(), title=_('New password again'),
+        widget=deform.widget.PasswordWidget(attributes={'autocomplete': 'new-password'}))
+
+
+@view_config(context=Portal, name='change-password', permission=OWN_ACCOUNT, renderer=FORM)
+class ChangePasswordView(FormView):
+    title = _('Change password')
+
+    def schema_instance(self):
+        return ChangePasswordSchema(validator=deferred_password_validator)
+
+    def render(self, form_html):
+        result = super().render(form_html)
+        if self.request.user.must_change_password:
+            result['intro'] = '<div class="alert alert-info">%s</div>' % self.request.localizer.translate(
+                _('You logged in with a one-time password. Choose your own password to go on.'))
+        return result
+
+    def save_success(self, appstruct):
+        user = self.request.user
+        user.set_password(appstruct['new_password'])
+        record(user, 'password-changed')
+        self.request.session.flash(_('Your password is changed.'), 'success')
+        return HTTPSeeOther(self.request.application_url + '/@@start')
+
+
+@view_config(context=Portal, name='account', permission=OWN_ACCOUNT,
+             renderer=template('principals/account.pt'))
+def account(context, request):
+    """Own data, active sessions (device, address, last seen) and the second factor."""
+    people = get_portal(request)['people']
+    current = request.identity.session_key
+    sessions = [{'key': key, 'session': s, 'current': key == current}
+                for key, s in sessions_of(people, request.user.__name__)]
+    return {'title': _('My account'), 'sessions': sessions, 'user': request.user}
+
+
+@view_config(context=Portal, name='end-session', permission=OWN_ACCOUNT, request_method='POST')
+def end_own_session(context, request):
+    people = get_portal(request)['people']
+    key = request.POST.get('session', '')
+    session = people.login_sessions.get(key)
+    if session is None or session.userid != request.user.__name__:
+        request.session.flash(_('No such session.'), 'error')
+    else:
+        end_session(request, key)
+        record(request.user, 'session-ended', {'address': session.address,
+                                               'device': session.user_agent})
+        request.session.flash(_('The session is ended.'), 'success')
+    return HTTPSeeOther(request.application_url + '/@@account')
+
+
+# -- users and groups (admin) -------------------------------------------------------------
+def role_choices():
+    return [(role, title) for role, title in ROLES.items()]
+
+
+@colander.deferred
+def deferred_group_widget(node, kw):
+    groups = get_portal(kw['request'])['people']['groups']
+    return deform.widget.CheckboxChoiceWidget(values=[(g.__name__, g.title) for g in groups.values()])
+
+
+@colander.deferred
+def deferred_unique_login(node, kw):
+    users = get_portal(kw['request'])['people']['users']
+
+    def validate(node, value):
+        if value in users:
+            raise colander.Invalid(node, _('This login is taken.'))
+    return colander.All(colander.Regex(r'^[a-z0-9][a-z0-9._-]{1,63}$', _(
+        'Latin lower-case letters, digits, dot, dash and underscore, 2 to 64 characters.')), validate)
+
+
+class UserSchema(CSRFSchema):
+    surname = colander.SchemaNode(colander.String(), title=_('Surname'),
+                                  validator=colander.Length(1, 100))
+    first_name = colander.SchemaNode(colander.String(), title=_('Name'),
+                                     validator=colander.Length(1, 100))
+    patronymic = colander.SchemaNode(colander.String(), title=_('Patronymic'), missing='')
+    position = colander.SchemaNode(colander.String(), title=_('Position'), missing='')
+    email = colander.SchemaNode(colander.String(), title=_('E-mail'), missing='',
+                                validator=colander.Email(_('Not an e-mail address.')))
+    phone = colander.SchemaNode(colander.String(), title=_('Phone'), missing='')
+    roles = colander.SchemaNode(colander.Set(), title=_('Roles'), missing=(),
+                                widget=deform.widget.CheckboxChoiceWidget(values=role_choices()))
+    groups = colander.SchemaNode(colander.Set(), title=_('Groups'), missing=(),
+                                 widget=deferred_group_widget)
+
+
+class NewUserSchema(UserSchema):
+    login = colander.SchemaNode(colander.String(), title=_('Login'),
+                                validator=deferred_unique_login, insert_before='surname')
+
+
+USER_FIELDS = ('surname', 'first_name', 'patronymic', 'position', 'email', 'phone', 'roles',
+               'groups')
+
+
+def apply_fields(obj, appstruct, names):
+    return obj.update({name: appstruct[name] for name in names})
+
+
+@view_config(context=Users, permission=MANAGE_USERS, renderer=template('principals/users.pt'))
+def users_listing(context, request):
+    query = request.params.get('q', '').strip().lower()
+    role = request.params.get('role', '')
+    users = [u for u in context.values()
+             if (not query or query in u.fullname.lower() or query in u.__name__)
+             and (not role or role in u.roles)]
+    users.sort(key=lambda u: u.fullname)
+    return {'title': _('Users'), 'users': users[:500], 'total': len(users), 'roles': ROLES,
+            'query': query, 'role': role}
+
+
+@view_config(context=Users, name='add', permission=MANAGE_USERS, renderer=FORM)
+class AddUserView(FormView):
+    schema = NewUserSchema
+    title = _('New user')
+    buttons = (deform.Button('save', _('Create')), deform.Button('cancel', _('Cancel')))
+
+    def save_success(self, appstruct):
+        user = User(**{name: tuple(sorted(appstruct[name])) if name in ('roles', 'groups')
+                       else appstruct[name] for name in USER_FIELDS})
+        one_time = passwords.generate_password()
+        user.set_password(one_time, must_change=True)
+        self.context.add(appstruct['login'], user)
+        self.request.session.flash(_('user-created', default='User ${login} created. One-time '
+                                     'password: ${password} — give it in person; it is shown once.',
+                                     mapping={'login': appstruct['login'], 'password': one_time}),
+                                   'success')
+        return HTTPSeeOther(self.request.resource_url(user))
+
+
+@view_config(context=User, permission=MANAGE_USERS, renderer=template('principals/user.pt'))
+class EditUserView(FormView):
+    schema = UserSchema
+    buttons = (deform.Button('save', _('Save')),)
+
+    @property
+    def title(self):
+        return self.context.fullname
+
+    def appstruct(self):
+        return {name: getattr(self.context, name) for name in USER_FIELDS}
+
+    def render(self, form_html):
+        result = super().render(form_html)
+        people = get_portal(self.request)['people']
+        result['sessions'] = [s for _k, s in sessions_of(people, self.context.__name__)]
+        result['user'] = self.context
+        return result
+
+    def save_success(self, appstruct):
+        apply_fields(self.context, appstruct, USER_FIELDS)
+        self.request.session.flash(_('Saved.'), 'success')
+        return HTTPSeeOther(self.request.resource_url(self.context))
+
+
+@view_config(context=User, name='reset-password', permission=MANAGE_USERS, request_method='POST',
+             renderer=template('principals/one_time_password.pt'))
+def reset_password(context, request):
+    one_time = passwords.generate_password()
+    context.set_password(one_time, must_change=True)
+    end_all_sessions(get_portal(request)['people'], context.__name__)
+    record(context, 'password-reset')
+    return {'title': _('One-time password'), 'user': context, 'password': one_time}
+
+
+@view_config(context=User, name='set-enabled', permission=MANAGE_USERS, request_method='POST')
+def set_enabled(context, request):
+    enabled = request.POST.get('enabled') == '1'
+    if not enabled and context.__name__ == request.user.__name__:
+        request.session.flash(_('You cannot disable your own account.'), 'error')
+        return HTTPSeeOther(request.resource_url(context))
+    apply_fields(context, {'enabled': enabled}, ('enabled',))
+    if not enabled:
+        end_all_sessions(get_portal(request)['people'], context.__name__)
+    request.session.flash(_('Account enabled.') if enabled else _('Account disabled.'), 'success')
+    return HTTPSeeOther(request.resource_url(context))
+
+
+@view_config(context=User, name='reset-second-factor', permission=MANAGE_USERS,
+             request_method='POST')
+def reset_second_factor(context, request):
+    if context.totp_secret:
+        context.totp_secret = None
+        record(context, 'totp-reset')
+    request.session.flash(_('The second factor is reset; the user sets it up at the next login.'),
+                          'success')
+    return HTTPSeeOther(request.resource_url(context))
+
+
+class GroupSchema(CSRFSchema):
+    title = colander.SchemaNode(colander.String(), title=_('Title'),
+                                validator=colander.Length(1, 200))
+    description = colander.SchemaNode(colander.String(), title=_('Description'), missing='',
+                                      widget=deform.widget.TextAreaWidget(rows=3))
+
+
+class NewGroupSchema(GroupSchema):
+    name = colander.SchemaNode(colander.String(), title=_('Short name (Latin)'),
+                               validator=colander.Regex(r'^[a-z0-9][a-z0-9_-]{1,63}$', _(
+                                   'Latin lower-case letters, digits, dash and underscore.')),
+                               insert_before='title')
+
+
+@view_config(context=Groups, permission=MANAGE_USERS, renderer=template('principals/groups.pt'))
+def groups_listing(context, request):
+    return {'title': _('Groups'), 'groups': sorted(context.values(), key=lambda g: g.title)}
+
+
+@view_config(context=Groups, name='add', permission=MANAGE_USERS, renderer=FORM)
+class AddGroupView(FormView):
+    schema = NewGroupSchema
+    title = _('New group')
+    buttons = (deform.Button('save', _('Create')), deform.Button('cancel', _('Cancel')))
+
+    def save_success(self, appstruct):
+        if appstruct['name'] in self.context:
+            raise FormError('name', _('This name is taken.'))
+        group = self.context.add(appstruct['name'], Group(title=appstruct['title'],
+                                                          description=appstruct['description']))
+        return HTTPSeeOther(self.request.resource_url(group))
+
+
+@view_config(context=Group, permission=MANAGE_USERS, renderer=template('principals/group.pt'))
+class EditGroupView(FormView):
+    schema = GroupSchema
+
+    @property
+    def title(self):
+        return self.context.title
+
+    def appstruct(self):
+        return {'title': self.context.title, 'description': self.context.description}
+
+    def render(self, form_html):
+        result = super().render(form_html)
+        result['members'] = sorted(self.context.members(), key=lambda u: u.fullname)
+        return result
+
+    def save_success(self, appstruct):
+        apply_fields(self.context, appstruct, ('title', 'description'))
+        self.request.session.flash(_('Saved.'), 'success')
+        return HTTPSeeOther(self.request.resource_url(self.context))

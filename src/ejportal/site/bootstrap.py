@@ -1,0 +1,67 @@
+"""First start: the portal, and where ``ejportal.demo = true`` a demo school.
+
+Runs once in ``main()`` from one process before any request, so two workers never race to
+create the root. Areas add their part of the demo school with ``add_demo_builder``.
+"""
+import logging
+
+import transaction
+from pyramid.settings import asbool
+
+from ejportal.core import evolve
+from ejportal.core.actor import SYSTEM, acting_as
+from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
+
+log = logging.getLogger(__name__)
+
+DEMO_BUILDERS = []  # (order, function(portal))
+
+
+def add_demo_builder(order, function):
+    if (order, function) not in DEMO_BUILDERS:
+        DEMO_BUILDERS.append((order, function))
+        DEMO_BUILDERS.sort(key=lambda e: e[0])
+
+
+def database(registry):
+    return registry._zodb_databases['']
+
+
+def prepare_database(registry):
+    """Create the portal if the database is empty, check its schema generation (evolving
+    it where ``ejportal.auto_evolve`` allows), and build the demo school where asked."""
+    settings = registry.settings
+    tm = transaction.TransactionManager()
+    conn = database(registry).open(tm)
+    try:
+        with acting_as(SYSTEM):
+            root = conn.root()
+            if ZODB_ROOT_KEY not in root:
+                root[ZODB_ROOT_KEY] = make_portal()
+                tm.get().note('ejportal: new portal')
+                tm.commit()
+                log.info('new portal created')
+            portal = root[ZODB_ROOT_KEY]
+            try:
+                evolve.check(portal)
+            except evolve.DatabaseTooOld:
+                if not asbool(settings.get('ejportal.auto_evolve', False)):
+                    raise
+                evolve.evolve(portal, tm)
+            if asbool(settings.get('ejportal.demo', False)) and build_demo(portal):
+                tm.get().note('ejportal: demo school')
+                tm.commit()
+    finally:
+        tm.abort()
+        conn.close()
+
+
+def build_demo(portal):
+    """The demo school, once. True if it was built now."""
+    if getattr(portal, 'demo_built', False):
+        return False
+    for _order, function in DEMO_BUILDERS:
+        function(portal)
+    portal.demo_built = True
+    log.info('demo school created')
+    return True

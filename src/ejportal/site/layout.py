@@ -1,0 +1,99 @@
+"""What the one layout macro needs: school name, navigation by role, breadcrumbs, flash
+messages, the user menu and the language switch.
+
+Areas add their navigation entries and start-page panels here, from their ``includeme``.
+"""
+from pyramid.csrf import get_csrf_token
+from pyramid.traversal import find_resource
+
+from ejportal.core.content import lineage
+from ejportal.i18n import LANGUAGES, format_date, format_datetime
+
+NAV = []            # (order, path, title, permission)
+START_PANELS = []   # (order, function(request) -> dict(title, items, ...) or None)
+
+
+def add_nav(order, path, title, permission):
+    entry = (order, path, title, permission)
+    if entry not in NAV:
+        NAV.append(entry)
+        NAV.sort(key=lambda e: e[0])
+
+
+def add_start_panel(order, function):
+    if (order, function) not in START_PANELS:
+        START_PANELS.append((order, function))
+        START_PANELS.sort(key=lambda e: e[0])
+
+
+class Layout:
+    def __init__(self, request, context):
+        self.request = request
+        self.context = context if context is not None else getattr(request, 'context', None)
+        self.format_date = format_date
+        self.format_datetime = format_datetime
+
+    @property
+    def portal(self):
+        from ejportal.site.resources import get_portal
+        return get_portal(self.request)
+
+    @property
+    def school_name(self):
+        return self.portal['settings'].school_name
+
+    @property
+    def user(self):
+        return self.request.user
+
+    @property
+    def csrf_token(self):
+        return get_csrf_token(self.request)
+
+    @property
+    def language(self):
+        return self.request.locale_name
+
+    def language_links(self):
+        from urllib.parse import urlencode
+        base = self.request.application_url + '/@@set-language?'
+        return [{'lang': lang, 'current': lang == self.language,
+                 'url': base + urlencode({'lang': lang, 'came_from': self.request.path_qs})}
+                for lang in LANGUAGES]
+
+    def nav(self):
+        if self.request.user is None:
+            return []
+        items = []
+        for _order, path, title, permission in NAV:
+            try:
+                target = find_resource(self.portal, path)
+            except KeyError:
+                continue
+            if self.request.has_permission(permission, target):
+                items.append({'title': title, 'url': self.request.resource_url(target),
+                              'active': path != '/' and self.request.path.startswith(path)})
+        return items
+
+    def breadcrumbs(self):
+        if self.context is None or not hasattr(self.context, '__parent__'):
+            return []
+        crumbs = [r for r in lineage(self.context)]
+        crumbs.reverse()
+        return [{'title': r.title or r.__name__, 'url': self.request.resource_url(r)}
+                for r in crumbs[1:]]
+
+    def flash(self):
+        session = self.request.session
+        return ([('success', m) for m in session.pop_flash('success')] +
+                [('info', m) for m in session.pop_flash()] +
+                [('error', m) for m in session.pop_flash('error')])
+
+    def static_deform(self, path):
+        return self.request.static_url('deform:static/' + path)
+
+    def widget_resources(self, resources):
+        """URLs of the JS and CSS that a form's widgets need (``form.get_widget_resources()``)."""
+        resources = resources or {'css': (), 'js': ()}
+        return {'css': [self.static_deform(p) for p in resources.get('css', ())],
+                'js': [self.static_deform(p) for p in resources.get('js', ())]}

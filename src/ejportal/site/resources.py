@@ -1,0 +1,71 @@
+"""The portal root and its sections, created on first start (appmaker style)."""
+import transaction
+from pyramid_zodbconn import get_connection
+
+from ejportal.core.content import content_type, create
+from ejportal.core.evolve import code_generation
+from ejportal.core.folder import Folder
+from ejportal.i18n import _
+from ejportal.security import root_acl
+
+ZODB_ROOT_KEY = 'ejportal'
+
+
+
+def sections():
+    """The sections at their stable names, in the order a new portal makes them."""
+    from ejportal.documents.resources import Documents
+    from ejportal.journal.resources import School
+    from ejportal.principals.resources import People
+    from ejportal.site.settings import Settings
+    return (('people', People), ('settings', Settings), ('documents', Documents),
+            ('journal', School))
+
+
+@content_type('Portal', _('type-Portal', default='School portal'))
+class Portal(Folder):
+    """The root: the public school site's front page is its default view."""
+
+    generation = 0
+    audit_log = None
+
+    @property
+    def __acl__(self):
+        return root_acl()
+
+    @property
+    def title(self):
+        return self['settings'].school_name
+
+    @title.setter
+    def title(self, value):
+        pass  # the school's name lives in the settings
+
+
+def make_portal():
+    portal = Portal(title='')
+    portal.generation = code_generation()
+    for name, factory in sections():
+        portal.add(name, create(factory.type_name), send_events=False)
+    return portal
+
+
+def appmaker(zodb_root):
+    """The portal, made and committed on first access of an empty database."""
+    if ZODB_ROOT_KEY not in zodb_root:
+        zodb_root[ZODB_ROOT_KEY] = make_portal()
+        transaction.commit()
+    return zodb_root[ZODB_ROOT_KEY]
+
+
+def root_factory(request):
+    return get_portal(request)
+
+
+def get_portal(request):
+    """The portal of the request's connection (also before traversal)."""
+    portal = getattr(request, '_ejportal_portal', None)
+    if portal is None:
+        portal = get_connection(request).root()[ZODB_ROOT_KEY]
+        request._ejportal_portal = portal
+    return portal

@@ -1,0 +1,38 @@
+"""``/settings``: the school's parameters and, as children, the reference books."""
+import colander
+
+from ejportal.core.content import content_type
+from ejportal.core.folder import Folder
+from ejportal.i18n import _
+
+
+class SettingsSchema(colander.MappingSchema):
+    school_name = colander.SchemaNode(
+        colander.String(), title=_('School short name'),
+        validator=colander.Length(min=1, max=200))
+    school_full_name = colander.SchemaNode(
+        colander.String(), title=_('School full name'), missing='',
+        description=_('As printed at the top of orders'))
+    school_address = colander.SchemaNode(colander.String(), title=_('Address'), missing='')
+    director_name = colander.SchemaNode(
+        colander.String(), title=_('Director (for signature lines)'), missing='')
+    require_totp_for_staff = colander.SchemaNode(
+        colander.Boolean(), title=_('Require a second factor (TOTP) for staff'), missing=False)
+    upload_max_mb = colander.SchemaNode(
+        colander.Integer(), title=_('Largest upload, MB'), missing=20,
+        validator=colander.Range(1, 500))
+    portal_url = colander.SchemaNode(
+        colander.String(), title=_('Portal address for credential slips and e-mails'),
+        missing='')
+
+
+@content_type('Settings', _('type-Settings', default='Settings'), schema=SettingsSchema)
+class Settings(Folder):
+    title = _('section-settings', default='Settings')
+    school_name = 'МБОУ СОШ № 4'
+    school_full_name = ''
+    school_address = ''
+    director_name = ''
+    require_totp_for_staff = False
+    upload_max_mb = 20
+    portal_url = ''

@@ -1,0 +1,94 @@
+"""The public front page, the start page, the language switch and the error pages."""
+from pyramid.exceptions import BadCSRFToken
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config, view_config
+
+from ejportal.api.errors import json_error, wants_json
+from ejportal.i18n import LANGUAGES, _
+from ejportal.paths import template
+from ejportal.security import OWN_ACCOUNT, VIEW_PUBLIC
+from ejportal.site.layout import START_PANELS
+from ejportal.site.resources import Portal
+
+
+@view_config(context=Portal, permission=VIEW_PUBLIC, renderer=template('site/home.pt'),
+             request_method='GET', accept='text/html')
+def home(context, request):
+    """The school site's front page, for everyone."""
+    from ejportal.site.public import public_sections
+    return {'title': context['settings'].school_name, 'sections': public_sections(request)}
+
+
+@view_config(context=Portal, name='start', permission=OWN_ACCOUNT,
+             renderer=template('site/start.pt'))
+def start(context, request):
+    """A signed-in user's start page: notices and what each area wants them to do."""
+    panels = []
+    for _order, function in START_PANELS:
+        panel = function(request)
+        if panel:
+            panels.append(panel)
+    user = request.user
+    notices = [n for n in (user.notices or ()) if not n.get('read')][-10:]
+    return {'title': _('Start page'), 'panels': panels, 'notices': notices}
+
+
+@view_config(context=Portal, name='set-language', permission=VIEW_PUBLIC)
+def set_language(context, request):
+    lang = request.params.get('lang')
+    came_from = request.params.get('came_from') or '/'
+    if not came_from.startswith('/') or came_from.startswith('//'):
+        came_from = '/'
+    response = HTTPSeeOther(request.application_url + came_from)
+    if lang in LANGUAGES:
+        response.set_cookie('ejportal_lang', lang, max_age=365 * 24 * 3600, samesite='Lax',
+                            httponly=True)
+    return response
+
+
+@forbidden_view_config()
+def forbidden(exc, request):
+    if wants_json(request):
+        if request.identity is None:
+            return json_error(request, 401, 'Unauthorized',
+                              _('Log in to do this (a bearer token from @login).'))
+        return json_error(request, 403, 'Forbidden', _('You may not do this.'))
+    if request.identity is None:
+        query = {'came_from': request.path_qs}
+        if getattr(request, 'session_expired', False):
+            request.session.flash(_('Your session ended after a time without activity. '
+                                    'Please log in again.'))
+        return HTTPSeeOther(request.resource_url(request.root, '@@login', query=query))
+    request.response.status = 403
+    return render_error(request, 403, _('Access denied'),
+                        _('Your role does not allow this page. If you need it, ask the '
+                          'school administrator.'))
+
+
+@notfound_view_config()
+def notfound(exc, request):
+    if wants_json(request):
+        return json_error(request, 404, 'NotFound', _('Nothing is here.'))
+    request.response.status = 404
+    return render_error(request, 404, _('Page not found'),
+                        _('There is no page at this address. It may have been moved.'))
+
+
+@exception_view_config(BadCSRFToken)
+def bad_csrf(exc, request):
+    if wants_json(request):
+        return json_error(request, 400, 'BadCSRFToken',
+                          _('The security token is missing or stale; reload and try again.'))
+    request.response.status = 400
+    return render_error(request, 400, _('The form has expired'),
+                        _('The page was open too long or came from elsewhere. Nothing was '
+                          'saved. Go back, reload the page and send it again.'))
+
+
+def render_error(request, status, title, message):
+    from pyramid.renderers import render_to_response
+    response = render_to_response(template('site/error.pt'),
+                                  {'title': title, 'message': message, 'status': status},
+                                  request=request)
+    response.status = status
+    return response

@@ -1,0 +1,107 @@
+"""The real app on a real FileStorage, through WebTest.
+
+The demo school is built once per test session into a template database; each test gets
+its own copy of that file, so tests never see each other's changes.
+"""
+import os
+import shutil
+
+import pytest
+import transaction
+from webtest import TestApp
+
+from ejportal import main
+
+SECRET = 'test-secret-' + 'x' * 20
+
+
+def app_settings(directory, **overrides):
+    settings = {
+        'zodbconn.uri': 'file://%s/Data.fs?blobstorage_dir=%s/blobs' % (directory, directory),
+        'ejportal.secret': SECRET,
+        'ejportal.demo': 'true',
+        'ejportal.auto_evolve': 'true',
+        'mail.debug': 'true',
+        'mail.top_level_directory': os.path.join(str(directory), 'mail'),
+        'retry.attempts': '3',
+    }
+    settings.update(overrides)
+    return settings
+
+
+def close_app(app):
+    transaction.abort()
+    for db in app.registry._zodb_databases.values():
+        db.close()
+
+
+@pytest.fixture(scope='session')
+def demo_template(tmp_path_factory):
+    """A database with the demo school, made once."""
+    directory = tmp_path_factory.mktemp('demo-template')
+    app = main({}, **app_settings(directory))
+    close_app(app)
+    return directory
+
+
+@pytest.fixture
+def db_dir(tmp_path, demo_template):
+    for name in os.listdir(demo_template):
+        source = os.path.join(demo_template, name)
+        if name.startswith('Data.fs') and not name.endswith('.lock'):
+            shutil.copy(source, tmp_path / name)
+        elif os.path.isdir(source) and name == 'blobs':
+            shutil.copytree(source, tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture
+def app(db_dir):
+    application = main({}, **app_settings(db_dir))
+    yield application
+    close_app(application)
+
+
+@pytest.fixture
+def testapp(app):
+    return TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
+
+
+def login(testapp, login_name, password='demo'):
+    """Log in through the real login form; returns the response after the redirect."""
+    form = testapp.get('/@@login').forms[0]
+    form['login'] = login_name
+    form['password'] = password
+    return form.submit('submit')
+
+
+@pytest.fixture
+def as_user(testapp):
+    """``as_user('teacher')`` logs the test app in as that demo account."""
+    def log_in(login_name, password='demo'):
+        response = login(testapp, login_name, password)
+        assert response.status_int == 303, response.text[:500]
+        return testapp
+    return log_in
+
+
+def csrf_token(testapp):
+    """The CSRF token of the test app's session (from any page)."""
+    page = testapp.get('/@@start' if testapp.cookies.get('ejportal_auth') else '/')
+    return page.html.find('meta', attrs={'name': 'csrf-token'})['content']
+
+
+@pytest.fixture
+def root(app):
+    """The portal in a connection of the test's own (reads; commit to write)."""
+    db = app.registry._zodb_databases['']
+    conn = db.open()
+    yield conn.root()['ejportal']
+    transaction.abort()
+    conn.close()
+
+
+def api_token(testapp, login_name, password='demo'):
+    response = testapp.post_json('/@login', {'login': login_name, 'password': password},
+                                 headers={'Accept': 'application/json'})
+    return response.json['token']
