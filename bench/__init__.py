@@ -1,0 +1,1 @@
+"""Data generators and benchmarks (run each as ``python -m bench.<name>``)."""

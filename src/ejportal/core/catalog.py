@@ -1,0 +1,487 @@
+"""The one catalog of the portal: a hypatia catalog kept on the root, filled by event
+subscribers, so that lists and searches never walk the tree or load objects they will not show.
+
+Each cataloged object gets an integer docid; two BTrees map path <-> docid, so a result is
+turned back into objects by traversal, and only for the batch being shown. Who may see what
+is indexed too (``allowed``: the principals holding ``view``), so a search is filtered by the
+user's principals inside the catalog and the total it reports is the user's total.
+
+Areas say which of their types are cataloged::
+
+    catalog_type('Order')
+
+Folders that are not cataloged (sections, years) are still walked through, so their
+cataloged contents are found.
+"""
+import datetime
+import html
+import logging
+import random
+import re
+
+from BTrees.LOBTree import LOBTree
+from BTrees.OLBTree import OLBTree
+from hypatia.catalog import Catalog as HypatiaCatalog, CatalogQuery
+from hypatia.field import FieldIndex
+from hypatia.keyword import KeywordIndex
+from hypatia.query import And, Any, Contains, Eq, Ge, InRange, Le
+from hypatia.text import TextIndex
+from hypatia.text.parsetree import ParseError, QueryError
+from hypatia.text.stopdict import get_stopdict
+from persistent import Persistent
+from pyramid.authorization import ACLHelper
+from pyramid.traversal import find_resource
+
+from ejportal.core.content import find_root, lineage, resource_path
+from ejportal.core.events import (
+    ObjectAdded, ObjectModified, ObjectMoved, ObjectRemoved, subscribe)
+from ejportal.core.workflow import WorkflowTransitioned
+from ejportal.security import VIEW, VIEW_PUBLIC
+
+log = logging.getLogger(__name__)
+
+CATALOGED_TYPES = set()
+
+
+def catalog_type(type_name):
+    """Have objects of ``type_name`` cataloged (called by each area for its types)."""
+    CATALOGED_TYPES.add(type_name)
+    return type_name
+
+
+def is_cataloged(obj):
+    return getattr(obj, 'type_name', None) in CATALOGED_TYPES
+
+
+# -- values the indexes see ------------------------------------------------------------
+# Discriminators are module-level functions because the indexes store them in the ZODB.
+# Each returns ``default`` when the object has no value, so the index leaves it out.
+
+_TAGS = re.compile(r'<(script|style)\b.*?</\1\s*>|<[^<>]*>', re.S | re.I)
+_WORDS = re.compile(r'\w+')
+_STOP_WORDS = frozenset(get_stopdict())  # the text index leaves these (English) words out
+_acl = ACLHelper()
+
+
+def fold(text):
+    """Lower case, and 'ё' read as 'е' as Russian readers and typists mostly do."""
+    return text.lower().replace('ё', 'е')
+
+
+def plain_text(text):
+    """Text without HTML tags (and the content of scripts and styles) or entities."""
+    return html.unescape(_TAGS.sub(' ', text))
+
+
+def _value(obj, name, default):
+    value = getattr(obj, name, None)
+    return default if value is None else value
+
+
+def _type_name(obj, default):
+    return _value(obj, 'type_name', default)
+
+
+def _review_state(obj, default):
+    return _value(obj, 'review_state', default)
+
+
+def _register(obj, default):
+    return _value(obj, 'register', default)
+
+
+def _number(obj, default):
+    value = getattr(obj, 'number', None)
+    return default if value is None or value == '' else number_key(value)
+
+
+def number_key(number):
+    """How the ``number`` index keeps a number: as text, digit runs zero-padded, so that
+    '9' sorts before '10' and '12-о' compares with '12-а' whether numbers are ints or str.
+    Query the index with ``Eq(catalog.indexes['number'], number_key(n))``."""
+    return re.sub(r'\d+', lambda m: m.group().zfill(12), fold(str(number).strip()))
+
+
+def as_date(value):
+    """A ``datetime.date`` for a date or datetime, else None (the two do not compare)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return None
+
+
+def _date(obj, default):
+    value = as_date(getattr(obj, 'date', None))
+    return default if value is None else value
+
+
+def _title(obj, default):
+    title = getattr(obj, 'title', None)
+    return fold(title.strip()) if isinstance(title, str) else default
+
+
+def _path(obj, default):
+    """The object's path and those of all its ancestors: '/', '/documents', ..."""
+    path = resource_path(obj)
+    if path == '/':
+        return ['/']
+    parts = path.split('/')
+    return ['/'] + ['/'.join(parts[:i]) for i in range(2, len(parts) + 1)]
+
+
+def _text(obj, default):
+    parts = [getattr(obj, 'title', None), getattr(obj, 'description', None)]
+    searchable = getattr(obj, 'searchable_text', None)
+    if callable(searchable):
+        parts.append(searchable())
+    text = ' '.join(p for p in parts if isinstance(p, str) and p)
+    return fold(plain_text(text)) if text.strip() else default
+
+
+def allowed_principals(obj, permission):
+    """The principals holding ``permission`` on ``obj``, as a search will be asked for them.
+
+    A local role principal (``local:editor``) means nothing outside its context: the security
+    policy gives it to the users and groups holding the role on the lineage. So it is
+    replaced here by those users and groups, read from the ``local_roles`` up the lineage.
+    """
+    allowed = set(_acl.principals_allowed_by_permission(obj, permission))
+    local = {p.partition(':')[2] for p in allowed if p.startswith('local:')}
+    allowed = {p for p in allowed if not p.startswith('local:')}
+    if local:
+        for resource in lineage(obj):
+            for principal, roles in (getattr(resource, 'local_roles', None) or {}).items():
+                if local.intersection(roles):
+                    allowed.add(principal)
+    return sorted(allowed)
+
+
+def _allowed(obj, default):
+    return allowed_principals(obj, VIEW)
+
+
+def _allowed_public(obj, default):
+    return allowed_principals(obj, VIEW_PUBLIC)
+
+
+def make_indexes():
+    """The indexes of the catalog, by name: the one place that declares them."""
+    return {
+        'type_name': FieldIndex(_type_name),
+        'path': KeywordIndex(_path),
+        'review_state': FieldIndex(_review_state),
+        'register': FieldIndex(_register),
+        'number': FieldIndex(_number),
+        'date': FieldIndex(_date),
+        'title': FieldIndex(_title),
+        'text': TextIndex(_text),
+        'allowed': KeywordIndex(_allowed),
+        'allowed_public': KeywordIndex(_allowed_public),
+    }
+
+
+SECURITY_INDEXES = ('allowed', 'allowed_public')
+SORTS = {'date': 'date', 'title': 'title', 'number': 'number', 'relevance': 'text'}
+
+
+# -- the catalog -----------------------------------------------------------------------
+class Catalog(Persistent):
+    """Indexes plus the path <-> docid maps."""
+
+    def __init__(self):
+        self.indexes = HypatiaCatalog()
+        self.docid_by_path = OLBTree()
+        self.path_by_docid = LOBTree()
+        self.sync_indexes()
+
+    def __len__(self):
+        return len(self.path_by_docid)
+
+    def sync_indexes(self):
+        """Add the indexes ``make_indexes`` declares and this catalog lacks, drop those it no
+        longer declares. Returns the added names: they are empty until a ``rebuild``."""
+        wanted = make_indexes()
+        for name in set(self.indexes) - set(wanted):
+            del self.indexes[name]
+        added = sorted(set(wanted) - set(self.indexes))
+        for name in added:
+            self.indexes[name] = wanted[name]
+        return added
+
+    def _new_docid(self):
+        # Random ids, not a counter: two transactions adding at once do not collide.
+        while True:
+            docid = random.randrange(1, 2 ** 62)
+            if docid not in self.path_by_docid:
+                return docid
+
+    def index(self, obj):
+        """Index ``obj`` (new or already known) at its current path; returns its docid."""
+        path = resource_path(obj)
+        docid = self.docid_by_path.get(path)
+        if docid is None:
+            docid = self._new_docid()
+            self.docid_by_path[path] = docid
+            self.path_by_docid[docid] = path
+            self.indexes.index_doc(docid, obj)
+        else:
+            self.indexes.reindex_doc(docid, obj)
+        return docid
+
+    def reindex(self, obj, names=None):
+        """Refresh ``obj`` in all indexes, or in those ``names``; unknown objects are added."""
+        docid = self.docid_by_path.get(resource_path(obj))
+        if docid is None or names is None:
+            return self.index(obj)
+        for name in names:
+            self.indexes[name].reindex_doc(docid, obj)
+        return docid
+
+    def unindex_path(self, path):
+        """Forget ``path`` and everything below it (no object needs loading)."""
+        if path == '/':
+            paths = list(self.docid_by_path.keys())
+        else:
+            paths = list(self.docid_by_path.keys(min=path + '/', max=path + '0',
+                                                 excludemax=True))
+            if path in self.docid_by_path:
+                paths.append(path)
+        for item in paths:
+            docid = self.docid_by_path.pop(item)
+            del self.path_by_docid[docid]
+            self.indexes.unindex_doc(docid)
+        return len(paths)
+
+    def clear(self):
+        self.indexes.reset()
+        self.docid_by_path.clear()
+        self.path_by_docid.clear()
+
+    def query(self, query, sort='date', reverse=True, start=0, size=25):
+        """``(total, docids)`` for a hypatia query, the docids of one sorted batch."""
+        total, docids = CatalogQuery(self.indexes).query(query)
+        if not total or size <= 0:
+            return total, []
+        if sort == 'relevance' and not hasattr(docids, 'items'):
+            sort = 'date'  # no text query, so no weights to sort by
+        return total, self._sorted_batch(docids, SORTS[sort], reverse, start, size)
+
+    def _sorted_batch(self, docids, index_name, reverse, start, size):
+        index = self.indexes[index_name]
+        wanted = start + size
+        if index_name == 'text':
+            # hypatia sorts relevance best first unless reversed; ours: reverse = descending
+            ordered = list(index.sort(docids, reverse=not reverse, limit=wanted))
+        else:
+            ordered = list(index.sort(docids, reverse=reverse, limit=wanted,
+                                      raise_unsortable=False))
+            if len(ordered) < wanted:
+                # Objects without a value (no date yet) come last instead of vanishing.
+                missing = set(index.not_indexed())
+                ordered.extend(d for d in docids if d in missing)
+        return ordered[start:wanted]
+
+    def resolve(self, root, docids):
+        """The objects for ``docids``; a stale entry is logged and skipped."""
+        objects = []
+        for docid in docids:
+            path = self.path_by_docid.get(docid)
+            try:
+                objects.append(find_resource(root, path))
+            except (KeyError, TypeError):
+                log.warning('catalog: docid %s at %r does not resolve', docid, path)
+        return objects
+
+
+def get_catalog(root):
+    """The root's catalog, made on first use."""
+    catalog = getattr(root, 'catalog', None)
+    if catalog is None:
+        catalog = root.catalog = Catalog()
+    return catalog
+
+
+def _catalog_of(resource):
+    """The catalog of the portal ``resource`` is in, or None while it is in none (e.g. a
+    folder being filled before it is added: its contents are indexed when it is added).
+    A root keeps a catalog when it declares a ``catalog`` attribute (None will do)."""
+    root = find_root(resource)
+    if not hasattr(root, 'catalog'):
+        return None
+    return get_catalog(root)
+
+
+def _walk(obj):
+    """``obj`` and everything below it."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        yield item
+        if getattr(item, 'is_folder', False):
+            stack.extend(item.values())
+
+
+def index_object(obj):
+    """Index ``obj`` and the cataloged objects below it."""
+    catalog = _catalog_of(obj)
+    if catalog is not None:
+        for item in _walk(obj):
+            if is_cataloged(item):
+                catalog.index(item)
+
+
+def reindex_object(obj):
+    """Refresh ``obj`` after a change of its own values. Only ``obj``: a title or a date
+    does not pass down, and refreshing a whole year of lessons on each edit would not do."""
+    catalog = _catalog_of(obj)
+    if catalog is not None and is_cataloged(obj):
+        catalog.index(obj)
+
+
+def reindex_security(obj):
+    """Refresh who may see ``obj`` and everything below it: call this after anything that
+    changes access other than a workflow transition (local roles, an ``__acl__`` computed
+    from the object's data). Only the ``allowed`` indexes are touched."""
+    catalog = _catalog_of(obj)
+    if catalog is not None:
+        for item in _walk(obj):
+            if is_cataloged(item):
+                catalog.reindex(item, SECURITY_INDEXES)
+
+
+def unindex_object(obj):
+    """Forget ``obj`` and everything below it."""
+    catalog = _catalog_of(obj)
+    if catalog is not None:
+        catalog.unindex_path(resource_path(obj))
+
+
+def rebuild_catalog(root):
+    """Make the catalog's indexes current and index the whole tree again (an evolve step
+    calls this after adding an index or a cataloged type)."""
+    catalog = get_catalog(root)
+    catalog.sync_indexes()
+    catalog.clear()
+    for item in _walk(root):
+        if is_cataloged(item):
+            catalog.index(item)
+    return catalog
+
+
+# -- subscribers -----------------------------------------------------------------------
+def _join(parent, name):
+    return resource_path(parent).rstrip('/') + '/' + name
+
+
+def _on_added(event):
+    index_object(event.object)
+
+
+def _on_modified(event):
+    obj = event.object
+    reindex_object(obj)
+    if 'local_roles' in (event.info.get('changes') or {}):
+        reindex_security(obj)
+
+
+def _on_removed(event):
+    catalog = _catalog_of(event.info['parent'])
+    if catalog is not None:
+        name = event.info.get('name') or event.object.__name__
+        catalog.unindex_path(_join(event.info['parent'], name))
+
+
+def _on_moved(event):
+    obj, info = event.object, event.info
+    catalog = _catalog_of(obj)
+    if catalog is None:
+        return
+    old_path = info.get('old_path')
+    if old_path is None and info.get('old_parent') is not None:
+        old_path = _join(info['old_parent'], info.get('old_name') or obj.__name__)
+    if old_path is not None:
+        catalog.unindex_path(old_path)
+    index_object(obj)
+
+
+def _on_transitioned(event):
+    # The state changes the ACL of the object and, for a folder, of all it holds.
+    reindex_object(event.object)
+    if getattr(event.object, 'is_folder', False):
+        reindex_security(event.object)
+
+
+def register_subscribers():
+    """Keep the catalog current from object events. Safe to call more than once."""
+    subscribe(ObjectAdded, _on_added)
+    subscribe(ObjectModified, _on_modified)
+    subscribe(ObjectRemoved, _on_removed)
+    subscribe(ObjectMoved, _on_moved)
+    subscribe(WorkflowTransitioned, _on_transitioned)
+
+
+# -- search ----------------------------------------------------------------------------
+def text_query(text):
+    """User text as a query the text index cannot fail to parse: its words only (quotes,
+    brackets, AND/OR/NOT are plain words to a user), all required, less the common words
+    the index leaves out. Words of three letters or more match as prefixes, which covers
+    most Russian endings ("журнал" finds "журнала"). None if no word is left."""
+    words = [w for w in _WORDS.findall(fold(text)) if w not in _STOP_WORDS]
+    if not words:
+        return None
+    return ' '.join(w + '*' if len(w) >= 3 else '"%s"' % w for w in words)
+
+
+def _one_or_any(index, value):
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return Any(index, list(value))
+    return Eq(index, value)
+
+
+def search(root, principals, text=None, type_name=None, review_state=None, register=None,
+           path=None, date_from=None, date_to=None, number=None, sort='date', reverse=True,
+           start=0, size=25):
+    """``(total, objects)``: the objects of one batch, of all those matching the criteria
+    that one of ``principals`` may view. ``type_name`` and ``review_state`` take a value or
+    a list of values; ``path`` limits to an object and what is below it; dates are
+    inclusive; ``sort`` is 'date' (undated last), 'title', 'number' or 'relevance' (with
+    ``text``); ``reverse`` means descending."""
+    if sort not in SORTS:
+        raise ValueError('unknown sort %r' % sort)
+    principals = list(principals)
+    if not principals:
+        return 0, []
+    catalog = get_catalog(root)
+    idx = catalog.indexes
+    queries = []
+    if type_name is not None:
+        queries.append(_one_or_any(idx['type_name'], type_name))
+    if review_state is not None:
+        queries.append(_one_or_any(idx['review_state'], review_state))
+    if register is not None:
+        queries.append(Eq(idx['register'], register))
+    if number is not None:
+        queries.append(Eq(idx['number'], number_key(number)))
+    if path is not None:
+        queries.append(Eq(idx['path'], path.rstrip('/') or '/'))
+    date_from, date_to = as_date(date_from), as_date(date_to)
+    if date_from is not None and date_to is not None:
+        queries.append(InRange(idx['date'], date_from, date_to))
+    elif date_from is not None:
+        queries.append(Ge(idx['date'], date_from))
+    elif date_to is not None:
+        queries.append(Le(idx['date'], date_to))
+    if text is not None and text.strip():
+        parsed = text_query(text)
+        if parsed is None:
+            return 0, []
+        queries.append(Contains(idx['text'], parsed))
+    queries.append(Any(idx['allowed'], principals))
+    query = And(*queries) if len(queries) > 1 else queries[0]
+    try:
+        total, docids = catalog.query(query, sort=sort, reverse=reverse,
+                                      start=max(start, 0), size=size)
+    except (ParseError, QueryError):
+        return 0, []  # e.g. only common words ("the", "a"): nothing to look for
+    return total, catalog.resolve(root, docids)
