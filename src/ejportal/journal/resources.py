@@ -1,9 +1,723 @@
-"""The school section (``/journal``)."""
-from ejportal.core.content import content_type
-from ejportal.core.folder import Folder
+"""The school (``/journal``): subjects, students, school years with their periods, classes,
+subgroups, journals (one per class × subject × subgroup), lessons and marks.
+
+The tree::
+
+    /journal                                School
+      subjects/<id>                         Subject (reference book)
+      students/<id>                         Student (family, enrolments, per-student index)
+      <2025-2026>/                          SchoolYear (periods, holidays, bells, closed periods)
+        classes/<5a>/                       SchoolClass (class teacher: local 'class_teacher')
+          journals/<math>, <english-1>      Journal (teacher: local 'teacher')
+
+so a class teacher's local role on the class reaches every journal of the class (read), and
+a teacher's local role on a journal lets them edit that journal only.
+
+Hot writes are spread: a journal keeps its cells in its own OOBTree keyed (student, lesson),
+lessons are separate persistent objects, and each student has an OOBTree index of their own
+cells (for the diary), keyed by date, so teachers of different classes never write the same
+object and BTree conflict resolution merges writes to different keys.
+"""
+import datetime
+from collections import namedtuple
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.mapping import PersistentMapping
+from pyramid.authorization import Allow, Deny, Everyone
+
+from ejportal.core.actor import current_actor
+from ejportal.core.audit import record
+from ejportal.core.content import Resource, content_type, find_root, now, resource_path
+from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.i18n import _
+from ejportal.journal import grading
+from ejportal.security import VIEW_DIARY
+
+
+class PeriodClosed(Exception):
+    """A cell of a closed period: changes go through a correction request."""
+
+    def __init__(self, period):
+        super().__init__(period.id)
+        self.period = period
+
+
+Period = namedtuple('Period', 'id title start end')
 
 
 @content_type('School', _('type-School', default='School'))
 class School(Folder):
     title = _('section-journal', default='Journal')
+    # reference books (class-level defaults; a school may store its own)
+    mark_kinds = grading.MARK_KINDS
+    lesson_types = grading.LESSON_TYPES
+    ict_means = grading.ICT_MEANS
+    absence_reasons = grading.ABSENCE_REASONS
+
+    def __init__(self, **fields):
+        super().__init__(**fields)
+        self.ensure_structure()
+
+    def ensure_structure(self):
+        """The reference folders; idempotent (databases made before them get them here)."""
+        if 'subjects' not in self:
+            self.add('subjects', Subjects(), send_events=False)
+        if 'students' not in self:
+            self.add('students', Students(), send_events=False)
+
+    def years(self):
+        return sorted((y for y in self.values() if isinstance(y, SchoolYear)),
+                      key=lambda y: y.start)
+
+    def year_of(self, day):
+        for year in self.years():
+            if year.start <= day <= year.end:
+                return year
+        return None
+
+    def current_year(self, today=None):
+        today = today or datetime.date.today()
+        years = self.years()
+        return self.year_of(today) or (years[-1] if years else None)
+
+    def kind_title(self, kind):
+        for k, title, _w in self.mark_kinds:
+            if k == kind:
+                return title
+        return kind
+
+
+@content_type('Subjects', _('type-Subjects', default='Subjects'))
+class Subjects(OrderedFolder):
+    title = _('Subjects')
+
+
+@content_type('Subject', _('type-Subject', default='Subject'))
+class Subject(Resource):
+    short_title = ''
+
+
+@content_type('Students', _('type-Students', default='Students'))
+class Students(Folder):
+    title = _('Students')
+
+
+@content_type('Student', _('type-Student', default='Student'))
+class Student(Resource):
+    """A student's record: name, birth date, family (the student's own login and the
+    parents' logins), enrolment history, and the index of their cells for the diary.
+
+    ``enrolments``: tuple of (year name, class name, start date, end date or None).
+    ``index``: OOBTree (date ISO, journal path, lesson id) -> {subject, marks, attendance,
+    comment}, written in step with the journal's cell; ``period_marks``: OOBTree
+    (journal path, period id) -> value.
+    """
+    deletable = False
+    surname = ''
+    first_name = ''
+    patronymic = ''
+    birth_date = None
+    login = ''            # the student's own user
+    parents = ()          # parents' / legal representatives' logins
+    enrolments = ()
+    class_path = ''       # the current class, e.g. /journal/2025-2026/classes/5a
+    index = None
+    period_marks = None
+
+    def __init__(self, **fields):
+        super().__init__(**fields)
+        self.index = OOBTree()
+        self.period_marks = OOBTree()
+
+    @property
+    def fullname(self):
+        return ' '.join(p for p in (self.surname, self.first_name, self.patronymic) if p)
+
+    @property
+    def short_name(self):
+        initials = ''.join('%s.' % p[0] for p in (self.first_name, self.patronymic) if p)
+        return '%s %s' % (self.surname, initials) if initials else self.surname
+
+    @property
+    def title(self):
+        return self.fullname
+
+    @property
+    def family(self):
+        return tuple(l for l in (self.login,) + tuple(self.parents) if l)
+
+    def current_class(self):
+        if not self.class_path:
+            return None
+        from pyramid.traversal import find_resource
+        try:
+            return find_resource(find_root(self), self.class_path)
+        except KeyError:
+            return None
+
+    @property
+    def __acl__(self):
+        """The family reads the diary; the school's leaders and the class teacher of the
+        current class too; no one else, whatever their global role."""
+        acl = [(Allow, 'user:' + login, VIEW_DIARY) for login in self.family]
+        acl.append((Allow, 'role:director', VIEW_DIARY))
+        acl.append((Allow, 'role:deputy', VIEW_DIARY))
+        school_class = self.current_class()
+        if school_class is not None and school_class.class_teacher:
+            acl.append((Allow, 'user:' + school_class.class_teacher, VIEW_DIARY))
+        acl.append((Deny, Everyone, VIEW_DIARY))
+        return acl
+
+    def entries(self, start, end):
+        """The indexed cells from ``start`` to ``end`` (dates, inclusive), in date order:
+        (date ISO, journal path, lesson id), entry."""
+        return self.index.items(min=(start.isoformat(),), max=(end.isoformat(), '\uffff'))
+
+    def enrolled_in(self, year_name, class_name):
+        """(start, end) spans of this student's enrolment in that class."""
+        return [(s, e) for y, c, s, e in self.enrolments if y == year_name and c == class_name]
+
+
+@content_type('SchoolYear', _('type-SchoolYear', default='School year'))
+class SchoolYear(Folder):
+    """1 September to 31 August. ``periods``: tuple of Period; ``holidays``: tuple of
+    (start, end, title); ``bells``: tuple of (number, 'HH:MM', 'HH:MM')."""
+    start = None
+    end = None
+    period_kind = 'quarters'
+    periods = ()
+    holidays = ()
+    bells = ()
+    closed_periods = None  # PersistentMapping period id -> {'time', 'userid'}
+
+    def __init__(self, **fields):
+        super().__init__(**fields)
+        self.closed_periods = PersistentMapping()
+        self.add('classes', Classes(), send_events=False)
+
+    def period(self, period_id):
+        for period in self.periods:
+            if period.id == period_id:
+                return period
+        return None
+
+    def period_of(self, day):
+        for period in self.periods:
+            if period.start <= day <= period.end:
+                return period
+        return None
+
+    def current_period(self, today=None):
+        today = today or datetime.date.today()
+        found = self.period_of(today)
+        if found:
+            return found
+        past = [p for p in self.periods if p.start <= today]
+        return past[-1] if past else (self.periods[0] if self.periods else None)
+
+    def is_closed(self, period_id):
+        return period_id in self.closed_periods
+
+    def closed_period_of(self, day):
+        period = self.period_of(day)
+        return period if period is not None and self.is_closed(period.id) else None
+
+    def close_period(self, period_id):
+        if period_id not in self.closed_periods:
+            actor = current_actor()
+            self.closed_periods[period_id] = {'time': now(), 'userid': actor.userid}
+            record(self, 'period-close', {'period': period_id})
+
+    def reopen_period(self, period_id):
+        if self.closed_periods.pop(period_id, None) is not None:
+            record(self, 'period-reopen', {'period': period_id})
+
+    def is_holiday(self, day):
+        return any(s <= day <= e for s, e, _t in self.holidays)
+
+    def school_days(self):
+        day = self.start
+        last = self.periods[-1].end if self.periods else self.end
+        while day <= last:
+            if day.weekday() < 5 and not self.is_holiday(day) and self.period_of(day):
+                yield day
+            day += datetime.timedelta(days=1)
+
+
+def default_year(start_year):
+    """A year of four quarters with the usual holidays (grades 2-9)."""
+    d = datetime.date
+    y, n = start_year, start_year + 1
+    periods = (
+        Period('q1', 'I четверть', d(y, 9, 1), d(y, 10, 26)),
+        Period('q2', 'II четверть', d(y, 11, 5), d(y, 12, 28)),
+        Period('q3', 'III четверть', d(n, 1, 9), d(n, 3, 21)),
+        Period('q4', 'IV четверть', d(n, 3, 31), d(n, 5, 26)),
+    )
+    holidays = ((d(y, 10, 27), d(y, 11, 4), 'осенние каникулы'),
+                (d(y, 12, 29), d(n, 1, 8), 'зимние каникулы'),
+                (d(n, 2, 16), d(n, 2, 22), 'дополнительные каникулы (1 класс)'),
+                (d(n, 3, 22), d(n, 3, 30), 'весенние каникулы'))
+    bells = ((1, '08:30', '09:15'), (2, '09:25', '10:10'), (3, '10:30', '11:15'),
+             (4, '11:35', '12:20'), (5, '12:30', '13:15'), (6, '13:25', '14:10'),
+             (7, '14:20', '15:05'))
+    return SchoolYear(title='%d/%d учебный год' % (y, n), start=d(y, 9, 1), end=d(n, 8, 31),
+                      periods=periods, holidays=holidays, bells=bells)
+
+
+def school_year_start(today):
+    return today.year if today.month >= 9 else today.year - 1
+
+
+@content_type('Classes', _('type-Classes', default='Classes'))
+class Classes(Folder):
+    title = _('Classes')
+
+    def sorted(self):
+        return sorted(self.values(), key=lambda c: (c.grade, c.letter))
+
+
+@content_type('SchoolClass', _('type-SchoolClass', default='Class'))
+class SchoolClass(Folder):
+    """A class of one year: grade + letter. ``members``: OOBTree student id -> tuple of
+    (start, end or None) spans; ``subgroups``: subject id -> {group: tuple of student ids}."""
+    grade = 0
+    letter = ''
+    class_teacher = ''
+    members = None
+    subgroups = None
+
+    def __init__(self, **fields):
+        super().__init__(**fields)
+        self.members = OOBTree()
+        self.subgroups = PersistentMapping()
+        self.add('journals', Journals(), send_events=False)
+
+    @property
+    def title(self):
+        return '%d %s' % (self.grade, self.letter.upper())
+
+    @property
+    def year(self):
+        return self.__parent__.__parent__
+
+    def students_folder(self):
+        return find_root(self)['journal']['students']
+
+    def member_ids(self, start=None, end=None):
+        """Students enrolled at some time between ``start`` and ``end`` (or ever)."""
+        result = []
+        for sid, spans in self.members.items():
+            for s, e in spans:
+                if (end is None or s <= end) and (start is None or e is None or e >= start):
+                    result.append(sid)
+                    break
+        return result
+
+    def students(self, start=None, end=None):
+        folder = self.students_folder()
+        found = [folder[sid] for sid in self.member_ids(start, end) if sid in folder]
+        return sorted(found, key=lambda s: (s.surname, s.first_name, s.patronymic))
+
+    def group_of(self, subject, student_id):
+        for group, ids in (self.subgroups.get(subject) or {}).items():
+            if student_id in ids:
+                return group
+        return None
+
+    def journals(self):
+        return list(self['journals'].values())
+
+
+@content_type('Journals', _('type-Journals', default='Journals'))
+class Journals(Folder):
+    title = _('Journals')
+
+
+class Lesson(Persistent):
+    """One lesson of a journal; ``id`` is 'YYYY-MM-DD-N' (date and number in the day), so
+    the lessons' BTree is in date order."""
+    topic = ''
+    lesson_type = 'lesson'
+    ict = ()
+    homework = ''
+    homework_due = None
+    note = ''
+    planned = None  # number of the planned lesson (КТП) it took its topic from
+
+    def __init__(self, date, number, **fields):
+        self.date = date
+        self.number = number
+        self.id = lesson_id(date, number)
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+    FIELDS = ('topic', 'lesson_type', 'ict', 'homework', 'homework_due', 'note')
+
+    def as_dict(self):
+        return {'id': self.id, 'date': self.date, 'number': self.number,
+                **{f: getattr(self, f) for f in self.FIELDS}}
+
+
+def lesson_id(date, number):
+    return '%s-%d' % (date.isoformat(), number)
+
+
+class CorrectionRequest(Persistent):
+    """A change to a cell of a closed period, waiting for a deputy."""
+    state = 'pending'   # pending, approved, rejected
+    decided_by = None
+    decided_at = None
+    decision_note = ''
+
+    def __init__(self, id, student, lesson, marks, attendance, comment, reason):
+        actor = current_actor()
+        self.id = id
+        self.student = student
+        self.lesson = lesson
+        self.marks = marks
+        self.attendance = attendance
+        self.comment = comment
+        self.reason = reason
+        self.requested_by = actor.userid
+        self.requested_at = now()
+
+
+@content_type('Journal', _('type-Journal', default='Journal'))
+class Journal(Resource):
+    """The journal of one class × subject (× subgroup). ``cells``: OOBTree (student id,
+    lesson id) -> cell dict (see ``grading``); ``period_marks``: OOBTree (student id,
+    period id) -> {'value', 'history'}; ``lessons``: OOBTree lesson id -> Lesson."""
+    subject = ''
+    subject_title = ''
+    subgroup = ''
+    teacher = ''
+    plan = ()  # the КТП: tuple of {'number', 'topic', 'hours', 'section'}
+    lessons = None
+    cells = None
+    period_marks = None
+    corrections = None
+
+    def __init__(self, **fields):
+        super().__init__(**fields)
+        self.lessons = OOBTree()
+        self.cells = OOBTree()
+        self.period_marks = OOBTree()
+        self.corrections = OOBTree()
+
+    @property
+    def title(self):
+        if self.subgroup:
+            return '%s (%s)' % (self.subject_title, self.subgroup)
+        return self.subject_title
+
+    @property
+    def school_class(self):
+        return self.__parent__.__parent__
+
+    @property
+    def year(self):
+        return self.school_class.year
+
+    @property
+    def school(self):
+        return self.year.__parent__
+
+    def fields(self):
+        return {'subject': self.subject, 'subgroup': self.subgroup, 'teacher': self.teacher}
+
+    # -- students and lessons -------------------------------------------------------------
+    def students(self, start=None, end=None):
+        students = self.school_class.students(start, end)
+        if self.subgroup:
+            ids = set((self.school_class.subgroups.get(self.subject) or {}).get(
+                self.subgroup, ()))
+            students = [s for s in students if s.__name__ in ids]
+        return students
+
+    def lessons_between(self, start, end):
+        return list(self.lessons.values(min=start.isoformat(), max=end.isoformat() + '~'))
+
+    def lessons_of(self, period):
+        return self.lessons_between(period.start, period.end)
+
+    def add_lesson(self, date, number, audit=True, **fields):
+        lesson = Lesson(date, number, **fields)
+        if lesson.id in self.lessons:
+            raise ValueError(lesson.id)
+        self.lessons[lesson.id] = lesson
+        if audit:
+            record(self, 'lesson-add', {'lesson': lesson.id, 'new': lesson.as_dict()})
+        return lesson
+
+    def edit_lesson(self, lesson, values):
+        changes = {}
+        for key, value in values.items():
+            if key in Lesson.FIELDS and getattr(lesson, key) != value:
+                changes[key] = (getattr(lesson, key), value)
+                setattr(lesson, key, value)
+        if changes:
+            record(self, 'lesson-edit', {'lesson': lesson.id, 'changes': changes})
+        return changes
+
+    def remove_lesson(self, lesson_id):
+        lesson = self.lessons[lesson_id]
+        if any(self.cells.get((s.__name__, lesson_id)) for s in self.students()):
+            raise ValueError('lesson has marks')
+        del self.lessons[lesson_id]
+        record(self, 'lesson-remove', {'lesson': lesson_id, 'old': lesson.as_dict()})
+
+    def next_planned_topic(self):
+        """The first planned topic not yet taken by a lesson (the КТП in order)."""
+        taken = {l.planned for l in self.lessons.values() if l.planned is not None}
+        for item in self.plan:
+            if item['number'] not in taken:
+                return item
+        return None
+
+    # -- cells --------------------------------------------------------------------------
+    def cell(self, student_id, lesson_id):
+        return self.cells.get((student_id, lesson_id))
+
+    def default_kind(self, lesson):
+        return grading.LESSON_TYPE_KIND.get(lesson.lesson_type, grading.DEFAULT_KIND)
+
+    def check_open(self, lesson):
+        closed = self.year.closed_period_of(lesson.date)
+        if closed is not None:
+            raise PeriodClosed(closed)
+
+    def set_cell(self, student_id, lesson_id, marks, attendance='', comment='', reason='',
+                 audit=True, check_closed=True, correction=None):
+        """Store one cell (``marks`` already normalized: tuple of (value, kind, weight)),
+        keep the old value in its history, update the student's index and audit it.
+        Raises KeyError for an unknown student or lesson, PeriodClosed for a closed period.
+        Returns the stored cell."""
+        lesson = self.lessons[lesson_id]
+        student = self.school_class.students_folder()[student_id]
+        if check_closed:
+            self.check_open(lesson)
+        attendance = grading.normalize_attendance(attendance)
+        comment = (comment or '').strip()[:500]
+        key = (student_id, lesson_id)
+        old = self.cells.get(key) or grading.EMPTY_CELL
+        if (old['marks'], old['attendance'], old['comment'], old['reason']) == (
+                tuple(marks), attendance, comment, reason):
+            return old
+        actor = current_actor()
+        history = old['history']
+        if old is not grading.EMPTY_CELL:
+            history = history + ((old.get('time'), old.get('userid'), old['marks'],
+                                  old['attendance'], old['comment']),)
+        cell = {'marks': tuple(marks), 'attendance': attendance, 'reason': reason,
+                'comment': comment, 'history': history, 'time': now(),
+                'userid': actor.userid}
+        if correction is not None:
+            cell['correction'] = correction
+        self.cells[key] = cell
+        self._index(student, lesson, cell)
+        if audit:
+            record(self, 'cell', {
+                'student': student_id, 'lesson': lesson_id,
+                'old': cell_summary(old), 'new': cell_summary(cell),
+                **({'correction': correction} if correction is not None else {})})
+        return cell
+
+    def _index(self, student, lesson, cell):
+        key = (lesson.date.isoformat(), resource_path(self), lesson.id)
+        if cell['marks'] or cell['attendance'] or cell['comment']:
+            student.index[key] = {'subject': self.subject, 'title': self.subject_title,
+                                  'number': lesson.number, 'marks': cell['marks'],
+                                  'attendance': cell['attendance'], 'comment': cell['comment']}
+        elif key in student.index:
+            del student.index[key]
+
+    def history(self, student_id, lesson_id):
+        """The cell's values, oldest first, the current one last."""
+        cell = self.cells.get((student_id, lesson_id))
+        if not cell:
+            return []
+        rows = [dict(zip(('time', 'userid', 'marks', 'attendance', 'comment'), h))
+                for h in cell['history']]
+        rows.append({'time': cell.get('time'), 'userid': cell.get('userid'),
+                     'marks': cell['marks'], 'attendance': cell['attendance'],
+                     'comment': cell['comment']})
+        return rows
+
+    # -- averages and period marks ------------------------------------------------------
+    def marks_of(self, student_id, lessons):
+        marks = []
+        for lesson in lessons:
+            cell = self.cells.get((student_id, lesson.id))
+            if cell:
+                marks.extend(cell['marks'])
+        return marks
+
+    def average(self, student_id, lessons):
+        return grading.weighted_average(self.marks_of(student_id, lessons))
+
+    def period_mark(self, student_id, period_id):
+        entry = self.period_marks.get((student_id, period_id))
+        return entry['value'] if entry else ''
+
+    def set_period_mark(self, student_id, period_id, value, audit=True, check_closed=True):
+        period = self.year.period(period_id)
+        if period is None and period_id != 'year':
+            raise KeyError(period_id)
+        if check_closed and period is not None and self.year.is_closed(period_id):
+            raise PeriodClosed(period)
+        student = self.school_class.students_folder()[student_id]
+        value = grading.normalize_period_mark(value)
+        key = (student_id, period_id)
+        old = self.period_marks.get(key)
+        old_value = old['value'] if old else ''
+        if old_value == value:
+            return old
+        history = (old['history'] + ((old['time'], old['userid'], old_value),)) if old else ()
+        entry = {'value': value, 'history': history, 'time': now(),
+                 'userid': current_actor().userid}
+        self.period_marks[key] = entry
+        pkey = (resource_path(self), period_id)
+        if value:
+            student.period_marks[pkey] = value
+        elif pkey in student.period_marks:
+            del student.period_marks[pkey]
+        if audit:
+            record(self, 'period-mark', {'student': student_id, 'period': period_id,
+                                         'old': old_value, 'new': value})
+        return entry
+
+    # -- corrections ----------------------------------------------------------------------
+    def request_correction(self, student_id, lesson_id, marks, attendance, comment, reason):
+        if not (reason or '').strip():
+            raise grading.GradingError('reason', _('Say why the closed period needs a change.'))
+        self.lessons[lesson_id]
+        self.school_class.students_folder()[student_id]
+        number = (self.corrections.maxKey() + 1) if self.corrections else 1
+        request = CorrectionRequest(number, student_id, lesson_id, tuple(marks),
+                                    grading.normalize_attendance(attendance),
+                                    (comment or '').strip(), reason.strip())
+        self.corrections[number] = request
+        record(self, 'correction-request', {
+            'id': number, 'student': student_id, 'lesson': lesson_id,
+            'new': {'marks': [m[0] for m in marks], 'attendance': request.attendance,
+                    'comment': request.comment}, 'reason': request.reason})
+        return request
+
+    def decide_correction(self, number, approve, note=''):
+        request = self.corrections[number]
+        if request.state != 'pending':
+            raise ValueError('already decided')
+        actor = current_actor()
+        request.state = 'approved' if approve else 'rejected'
+        request.decided_by = actor.userid
+        request.decided_at = now()
+        request.decision_note = note
+        record(self, 'correction-' + request.state, {'id': number, 'note': note})
+        if approve:
+            self.set_cell(request.student, request.lesson, request.marks, request.attendance,
+                          request.comment, check_closed=False, correction=number)
+        return request
+
+    def pending_corrections(self):
+        return [c for c in self.corrections.values() if c.state == 'pending']
+
+
+def cell_summary(cell):
+    return {'marks': [m[0] + ('' if m[1] == grading.DEFAULT_KIND else ':' + m[1])
+                      for m in cell['marks']],
+            'attendance': cell['attendance'], 'comment': cell['comment']}
+
+
+# -- structure changes (admin, class teacher): each audited ------------------------------
+
+def enrol(student, school_class, start, end=None):
+    """Put ``student`` into ``school_class`` from ``start``; if they are in another class of
+    the same year, their enrolment there ends the day before (marks stay in both)."""
+    year = school_class.year
+    if student.class_path and student.class_path != resource_path(school_class):
+        old = student.current_class()
+        if old is not None and old.year is year:
+            leave(student, old, start - datetime.timedelta(days=1))
+    spans = tuple(school_class.members.get(student.__name__, ()))
+    school_class.members[student.__name__] = spans + ((start, end),)
+    student.enrolments = tuple(student.enrolments) + (
+        (year.__name__, school_class.__name__, start, end),)
+    student.class_path = resource_path(school_class)
+    record(student, 'enrol', {'class': resource_path(school_class), 'start': start})
+
+
+def leave(student, school_class, last_day):
+    spans = [(s, e if e is not None else last_day) for s, e in
+             school_class.members.get(student.__name__, ())]
+    school_class.members[student.__name__] = tuple(spans)
+    year_name = school_class.year.__name__
+    student.enrolments = tuple(
+        (y, c, s, last_day if (y, c) == (year_name, school_class.__name__) and e is None else e)
+        for y, c, s, e in student.enrolments)
+    record(student, 'leave', {'class': resource_path(school_class), 'last_day': last_day})
+
+
+def split_subgroups(school_class, subject, groups):
+    """``groups``: {group name: student ids}; every member at most in one group."""
+    seen = set()
+    for ids in groups.values():
+        if seen & set(ids):
+            raise ValueError('a student in two groups')
+        seen |= set(ids)
+    old = dict(school_class.subgroups.get(subject) or {})
+    new = {name: tuple(sorted(ids)) for name, ids in groups.items()}
+    if old != new:
+        school_class.subgroups[subject] = new
+        record(school_class, 'subgroups', {'subject': subject, 'old': old, 'new': new})
+
+
+def assign_teacher(journal, login):
+    """Make ``login`` the journal's teacher (local role 'teacher'), taking it from the
+    previous teacher; audited as the sharing screen does."""
+    from ejportal.principals.sharing import set_local_roles
+    if journal.teacher and journal.teacher != login:
+        roles = set(journal.get_local_roles('user:' + journal.teacher)) - {'teacher'}
+        set_local_roles(journal, 'user:' + journal.teacher, roles)
+    journal.teacher = login
+    if login:
+        roles = set(journal.get_local_roles('user:' + login)) | {'teacher'}
+        set_local_roles(journal, 'user:' + login, roles)
+
+
+def assign_class_teacher(school_class, login):
+    from ejportal.principals.sharing import set_local_roles
+    if school_class.class_teacher and school_class.class_teacher != login:
+        roles = set(school_class.get_local_roles('user:' + school_class.class_teacher))
+        set_local_roles(school_class, 'user:' + school_class.class_teacher,
+                        roles - {'class_teacher'})
+    school_class.class_teacher = login
+    if login:
+        roles = set(school_class.get_local_roles('user:' + login)) | {'class_teacher'}
+        set_local_roles(school_class, 'user:' + login, roles)
+
+
+def add_journal(school_class, subject, teacher='', subgroup=''):
+    name = subject.__name__ + ('-' + subgroup if subgroup else '')
+    journal = Journal(subject=subject.__name__, subject_title=subject.title,
+                      subgroup=subgroup)
+    school_class['journals'].add(name, journal)
+    if teacher:
+        assign_teacher(journal, teacher)
+    return journal
+
+
+def add_class(year, grade, letter, class_teacher=''):
+    name = '%d%s' % (grade, letter_name(letter))
+    school_class = year['classes'].add(name, SchoolClass(grade=grade, letter=letter))
+    if class_teacher:
+        assign_class_teacher(school_class, class_teacher)
+    return school_class
+
+
+_LATIN = dict(zip('абвгдежзиклмн', 'abvgdezhziklmn'))
+
+
+def letter_name(letter):
+    return ''.join(_LATIN.get(ch, ch) for ch in letter.lower())
