@@ -155,7 +155,7 @@ def test_student_acl_isolates_family(school):
                                 (['user:other', 'role:parent'], False),
                                 (['user:x', 'role:deputy'], True)):
         principals = ['system.Everyone', 'system.Authenticated'] + principals
-            assert bool(helper.permits(student, principals, 'view_diary')) is allowed
+        assert bool(helper.permits(student, principals, 'view_diary')) is allowed
 
 
 def test_period_mark_index(school):
