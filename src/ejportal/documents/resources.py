@@ -1,9 +1,466 @@
-"""The documents section."""
-from ejportal.core.content import content_type
+"""The documents section: orders, appendices, roll-out plans, local acts, attachments.
+
+Every document type is ``Versionable`` (one versioning mechanism) and, where it has a life
+of its own, ``WorkflowAware`` (one workflow engine, workflows in ``workflows.py``). An
+appendix and an attachment live inside their document and share its state and ACL.
+"""
+import datetime
+import re
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.mapping import PersistentMapping
+
+from ejportal.core.content import TYPES, Resource, content_type, find_root, now
 from ejportal.core.folder import Folder
+from ejportal.core.versioning import VersionError, Versionable, canonical_hash
+from ejportal.core.workflow import WorkflowAware, state_acl
+from ejportal.documents import schemas
+from ejportal.documents.sanitize import clean_html
 from ejportal.i18n import _
+from ejportal.security import ADD_DOCUMENT, VIEW_PUBLIC
+
+# -- reference books (constants for now; the admin area may turn them into content) -----
+REGISTERS = (
+    ('od', _('register-od', default='main activity'), 'о.д.'),
+    ('ls', _('register-ls', default='staff'), 'л.с.'),
+    ('kont', _('register-kont', default='students'), 'конт.'),
+)
+REGISTER_IDS = tuple(r[0] for r in REGISTERS)
+REGISTER_SHORT = {r[0]: r[2] for r in REGISTERS}
+REGISTER_TITLES = {r[0]: r[1] for r in REGISTERS}
+
+REGULATION_KINDS = (
+    ('polozhenie', _('kind-polozhenie', default='Regulation (положение)')),
+    ('instrukciya', _('kind-instrukciya', default='Instruction (инструкция)')),
+    ('pravila', _('kind-pravila', default='Rules (правила)')),
+    ('poryadok', _('kind-poryadok', default='Procedure (порядок)')),
+)
+REGULATION_KIND_IDS = tuple(k[0] for k in REGULATION_KINDS)
 
 
 @content_type('Documents', _('type-Documents', default='Documents'))
 class Documents(Folder):
+    """``/documents``: every order and local act, and the registration counters."""
+
     title = _('section-documents', default='Documents')
+    counters = None  # OOBTree 'register:year' -> NumberCounter
+
+    def next_number(self, register, year):
+        """The next registration number of ``register`` in ``year``: gap-free and unique.
+
+        One ``NumberCounter`` per register and year, with no conflict resolution: two
+        transactions that sign at the same moment both write it, the second gets a
+        ConflictError, and pyramid_retry runs its request again with the new value."""
+        if self.counters is None:
+            self.counters = OOBTree()
+        key = '%s:%d' % (register, year)
+        counter = self.counters.get(key)
+        if counter is None:
+            counter = self.counters[key] = NumberCounter()
+        return counter.take()
+
+    def set_counter(self, register, year, value):
+        """Start a register's numbering after ``value`` (for the paper numbers of a year)."""
+        if self.counters is None:
+            self.counters = OOBTree()
+        key = '%s:%d' % (register, year)
+        counter = self.counters.get(key)
+        if counter is None:
+            counter = self.counters[key] = NumberCounter()
+        counter.value = value
+
+
+class NumberCounter(Persistent):
+    """A counter whose concurrent changes conflict (unlike ``BTrees.Length``, which would
+    merge two increments into two equal numbers)."""
+
+    value = 0
+
+    def take(self):
+        self.value += 1
+        return self.value
+
+
+# -- the shared base --------------------------------------------------------------------
+
+class Document(Versionable, Folder):
+    """A versioned document; holds its attachments (and, for an order, its appendices).
+
+    Its fields are the values of its type's schema (plus ``extra_content``); every change
+    goes through ``save_version``. Rich text is sanitised before it is stored."""
+
+    extra_content = ()      # versioned fields that no form edits (number, date)
+    signed_version = None   # number of the version that was last signed or approved
+    signed_by = None
+    signed_at = None
+    description = ''
+
+    def content_names(self):
+        info = TYPES[self.type_name]
+        return [node.name for node in info.schema().children] + list(self.extra_content)
+
+    def content(self):
+        """The current values of the versioned fields."""
+        return {name: getattr(self, name, None) for name in self.content_names()}
+
+    def clean(self, values):
+        values = dict(values)
+        for name in self.rich_text_fields:
+            if isinstance(values.get(name), str):
+                values[name] = clean_html(values[name])
+        for name, value in list(values.items()):
+            if isinstance(value, (set, frozenset, tuple)):
+                values[name] = sorted(value)
+        return values
+
+    def edit(self, values, comment=''):
+        """Save ``values`` (some or all fields) as a new version; the working copy instead
+        while an amendment is open. Returns the version or the working copy."""
+        content = self.content()
+        content.update(self.clean(values))
+        if self.working_copy is not None:
+            from ejportal.core.versioning import update_working_copy
+            return update_working_copy(self, content)
+        return self.save_version(content, comment)
+
+    def update(self, values):
+        """The JSON API's PATCH: a new version (ValueError if frozen, for a 409)."""
+        try:
+            self.edit(values, comment='API')
+        except VersionError as refused:
+            raise ValueError(str(refused))
+        return values
+
+    def initial_version(self):
+        self.save_version(self.clean(self.content()), comment='')
+
+    def fields(self):
+        return self.content()
+
+    @property
+    def deletable(self):
+        """Nothing signed or approved is ever deleted."""
+        return not any(v.frozen for v in (self.versions or ()))
+
+    @property
+    def last_signed(self):
+        if self.signed_version is None:
+            return None
+        return self.get_version(self.signed_version)
+
+    def integrity_ok(self):
+        """Whether the signed version's content still hashes to the stored SHA-256."""
+        version = self.last_signed
+        if version is None:
+            return None
+        return canonical_hash(version._content) == version.sha256
+
+    def freeze(self, reason, userid):
+        version = self.freeze_current(reason)
+        self.signed_version = version.number
+        self.signed_by = userid
+        self.signed_at = now()
+        return version
+
+    def frozen_versions(self):
+        return [v for v in (self.versions or ()) if v.frozen]
+
+    def attachments(self):
+        return [obj for obj in self.values() if obj.type_name == 'Attachment']
+
+    def api_extra(self):
+        return {'version': self.current_version.number if self.current_version else None,
+                'signed_version': self.signed_version,
+                'signed_sha256': self.last_signed.sha256 if self.last_signed else None,
+                'integrity_ok': self.integrity_ok(),
+                'checked_out': self.working_copy is not None}
+
+
+# -- acknowledgement sheet ---------------------------------------------------------------
+
+class AcknowledgementSheet(Persistent):
+    """Who must acknowledge each signed version, and who did.
+
+    ``due`` maps a version number to the user ids who must acknowledge it (fixed when that
+    version is signed); ``entries`` maps (version, userid) to what was recorded. Entries of
+    earlier versions stay as history."""
+
+    def __init__(self):
+        self.due = PersistentMapping()
+        self.entries = OOBTree()
+
+    def open(self, version_number, userids):
+        self.due[version_number] = tuple(sorted(set(userids)))
+
+    def current_version(self):
+        return max(self.due) if self.due else None
+
+    def must_acknowledge(self, userid, version_number=None):
+        version_number = version_number or self.current_version()
+        if version_number is None:
+            return False
+        return (userid in self.due.get(version_number, ())
+                and (version_number, userid) not in self.entries)
+
+    def record(self, version, userid, fullname, position, address):
+        entry = {'userid': userid, 'fullname': fullname, 'position': position,
+                 'time': now(), 'address': address, 'version': version.number,
+                 'sha256': version.sha256}
+        self.entries[(version.number, userid)] = entry
+        return entry
+
+    def rows(self, version_number=None):
+        """(userid, entry or None) for each person due on ``version_number``."""
+        version_number = version_number or self.current_version()
+        if version_number is None:
+            return []
+        return [(userid, self.entries.get((version_number, userid)))
+                for userid in self.due.get(version_number, ())]
+
+    def history(self):
+        return [entry for entry in self.entries.values()]
+
+
+def resolve_principals(portal, principals):
+    """The enabled users named by 'user:x', 'group:g' and 'role:r' principals."""
+    if 'people' not in portal:  # a documents folder outside a portal (unit tests)
+        return set()
+    users = portal['people']['users']
+    found = set()
+    for principal in principals or ():
+        kind, _sep, name = principal.partition(':')
+        if kind == 'user' and name in users and users[name].enabled:
+            found.add(name)
+        elif kind == 'group':
+            found.update(u.__name__ for u in users.values() if u.enabled and name in u.groups)
+        elif kind == 'role':
+            found.update(u.__name__ for u in users.values() if u.enabled and name in u.roles)
+    return found
+
+
+# -- orders ---------------------------------------------------------------------------
+
+@content_type('Order', _('type-Order', default='Order'), schema=schemas.OrderFields,
+              add_permission=ADD_DOCUMENT, addable_to=('Documents',))
+class Order(WorkflowAware, Document):
+    """Приказ: number and date come at signing, per register per calendar year."""
+
+    register = 'od'
+    title = ''
+    preamble = ''
+    clauses = ()
+    signatory = ''
+    acknowledge_by = ()
+    public = False
+    number = None
+    date = None
+    extra_content = ('number', 'date')
+    sheet = None  # AcknowledgementSheet, made at the first signing
+
+    @property
+    def __acl__(self):
+        acl = state_acl(self)
+        if not self.public:
+            from pyramid.authorization import Deny, Everyone
+            acl = [(Deny, Everyone, VIEW_PUBLIC)] + acl
+        return acl
+
+    @property
+    def reference(self):
+        """№ 181 по о.д. от 15.08.2012 (empty while unsigned)."""
+        if self.number is None:
+            return ''
+        return '№ %s от %s' % (self.number, self.date.strftime('%d.%m.%Y'))
+
+    def appendices(self):
+        return sorted((obj for obj in self.values() if isinstance(obj, Appendix)),
+                      key=lambda a: a.number)
+
+    def next_appendix_number(self):
+        return max([a.number for a in self.appendices()] or [0]) + 1
+
+    def assign_number(self, today=None):
+        """Number and date at signing (a preset date, as the demo's paper order has, is
+        kept). Numbers are never re-assigned: an amendment keeps its order's number."""
+        if self.number is not None:
+            return self.number
+        date = self.date or today or datetime.date.today()
+        documents = self.__parent__
+        self.number = documents.next_number(self.register, date.year)
+        self.date = date
+        return self.number
+
+    def api_extra(self):
+        data = super().api_extra()
+        data['reference'] = self.reference
+        return data
+
+
+def _appendix_number(obj):
+    return obj.number
+
+
+@content_type('Appendix', _('type-Appendix', default='Appendix'), schema=schemas.AppendixFields,
+              add_permission=ADD_DOCUMENT, addable_to=('Order',))
+class Appendix(Document):
+    """Приложение к приказу: takes its number's date and reference from its order. It has
+    no workflow of its own: it shares its order's state, and is frozen with it."""
+
+    title = ''
+    body = ''
+    number = 0
+    rich_text_fields = ('body',)
+
+    @property
+    def order(self):
+        return self.__parent__
+
+    @property
+    def heading(self):
+        order = self.order
+        ref = order.reference if order is not None else ''
+        return 'Приложение %d к приказу %s' % (self.number, ref) if ref else \
+            'Приложение %d' % self.number
+
+
+STEP_DONE, STEP_PLANNED, STEP_OVERDUE = 'done', 'planned', 'overdue'
+STEP_STATUS_TITLES = {
+    STEP_DONE: _('step-done', default='done'),
+    STEP_PLANNED: _('step-planned', default='planned'),
+    STEP_OVERDUE: _('step-overdue', default='overdue'),
+}
+_MONTH = re.compile(r'^(\d{4})-(\d{2})$')
+
+
+def deadline_end(deadline):
+    """The last day of a deadline given as 'YYYY-MM-DD' or 'YYYY-MM' (None if none)."""
+    if not deadline:
+        return None
+    match = _MONTH.match(deadline)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        first_next = datetime.date(year + month // 12, month % 12 + 1, 1)
+        return first_next - datetime.timedelta(days=1)
+    return datetime.date.fromisoformat(deadline)
+
+
+class PlanStep:
+    """One step of a roll-out plan as read from the plan's current version (a view of a
+    plain dict, so that steps are versioned with their plan) plus its computed status."""
+
+    def __init__(self, plan, data):
+        self.plan = plan
+        self.number = data.get('number')
+        self.content = data.get('content', '')
+        self.responsible = tuple(data.get('responsible') or ())
+        self.responsible_text = data.get('responsible_text', '')
+        self.deadline = data.get('deadline') or ''
+        self.deadline_text = data.get('deadline_text', '')
+        self.how = data.get('how', '')
+
+    @property
+    def done(self):
+        return self.plan.done_steps.get(self.number) if self.plan.done_steps else None
+
+    def status(self, today=None):
+        if self.done:
+            return STEP_DONE
+        end = deadline_end(self.deadline)
+        if end is not None and end < (today or datetime.date.today()):
+            return STEP_OVERDUE
+        return STEP_PLANNED
+
+    def is_responsible(self, principals):
+        return bool(set(self.responsible) & set(principals))
+
+
+@content_type('RolloutPlan', _('type-RolloutPlan', default='Roll-out plan'),
+              schema=schemas.RolloutPlanFields, add_permission=ADD_DOCUMENT,
+              addable_to=('Order',))
+class RolloutPlan(Appendix):
+    """Технологическая карта: an appendix whose content is a table of steps. Marking a
+    step done is not an edit of the plan: it is kept beside the versions."""
+
+    steps = ()
+    done_steps = None  # PersistentMapping step number -> {'userid', 'time', 'note'}
+    rich_text_fields = ()
+
+    def plan_steps(self):
+        return [PlanStep(self, data) for data in self.steps or ()]
+
+    def step(self, number):
+        for step in self.plan_steps():
+            if step.number == number:
+                return step
+        raise KeyError(number)
+
+    def mark_done(self, number, userid, note=''):
+        self.step(number)
+        if self.done_steps is None:
+            self.done_steps = PersistentMapping()
+        self.done_steps[number] = {'userid': userid, 'time': now(), 'note': note}
+
+    def reopen(self, number):
+        if self.done_steps and number in self.done_steps:
+            del self.done_steps[number]
+
+
+# -- local acts -------------------------------------------------------------------------
+
+@content_type('Regulation', _('type-Regulation', default='Local act'),
+              schema=schemas.RegulationFields, add_permission=ADD_DOCUMENT,
+              addable_to=('Documents',))
+class Regulation(WorkflowAware, Document):
+    """Локальный акт: approved by a signed order, then published on the school site."""
+
+    kind = 'polozhenie'
+    title = ''
+    body = ''
+    effective_date = None
+    approved_by = ''   # the name of the approving order in /documents
+    public = True
+    rich_text_fields = ('body',)
+
+    @property
+    def __acl__(self):
+        acl = state_acl(self)
+        if not self.public:
+            from pyramid.authorization import Deny, Everyone
+            acl = [(Deny, Everyone, VIEW_PUBLIC)] + acl
+        return acl
+
+    @property
+    def approving_order(self):
+        if not self.approved_by or self.__parent__ is None:
+            return None
+        order = self.__parent__.get(self.approved_by)
+        return order if isinstance(order, Order) else None
+
+
+# -- attachments -------------------------------------------------------------------------
+
+@content_type('Attachment', _('type-Attachment', default='Attachment'))
+class Attachment(Resource):
+    """A file on a document: kept as a ZODB blob, its type found from its content."""
+
+    filename = ''
+    content_type = 'application/octet-stream'
+    size = 0
+    blob = None
+    deletable = True
+
+    @property
+    def title(self):
+        return self.filename
+
+    def open(self):
+        return self.blob.open('r')
+
+
+def documents_of(portal):
+    return portal['documents']
+
+
+def portal_of(resource):
+    return find_root(resource)

@@ -1,0 +1,115 @@
+"""Лист ознакомления: who must acknowledge a signed order, acknowledging, reminders.
+
+Each acknowledgement binds to the signed version: its number and SHA-256 are recorded with
+the person, time and address. A newly signed amendment opens the sheet again for the new
+version; earlier acknowledgements stay as history."""
+from pyramid.threadlocal import get_current_request
+
+from ejportal.core.audit import record
+from ejportal.core.content import find_root
+from ejportal.documents.resources import AcknowledgementSheet, resolve_principals
+from ejportal.i18n import _
+
+
+class AcknowledgementError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def open_sheet(order, version):
+    """Fix who must acknowledge ``version`` and tell them (notice and e-mail)."""
+    portal = find_root(order)
+    if order.sheet is None:
+        order.sheet = AcknowledgementSheet()
+    userids = resolve_principals(portal, order.acknowledge_by)
+    order.sheet.open(version.number, userids)
+    notify_people(order, userids, reminder=False)
+    return userids
+
+
+def notify_people(order, userids, reminder):
+    portal = find_root(order)
+    if not userids:
+        return 0
+    users = portal['people']['users']
+    request = get_current_request()
+    title = '%s %s' % (order.reference, order.title)
+    if reminder:
+        text = _('ack-reminder', default='Reminder: please acknowledge the order ${title}.',
+                 mapping={'title': title})
+    else:
+        text = _('ack-new', default='Please acknowledge the order ${title}.',
+                 mapping={'title': title})
+    emails = []
+    for userid in userids:
+        user = users.get(userid)
+        if user is None:
+            continue
+        message = request.localizer.translate(text) if request is not None else text.interpolate()
+        user.add_notice(message, kind='acknowledge')
+        if user.email:
+            emails.append(user.email)
+    if request is not None and emails:
+        from ejportal.principals.mail import send
+        url = request.resource_url(order)
+        for email in emails:  # one message each: people do not see each other's addresses
+            send(request, [email], _('An order to acknowledge'),
+                 _('ack-mail', default='${text}\n\n${url}',
+                   mapping={'text': request.localizer.translate(text), 'url': url}))
+    return len(userids)
+
+
+def acknowledge(order, user, address):
+    """Record that ``user`` read the current signed version."""
+    sheet = order.sheet
+    if order.review_state != 'signed' or sheet is None:
+        raise AcknowledgementError(_('This order is not signed.'))
+    version_number = sheet.current_version()
+    if not sheet.must_acknowledge(user.__name__, version_number):
+        if (version_number, user.__name__) in sheet.entries:
+            raise AcknowledgementError(_('You have already acknowledged this order.'))
+        raise AcknowledgementError(_('You are not on the acknowledgement sheet of this order.'))
+    version = order.get_version(version_number)
+    entry = sheet.record(version, user.__name__, user.fullname, user.position, address)
+    record(order, 'acknowledge', {'version': version.number, 'sha256': version.sha256})
+    return entry
+
+
+def remind(order):
+    """Remind everyone on the current sheet who has not acknowledged; returns how many."""
+    if order.sheet is None:
+        return 0
+    pending = [userid for userid, entry in order.sheet.rows() if entry is None]
+    if pending:
+        notify_people(order, pending, reminder=True)
+        record(order, 'remind', {'people': pending})
+    return len(pending)
+
+
+def sheet_rows(order, version_number=None):
+    """Rows for the sheet screen and print: person, position, acknowledged entry."""
+    if order.sheet is None:
+        return []
+    users = find_root(order)['people']['users']
+    rows = []
+    for userid, entry in order.sheet.rows(version_number):
+        user = users.get(userid)
+        rows.append({'userid': userid,
+                     'fullname': user.fullname if user else userid,
+                     'position': user.position if user else '',
+                     'entry': entry})
+    rows.sort(key=lambda r: r['fullname'])
+    return rows
+
+
+def to_acknowledge(portal, userid):
+    """Signed orders the user still has to acknowledge (newest first)."""
+    from ejportal.documents.resources import Order
+    found = []
+    for obj in portal['documents'].values():
+        if isinstance(obj, Order) and obj.review_state == 'signed' and obj.sheet is not None \
+                and obj.sheet.must_acknowledge(userid):
+            found.append(obj)
+    found.sort(key=lambda o: (o.date or o.created.date()), reverse=True)
+    return found

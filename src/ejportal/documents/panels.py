@@ -1,0 +1,71 @@
+"""What the documents area puts on the start page and on the public school site."""
+from ejportal.i18n import _, format_date
+
+
+def to_acknowledge_panel(request):
+    """"To acknowledge": signed orders the user is on the sheet of and has not signed off."""
+    from ejportal.documents.acknowledgement import to_acknowledge
+    from ejportal.site.resources import get_portal
+    user = request.user
+    if user is None or not user.is_staff():
+        return None
+    orders = to_acknowledge(get_portal(request), user.__name__)
+    return {'title': _('To acknowledge'),
+            'items': [{'title': '%s %s' % (o.reference, o.title),
+                       'url': request.resource_url(o)} for o in orders],
+            'empty': _('Nothing to acknowledge.')}
+
+
+def open_steps_for(portal, principals):
+    """(plan, step) of roll-out plans in signed orders, not done, where ``principals`` are
+    responsible."""
+    from ejportal.documents.resources import Order, RolloutPlan
+    found = []
+    for order in portal['documents'].values():
+        if not isinstance(order, Order) or order.review_state != 'signed':
+            continue
+        for plan in order.values():
+            if isinstance(plan, RolloutPlan):
+                for step in plan.plan_steps():
+                    if not step.done and step.is_responsible(principals):
+                        found.append((plan, step))
+    return found
+
+
+def my_plan_steps(request):
+    from ejportal.documents.resources import STEP_STATUS_TITLES
+    from ejportal.site.resources import get_portal
+    user = request.user
+    if user is None or not user.is_staff():
+        return None
+    principals = (['user:' + user.__name__] + ['group:' + g for g in user.groups]
+                  + ['role:' + r for r in user.roles])
+    translate = request.localizer.translate
+    items = []
+    for plan, step in open_steps_for(get_portal(request), principals):
+        note = '%s — %s' % (step.deadline_text or step.deadline,
+                            translate(STEP_STATUS_TITLES[step.status()]))
+        items.append({'title': '%d. %s' % (step.number, step.content.split('\n')[0]),
+                      'url': request.resource_url(plan) + '#step-%d' % step.number,
+                      'note': note})
+    return {'title': _('My plan steps'), 'items': items,
+            'empty': _('No open steps.')}
+
+
+def public_documents(request):
+    """Published local acts and public signed orders, for everyone."""
+    from ejportal.documents.resources import Order, Regulation
+    from ejportal.security import VIEW_PUBLIC
+    from ejportal.site.resources import get_portal
+    items = []
+    for doc in get_portal(request)['documents'].values():
+        if not isinstance(doc, (Order, Regulation)):
+            continue
+        if not request.has_permission(VIEW_PUBLIC, doc) or doc.last_signed is None:
+            continue
+        title = ('%s %s' % (doc.reference, doc.title)) if isinstance(doc, Order) else doc.title
+        items.append({'title': title, 'url': request.resource_url(doc, '@@public'),
+                      'note': request.localizer.translate(_(
+                          'in-edition', default='in the edition of ${date}',
+                          mapping={'date': format_date(doc.last_signed.time)}))})
+    return {'title': _('Documents of the school'), 'items': items}

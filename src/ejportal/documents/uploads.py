@@ -1,0 +1,92 @@
+"""Attachments: the file's type is found from its content (puremagic, and for office
+files the zip's own manifest), never from its name; size and zip bombs are limited."""
+import io
+import zipfile
+
+import puremagic
+
+from ejportal.i18n import _
+
+# detected type -> (extension, MIME type served)
+ALLOWED = {
+    'pdf': ('.pdf', 'application/pdf'),
+    'docx': ('.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'),
+    'xlsx': ('.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    'odt': ('.odt', 'application/vnd.oasis.opendocument.text'),
+    'png': ('.png', 'image/png'),
+    'jpeg': ('.jpg', 'image/jpeg'),
+    'gif': ('.gif', 'image/gif'),
+}
+MAX_ZIP_MEMBERS = 2000
+MAX_ZIP_RATIO = 100          # uncompressed / compressed, per file as a whole
+MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+class UploadRefused(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _zip_kind(data):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UploadRefused(_('The file is damaged.'))
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise UploadRefused(_('The file holds too many parts.'))
+    total = sum(info.file_size for info in infos)
+    if total > MAX_ZIP_UNCOMPRESSED or total > MAX_ZIP_RATIO * max(len(data), 1):
+        raise UploadRefused(_('The file unpacks to far more than its size (a zip bomb?).'))
+    names = {info.filename for info in infos}
+    if 'mimetype' in names:
+        mimetype = archive.read('mimetype')[:100].strip()
+        if mimetype == b'application/vnd.oasis.opendocument.text':
+            return 'odt'
+    if '[Content_Types].xml' in names:
+        if 'word/document.xml' in names:
+            return 'docx'
+        if 'xl/workbook.xml' in names:
+            return 'xlsx'
+    return None
+
+
+def detect(data):
+    """The kind of ``data`` (a key of ALLOWED), or UploadRefused."""
+    if data[:5] == b'%PDF-':
+        return 'pdf'
+    if data[:4] == b'PK\x03\x04':
+        kind = _zip_kind(data)
+        if kind:
+            return kind
+        raise UploadRefused(_('This kind of file is not accepted.'))
+    try:
+        matches = puremagic.magic_string(data)
+    except (puremagic.PureError, ValueError):
+        matches = []
+    for match in matches:
+        ext = match.extension.lower().lstrip('.')
+        if ext in ('jpg', 'jpeg'):
+            return 'jpeg'
+        if ext in ('png', 'gif'):
+            return ext
+    raise UploadRefused(_('This kind of file is not accepted: PDF, DOCX, ODT, XLSX or '
+                          'an image.'))
+
+
+def check_upload(data, max_mb):
+    if not data:
+        raise UploadRefused(_('The file is empty.'))
+    if len(data) > max_mb * 1024 * 1024:
+        raise UploadRefused(_('The file is larger than ${mb} MB.', mapping={'mb': max_mb}))
+    return detect(data)
+
+
+def safe_filename(name, kind):
+    """A plain file name ending in the extension of the detected kind."""
+    import re
+    base = (name or 'file').replace('\\', '/').rsplit('/', 1)[-1]
+    base = re.sub(r'[^\w.\- ]+', '_', base, flags=re.UNICODE).strip(' .') or 'file'
+    base = base.rsplit('.', 1)[0][:100] or 'file'
+    return base + ALLOWED[kind][0]

@@ -1,0 +1,109 @@
+import datetime
+
+import pytest
+import transaction
+import ZODB
+from ZODB.POSException import ConflictError
+
+from ejportal.core.actor import Actor, acting_as
+from ejportal.core.content import create
+from ejportal.core.workflow import do_transition
+from ejportal.documents import workflows  # noqa: F401
+from ejportal.documents.resources import Documents, deadline_end
+from ejportal.documents.sanitize import clean_html
+from ejportal.documents.uploads import UploadRefused, check_upload
+
+
+def make_order(documents, name, **fields):
+    fields.setdefault('title', 'О тестовом приказе')
+    fields.setdefault('clauses', [{'text': 'сделать', 'responsible': '', 'deadline': None}])
+    return documents.add(name, create('Order', **fields), send_events=False)
+
+
+def sign(order):
+    with acting_as(Actor('director')):
+        do_transition(order, 'submit')
+        do_transition(order, 'sign')
+
+
+def test_sign_numbers_freezes_and_hashes():
+    documents = Documents()
+    order = make_order(documents, 'a', date=datetime.date(2024, 3, 1))
+    assert order.review_state == 'draft' and order.current_version.number == 1
+    sign(order)
+    assert order.number == 1 and order.date == datetime.date(2024, 3, 1)
+    version = order.current_version
+    assert version.frozen and version.content['number'] == 1
+    assert order.integrity_ok() is True
+    second = make_order(documents, 'b', date=datetime.date(2024, 3, 2))
+    sign(second)
+    assert second.number == 2
+    other_year = make_order(documents, 'c', date=datetime.date(2025, 1, 9))
+    sign(other_year)
+    assert other_year.number == 1
+    with pytest.raises(ValueError):
+        order.update({'title': 'changed'})
+
+
+def test_sanitiser_removes_script():
+    dirty = '<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:x">l</a></p>'
+    clean = clean_html(dirty)
+    assert 'script' not in clean and 'onclick' not in clean and 'javascript' not in clean
+    assert '<p>Hi' in clean
+
+
+def test_deadline_end():
+    assert deadline_end('2012-02') == datetime.date(2012, 2, 29)
+    assert deadline_end('2012-12') == datetime.date(2012, 12, 31)
+    assert deadline_end('2012-08-15') == datetime.date(2012, 8, 15)
+    assert deadline_end('') is None
+
+
+def test_upload_checks(tmp_path):
+    import io
+    import zipfile
+    assert check_upload(b'%PDF-1.4 test', 1) == 'pdf'
+    with pytest.raises(UploadRefused):
+        check_upload(b'MZ\x90\x00 not allowed', 1)
+    with pytest.raises(UploadRefused):
+        check_upload(b'%PDF-' + b'x' * (1024 * 1024 + 1), 1)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml', '<Types/>')
+        z.writestr('word/document.xml', '<w/>')
+    assert check_upload(buf.getvalue(), 1) == 'docx'
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml', '<Types/>')
+        z.writestr('word/document.xml', b'\0' * (50 * 1024 * 1024))
+    with pytest.raises(UploadRefused):
+        check_upload(bomb.getvalue(), 20)
+
+
+def test_concurrent_signing_conflicts_instead_of_duplicating(tmp_path):
+    db = ZODB.DB(str(tmp_path / 'Data.fs'))
+    try:
+        tm1, tm2 = transaction.TransactionManager(), transaction.TransactionManager()
+        c1 = db.open(tm1)
+        root = c1.root()
+        root['documents'] = documents = Documents()
+        make_order(documents, 'a', date=datetime.date(2024, 5, 1))
+        make_order(documents, 'b', date=datetime.date(2024, 5, 1))
+        documents.next_number('od', 2024)  # the counter exists: No. 1 taken
+        tm1.commit()
+        c2 = db.open(tm2)
+        sign(c1.root()['documents']['a'])
+        sign(c2.root()['documents']['b'])
+        tm1.commit()
+        with pytest.raises(ConflictError):
+            tm2.commit()
+        tm2.abort()
+        # the retry sees the committed counter and takes the next number
+        c2.sync() if hasattr(c2, 'sync') else None
+        order_b = c2.root()['documents']['b']
+        sign(order_b)
+        tm2.commit()
+        assert c1.root()['documents']['a'].number == 2
+        assert order_b.number == 3
+    finally:
+        db.close()
