@@ -1,0 +1,415 @@
+"""The portal's audit log: append-only, tamper-evident, and free of write conflicts.
+
+Who did what, where and when, for the whole portal. Event subscribers fill it (create, edit,
+delete, move); areas add their own entries through ``record()`` (workflow, login, sharing,
+marks...). No method removes or rewrites an entry, so no screen can purge the log.
+
+Tamper evidence: every entry carries the hash of the entry before it, and its own hash over
+that and its content, so rewriting an entry in the database breaks the chain at that entry
+and ``verify()`` names it. (A chain cannot reveal entries cut off its end, or a forger who
+recomputes every later hash; keeping a copy of the newest hash outside the database covers
+both.)
+
+Concurrency: every teacher saving marks appends here, so a single tail object would turn
+concurrent saves into ConflictErrors. Entries live in chunks; a chunk resolves a conflict
+between two transactions that both appended to it by putting the entries of the later one
+after those of the earlier one and re-chaining them (``AuditChunk._p_resolveConflict``). An
+entry's ``seq`` and hashes are therefore final only once its transaction has committed.
+Only starting a new chunk, once every ``chunk_size`` entries, can conflict; the app retries.
+
+Entries are stored as tuples of primitives, ``details`` as its canonical JSON text: conflict
+resolution works on unpickled state without loading any other object, nothing a caller does
+to an entry dict can change the stored entry, and hashing always sees exactly what is stored.
+"""
+import collections.abc
+import csv
+import datetime
+import hashlib
+import json
+import math
+from json.encoder import encode_basestring
+
+from BTrees.IOBTree import IOBTree
+from persistent import Persistent
+from ZODB.POSException import ConflictError
+
+from ejportal.core.actor import current_actor
+from ejportal.core.content import find_root, now, resource_path
+from ejportal.core.events import (
+    ObjectAdded, ObjectModified, ObjectMoved, ObjectRemoved, subscribe)
+from ejportal.i18n import _
+
+FIELDS = ('seq', 'time', 'userid', 'address', 'user_agent', 'action', 'path', 'type_name',
+          'details', 'prev_hash', 'hash')
+SEQ, TIME, USERID, ADDRESS, USER_AGENT, ACTION, PATH, TYPE_NAME, DETAILS, PREV_HASH, HASH = (
+    range(len(FIELDS)))
+GENESIS = '0' * 64  # the "previous hash" of the first entry
+CSV_FIELDS = ('seq', 'time', 'userid', 'address', 'user_agent', 'action', 'path', 'type_name',
+              'details', 'hash')
+
+_canonical = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(',', ':')).encode
+
+
+def json_safe(value):
+    """``value`` as plain JSON data: dates and times as ISO strings, sets and tuples as lists,
+    mapping keys as strings, anything else as ``str(value)``: whatever an event carries can be
+    logged, and the action it records does not fail on an odd value."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value  # the usual case first: subscribers call this on every change
+    if kind is dict or isinstance(value, collections.abc.Mapping):
+        return {k if type(k) is str else _json_key(k): json_safe(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [json_safe(v) for v in value]
+    if isinstance(value, str):
+        return str(value)  # str subclasses (translation strings) as plain text
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else str(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, collections.abc.Set):
+        items = [json_safe(v) for v in value]
+        try:
+            return sorted(items)  # a stable order, so equal sets log equal text
+        except TypeError:
+            return items
+    if isinstance(value, collections.abc.Sequence) and not isinstance(
+            value, (bytes, bytearray)):
+        return [json_safe(v) for v in value]
+    return str(value)
+
+
+def _json_key(key):
+    key = json_safe(key)
+    return key if isinstance(key, str) else str(key)
+
+
+def _text(value):
+    """Entry fields other than seq and details are text or None (the hash format relies on
+    it)."""
+    return None if value is None else str(value)
+
+
+def _iso_utc(value):
+    """A datetime, date or ISO string as the fixed-width UTC ISO text entries are stamped
+    with, so that times compare correctly as strings."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(datetime.timezone.utc).isoformat(timespec='microseconds')
+
+
+# The canonical JSON of an entry's hashed fields, i.e. json.dumps of them as a dict with
+# sort_keys=True, ensure_ascii=False, separators=(',', ':'), written out so that the details
+# are used as the canonical JSON text they are stored as, without parsing them again.
+_BODY = ('{"action":%s,"address":%s,"details":%s,"path":%s,"seq":%d,"time":%s,'
+         '"type_name":%s,"user_agent":%s,"userid":%s}')
+
+
+def _json_text(value):
+    return 'null' if value is None else encode_basestring(value)
+
+
+def _digest(prev_hash, values):
+    """sha256 of ``prev_hash`` + the canonical JSON of the hashed field ``values``."""
+    seq, time, userid, address, user_agent, action, path, type_name, details = values
+    text = prev_hash + _BODY % (
+        _json_text(action), _json_text(address), details, _json_text(path), seq,
+        _json_text(time), _json_text(type_name), _json_text(user_agent), _json_text(userid))
+    return hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()
+
+
+def _chained(values, prev_hash):
+    """The stored entry tuple for the hashed ``values`` following ``prev_hash``."""
+    return (*values, prev_hash, _digest(prev_hash, values))
+
+
+def _rechain(entries, seq, prev_hash):
+    """``entries`` renumbered from ``seq`` and re-hashed to follow ``prev_hash``."""
+    result = []
+    for entry in entries:
+        entry = _chained((seq, *entry[TIME:PREV_HASH]), prev_hash)
+        result.append(entry)
+        seq, prev_hash = seq + 1, entry[HASH]
+    return result
+
+
+def _matches(entry, prev_hash):
+    """Whether the stored ``entry`` hashes to its own hash (a rewritten one may not even
+    hold values of the right types)."""
+    try:
+        return entry[HASH] == _digest(prev_hash, entry[:PREV_HASH])
+    except (ValueError, TypeError):
+        return False
+
+
+def _as_dict(entry):
+    result = dict(zip(FIELDS, entry))
+    result['details'] = json.loads(entry[DETAILS])
+    return result
+
+
+class AuditChunk(Persistent):
+    """A run of consecutive entries; the newest chunk takes appends until it is sealed."""
+
+    sealed = False
+
+    def __init__(self, first_seq, prev_hash):
+        self.first_seq = first_seq
+        self.prev_hash = prev_hash  # the hash the first entry follows
+        self.entries = []
+        self.sealed = False
+
+    @property
+    def next_seq(self):
+        return self.first_seq + len(self.entries)
+
+    @property
+    def last_hash(self):
+        return self.entries[-1][HASH] if self.entries else self.prev_hash
+
+    def append(self, values):
+        """Chain and store the hashed field ``values`` (their seq is ignored)."""
+        entry = _chained((self.next_seq, *values[TIME:]), self.last_hash)
+        self.entries.append(entry)
+        self._p_changed = True
+        return entry
+
+    def _p_resolveConflict(self, old, committed, new):
+        """Both transactions appended: keep ``committed`` and re-chain the entries ``new``
+        appended after it. Sealing a chunk (starting the next one) does not merge: the new
+        chunk's first entry was chained to this one's last as that transaction saw it."""
+        if old.get('sealed') or committed.get('sealed') or new.get('sealed'):
+            raise ConflictError('audit chunk sealed by a concurrent transaction')
+        for key in ('first_seq', 'prev_hash'):
+            if not old[key] == committed[key] == new[key]:
+                raise ConflictError('audit chunk %s changed' % key)
+        base = len(old['entries'])
+        if base > min(len(committed['entries']), len(new['entries'])):
+            raise ConflictError('audit chunk entries removed')
+        merged = list(committed['entries'])
+        last_hash = merged[-1][HASH] if merged else committed['prev_hash']
+        merged.extend(_rechain(new['entries'][base:], committed['first_seq'] + len(merged),
+                               last_hash))
+        return dict(committed, entries=merged)
+
+
+class AuditLog(Persistent):
+    """The whole portal's log: chunks in an IOBTree keyed by chunk number (0, 1, 2...).
+
+    Appending writes only the newest chunk, never this object, so concurrent appends meet in
+    the chunk, where they merge.
+
+    Every commit that appends re-writes the whole newest chunk, so ``chunk_size`` trades
+    write cost against how often a chunk is started (the one append that may conflict).
+    Measured here, a one-entry commit on FileStorage: 2,000 entries a chunk cost 8.5 ms and
+    245 KB written per entry, 500 cost 3.7 ms and 61 KB, 200 about 1.5 ms and 25 KB.
+    """
+
+    chunk_size = 200
+
+    def __init__(self, chunk_size=None):
+        self._chunks = IOBTree()
+        if chunk_size is not None:
+            self.chunk_size = chunk_size
+
+    def __bool__(self):
+        return True  # an empty log is still the log
+
+    def __len__(self):
+        if not self._chunks:
+            return 0
+        return self._chunks[self._chunks.maxKey()].next_seq
+
+    def append(self, action, path='', type_name='', details=None, actor=None):
+        """Add an entry by ``actor`` (default: whoever acts now); returns it as a dict.
+        Its seq and hashes may still change if a concurrent append commits first."""
+        actor = actor or current_actor()
+        details = json_safe(details if details is not None else {})
+        values = (None, now().isoformat(timespec='microseconds'), _text(actor.userid),
+                  _text(actor.address), _text(actor.user_agent), _text(action), _text(path),
+                  _text(type_name), _canonical(details))
+        entry = self._tail().append(values)
+        return dict(zip(FIELDS, entry), details=details)
+
+    def _tail(self):
+        """The chunk that takes the next entry: the newest one, unless it is full, in which
+        case it is sealed (a write that conflicts with any concurrent append to it) and the
+        next one is started."""
+        if not self._chunks:
+            chunk = self._chunks[0] = AuditChunk(0, GENESIS)
+            return chunk
+        number = self._chunks.maxKey()
+        chunk = self._chunks[number]
+        if len(chunk.entries) >= self.chunk_size:
+            chunk.sealed = True
+            chunk = self._chunks[number + 1] = AuditChunk(chunk.next_seq, chunk.last_hash)
+        return chunk
+
+    def _chunks_in_order(self, reverse=False):
+        """BTrees iterate forwards only: backwards, step down with ``maxKey``."""
+        if not reverse:
+            yield from self._chunks.values()
+            return
+        if not self._chunks:
+            return
+        first, number = self._chunks.minKey(), self._chunks.maxKey()
+        while True:
+            yield self._chunks[number]
+            if number <= first:
+                return
+            number = self._chunks.maxKey(number - 1)
+
+    def _raw_entries(self, reverse=False):
+        for chunk in self._chunks_in_order(reverse):
+            yield from (reversed(chunk.entries) if reverse else chunk.entries)
+
+    def entries(self, reverse=False):
+        """Every entry as a dict, oldest first (newest first with ``reverse``)."""
+        for entry in self._raw_entries(reverse):
+            yield _as_dict(entry)
+
+    def search(self, userid=None, action=None, path_prefix=None, since=None, until=None,
+               text=None, limit=None, reverse=True):
+        """Entries matching every given filter, newest first unless ``reverse`` is false.
+
+        ``action`` is one action or a collection of them; ``path_prefix`` matches that path
+        and everything below it; ``since`` (inclusive) and ``until`` (exclusive) are
+        datetimes, dates or ISO strings, naive ones taken as UTC; ``text`` is looked for,
+        ignoring case, in the user, address, action, path, type and details. Stops reading
+        once ``limit`` entries are found, so the newest page costs the same at any size.
+        """
+        actions = {action} if isinstance(action, str) else action
+        if path_prefix is not None:
+            path_prefix = path_prefix.rstrip('/')
+            below = path_prefix + '/'
+        since = _iso_utc(since) if since is not None else None
+        until = _iso_utc(until) if until is not None else None
+        needle = text.casefold() if text else None
+        found = []
+        for entry in self._raw_entries(reverse):
+            if userid is not None and entry[USERID] != userid:
+                continue
+            if actions is not None and entry[ACTION] not in actions:
+                continue
+            if path_prefix is not None and not (
+                    entry[PATH] == path_prefix or entry[PATH].startswith(below)):
+                continue
+            if since is not None and entry[TIME] < since:
+                continue
+            if until is not None and entry[TIME] >= until:
+                continue
+            if needle is not None and needle not in '\n'.join(
+                    str(entry[i] or '') for i in (USERID, ADDRESS, ACTION, PATH, TYPE_NAME,
+                                                  DETAILS)).casefold():
+                continue
+            found.append(_as_dict(entry))
+            if limit is not None and len(found) >= limit:
+                break
+        return found
+
+    def verify(self):
+        """Recompute the chain: ``(True, None, message)``, or ``(False, seq, message)``
+        naming the first entry whose number, link or content does not match."""
+        seq, prev_hash = 0, GENESIS
+        for entry in self._raw_entries():
+            if entry[SEQ] != seq:
+                return False, seq, _('audit-verify-missing', mapping={'seq': seq},
+                                     default='Entry ${seq} is missing or out of place.')
+            if entry[PREV_HASH] != prev_hash:
+                return False, seq, _('audit-verify-unlinked', mapping={'seq': seq},
+                                     default='Entry ${seq} does not follow the one before.')
+            if not _matches(entry, prev_hash):
+                return False, seq, _('audit-verify-changed', mapping={'seq': seq},
+                                     default='Entry ${seq} was changed after it was written.')
+            seq, prev_hash = seq + 1, entry[HASH]
+        return True, None, _('audit-verify-ok', mapping={'count': seq},
+                             default='All ${count} entries are intact.')
+
+
+def get_audit_log(root):
+    """The portal's audit log, made on first use."""
+    log = getattr(root, 'audit_log', None)
+    if log is None:
+        log = root.audit_log = AuditLog()
+    return log
+
+
+def _log_of(resource):
+    """The audit log of the portal ``resource`` is in, or None while it is in no portal
+    (e.g. a folder being filled before it is added): such objects get their entry when
+    they are added, and must not grow a log of their own."""
+    root = find_root(resource)
+    if not hasattr(root, 'audit_log'):
+        return None
+    return get_audit_log(root)
+
+
+def record(context, action, details=None):
+    """Log ``action`` on ``context`` by the current actor. Returns the entry, or None if
+    ``context`` is not in the portal."""
+    log = _log_of(context)
+    if log is None:
+        return None
+    return log.append(action, path=resource_path(context),
+                      type_name=getattr(context, 'type_name', ''), details=details)
+
+
+def _join(parent, name):
+    return resource_path(parent).rstrip('/') + '/' + (name or '')
+
+
+def _on_added(event):
+    record(event.object, 'create')
+
+
+def _on_modified(event):
+    record(event.object, 'edit', {'changes': json_safe(event.info.get('changes') or {})})
+
+
+def _on_removed(event):
+    obj, parent = event.object, event.info['parent']
+    log = _log_of(parent)
+    if log is not None:
+        log.append('delete', path=_join(parent, event.info.get('name', obj.__name__)),
+                   type_name=getattr(obj, 'type_name', ''))
+
+
+def _on_moved(event):
+    obj, old_parent = event.object, event.info.get('old_parent')
+    details = {}
+    if old_parent is not None:
+        details['from'] = _join(old_parent, event.info.get('old_name', obj.__name__))
+    record(obj, 'move', details)
+
+
+def register_subscribers():
+    """Log every added, changed, removed and moved object. Safe to call more than once."""
+    subscribe(ObjectAdded, _on_added)
+    subscribe(ObjectModified, _on_modified)
+    subscribe(ObjectRemoved, _on_removed)
+    subscribe(ObjectMoved, _on_moved)
+
+
+def _csv_cell(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
+    against CSV injection): user agents and names in the log come from outside."""
+    if isinstance(value, str) and value[:1] in ('=', '+', '-', '@', '\t', '\r'):
+        return "'" + value
+    return value
+
+
+def write_csv(entries, fileobj):
+    """Write entry dicts to the text file ``fileobj`` as CSV, details as JSON."""
+    writer = csv.writer(fileobj)
+    writer.writerow(CSV_FIELDS)
+    for entry in entries:
+        row = dict(entry, details=json.dumps(entry['details'], ensure_ascii=False,
+                                             sort_keys=True))
+        writer.writerow([_csv_cell(row[name]) for name in CSV_FIELDS])

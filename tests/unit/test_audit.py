@@ -1,0 +1,503 @@
+"""The audit log: entries and their hash chain, search, tamper evidence, and appends from
+concurrent transactions on a real FileStorage merging without conflicts."""
+import csv
+import datetime
+import hashlib
+import io
+import json
+import random
+import time
+
+import pytest
+import transaction
+import ZODB
+from ZODB.FileStorage import FileStorage
+from ZODB.POSException import ConflictError
+
+from ejportal.core import audit, events
+from ejportal.core.actor import Actor, acting_as
+from ejportal.core.audit import (
+    GENESIS, AuditLog, get_audit_log, json_safe, record, register_subscribers, write_csv)
+from ejportal.core.events import ObjectModified, ObjectMoved, notify
+from ejportal.core.folder import Folder
+
+TEACHER = Actor('petrova', '10.0.0.7', 'Firefox')
+HASHED = ('seq', 'time', 'userid', 'address', 'user_agent', 'action', 'path', 'type_name',
+          'details')
+
+
+def expected_hash(entry):
+    """The hash as the specification defines it, computed independently of the module."""
+    body = json.dumps({k: entry[k] for k in HASHED}, sort_keys=True, ensure_ascii=False,
+                      separators=(',', ':'))
+    return hashlib.sha256((entry['prev_hash'] + body).encode('utf-8')).hexdigest()
+
+
+def fill(log, count, action='mark', start=0):
+    for i in range(start, start + count):
+        log.append(action, path='/journal/7a/lesson-%d' % i, type_name='Lesson',
+                   details={'n': i}, actor=TEACHER)
+
+
+class Lesson(Folder):
+    type_name = 'Lesson'
+
+
+class Root(Folder):
+    """Stands for the portal: the root class declares where its audit log lives."""
+    type_name = 'Portal'
+    audit_log = None
+
+
+# -- a real database, several connections -------------------------------------------
+
+@pytest.fixture
+def db(tmp_path):
+    database = ZODB.DB(FileStorage(str(tmp_path / 'Data.fs')))
+    yield database
+    database.close()
+
+
+def connect(db):
+    """A connection with its own transaction manager, like one request thread."""
+    tm = transaction.TransactionManager()
+    return tm, db.open(tm)
+
+
+def make_log(db, chunk_size=None, entries=0):
+    tm, conn = connect(db)
+    log = conn.root()['log'] = AuditLog(chunk_size)
+    fill(log, entries)
+    tm.commit()
+    conn.close()
+
+
+def read_log(db):
+    tm, conn = connect(db)
+    return conn.root()['log']
+
+
+# -- entries and the chain ------------------------------------------------------------
+
+def test_entry_holds_who_what_where_and_is_chained():
+    log = AuditLog()
+    first = log.append('create', path='/documents/order-1', type_name='Order',
+                       details={'title': 'Приказ "о режиме"\n\\'}, actor=TEACHER)
+    assert first['seq'] == 0
+    assert first['prev_hash'] == GENESIS
+    assert (first['userid'], first['address'], first['user_agent']) == (
+        'petrova', '10.0.0.7', 'Firefox')
+    assert (first['action'], first['path'], first['type_name']) == (
+        'create', '/documents/order-1', 'Order')
+    stamped = datetime.datetime.fromisoformat(first['time'])
+    assert stamped.utcoffset() == datetime.timedelta(0)
+    assert first['hash'] == expected_hash(first)
+
+    anonymous = log.append('login-failed', details={'login': 'ivanov'},
+                           actor=Actor(None, '10.0.0.9', None))
+    assert anonymous['seq'] == 1
+    assert anonymous['prev_hash'] == first['hash']
+    assert anonymous['hash'] == expected_hash(anonymous)
+    assert list(log.entries()) == [first, anonymous]
+
+
+def test_hash_matches_the_definition_for_awkward_text():
+    log = AuditLog()
+    odd = 'кв. "7а"\\ \n\t\x01 😀 </script>'
+    log.append(odd, path='/' + odd, type_name=odd, details={odd: [odd, 1.5, -0.0, 10**20]},
+               actor=Actor(odd, odd, odd))
+    entry = next(log.entries())
+    assert entry['userid'] == entry['path'][1:] == odd
+    assert entry['hash'] == expected_hash(entry)
+    assert log.verify()[:2] == (True, None)
+
+
+def test_actor_defaults_to_whoever_acts_now():
+    log = AuditLog()
+    with acting_as(TEACHER):
+        entry = log.append('login')
+    assert entry['userid'] == 'petrova'
+    assert entry['details'] == {}
+
+
+def test_details_are_stored_as_json_data():
+    log = AuditLog()
+    when = datetime.datetime(2026, 9, 1, 8, 30, tzinfo=datetime.timezone.utc)
+    log.append('edit', details={'changes': {'date': [datetime.date(2026, 9, 1), when],
+                                            'classes': {'7b', '7a'}, 'pair': (1, 2)}},
+               actor=TEACHER)
+    stored = next(log.entries())
+    assert stored['details'] == {'changes': {
+        'date': ['2026-09-01', '2026-09-01T08:30:00+00:00'],
+        'classes': ['7a', '7b'], 'pair': [1, 2]}}
+    assert stored['hash'] == expected_hash(stored)
+
+
+def test_changing_a_returned_entry_changes_nothing_stored():
+    log = AuditLog()
+    details = {'changes': {'mark': [4, 5]}}
+    entry = log.append('mark', details=details, actor=TEACHER)
+    entry['details']['changes']['mark'][1] = 2
+    details['changes']['mark'][1] = 3
+    next(log.entries())['details']['changes']['mark'][1] = 1
+    assert next(log.entries())['details'] == {'changes': {'mark': [4, 5]}}
+    assert log.verify()[0]
+
+
+def test_length_order_and_chain_across_chunks():
+    log = AuditLog(chunk_size=3)
+    assert len(log) == 0 and log and list(log.entries()) == []
+    fill(log, 10)
+    assert len(log) == 10
+    assert len(log._chunks) == 4
+    forward = list(log.entries())
+    assert [e['seq'] for e in forward] == list(range(10))
+    assert list(log.entries(reverse=True)) == forward[::-1]
+    for before, after in zip(forward, forward[1:]):
+        assert after['prev_hash'] == before['hash']
+        assert after['hash'] == expected_hash(after)
+    assert log.verify()[:2] == (True, None)
+
+
+def test_json_safe():
+    class Thing:
+        def __str__(self):
+            return 'a thing'
+    assert json_safe({'a': (1, 2.5, None, True), 3: {'x'}}) == {'a': [1, 2.5, None, True],
+                                                                '3': ['x']}
+    assert json_safe(datetime.date(2026, 5, 25)) == '2026-05-25'
+    assert json_safe({datetime.date(2026, 5, 25): 1}) == {'2026-05-25': 1}
+    assert json_safe(datetime.time(8, 30)) == '08:30:00'
+    assert json_safe(frozenset([3, 1, 2])) == [1, 2, 3]
+    assert json_safe({1, 'a'}) in ([1, 'a'], ['a', 1])
+    assert json_safe(Thing()) == 'a thing'
+    assert json_safe(float('nan')) == 'nan'
+    assert json_safe(b'x') == "b'x'"
+    assert json.loads(json.dumps(json_safe({'k': [Thing(), {2}]}))) == {'k': ['a thing', [2]]}
+
+
+# -- search -----------------------------------------------------------------------------
+
+def entry_at(log, when, userid, action, path, details=None):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(audit, 'now', lambda: when)
+        return log.append(action, path=path, type_name='Thing', details=details,
+                          actor=Actor(userid, '10.0.0.1', 'Browser'))
+
+
+def test_search_filters():
+    log = AuditLog(chunk_size=2)
+    day = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.timezone.utc)
+    entry_at(log, day, 'petrova', 'create', '/journal/7a')
+    entry_at(log, day + datetime.timedelta(hours=1), 'petrova', 'mark', '/journal/7a/algebra',
+             {'student': 'Иванов Пётр'})
+    entry_at(log, day + datetime.timedelta(days=1), 'sidorov', 'mark', '/journal/7ab')
+    entry_at(log, day + datetime.timedelta(days=2), 'sidorov', 'login', '/')
+
+    def seqs(**filters):
+        return [e['seq'] for e in log.search(**filters)]
+
+    assert seqs() == [3, 2, 1, 0]
+    assert seqs(reverse=False) == [0, 1, 2, 3]
+    assert seqs(userid='petrova') == [1, 0]
+    assert seqs(action='mark') == [2, 1]
+    assert seqs(action=('login', 'create')) == [3, 0]
+    assert seqs(path_prefix='/journal/7a') == [1, 0]
+    assert seqs(path_prefix='/journal/7a/') == [1, 0]
+    assert seqs(path_prefix='/') == [3, 2, 1, 0]
+    assert seqs(since=day + datetime.timedelta(hours=1)) == [3, 2, 1]
+    assert seqs(until=datetime.date(2026, 9, 2)) == [1, 0]
+    assert seqs(since='2026-09-02', until='2026-09-03T00:00:00+00:00') == [2]
+    assert seqs(since=datetime.datetime(2026, 9, 2, 12, 0, tzinfo=datetime.timezone(
+        datetime.timedelta(hours=5)))) == [3, 2]  # 07:00 UTC
+    assert seqs(text='иванов') == [1]
+    assert seqs(text='SIDOROV') == [3, 2]
+    assert seqs(limit=3) == [3, 2, 1]
+    assert seqs(userid='sidorov', action='mark', limit=1) == [2]
+    assert log.search(limit=1)[0] == list(log.entries())[-1]
+
+
+def test_newest_page_reads_only_the_newest_chunk(db):
+    make_log(db, chunk_size=100, entries=10_000)
+    log = read_log(db)
+    log._p_jar.cacheMinimize()  # as after a restart: nothing loaded yet
+    page = log.search(limit=50)
+    assert [e['seq'] for e in page] == list(range(9999, 9949, -1))
+    loaded = [c for c in log._chunks.values() if c._p_changed is not None]
+    assert len(loaded) == 1
+
+
+# -- tamper evidence ---------------------------------------------------------------------
+
+def rewrite(db, at, **changes):
+    """Someone with access to the database file changes a stored entry behind the log."""
+    tm, conn = connect(db)
+    log = conn.root()['log']
+    for chunk in log._chunks.values():
+        if chunk.first_seq <= at < chunk.next_seq:
+            entry = dict(zip(audit.FIELDS, chunk.entries[at - chunk.first_seq]))
+            entry.update(changes)
+            chunk.entries[at - chunk.first_seq] = tuple(entry[f] for f in audit.FIELDS)
+            chunk._p_changed = True
+    tm.commit()
+    conn.close()
+
+
+def test_verify_accepts_an_intact_log(db):
+    make_log(db, chunk_size=7, entries=50)
+    ok, seq, message = read_log(db).verify()
+    assert (ok, seq) == (True, None)
+    assert message.interpolate() == 'All 50 entries are intact.'
+    assert AuditLog().verify()[:2] == (True, None)
+
+
+def test_verify_names_an_entry_whose_details_were_rewritten(db):
+    make_log(db, chunk_size=7, entries=50)
+    rewrite(db, 23, details='{"n":99}')
+    ok, seq, message = read_log(db).verify()
+    assert (ok, seq) == (False, 23)
+    assert '23' in message.interpolate()
+
+
+def test_verify_names_an_entry_whose_hash_was_recomputed_at_the_next_one(db):
+    make_log(db, chunk_size=7, entries=50)
+    forged = dict(next(e for e in read_log(db).entries() if e['seq'] == 23),
+                  userid='director')
+    rewrite(db, 23, userid='director', hash=expected_hash(forged))
+    assert read_log(db).verify()[:2] == (False, 24)
+
+
+@pytest.mark.parametrize('field, value', [('seq', 7), ('prev_hash', GENESIS),
+                                          ('time', '2020-01-01T00:00:00.000000+00:00'),
+                                          ('details', 'not json')])
+def test_verify_names_any_rewritten_field(db, field, value):
+    make_log(db, chunk_size=7, entries=20)
+    rewrite(db, 12, **{field: value})
+    assert read_log(db).verify()[:2] == (False, 12)
+
+
+def cut(db, change):
+    tm, conn = connect(db)
+    change(conn.root()['log']._chunks)
+    tm.commit()
+    conn.close()
+
+
+def test_verify_names_where_an_entry_was_cut_out(db):
+    make_log(db, chunk_size=7, entries=20)
+    cut(db, lambda chunks: chunks[1].entries.pop(3))  # seq 10
+    assert read_log(db).verify()[:2] == (False, 10)
+
+
+def test_verify_names_where_a_chunk_was_cut_out(db):
+    make_log(db, chunk_size=7, entries=20)
+    cut(db, lambda chunks: chunks.pop(1))  # seq 7..13
+    assert read_log(db).verify()[:2] == (False, 7)
+
+
+def test_the_log_offers_no_way_to_remove_entries():
+    public = {name for name in dir(AuditLog) if not name.startswith('_')}
+    assert public == {'append', 'chunk_size', 'entries', 'search', 'verify'}
+
+
+# -- concurrent appends --------------------------------------------------------------------
+
+def test_two_transactions_appending_at_once_both_commit(db):
+    make_log(db, entries=1)
+    tm1, conn1 = connect(db)
+    tm2, conn2 = connect(db)
+    conn1.root()['log'].append('mark', path='/a', details={'by': 'one'}, actor=TEACHER)
+    conn2.root()['log'].append('mark', path='/b', details={'by': 'two'}, actor=TEACHER)
+    tm1.commit()
+    tm2.commit()  # resolved, not a ConflictError
+
+    log = read_log(db)
+    assert len(log) == 3
+    assert [(e['seq'], e['path']) for e in log.entries()] == [
+        (0, '/journal/7a/lesson-0'), (1, '/a'), (2, '/b')]
+    assert log.verify()[:2] == (True, None)
+    assert all(e['hash'] == expected_hash(e) for e in log.entries())
+
+
+def test_many_interleaved_appends_merge_without_conflicts(db):
+    make_log(db, chunk_size=10_000, entries=1)
+    rng = random.Random(7)
+    workers = [connect(db) for _ in range(4)]
+    written = []
+    for round_ in range(40):
+        for number, (tm, conn) in enumerate(workers):
+            for i in range(rng.randint(1, 3)):
+                marker = '%d-%d-%d' % (round_, number, i)
+                conn.root()['log'].append('grade', path='/' + marker, actor=TEACHER)
+                written.append(marker)
+        rng.shuffle(workers)
+        for tm, conn in workers:
+            tm.commit()
+
+    log = read_log(db)
+    assert len(log) == len(written) + 1
+    assert sorted(e['path'][1:] for e in log.search(action='grade')) == sorted(written)
+    assert log.verify()[:2] == (True, None)
+
+
+def test_interleaved_appends_over_many_chunks_succeed_with_retries(db):
+    make_log(db, chunk_size=5)
+    rng = random.Random(11)
+    workers = [connect(db) for _ in range(3)]
+    pending = {id(conn): [] for tm, conn in workers}
+    written, conflicts = [], 0
+    for round_ in range(60):
+        for number, (tm, conn) in enumerate(workers):
+            for i in range(rng.randint(1, 2)):
+                pending[id(conn)].append('%d-%d-%d' % (round_, number, i))
+            for marker in pending[id(conn)]:
+                conn.root()['log'].append('mark', path='/' + marker, actor=TEACHER)
+        rng.shuffle(workers)
+        for tm, conn in workers:
+            try:
+                tm.commit()
+            except ConflictError:  # a chunk was started under it: retried next round
+                tm.abort()
+                conflicts += 1
+            else:
+                written.extend(pending[id(conn)])
+                pending[id(conn)] = []
+    for tm, conn in workers:  # the last retries, one at a time, each seeing the others'
+        tm.abort()
+        for marker in pending[id(conn)]:
+            conn.root()['log'].append('mark', path='/' + marker, actor=TEACHER)
+        tm.commit()
+        written.extend(pending[id(conn)])
+
+    log = read_log(db)
+    assert sorted(e['path'][1:] for e in log.entries()) == sorted(written)
+    assert len(log._chunks) > 30
+    assert log.verify()[:2] == (True, None)
+    assert conflicts  # starting chunks under one another did conflict, and was retried
+
+
+@pytest.mark.parametrize('sealer_first', [True, False])
+def test_starting_a_chunk_conflicts_with_an_append_to_the_old_one(db, sealer_first):
+    make_log(db, chunk_size=2, entries=1)
+    sealer = (*connect(db), 2)  # fills chunk 0, then starts chunk 1
+    other = (*connect(db), 1)  # fills chunk 0 as it saw it
+    for tm, conn, count in (sealer, other):
+        fill(conn.root()['log'], count)
+    first, second = (sealer, other) if sealer_first else (other, sealer)
+    first[0].commit()
+    with pytest.raises(ConflictError):
+        second[0].commit()
+    tm, conn, count = second  # the app's retry
+    tm.abort()
+    fill(conn.root()['log'], count)
+    tm.commit()
+
+    log = read_log(db)
+    assert len(log) == 4
+    assert len(log._chunks) == 2
+    assert log.verify()[:2] == (True, None)
+
+
+def test_appending_100000_entries_in_one_transaction_is_fast(db):
+    tm, conn = connect(db)
+    log = conn.root()['log'] = AuditLog()
+    details = {'changes': {'mark': [None, '5']}, 'student': 'ivanov-petr'}
+    started = time.perf_counter()
+    for i in range(100_000):
+        log.append('mark', path='/journal/7a/algebra/lesson-%d' % i, type_name='Lesson',
+                   details=details, actor=TEACHER)
+    tm.commit()
+    elapsed = time.perf_counter() - started
+    assert len(log) == 100_000
+    assert elapsed < 10, elapsed  # about 2.5 s on an idle 2-core test machine
+
+
+# -- the portal: root, record(), subscribers -------------------------------------------
+
+@pytest.fixture
+def portal(monkeypatch):
+    monkeypatch.setattr(events, '_subscribers', [])
+    root = Root()
+    root.add('journal', Folder())
+    return root
+
+
+def test_get_audit_log_makes_it_once(portal):
+    assert portal.audit_log is None
+    log = get_audit_log(portal)
+    assert isinstance(log, AuditLog)
+    assert get_audit_log(portal) is log is portal.audit_log
+
+
+def test_record_logs_the_context_by_path_and_type(portal):
+    lesson = portal['journal'].add('lesson-1', Lesson())
+    with acting_as(TEACHER):
+        entry = record(lesson, 'workflow', {'transition': 'publish'})
+    assert (entry['path'], entry['type_name'], entry['userid'], entry['details']) == (
+        '/journal/lesson-1', 'Lesson', 'petrova', {'transition': 'publish'})
+    assert list(portal.audit_log.entries()) == [entry]
+
+
+def test_record_outside_the_portal_logs_nothing_and_adds_no_log():
+    loose = Folder()
+    assert record(loose, 'edit') is None
+    assert 'audit_log' not in loose.__dict__
+
+
+def test_subscribers_log_create_edit_move_and_delete(portal):
+    register_subscribers()
+    register_subscribers()  # a second include must not log twice
+    journal = portal['journal']
+    with acting_as(TEACHER):
+        lesson = journal.add('lesson-1', Lesson())
+        notify(ObjectModified(lesson, changes={
+            'date': (datetime.date(2026, 9, 1), datetime.date(2026, 9, 2)),
+            'classes': (None, {'7a'}), 'teacher': (None, Actor())}))
+        other = portal.add('archive', Folder())
+        journal.remove('lesson-1')
+        other.add('lesson-1', lesson, send_events=False)
+        notify(ObjectMoved(lesson, old_parent=journal))
+        other.remove('lesson-1')
+
+    log = portal.audit_log
+    assert [(e['action'], e['path'], e['type_name']) for e in log.entries()] == [
+        ('create', '/journal/lesson-1', 'Lesson'),
+        ('edit', '/journal/lesson-1', 'Lesson'),
+        ('create', '/archive', 'Resource'),
+        ('delete', '/journal/lesson-1', 'Lesson'),
+        ('move', '/archive/lesson-1', 'Lesson'),
+        ('delete', '/archive/lesson-1', 'Lesson'),
+    ]
+    edit = log.search(action='edit')[0]
+    assert edit['details']['changes']['date'] == ['2026-09-01', '2026-09-02']
+    assert edit['details']['changes']['classes'] == [None, ['7a']]
+    assert edit['details']['changes']['teacher'][1].startswith('<ejportal.core.actor.Actor')
+    assert log.search(action='move')[0]['details'] == {'from': '/journal/lesson-1'}
+    assert {e['userid'] for e in log.entries()} == {'petrova'}
+    assert log.verify()[:2] == (True, None)
+
+
+def test_objects_filled_before_they_join_the_portal_are_logged_when_added(portal):
+    register_subscribers()
+    folder = Folder()
+    folder.add('inner', Folder())
+    assert 'audit_log' not in folder.__dict__
+    portal.add('new', folder)
+    assert [e['path'] for e in portal.audit_log.entries()] == ['/new']
+
+
+# -- export -----------------------------------------------------------------------------------
+
+def test_write_csv():
+    log = AuditLog()
+    log.append('login-failed', details={'login': 'Иванов'},
+               actor=Actor('=HYPERLINK("http://x")', '10.0.0.1', '-cmd'))
+    out = io.StringIO()
+    write_csv(log.entries(), out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ['seq', 'time', 'userid', 'address', 'user_agent', 'action', 'path',
+                       'type_name', 'details', 'hash']
+    entry = next(log.entries())
+    assert rows[1] == ['0', entry['time'], '\'=HYPERLINK("http://x")', '10.0.0.1', "'-cmd",
+                       'login-failed', '', '', '{"login": "Иванов"}', entry['hash']]
+    assert len(rows) == 2
