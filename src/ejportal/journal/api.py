@@ -1,0 +1,164 @@
+"""The journal's JSON API: ``GET /@journals``, ``GET <journal>`` (Accept: application/json,
+``?period=``), ``POST <journal>/@cell``, ``POST <journal>/@period-mark``,
+``POST <journal>/@correction``. Same permissions as the screens."""
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from ejportal.api.errors import json_error
+from ejportal.api.views import BadRequest, json_body
+from ejportal.i18n import _
+from ejportal.journal import grading
+from ejportal.journal.grid import (
+    average_json, cell_json, chosen_period, grid, lesson_json)
+from ejportal.journal.resources import Journal, PeriodClosed
+from ejportal.security import EDIT_JOURNAL, VIEW, VIEW_JOURNAL
+from ejportal.site.resources import Portal
+
+JSON = 'application/json'
+
+
+def respond(data, status=200):
+    return Response(json_body=data, status=status, content_type=JSON, charset='utf-8')
+
+
+def readable_journals(request, school, year=None):
+    """The journals of ``year`` (default the current one) the user may read."""
+    year = year or school.current_year()
+    if year is None:
+        return []
+    found = []
+    for school_class in year['classes'].sorted():
+        class_readable = request.has_permission(VIEW_JOURNAL, school_class)
+        for journal in school_class['journals'].values():
+            if class_readable or request.has_permission(VIEW_JOURNAL, journal):
+                found.append(journal)
+    return found
+
+
+def journal_summary(request, journal):
+    return {'@id': request.resource_url(journal).rstrip('/'), '@type': 'Journal',
+            'id': journal.__name__, 'title': journal.title,
+            'class': {'id': journal.school_class.__name__, 'title': journal.school_class.title},
+            'subject': {'id': journal.subject, 'title': journal.subject_title},
+            'subgroup': journal.subgroup or None, 'teacher': journal.teacher or None,
+            'can_edit': bool(request.has_permission(EDIT_JOURNAL, journal))}
+
+
+@view_config(context=Portal, name='@journals', request_method='GET', permission=VIEW)
+def journals(context, request):
+    items = [journal_summary(request, j) for j in readable_journals(request, context['journal'])]
+    return respond({'items': items, 'items_total': len(items)})
+
+
+@view_config(context=Journal, request_method='GET', accept=JSON, permission=VIEW_JOURNAL)
+def journal_json(context, request):
+    period = chosen_period(context, request.params.get('period'))
+    if period is None:
+        return json_error(request, 404, 'NotFound', _('This school year has no periods.'))
+    data = grid(context, period)
+    result = journal_summary(request, context)
+    year = context.year
+    result['period'] = {'id': period.id, 'title': period.title, 'start': period.start.isoformat(),
+                        'end': period.end.isoformat(), 'closed': data['closed']}
+    result['periods'] = [{'id': p.id, 'title': p.title} for p in year.periods]
+    result['students'] = [{'id': s.__name__, 'name': s.fullname} for s in data['students']]
+    result['lessons'] = [lesson_json(l) for l in data['lessons']]
+    kind_title = context.school.kind_title
+    result['cells'] = [cell_json(sid, lid, cell, kind_title)
+                       for (sid, lid), cell in sorted(data['cells'].items())]
+    result['averages'] = {sid: average_json(a) for sid, a in data['averages'].items()}
+    result['period_marks'] = data['period_marks']
+    return respond(result)
+
+
+def _cell_input(journal, body):
+    student_id, lesson_id = str(body.get('student', '')), str(body.get('lesson', ''))
+    lesson = journal.lessons.get(lesson_id)
+    if lesson is None:
+        raise BadRequest(_('No such lesson in this journal.'), {'lesson': _('Unknown lesson.')})
+    if student_id not in {s.__name__ for s in journal.students(lesson.date, lesson.date)}:
+        raise BadRequest(_('No such student in this journal.'),
+                         {'student': _('Unknown student.')})
+    try:
+        if 'text' in body and 'marks' not in body:
+            marks, attendance = grading.parse_cell_text(
+                str(body['text']), journal.default_kind(lesson), journal.school.mark_kinds)
+        else:
+            raw = body.get('marks') or []
+            if not isinstance(raw, list):
+                raise grading.GradingError('marks', _('Marks must be a list.'))
+            marks = grading.make_marks(raw, journal.default_kind(lesson),
+                                       journal.school.mark_kinds)
+            attendance = grading.normalize_attendance(str(body.get('attendance') or ''))
+    except grading.GradingError as error:
+        raise BadRequest(error.message, {error.field: error.message})
+    comment = body.get('comment') or ''
+    if not isinstance(comment, str) or len(comment) > 500:
+        raise BadRequest(_('The comment is too long.'), {'comment': _('At most 500 characters.')})
+    reason = body.get('reason') or ''
+    if not isinstance(reason, str):
+        raise BadRequest(_('Not valid.'), {'reason': _('Not valid.')})
+    return student_id, lesson, marks, attendance, comment.strip(), reason.strip()
+
+
+def closed_error(request, journal, period):
+    response = json_error(request, 409, 'PeriodClosed', _(
+        'period-closed', mapping={'period': period.title},
+        default='${period} is closed: ask for a correction instead.'))
+    body = response.json_body
+    body['error']['correction'] = request.resource_url(journal, '@correction').rstrip('/')
+    response.json_body = body
+    return response
+
+
+@view_config(context=Journal, name='@cell', request_method='POST', permission=EDIT_JOURNAL)
+def cell(context, request):
+    """``{"student", "lesson", "marks": [{"value", "kind"}] or ["5"], "attendance",
+    "comment"}`` (or ``"text": "оп 5"`` as typed in the grid) -> the stored cell."""
+    student_id, lesson, marks, attendance, comment, reason = _cell_input(
+        context, json_body(request))
+    try:
+        stored = context.set_cell(student_id, lesson.id, marks, attendance, comment, reason)
+    except PeriodClosed as closed:
+        return closed_error(request, context, closed.period)
+    result = cell_json(student_id, lesson.id, stored, context.school.kind_title)
+    period = context.year.period_of(lesson.date)
+    if period is not None:
+        result['average'] = average_json(context.average(student_id, context.lessons_of(period)))
+    return respond(result)
+
+
+@view_config(context=Journal, name='@period-mark', request_method='POST',
+             permission=EDIT_JOURNAL)
+def period_mark(context, request):
+    """``{"student", "period", "value"}`` -> ``{"student", "period", "value"}``."""
+    body = json_body(request)
+    student_id, period_id = str(body.get('student', '')), str(body.get('period', ''))
+    if student_id not in {s.__name__ for s in context.students()}:
+        raise BadRequest(_('No such student in this journal.'),
+                         {'student': _('Unknown student.')})
+    if context.year.period(period_id) is None and period_id != 'year':
+        raise BadRequest(_('No such period.'), {'period': _('Unknown period.')})
+    try:
+        context.set_period_mark(student_id, period_id, body.get('value'))
+    except grading.GradingError as error:
+        raise BadRequest(error.message, {'value': error.message})
+    except PeriodClosed as closed:
+        return closed_error(request, context, closed.period)
+    return respond({'student': student_id, 'period': period_id,
+                    'value': context.period_mark(student_id, period_id)})
+
+
+@view_config(context=Journal, name='@correction', request_method='POST',
+             permission=EDIT_JOURNAL)
+def correction(context, request):
+    """A correction request for a closed period's cell: the @cell body plus ``reason``."""
+    student_id, lesson, marks, attendance, comment, reason = _cell_input(
+        context, json_body(request))
+    try:
+        item = context.request_correction(student_id, lesson.id, marks, attendance, comment,
+                                          reason)
+    except grading.GradingError as error:
+        raise BadRequest(error.message, {error.field: error.message})
+    return respond({'id': item.id, 'state': item.state, 'student': student_id,
+                    'lesson': lesson.id, 'reason': item.reason}, status=201)

@@ -1,13 +1,294 @@
-"""Screens of the journal section."""
+"""Screens of the journal section: the list of journals, the grid of a journal for a
+period, the no-JavaScript form for one lesson column, a cell's history, period closing and
+correction requests."""
+import datetime
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ejportal.i18n import _
-from ejportal.journal.resources import School
+from ejportal.journal import grading
+from ejportal.journal.api import readable_journals
+from ejportal.journal.grid import chosen_period, enrolled_on, grid
+from ejportal.journal.resources import (
+    Journal, Lesson, PeriodClosed, School, SchoolClass, SchoolYear, lesson_id)
 from ejportal.paths import template
-from ejportal.security import VIEW
+from ejportal.security import (
+    APPROVE_CORRECTION, EDIT_JOURNAL, SPLIT_SUBGROUPS, VIEW, VIEW_JOURNAL)
 
 
-@view_config(context=School, permission=VIEW, renderer=template('folder.pt'),
+@view_config(context=School, permission=VIEW, renderer=template('journal/school.pt'),
              accept='text/html')
 def school_section(context, request):
-    return {'title': context.title, 'items': list(context.values())[:100]}
+    """The journals this user may read, by class, for the current year."""
+    journals = readable_journals(request, context)
+    by_class = []
+    for journal in journals:
+        if not by_class or by_class[-1][0] is not journal.school_class:
+            by_class.append((journal.school_class, []))
+        by_class[-1][1].append({'journal': journal,
+                                'can_edit': request.has_permission(EDIT_JOURNAL, journal)})
+    year = context.current_year()
+    pending = []
+    if year is not None and request.has_permission(APPROVE_CORRECTION, context):
+        pending = pending_corrections(year)
+    return {'title': context.title, 'year': year, 'by_class': by_class,
+            'pending': pending,
+            'can_close': year is not None and request.has_permission(APPROVE_CORRECTION, year)}
+
+
+def pending_corrections(year):
+    found = []
+    for school_class in year['classes'].sorted():
+        for journal in school_class['journals'].values():
+            for item in journal.pending_corrections():
+                found.append((journal, item))
+    return found
+
+
+def _fmt_day(day):
+    return day.strftime('%d.%m')
+
+
+@view_config(context=Journal, permission=VIEW_JOURNAL, renderer=template('journal/grid.pt'),
+             accept='text/html')
+def journal_grid(context, request):
+    period = chosen_period(context, request.params.get('period'))
+    if period is None:
+        raise HTTPNotFound()
+    data = grid(context, period)
+    can_edit = bool(request.has_permission(EDIT_JOURNAL, context)) and not data['closed']
+    rows = []
+    for student in data['students']:
+        sid = student.__name__
+        spans = data['spans'][sid]
+        cells = []
+        for lesson in data['lessons']:
+            cell = data['cells'].get((sid, lesson.id))
+            cells.append({'lesson': lesson.id, 'text': grading.cell_text(cell),
+                          'enrolled': enrolled_on(spans, lesson.date),
+                          'comment': cell['comment'] if cell else '',
+                          'corrected': bool(cell and cell['history'])})
+        average = data['averages'][sid]
+        rows.append({'id': sid, 'name': student.short_name, 'fullname': student.fullname,
+                     'cells': cells, 'average': average,
+                     'explain': explain(average),
+                     'suggested': grading.suggested_period_mark(average['value']),
+                     'period_mark': data['period_marks'][sid]})
+    lessons = [{'id': l.id, 'day': _fmt_day(l.date), 'date': l.date, 'number': l.number,
+                'topic': l.topic, 'homework': l.homework, 'type': l.lesson_type,
+                'test': l.lesson_type != 'lesson'} for l in data['lessons']]
+    return {'title': '%s — %s' % (context.school_class.title, context.title),
+            'journal': context, 'period': period, 'periods': context.year.periods,
+            'lessons': lessons, 'rows': rows, 'closed': data['closed'],
+            'can_edit': can_edit,
+            'may_request': bool(request.has_permission(EDIT_JOURNAL, context)),
+            'cell_url': request.resource_url(context, '@cell'),
+            'period_mark_url': request.resource_url(context, '@period-mark')}
+
+
+def explain(average):
+    """The average in words for the hover: each mark with its weight, then the formula."""
+    if average['value'] is None:
+        return ''
+    parts = ['%d (%s, ×%s)' % (v, k, ('%g' % w)) for v, w, k in average['terms']]
+    text = '; '.join(parts) + '. ' + average['formula']
+    if average['ignored']:
+        text += ' (' + ', '.join(average['ignored']) + ' — not counted)'
+    return text
+
+
+def _parse_date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@view_config(context=Journal, name='column', permission=EDIT_JOURNAL,
+             renderer=template('journal/column.pt'))
+def lesson_column(context, request):
+    """One lesson (new or existing) and its column of cells, as a plain form: the journal
+    without JavaScript. Nothing is saved unless every cell is valid."""
+    lesson = context.lessons.get(request.params.get('lesson', ''))
+    period = context.year.period_of(lesson.date) if lesson else context.year.current_period()
+    students = context.students(period.start, period.end) if period else context.students()
+    errors, values = {}, {}
+    if request.method == 'POST':
+        post = request.POST
+        date = lesson.date if lesson else _parse_date(post.get('date'))
+        number = lesson.number if lesson else post.get('number', '')
+        fields = {'topic': post.get('topic', '').strip()[:500],
+                  'lesson_type': post.get('lesson_type', 'lesson'),
+                  'homework': post.get('homework', '').strip()[:2000],
+                  'homework_due': _parse_date(post.get('homework_due')),
+                  'note': post.get('note', '').strip()[:1000]}
+        if date is None:
+            errors['date'] = _('Enter the date.')
+        elif context.year.period_of(date) is None:
+            errors['date'] = _('The date is outside the periods of the school year.')
+        try:
+            number = int(number)
+            if not 1 <= number <= 12:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors['number'] = _('A lesson number from 1 to 12.')
+        if fields['lesson_type'] not in dict(context.school.lesson_types):
+            errors['lesson_type'] = _('Choose a lesson type.')
+        if not lesson and not errors and lesson_id(date, number) in context.lessons:
+            errors['number'] = _('There is already a lesson with this number on this day.')
+        if not errors and context.year.closed_period_of(date) is not None:
+            errors['date'] = _('The period is closed.')
+        kind = grading.LESSON_TYPE_KIND.get(fields['lesson_type'], grading.DEFAULT_KIND)
+        parsed = {}
+        for student in students:
+            text = post.get('cell-' + student.__name__, '')
+            values[student.__name__] = text
+            try:
+                parsed[student.__name__] = grading.parse_cell_text(
+                    text, kind, context.school.mark_kinds)
+            except grading.GradingError as error:
+                errors['cell-' + student.__name__] = error.message
+        if not errors:
+            if lesson is None:
+                plan_item = context.next_planned_topic()
+                if not fields['topic'] and plan_item:
+                    fields['topic'] = plan_item['topic']
+                lesson = context.add_lesson(
+                    date, number, planned=plan_item['number'] if plan_item else None, **fields)
+            else:
+                context.edit_lesson(lesson, fields)
+            for sid, (marks, attendance) in parsed.items():
+                old = context.cell(sid, lesson.id)
+                if old is None and not marks and not attendance:
+                    continue
+                comment = old['comment'] if old else ''
+                context.set_cell(sid, lesson.id, marks, attendance, comment)
+            request.session.flash(_('Lesson saved.'), 'success')
+            period = context.year.period_of(lesson.date)
+            return HTTPSeeOther(request.resource_url(context, query={'period': period.id}))
+        request.response.status = 400
+    else:
+        for student in students:
+            cell = context.cell(student.__name__, lesson.id) if lesson else None
+            values[student.__name__] = grading.cell_text(cell)
+    plan_item = context.next_planned_topic() if lesson is None else None
+    return {'title': _('Lesson'), 'journal': context, 'lesson': lesson,
+            'students': students, 'values': values, 'errors': errors,
+            'lesson_types': context.school.lesson_types,
+            'post': request.POST if request.method == 'POST' else {},
+            'default_topic': plan_item['topic'] if plan_item else '',
+            'today': datetime.date.today()}
+
+
+@view_config(context=Journal, name='history', permission=VIEW_JOURNAL,
+             renderer=template('journal/history.pt'))
+def cell_history(context, request):
+    sid, lid = request.params.get('student', ''), request.params.get('lesson', '')
+    lesson = context.lessons.get(lid)
+    students = context.school_class.students_folder()
+    if lesson is None or sid not in students:
+        raise HTTPNotFound()
+    rows = [dict(h, text=grading.cell_text(h)) for h in context.history(sid, lid)]
+    corrections = [c for c in context.corrections.values()
+                   if c.student == sid and c.lesson == lid]
+    return {'title': _('Cell history'), 'journal': context, 'lesson': lesson,
+            'student': students[sid], 'rows': list(reversed(rows)),
+            'corrections': corrections}
+
+
+@view_config(context=Journal, name='period-marks', request_method='POST',
+             permission=EDIT_JOURNAL)
+def period_marks_form(context, request):
+    """The no-JavaScript save of the period-mark column."""
+    period = chosen_period(context, request.POST.get('period'))
+    errors = 0
+    for student in context.students(period.start, period.end):
+        field = 'pm-' + student.__name__
+        if field in request.POST:
+            try:
+                context.set_period_mark(student.__name__, period.id, request.POST[field])
+            except (grading.GradingError, PeriodClosed):
+                errors += 1
+    if errors:
+        request.session.flash(_('Some period marks were not saved.'), 'error')
+    else:
+        request.session.flash(_('Period marks saved.'), 'success')
+    return HTTPSeeOther(request.resource_url(context, query={'period': period.id}))
+
+
+@view_config(context=Journal, name='correction', request_method='POST',
+             permission=EDIT_JOURNAL)
+def correction_form(context, request):
+    post = request.POST
+    lesson = context.lessons.get(post.get('lesson', ''))
+    if lesson is None or post.get('student') not in {s.__name__ for s in context.students()}:
+        raise HTTPBadRequest()
+    try:
+        marks, attendance = grading.parse_cell_text(
+            post.get('text', ''), context.default_kind(lesson), context.school.mark_kinds)
+        context.request_correction(post['student'], lesson.id, marks, attendance,
+                                   post.get('comment', ''), post.get('reason', ''))
+        request.session.flash(_('Correction requested; a deputy will decide.'), 'success')
+    except grading.GradingError as error:
+        request.session.flash(error.message, 'error')
+    return HTTPSeeOther(request.resource_url(context, 'history', query={
+        'student': post['student'], 'lesson': lesson.id}))
+
+
+@view_config(context=School, name='corrections', permission=APPROVE_CORRECTION,
+             renderer=template('journal/corrections.pt'))
+def corrections(context, request):
+    """Pending correction requests of the current year; approve or reject each."""
+    year = context.current_year()
+    if request.method == 'POST':
+        from pyramid.traversal import find_resource
+        try:
+            journal = find_resource(context, request.POST.get('journal', ''))
+            number = int(request.POST.get('id', ''))
+            journal.corrections[number]
+        except (KeyError, ValueError):
+            raise HTTPBadRequest()
+        if not isinstance(journal, Journal):
+            raise HTTPBadRequest()
+        try:
+            journal.decide_correction(number, 'approve' in request.POST,
+                                      request.POST.get('note', '').strip())
+        except ValueError:
+            request.session.flash(_('This request was already decided.'), 'error')
+        return HTTPSeeOther(request.resource_url(context, 'corrections'))
+    items = pending_corrections(year) if year is not None else []
+    students = context['students']
+    return {'title': _('Correction requests'), 'items': [
+        {'journal': j, 'item': c, 'student': students.get(c.student),
+         'lesson': j.lessons.get(c.lesson),
+         'old': grading.cell_text(j.cell(c.student, c.lesson)),
+         'new': grading.cell_text({'marks': c.marks, 'attendance': c.attendance})}
+        for j, c in items]}
+
+
+@view_config(context=SchoolYear, name='periods', permission=APPROVE_CORRECTION,
+             renderer=template('journal/periods.pt'))
+def periods(context, request):
+    if request.method == 'POST':
+        period_id = request.POST.get('period', '')
+        if context.period(period_id) is None:
+            raise HTTPBadRequest()
+        if 'close' in request.POST:
+            context.close_period(period_id)
+        elif 'reopen' in request.POST:
+            context.reopen_period(period_id)
+        return HTTPSeeOther(request.resource_url(context, 'periods'))
+    return {'title': _('Periods'), 'year': context,
+            'periods': [{'period': p, 'closed': context.closed_periods.get(p.id)}
+                        for p in context.periods]}
+
+
+@view_config(context=SchoolClass, permission=VIEW_JOURNAL,
+             renderer=template('journal/class.pt'), accept='text/html')
+def class_view(context, request):
+    return {'title': context.title, 'school_class': context,
+            'students': context.students(),
+            'journals': [j for j in context.journals()
+                         if request.has_permission(VIEW_JOURNAL, j)],
+            'can_split': request.has_permission(SPLIT_SUBGROUPS, context)}

@@ -1,0 +1,62 @@
+"""The journal grid of one period as plain data, shared by the page and the JSON API."""
+from ejportal.journal import grading
+
+
+def chosen_period(journal, period_id=None):
+    year = journal.year
+    period = year.period(period_id) if period_id else None
+    return period or year.current_period()
+
+
+def grid(journal, period):
+    """students (alphabetical, those enrolled during the period), lessons of the period,
+    cells {(student, lesson): cell}, averages {student: average dict}, period marks."""
+    lessons = journal.lessons_of(period)
+    students = journal.students(period.start, period.end)
+    cells, averages, period_marks = {}, {}, {}
+    for student in students:
+        sid = student.__name__
+        marks = []
+        for lesson in lessons:
+            cell = journal.cells.get((sid, lesson.id))
+            if cell:
+                cells[(sid, lesson.id)] = cell
+                marks.extend(cell['marks'])
+        averages[sid] = grading.weighted_average(marks)
+        period_marks[sid] = journal.period_mark(sid, period.id)
+    spans = {s.__name__: [span for y, c, *span in s.enrolments
+                          if y == journal.year.__name__ and c == journal.school_class.__name__]
+             for s in students}
+    return {'period': period, 'lessons': lessons, 'students': students, 'cells': cells,
+            'averages': averages, 'period_marks': period_marks, 'spans': spans,
+            'closed': journal.year.is_closed(period.id)}
+
+
+def enrolled_on(spans, day):
+    return any(s <= day and (e is None or day <= e) for s, e in spans)
+
+
+def cell_json(student_id, lesson_id, cell, kind_title=None):
+    cell = cell or grading.EMPTY_CELL
+    return {'student': student_id, 'lesson': lesson_id,
+            'marks': [{'value': v, 'kind': k, 'weight': w,
+                       **({'kind_title': kind_title(k)} if kind_title else {})}
+                      for v, k, w in cell['marks']],
+            'attendance': cell['attendance'], 'reason': cell.get('reason', ''),
+            'comment': cell['comment'], 'text': grading.cell_text(cell)}
+
+
+def average_json(average):
+    return {'value': float(average['value']) if average['value'] is not None else None,
+            'formula': average['formula'],
+            'terms': [{'value': v, 'weight': w, 'kind': k} for v, w, k in average['terms']],
+            'ignored': average['ignored'],
+            'suggested': grading.suggested_period_mark(average['value'])}
+
+
+def lesson_json(lesson):
+    return {'id': lesson.id, 'date': lesson.date.isoformat(), 'number': lesson.number,
+            'topic': lesson.topic, 'lesson_type': lesson.lesson_type, 'ict': list(lesson.ict),
+            'homework': {'text': lesson.homework,
+                         'due': lesson.homework_due.isoformat() if lesson.homework_due else None},
+            'note': lesson.note}
