@@ -290,3 +290,31 @@ def test_school_page_lists_own_journals(as_user):
     page = as_user('teacher').get('/journal')
     links = [a.text for a in page.html.select('ul.journal-list a')]
     assert sorted(links) == ['Информатика (1)', 'Математика', 'Математика']
+
+
+def test_plan_import_preview_then_save(as_user, root):
+    from webtest import Upload
+    app = as_user('teacher')
+    page = app.get(MATH_5A + '/@@plan')
+    form = [f for f in page.forms.values() if 'file' in f.fields][0]
+    form['file'] = Upload('plan.csv', '№;Тема;Часы\n1;Дроби;1\nx;Плохо;1\n'.encode())
+    bad = form.submit('upload', status=400)
+    assert 'Row' in bad.text or 'Строка' in bad.text
+    form = [f for f in bad.forms.values() if 'file' in f.fields][0]
+    form['file'] = Upload('plan.csv', '№;Тема;Часы\n1;Дроби;1\n2;Проценты;2\n'.encode())
+    preview = form.submit('upload')
+    assert 'Проценты' in preview.text
+    transaction.abort()
+    from pyramid.traversal import find_resource
+    assert find_resource(root, MATH_5A).plan == ()
+    save = [f for f in preview.forms.values() if 'payload' in f.fields][0]
+    save.submit('save').follow()
+    transaction.abort()
+    assert [i['topic'] for i in find_resource(root, MATH_5A).plan] == ['Дроби', 'Проценты']
+    # the next new lesson takes its topic from the plan
+    column = app.get(MATH_5A + '/@@column')
+    assert 'placeholder="Дроби"' in column.text
+    # a class teacher may read the plan but not import
+    app.reset()
+    reader = as_user('class_teacher')
+    assert reader.get(MATH_5A + '/@@plan').html.find('input', type='file') is None

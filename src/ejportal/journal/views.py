@@ -292,3 +292,40 @@ def class_view(context, request):
             'journals': [j for j in context.journals()
                          if request.has_permission(VIEW_JOURNAL, j)],
             'can_split': request.has_permission(SPLIT_SUBGROUPS, context)}
+
+
+@view_config(context=Journal, name='plan', permission=VIEW_JOURNAL,
+             renderer=template('journal/plan.pt'))
+def lesson_plan(context, request):
+    """The КТП: the plan, and (for the journal's teacher) an import with a preview: the
+    upload is checked and shown; "save" stores the previewed rows."""
+    import json
+    from ejportal.journal.plan import PlanError, parse_plan, plan_report, set_plan
+    preview, errors, message, payload = None, [], None, ''
+    if request.method == 'POST':
+        if not request.has_permission(EDIT_JOURNAL, context):
+            from pyramid.httpexceptions import HTTPForbidden
+            raise HTTPForbidden()
+        if 'save' in request.POST:
+            try:
+                items = json.loads(request.POST.get('payload', ''))
+                assert isinstance(items, list) and all(
+                    isinstance(i, dict) and set(i) == {'number', 'topic', 'hours', 'section'}
+                    for i in items)
+            except (ValueError, AssertionError):
+                raise HTTPBadRequest()
+            set_plan(context, items)
+            request.session.flash(_('Lesson plan saved.'), 'success')
+            return HTTPSeeOther(request.resource_url(context, 'plan'))
+        upload = request.POST.get('file')
+        data = upload.file.read(2 * 1024 * 1024 + 1) if hasattr(upload, 'file') else b''
+        try:
+            preview = parse_plan(data, getattr(upload, 'filename', '') or '')
+            payload = json.dumps(preview, ensure_ascii=False)
+        except PlanError as error:
+            message, errors = error.message, error.rows
+            request.response.status = 400
+    return {'title': _('Lesson plan'), 'journal': context, 'plan': context.plan,
+            'preview': preview, 'payload': payload, 'errors': errors, 'message': message,
+            'report': plan_report(context),
+            'can_edit': request.has_permission(EDIT_JOURNAL, context)}
