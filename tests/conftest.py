@@ -69,10 +69,10 @@ def testapp(app):
 
 def login(testapp, login_name, password='demo'):
     """Log in through the real login form; returns the response after the redirect."""
-    form = testapp.get('/@@login').forms[0]
+    form = testapp.get('/@@login').forms['deform']
     form['login'] = login_name
     form['password'] = password
-    return form.submit('submit')
+    return form.submit('submit', status='*')
 
 
 @pytest.fixture

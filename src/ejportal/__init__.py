@@ -2,11 +2,26 @@
 from pyramid.config import Configurator
 from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool
+from pyramid_mailer.interfaces import IMailer
+from pyramid_mailer.mailer import DebugMailer
 
 from ejportal.i18n import locale_negotiator
 from ejportal.paths import LOCALES
 from ejportal.security import SecurityPolicy
 from ejportal.site.resources import root_factory
+
+
+AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'api')
+
+
+def load_evolve_steps():
+    """Import each area's ``evolve`` module, which registers its steps."""
+    import importlib
+    import importlib.util
+    for area in AREAS:
+        name = 'ejportal.%s.evolve' % area
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
 
 
 def main(global_config, **settings):
@@ -20,8 +35,11 @@ def main(global_config, **settings):
         config.include('pyramid_tm')
         config.include('pyramid_retry')
         config.include('pyramid_zodbconn')
-        config.include('pyramid_mailer.debug' if asbool(settings.get('mail.debug', False))
-                       else 'pyramid_mailer')
+        if asbool(settings.get('mail.debug', False)):
+            # Development and tests: each message becomes a file in mail.top_level_directory.
+            config.registry.registerUtility(DebugMailer.from_settings(settings), IMailer)
+        else:
+            config.include('pyramid_mailer')
         config.set_session_factory(SignedCookieSessionFactory(
             secret + ':session', cookie_name='ejportal_session', httponly=True,
             samesite='Lax', secure=secure, timeout=None, reissue_time=None))
@@ -30,15 +48,17 @@ def main(global_config, **settings):
         config.set_locale_negotiator(locale_negotiator)
         config.add_translation_dirs('colander:locale', 'deform:locale', str(LOCALES))
         config.include('ejportal.core.setup')
-        config.include('ejportal.site')
-        config.include('ejportal.principals')
-        config.include('ejportal.admin')
-        config.include('ejportal.documents')
-        config.include('ejportal.journal')
-        config.include('ejportal.api')
+        for area in AREAS:
+            config.include('ejportal.' + area)
         app = config.make_wsgi_app()
+    load_evolve_steps()
     from ejportal.site.bootstrap import prepare_database
-    prepare_database(app.registry)
+    try:
+        prepare_database(app.registry)
+    except Exception:
+        for db in app.registry._zodb_databases.values():
+            db.close()
+        raise
     return app
 
 

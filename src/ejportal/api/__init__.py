@@ -3,4 +3,6 @@
 
 
 def includeme(config):
+    from ejportal.api.traversal import NegotiatingTraverser
+    config.add_traverser(NegotiatingTraverser)
     config.scan('.views')

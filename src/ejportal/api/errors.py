@@ -8,9 +8,11 @@ def wants_json(request):
         return True
     if '/@' in request.path and '/@@' not in request.path:
         return True
-    accept = request.accept
-    best = accept.best_match(['text/html', 'application/json']) if accept else None
-    return best == 'application/json' and 'text/html' not in str(request.accept)
+    if request.method in ('PATCH', 'DELETE') or request.content_type == 'application/json':
+        return True
+    # Ties go to HTML (listed first), so browsers sending */* get pages.
+    offers = request.accept.acceptable_offers(['text/html', 'application/json'])
+    return bool(offers) and offers[0][0] == 'application/json'
 
 
 def json_error(request, status, error_type, message, fields=None):

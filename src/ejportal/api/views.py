@@ -5,6 +5,7 @@ from pyramid.view import view_config
 
 from ejportal.api.errors import json_error
 from ejportal.api.serialize import serialize
+from ejportal.api.traversal import JSON_VIEW
 from ejportal.core.audit import record
 from ejportal.core.content import TYPES, Resource, create
 from ejportal.core.folder import check_name
@@ -70,15 +71,13 @@ def logout(context, request):
     return Response(status=204)
 
 
-@view_config(context=Portal, request_method='GET', accept=JSON, permission=VIEW_PUBLIC)
-@view_config(context=Resource, request_method='GET', accept=JSON, permission=VIEW)
+@view_config(context=Portal, name=JSON_VIEW, request_method='GET', permission=VIEW_PUBLIC)
+@view_config(context=Resource, name=JSON_VIEW, request_method='GET', permission=VIEW)
 def get(context, request):
     return Response(json_body=serialize(request, context), content_type=JSON, charset='utf-8')
 
 
-@view_config(context=Resource, request_method='POST', accept=JSON, permission=ADD)
-@view_config(context=Resource, request_method='POST', header='Content-Type:application/json',
-             permission=ADD)
+@view_config(context=Resource, name=JSON_VIEW, request_method='POST', permission=ADD)
 def post(context, request):
     """Create a child: ``{"@type", "id"?, fields...}`` -> 201 and the new resource."""
     body = json_body(request)
@@ -109,7 +108,7 @@ def post(context, request):
     return response
 
 
-@view_config(context=Resource, request_method='PATCH', permission=EDIT)
+@view_config(context=Resource, name=JSON_VIEW, request_method='PATCH', permission=EDIT)
 def patch(context, request):
     """Change the given fields only; 204."""
     body = json_body(request)
@@ -135,7 +134,7 @@ def patch(context, request):
     return Response(status=204)
 
 
-@view_config(context=Resource, request_method='DELETE', permission=DELETE)
+@view_config(context=Resource, name=JSON_VIEW, request_method='DELETE', permission=DELETE)
 def delete(context, request):
     parent = context.__parent__
     if parent is None or not context.deletable:

@@ -370,6 +370,8 @@ def _on_added(event):
 
 
 def _on_modified(event):
+    if event.info.get('audited'):
+        return  # the sender wrote a more telling entry itself (e.g. 'sharing')
     record(event.object, 'edit', {'changes': json_safe(event.info.get('changes') or {})})
 
 

@@ -76,7 +76,7 @@ class FormView:
                 if error.field:
                     invalid[error.field] = error.message
                 form.widget.handle_error(form, invalid)
-                self.request.response.status = self.status_on_error
+                self.request.response.status = error.status or self.status_on_error
                 return self.render(form.render())
         return self.render(form.render(self.appstruct()))
 
@@ -91,7 +91,8 @@ class FormView:
 class FormError(Exception):
     """Raised by a ``<button>_success`` method before it changes anything."""
 
-    def __init__(self, field, message):
+    def __init__(self, field, message, status=None):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.status = status

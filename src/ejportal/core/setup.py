@@ -5,7 +5,7 @@ from pyramid.events import BeforeRender, NewRequest
 from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
 
-from ejportal.core import actor, audit
+from ejportal.core import actor, audit, catalog
 
 
 class RequestActor(actor.Actor):
@@ -54,6 +54,12 @@ def add_layout(event):
         event.setdefault('title', '')
 
 
+def register_event_subscribers():
+    """The audit log (and the catalog) follow object events, in the app and in scripts."""
+    audit.register_subscribers()
+    catalog.register_subscribers()
+
+
 def includeme(config):
     config.add_request_method(request_user, 'user', reify=True)
     config.add_subscriber(set_request_actor, NewRequest)
@@ -62,4 +68,4 @@ def includeme(config):
         translator=translate_for_deform)
     config.add_static_view('static-deform', 'deform:static', cache_max_age=86400)
     config.add_static_view('static', 'ejportal:static', cache_max_age=3600)
-    audit.register_subscribers()
+    register_event_subscribers()

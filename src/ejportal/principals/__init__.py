@@ -29,7 +29,6 @@ def includeme(config):
     config.add_subscriber(enforce_password_change, ContextFound)
     add_nav(90, '/people/users', _('Users'), MANAGE_USERS)
     add_nav(91, '/people/groups', _('Groups'), MANAGE_USERS)
-    from ejportal.principals import evolve  # noqa: F401  registers the steps
     from ejportal.principals.demo import build_demo_people
     add_demo_builder(10, build_demo_people)
     config.scan('.views')

@@ -7,11 +7,14 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 
+from pyramid.authorization import Allow, Deny, Everyone
+
 from ejportal.core.content import Resource, content_type, now
 from ejportal.core.folder import Folder
 from ejportal.i18n import _
 from ejportal.principals import passwords
 from ejportal.principals.schemas import GroupFields, UserFields
+from ejportal.security import ADD, DELETE, EDIT, VIEW
 
 
 @content_type('People', _('type-People', default='People'))
@@ -20,6 +23,11 @@ class People(Folder):
     content (sessions, throttling) in BTrees of its own."""
 
     title = _('section-people', default='People')
+
+    # Records of people are personal data: only the user administrators read them here
+    # (a teacher sees names where their work needs them, through the journal).
+    __acl__ = [(Allow, 'role:admin', (VIEW, EDIT, ADD, DELETE)),
+               (Deny, Everyone, (VIEW, EDIT, ADD, DELETE))]
 
     def __init__(self, **fields):
         super().__init__(**fields)

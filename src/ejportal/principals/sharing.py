@@ -6,6 +6,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from ejportal.core.audit import record
+from ejportal.core.events import ObjectModified, notify
 from ejportal.core.folder import Folder
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.i18n import _
@@ -50,6 +51,8 @@ def set_local_roles(context, principal, roles):
     new = context.get_local_roles(principal)
     if old != new:
         record(context, 'sharing', {'principal': principal, 'old': list(old), 'new': list(new)})
+        # who may view changed: the catalog's security indexes follow this event
+        notify(ObjectModified(context, changes={'local_roles': (old, new)}, audited=True))
 
 
 @view_config(context=Folder, name='sharing', permission=MANAGE_SHARING,

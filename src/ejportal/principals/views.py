@@ -70,8 +70,8 @@ class LoginView(FormView):
         try:
             user = check_credentials(self.request, appstruct['login'], appstruct['password'])
         except LoginRefused as refused:
-            self.request.response.status = 429 if refused.kind == 'throttled' else 200
-            raise FormError(None, refused.message)
+            raise FormError(None, refused.message,
+                            status=429 if refused.kind == 'throttled' else 200)
         if needs_second_factor(self.request, user):
             self.request.session[PENDING] = {'userid': user.__name__,
                                              'came_from': appstruct['came_from']}

@@ -90,7 +90,8 @@ class Layout:
                 [('error', m) for m in session.pop_flash('error')])
 
     def static_deform(self, path):
-        return self.request.static_url('deform:static/' + path)
+        # widget resources come as asset specs ('deform:static/...'), the layout's as paths
+        return self.request.static_url(path if ':' in path else 'deform:static/' + path)
 
     def widget_resources(self, resources):
         """URLs of the JS and CSS that a form's widgets need (``form.get_widget_resources()``)."""

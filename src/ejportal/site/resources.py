@@ -3,6 +3,8 @@ import transaction
 from pyramid_zodbconn import get_connection
 
 from ejportal.core.content import content_type, create
+from ejportal.core.audit import AuditLog
+from ejportal.core.catalog import Catalog
 from ejportal.core.evolve import code_generation
 from ejportal.core.folder import Folder
 from ejportal.i18n import _
@@ -28,6 +30,7 @@ class Portal(Folder):
 
     generation = 0
     audit_log = None
+    catalog = None
 
     @property
     def __acl__(self):
@@ -45,6 +48,8 @@ class Portal(Folder):
 def make_portal():
     portal = Portal(title='')
     portal.generation = code_generation()
+    portal.audit_log = AuditLog()
+    portal.catalog = Catalog()
     for name, factory in sections():
         portal.add(name, create(factory.type_name), send_events=False)
     return portal

@@ -1,0 +1,166 @@
+"""``ejportal-admin <ini file> <command>``: users, evolve steps, the audit chain, and the
+generated school for benchmarks.
+
+It opens the database named by ``zodbconn.uri`` itself. An embedded FileStorage is held by
+one process only: stop the server first, or run the portal on ZEO or RelStorage.
+"""
+import argparse
+import os
+import sys
+
+import transaction
+import zc.lockfile
+import zodburi
+from pyramid.paster import get_appsettings, setup_logging
+from ZODB import DB
+
+from ejportal import load_evolve_steps
+from ejportal.core import evolve as evolution
+from ejportal.core.actor import Actor, acting_as
+from ejportal.core.audit import get_audit_log
+from ejportal.core.setup import register_event_subscribers
+from ejportal.principals import passwords
+from ejportal.principals.resources import User
+from ejportal.security import ROLES
+from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
+
+
+def open_database(settings):
+    uri = settings['zodbconn.uri']
+    if uri.startswith('file://'):
+        os.makedirs(os.path.dirname(uri[len('file://'):].split('?')[0]), exist_ok=True)
+    factory, dbkw = zodburi.resolve_uri(uri)
+    try:
+        storage = factory()
+    except zc.lockfile.LockError:
+        sys.exit('The database file is in use by a running server. Stop it first, or run '
+                 'the portal on ZEO or RelStorage (see production.ini).')
+    return DB(storage, **dbkw)
+
+
+def portal_of(conn):
+    root = conn.root()
+    if ZODB_ROOT_KEY not in root:
+        root[ZODB_ROOT_KEY] = make_portal()
+    return root[ZODB_ROOT_KEY]
+
+
+def cmd_create_user(portal, args, out):
+    users = portal['people']['users']
+    if args.login in users:
+        return 'user %s exists' % args.login
+    unknown = set(args.role) - set(ROLES)
+    if unknown:
+        return 'unknown role(s): %s; roles are: %s' % (', '.join(sorted(unknown)), ', '.join(ROLES))
+    user = User(surname=args.surname or args.login, first_name=args.first_name or '',
+                patronymic=args.patronymic or '', email=args.email or '',
+                roles=tuple(sorted(set(args.role))))
+    password = args.password or passwords.generate_password()
+    user.set_password(password, must_change=not args.password)
+    users.add(args.login, user)
+    out.write('created %s%s\n' % (args.login, '' if args.password else
+                                   ' with one-time password %s' % password))
+
+
+def cmd_set_password(portal, args, out):
+    user = portal['people']['users'].get(args.login)
+    if user is None:
+        return 'no user %s' % args.login
+    password = args.password or passwords.generate_password()
+    user.set_password(password, must_change=not args.password)
+    out.write('password set for %s%s\n' % (args.login, '' if args.password else
+                                            ': one-time password %s' % password))
+
+
+def cmd_list_users(portal, args, out):
+    for user in sorted(portal['people']['users'].values(), key=lambda u: u.__name__):
+        out.write('%-20s %-40s %-30s %s\n' % (user.__name__, user.fullname, ','.join(user.roles),
+                                             '' if user.enabled else 'disabled'))
+
+
+def cmd_evolve(portal, args, out):
+    pending = evolution.pending_steps(portal)
+    if getattr(portal, 'generation', 0) > evolution.code_generation():
+        return 'the database (generation %d) is newer than this code (%d)' % (
+            portal.generation, evolution.code_generation())
+    if args.dry_run:
+        for generation, name, _f in pending:
+            out.write('pending %d: %s\n' % (generation, name))
+        return None
+    for name in evolution.evolve(portal):
+        out.write('applied: %s\n' % name)
+    out.write('database at generation %d\n' % portal.generation)
+
+
+def cmd_audit_verify(portal, args, out):
+    log = get_audit_log(portal)
+    ok, broken, message = log.verify()
+    if ok:
+        out.write('audit log intact: %d entries\n' % len(log))
+        return None
+    return 'audit log BROKEN at entry %s: %s' % (broken, message)
+
+
+def cmd_generate_school(portal, args, out):
+    from ejportal.journal.generate import generate_school
+    summary = generate_school(portal, size=args.size)
+    out.write('%s\n' % summary)
+
+
+def parser():
+    p = argparse.ArgumentParser(prog='ejportal-admin', description=__doc__.splitlines()[0])
+    p.add_argument('config_uri', help='the ini file, e.g. development.ini')
+    sub = p.add_subparsers(dest='command', required=True)
+    c = sub.add_parser('create-user', help='create a user (a one-time password unless given)')
+    c.add_argument('login')
+    c.add_argument('--role', action='append', default=[], help='a global role; repeatable')
+    c.add_argument('--password')
+    c.add_argument('--surname')
+    c.add_argument('--first-name')
+    c.add_argument('--patronymic')
+    c.add_argument('--email')
+    c.set_defaults(func=cmd_create_user)
+    c = sub.add_parser('set-password', help='set a password (a one-time one unless given)')
+    c.add_argument('login')
+    c.add_argument('--password')
+    c.set_defaults(func=cmd_set_password)
+    sub.add_parser('list-users', help='list users').set_defaults(func=cmd_list_users)
+    c = sub.add_parser('evolve', help='bring the database to the code\'s schema generation')
+    c.add_argument('--dry-run', action='store_true')
+    c.set_defaults(func=cmd_evolve)
+    sub.add_parser('audit-verify', help='check the audit log\'s hash chain').set_defaults(
+        func=cmd_audit_verify)
+    c = sub.add_parser('generate-school', help='fill the database with a generated school')
+    c.add_argument('--size', default='full', help='small or full (1,100 students, 44 classes)')
+    c.set_defaults(func=cmd_generate_school)
+    return p
+
+
+def main(argv=None, out=None):
+    out = out or sys.stdout
+    args = parser().parse_args(argv)
+    setup_logging(args.config_uri)
+    settings = get_appsettings(args.config_uri)
+    load_evolve_steps()
+    register_event_subscribers()
+    db = open_database(settings)
+    try:
+        conn = db.open()
+        with acting_as(Actor(userid='ejportal-admin', address='console',
+                             user_agent='ejportal-admin ' + args.command)):
+            portal = portal_of(conn)
+            error = args.func(portal, args, out)
+            if error:
+                transaction.abort()
+                sys.stderr.write('ejportal-admin: %s\n' % error)
+                return 1
+            transaction.get().note('ejportal-admin ' + args.command)
+            transaction.commit()
+        conn.close()
+    finally:
+        db.close()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Schema generations: an older database is evolved, a newer one refused."""
+import pytest
+import transaction
+
+from conftest import app_settings, close_app
+from ejportal import main
+from ejportal.core import evolve
+from ejportal.scripts.admin import main as admin_main
+
+
+def write_ini(directory, **overrides):
+    settings = app_settings(directory, **overrides)
+    lines = ['[app:main]', 'use = egg:ejportal'] + ['%s = %s' % kv for kv in settings.items()]
+    path = directory / 'test.ini'
+    path.write_text('\n'.join(lines) + '\n')
+    return str(path)
+
+
+def age_database(app):
+    """Make the database look like one from before generation 1."""
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        portal = conn.root()['ejportal']
+        portal.generation = 0
+        del portal['people'].login_failures
+    close_app(app)
+
+
+def test_old_database_is_refused_without_auto_evolve_then_evolved_by_the_command(app, db_dir, capsys):
+    age_database(app)
+    with pytest.raises(evolve.DatabaseTooOld, match='ejportal-admin evolve'):
+        main({}, **app_settings(db_dir, **{'ejportal.auto_evolve': 'false'}))
+    ini = write_ini(db_dir, **{'ejportal.auto_evolve': 'false'})
+    assert admin_main([ini, 'evolve']) == 0
+    assert 'login failures' in capsys.readouterr().out
+    application = main({}, **app_settings(db_dir, **{'ejportal.auto_evolve': 'false'}))
+    with application.registry._zodb_databases[''].transaction() as conn:
+        portal = conn.root()['ejportal']
+        assert portal.generation == evolve.code_generation()
+        assert len(portal['people'].login_failures) == 0
+    close_app(application)
+
+
+def test_auto_evolve_brings_an_old_database_up(app, db_dir):
+    age_database(app)
+    application = main({}, **app_settings(db_dir))
+    with application.registry._zodb_databases[''].transaction() as conn:
+        assert conn.root()['ejportal'].generation == evolve.code_generation()
+    close_app(application)
+
+
+def test_newer_database_is_refused(app, db_dir):
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        conn.root()['ejportal'].generation = evolve.code_generation() + 1
+    close_app(app)
+    with pytest.raises(evolve.DatabaseTooNew, match='newer than this code'):
+        main({}, **app_settings(db_dir))
+    transaction.abort()
+
+
+def test_admin_script_users_and_audit(app, db_dir, capsys):
+    close_app(app)
+    ini = write_ini(db_dir)
+    assert admin_main([ini, 'create-user', 'novikova', '--role', 'teacher',
+                       '--surname', 'Новикова']) == 0
+    out = capsys.readouterr().out
+    assert 'one-time password' in out
+    assert admin_main([ini, 'create-user', 'x', '--role', 'wizard']) == 1
+    assert admin_main([ini, 'list-users']) == 0
+    assert 'novikova' in capsys.readouterr().out
+    assert admin_main([ini, 'audit-verify']) == 0
+    assert 'audit log intact' in capsys.readouterr().out
