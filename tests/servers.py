@@ -1,0 +1,133 @@
+"""Real servers for tests: the app on waitress, a ZEO server, a private PostgreSQL.
+Each listens on a free port on 127.0.0.1 and is stopped by the test that started it.
+Under CI=true a missing browser or database is a failure, never a silent skip."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+PG_BIN = '/usr/lib/postgresql/15/bin'
+
+
+def in_ci():
+    return os.environ.get('CI', '').lower() == 'true'
+
+
+def unavailable(reason):
+    if in_ci():
+        pytest.fail(reason + ' (CI=true: this must be installed, see .ci/run)')
+    pytest.skip(reason)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(('127.0.0.1', port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError('nothing listens on port %d' % port)
+
+
+class LiveServer:
+    """The WSGI app on waitress in a thread of this process."""
+
+    def __init__(self, app):
+        from waitress.server import create_server
+        self.port = free_port()
+        self.server = create_server(app, host='127.0.0.1', port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.url = 'http://127.0.0.1:%d' % self.port
+
+    def start(self):
+        self.thread.start()
+        wait_for_port(self.port)
+        return self
+
+    def stop(self):
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+class PostgreSQL:
+    """A private cluster in a temporary directory, run as the postgres user when root."""
+
+    def __init__(self, directory):
+        self.directory = str(directory)
+        self.port = free_port()
+        self.datadir = os.path.join(self.directory, 'data')
+        self.sockdir = os.path.join(self.directory, 'sock')
+
+    def _run(self, *args):
+        command = [os.path.join(PG_BIN, args[0])] + list(args[1:])
+        if os.geteuid() == 0:
+            command = ['su', 'postgres', '-s', '/bin/sh', '-c', ' '.join(
+                "'%s'" % a for a in command)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def start(self):
+        if not os.path.exists(os.path.join(PG_BIN, 'initdb')):
+            unavailable('PostgreSQL server binaries are not installed')
+        os.makedirs(self.sockdir)
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, 'postgres')
+            shutil.chown(self.sockdir, 'postgres')
+            os.chmod(self.directory, 0o755)
+        self._run('initdb', '-D', self.datadir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8',
+                  '--locale=C.UTF-8')
+        self._run('pg_ctl', '-D', self.datadir, '-o',
+                  '"-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off"' % (
+                      self.port, self.sockdir), '-w', '-l', os.path.join(self.directory, 'log'),
+                  'start')
+        return self
+
+    def create_database(self, name):
+        import psycopg2
+        conn = psycopg2.connect(host='127.0.0.1', port=self.port, user='postgres',
+                                dbname='postgres')
+        conn.autocommit = True
+        conn.cursor().execute('CREATE DATABASE %s' % name)
+        conn.close()
+        return 'postgres://postgres@127.0.0.1:%d/%s' % (self.port, name)
+
+    def stop(self):
+        try:
+            self._run('pg_ctl', '-D', self.datadir, '-m', 'fast', '-w', 'stop')
+        except subprocess.CalledProcessError:
+            pass
+
+
+class ZEOServer:
+    def __init__(self, directory):
+        self.port = free_port()
+        self.path = os.path.join(str(directory), 'zeo.fs')
+        self.blobs = os.path.join(str(directory), 'zeo-blobs')
+        self.process = None
+
+    def start(self):
+        # runzeo of our own venv: the server resolves conflicts with our classes.
+        runzeo = os.path.join(os.path.dirname(sys.executable), 'runzeo')
+        self.process = subprocess.Popen([runzeo, '-a', '127.0.0.1:%d' % self.port,
+                                         '-f', self.path, '-b', self.blobs],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port)
+        return self
+
+    @property
+    def uri(self):
+        return 'zeo://127.0.0.1:%d?blob_dir=%s&shared_blob_dir=true' % (self.port, self.blobs)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
