@@ -11,6 +11,7 @@ import transaction
 from webtest import TestApp
 
 from ejportal import main
+from servers import LiveServer, unavailable
 
 SECRET = 'test-secret-' + 'x' * 20
 
@@ -105,3 +106,37 @@ def api_token(testapp, login_name, password='demo'):
     response = testapp.post_json('/@login', {'login': login_name, 'password': password},
                                  headers={'Accept': 'application/json'})
     return response.json['token']
+
+
+# -- browser tests: Debian's Chromium through Playwright, the app on a live waitress ---------
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+                 '--disable-background-networking', '--disable-component-update',
+                 '--disable-sync', '--no-first-run']
+
+
+@pytest.fixture(scope='session')
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        unavailable('Chromium is not installed (apt-get install chromium)')
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(locale='ru-RU', viewport={'width': 1280, 'height': 900})
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
