@@ -5,6 +5,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from ejportal.api.errors import json_error
+from ejportal.api.traversal import JSON_VIEW
 from ejportal.api.views import BadRequest, json_body
 from ejportal.i18n import _
 from ejportal.journal import grading
@@ -50,7 +51,7 @@ def journals(context, request):
     return respond({'items': items, 'items_total': len(items)})
 
 
-@view_config(context=Journal, request_method='GET', accept=JSON, permission=VIEW_JOURNAL)
+@view_config(context=Journal, name=JSON_VIEW, request_method='GET', permission=VIEW_JOURNAL)
 def journal_json(context, request):
     period = chosen_period(context, request.params.get('period'))
     if period is None:
