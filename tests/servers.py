@@ -2,10 +2,12 @@
 Each listens on a free port on 127.0.0.1 and is stopped by the test that started it.
 Under CI=true a missing browser or database is a failure, never a silent skip."""
 import os
+import shlex
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -63,8 +65,10 @@ class LiveServer:
 class PostgreSQL:
     """A private cluster in a temporary directory, run as the postgres user when root."""
 
-    def __init__(self, directory):
-        self.directory = str(directory)
+    def __init__(self):
+        # Not under pytest's private tmp (mode 0700): the postgres user must reach it.
+        self.directory = tempfile.mkdtemp(prefix='ejportal-pg-')
+        os.chmod(self.directory, 0o755)
         self.port = free_port()
         self.datadir = os.path.join(self.directory, 'data')
         self.sockdir = os.path.join(self.directory, 'sock')
@@ -72,8 +76,8 @@ class PostgreSQL:
     def _run(self, *args):
         command = [os.path.join(PG_BIN, args[0])] + list(args[1:])
         if os.geteuid() == 0:
-            command = ['su', 'postgres', '-s', '/bin/sh', '-c', ' '.join(
-                "'%s'" % a for a in command)]
+            command = ['su', 'postgres', '-s', '/bin/sh', '-c',
+                       ' '.join(shlex.quote(a) for a in command)]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def start(self):
@@ -83,11 +87,10 @@ class PostgreSQL:
         if os.geteuid() == 0:
             shutil.chown(self.directory, 'postgres')
             shutil.chown(self.sockdir, 'postgres')
-            os.chmod(self.directory, 0o755)
         self._run('initdb', '-D', self.datadir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8',
                   '--locale=C.UTF-8')
         self._run('pg_ctl', '-D', self.datadir, '-o',
-                  '"-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off"' % (
+                  '-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off' % (
                       self.port, self.sockdir), '-w', '-l', os.path.join(self.directory, 'log'),
                   'start')
         return self
@@ -106,6 +109,7 @@ class PostgreSQL:
             self._run('pg_ctl', '-D', self.datadir, '-m', 'fast', '-w', 'stop')
         except subprocess.CalledProcessError:
             pass
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 class ZEOServer:
@@ -116,10 +120,13 @@ class ZEOServer:
         self.process = None
 
     def start(self):
+        config = self.path + '.conf'
+        with open(config, 'w') as f:
+            f.write('<zeo>\n  address 127.0.0.1:%d\n</zeo>\n<filestorage>\n  path %s\n'
+                    '  blob-dir %s\n</filestorage>\n' % (self.port, self.path, self.blobs))
         # runzeo of our own venv: the server resolves conflicts with our classes.
         runzeo = os.path.join(os.path.dirname(sys.executable), 'runzeo')
-        self.process = subprocess.Popen([runzeo, '-a', '127.0.0.1:%d' % self.port,
-                                         '-f', self.path, '-b', self.blobs],
+        self.process = subprocess.Popen([runzeo, '-C', config],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port)
         return self
