@@ -65,7 +65,11 @@ def app(db_dir):
 
 @pytest.fixture
 def testapp(app):
-    return TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
+    """A client that reads the English interface, so assertions do not depend on whether
+    the catalogs were compiled; tests of the Russian interface set ``ejportal_lang=ru``."""
+    client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
+    client.set_cookie('ejportal_lang', 'en')
+    return client
 
 
 def login(testapp, login_name, password='demo'):
