@@ -35,6 +35,7 @@ ACCESS = {
     ('Portal', 'start'): [('GET', '/@@start', USERS)],
     ('Portal', 'account'): [('GET', '/@@account', USERS)],
     ('Portal', 'change-password'): [('GET', '/@@change-password', USERS)],
+    ('Portal', 'second-factor'): [('GET', '/@@second-factor', USERS)],
     ('Portal', 'end-session'): [('POST', '/@@end-session', USERS)],
     # users, groups, sharing, settings, audit
     ('Users', ''): [('GET', '/people/users', ADMIN)],

@@ -150,3 +150,18 @@ def test_login_from_a_new_device_is_noticed(app, testapp, as_user, db_dir):
     assert 'A login from a new device: Strange' in page.text
     mail = list((db_dir / 'mail').iterdir())
     assert mail and 'director@school4.example' in mail[-1].read_text()
+
+
+def test_a_user_turns_on_the_second_factor(testapp, as_user, root):
+    as_user('parent')
+    page = testapp.get('/@@second-factor')
+    secret = page.html.find('code').get_text()
+    form = page.forms['deform']
+    form['code'] = 'abc'
+    assert 'Six digits' in form.submit('confirm', status=400).text
+    form = testapp.get('/@@second-factor').forms['deform']
+    form['code'] = pyotp.TOTP(secret).now()
+    assert form.submit('confirm').status_int == 303
+    testapp.reset()
+    testapp.set_cookie('ejportal_lang', 'en')
+    assert login(testapp, 'parent').location.endswith('/@@login-code')

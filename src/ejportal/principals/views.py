@@ -120,15 +120,9 @@ class LoginCodeView(FormView):
         result = super().render(form_html)
         user = self.pending_user()
         if not user.totp_secret:
-            secret = self.secret(user)
-            uri = pyotp.TOTP(secret).provisioning_uri(
-                name=user.__name__, issuer_name=get_portal(self.request)['settings'].school_name)
-            result['intro'] = '<p>%s</p>%s<p><code>%s</code></p>' % (
-                self.request.localizer.translate(_(
-                    'Your school requires a second factor. Scan the code with an '
-                    'authenticator app (or type the key below), then enter the six digits '
-                    'it shows.')),
-                segno.make(uri).svg_inline(scale=4), secret)
+            result['intro'] = '<p>%s</p>%s' % (
+                self.request.localizer.translate(_('Your school requires a second factor.')),
+                totp_setup_html(self.request, user, self.secret(user)))
         return result
 
     def confirm_success(self, appstruct):
@@ -215,6 +209,56 @@ def account(context, request):
     sessions = [{'key': key, 'session': s, 'current': key == current}
                 for key, s in sessions_of(people, request.user.__name__)]
     return {'title': _('My account'), 'sessions': sessions, 'user': request.user}
+
+
+def totp_setup_html(request, user, secret):
+    """The QR code and key of a new authenticator entry."""
+    uri = pyotp.TOTP(secret).provisioning_uri(
+        name=user.__name__, issuer_name=get_portal(request)['settings'].school_name)
+    return '<p>%s</p>%s<p><code>%s</code></p>' % (
+        request.localizer.translate(_(
+            'Scan the code with an authenticator app (or type the key below), then enter '
+            'the six digits it shows.')),
+        segno.make(uri).svg_inline(scale=4), secret)
+
+
+@view_config(context=Portal, name='second-factor', permission=OWN_ACCOUNT, renderer=FORM)
+class SecondFactorView(FormView):
+    """Turn on the second factor for one's own account (any user may; the admin may
+    require it for staff)."""
+
+    schema = CodeSchema
+    buttons = (deform.Button('confirm', _('Turn on')),)
+    title = _('Second factor')
+
+    SESSION_KEY = 'ejportal.new_totp_secret'
+
+    def secret(self):
+        secret = self.request.session.get(self.SESSION_KEY)
+        if not secret:
+            secret = self.request.session[self.SESSION_KEY] = pyotp.random_base32()
+        return secret
+
+    def __call__(self):
+        if self.request.user.totp_secret:
+            self.request.session.flash(_('The second factor is already on.'))
+            return HTTPSeeOther(self.request.application_url + '/@@account')
+        return super().__call__()
+
+    def render(self, form_html):
+        result = super().render(form_html)
+        result['intro'] = totp_setup_html(self.request, self.request.user, self.secret())
+        return result
+
+    def confirm_success(self, appstruct):
+        secret = self.secret()
+        if not pyotp.TOTP(secret).verify(appstruct['code'].strip(), valid_window=1):
+            raise FormError('code', _('The code does not match. Check the time on your phone.'))
+        self.request.user.totp_secret = secret
+        del self.request.session[self.SESSION_KEY]
+        record(self.request.user, 'totp-enabled')
+        self.request.session.flash(_('The second factor is on.'), 'success')
+        return HTTPSeeOther(self.request.application_url + '/@@account')
 
 
 @view_config(context=Portal, name='end-session', permission=OWN_ACCOUNT, request_method='POST')
