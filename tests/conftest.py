@@ -67,9 +67,19 @@ def app(db_dir):
 def testapp(app):
     """A client that reads the English interface, so assertions do not depend on whether
     the catalogs were compiled; tests of the Russian interface set ``ejportal_lang=ru``."""
-    client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
-    client.set_cookie('ejportal_lang', 'en')
-    return client
+    return EnglishClient(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
+
+
+class EnglishClient(TestApp):
+    """A WebTest client whose language stays English across ``reset()``."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.set_cookie('ejportal_lang', 'en')
+
+    def reset(self):
+        super().reset()
+        self.set_cookie('ejportal_lang', 'en')
 
 
 def login(testapp, login_name, password='demo'):

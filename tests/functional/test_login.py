@@ -4,7 +4,7 @@ import datetime
 import pyotp
 import transaction
 
-from conftest import csrf_token, login
+from conftest import EnglishClient, csrf_token, login
 from ejportal.core.audit import get_audit_log
 from ejportal.principals import throttle
 
@@ -87,8 +87,7 @@ def test_one_time_password_forces_a_change(testapp, as_user, root):
 
 
 def test_sessions_are_listed_and_can_be_ended(app, testapp, as_user):
-    from webtest import TestApp
-    other = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.2',
+    other = EnglishClient(app, extra_environ={'REMOTE_ADDR': '10.0.0.2',
                                         'HTTP_USER_AGENT': 'Phone browser'})
     login(other, 'teacher')
     assert other.get('/@@start').status_int == 200
@@ -140,11 +139,11 @@ def test_second_factor_setup_and_login(testapp, root):
 
 
 def test_login_from_a_new_device_is_noticed(app, testapp, as_user, db_dir):
-    from webtest import TestApp
     as_user('director')
     testapp.get('/@@start')
     assert 'new device' not in testapp.get('/@@start').text
-    other = TestApp(app, extra_environ={'REMOTE_ADDR': '10.9.9.9', 'HTTP_USER_AGENT': 'Strange'})
+    other = EnglishClient(app, extra_environ={'REMOTE_ADDR': '10.9.9.9',
+                                              'HTTP_USER_AGENT': 'Strange'})
     login(other, 'director')
     page = other.get('/@@start')
     assert 'A login from a new device: Strange' in page.text
@@ -163,5 +162,4 @@ def test_a_user_turns_on_the_second_factor(testapp, as_user, root):
     form['code'] = pyotp.TOTP(secret).now()
     assert form.submit('confirm').status_int == 303
     testapp.reset()
-    testapp.set_cookie('ejportal_lang', 'en')
     assert login(testapp, 'parent').location.endswith('/@@login-code')
