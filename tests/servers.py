@@ -58,7 +58,10 @@ class LiveServer:
         return self
 
     def stop(self):
-        self.server.close()
+        # Let the workers finish, then empty the asyncore map so the loop thread ends.
+        self.server.task_dispatcher.shutdown()
+        for channel in list(self.server._map.values()):
+            channel.close()
         self.thread.join(timeout=5)
 
 
