@@ -75,6 +75,16 @@ class Layout:
                               'active': path != '/' and self.request.path.startswith(path)})
         return items
 
+    def sharing_url(self):
+        """The sharing screen of the page's container, for those who may grant roles."""
+        from ejportal.core.folder import Folder
+        from ejportal.security import MANAGE_SHARING
+        context = self.context
+        if isinstance(context, Folder) and self.request.user is not None and \
+                self.request.has_permission(MANAGE_SHARING, context):
+            return self.request.resource_url(context, '@@sharing')
+        return None
+
     def breadcrumbs(self):
         if self.context is None or not hasattr(self.context, '__parent__'):
             return []
