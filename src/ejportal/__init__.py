@@ -11,7 +11,7 @@ from ejportal.security import SecurityPolicy
 from ejportal.site.resources import root_factory
 
 
-AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'api')
+AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'diary', 'api')
 
 
 def load_evolve_steps():

@@ -124,6 +124,7 @@ class Student(Resource):
     class_path = ''       # the current class, e.g. /journal/2025-2026/classes/5a
     index = None
     period_marks = None
+    diary = None          # the diary's file of this student (ejportal.diary.resources)
 
     def __init__(self, **fields):
         super().__init__(**fields)

@@ -1,0 +1,155 @@
+"""The diary's JSON API: ``GET /@diary?week=YYYY-MM-DD[&student=<id>]`` (the week's days with
+their lessons), ``GET /@diary?from=…&to=…[&student=…]`` (a summary for the range) and
+``GET /@report?from=…&to=…[&student=…][&format=pdf|xlsx]``; the same on a student
+(``<student>/@diary``, ``<student>/@report``) for the school's staff who may read it.
+
+Isolation: the student is looked up among the user's own family only where the user is not
+allowed to read it; a student the user may not read answers 404 exactly like one that does
+not exist, so ids cannot be probed."""
+import datetime
+
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from ejportal.api.errors import json_error
+from ejportal.diary import model
+from ejportal.diary.report import report_data, report_json, report_response
+from ejportal.diary.views import my_children
+from ejportal.i18n import _
+from ejportal.journal.resources import Student
+from ejportal.security import VIEW_DIARY
+from ejportal.site.resources import Portal
+
+
+class ApiError(Exception):
+    def __init__(self, status, error_type, message, fields=None):
+        super().__init__(message)
+        self.status, self.error_type, self.message, self.fields = (
+            status, error_type, message, fields)
+
+
+def respond(data, status=200):
+    return Response(json_body=data, status=status, content_type='application/json',
+                    charset='utf-8')
+
+
+def _date(request, field):
+    value = request.params.get(field)
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        message = _('A date as YYYY-MM-DD, please.')
+        raise ApiError(400, 'BadRequest', message, {field: message})
+
+
+def chosen_student(context, request):
+    """The student of the call: the context itself, or ``student=`` / the first child."""
+    if isinstance(context, Student):
+        return context
+    students = context['journal']['students']
+    sid = request.params.get('student')
+    if sid is None:
+        children = my_children(request)
+        if not children:
+            raise ApiError(404, 'NotFound', _('No diary belongs to this account.'))
+        sid = children[0][0]
+    student = students.get(sid) if isinstance(sid, str) else None
+    if student is None or not request.has_permission(VIEW_DIARY, student):
+        raise ApiError(404, 'NotFound', _('No such student among yours.'),
+                       {'student': _('Unknown student.')})
+    return student
+
+
+def _lesson_json(lesson):
+    return {'subject': {'id': lesson['subject'], 'title': lesson['subject_title']},
+            'number': lesson['number'], 'lesson': lesson['lesson'], 'topic': lesson['topic'],
+            'lesson_type': lesson['lesson_type'],
+            'homework': {'text': lesson['homework'],
+                         'due': lesson['homework_due'].isoformat()
+                         if lesson['homework_due'] else None,
+                         'files': lesson['files']},
+            'marks': [{'value': m['value'], 'kind': m['kind'], 'kind_title': m['kind_title'],
+                       'weight': m['weight']} for m in lesson['marks']],
+            'attendance': lesson['attendance']['code'] if lesson['attendance'] else None,
+            'remarks': [lesson['comment']] if lesson['comment'] else []}
+
+
+def _remark_json(remark):
+    return {'text': remark['text'], 'kind': remark['kind']}
+
+
+def week_json(request, student, day):
+    data = model.week(student, day)
+    return {
+        'student': {'id': student.__name__, 'name': student.fullname},
+        'week': {'start': data['start'].isoformat(), 'end': data['end'].isoformat(),
+                 'prev': data['prev'].isoformat(), 'next': data['next'].isoformat()},
+        'days': [{'date': d['date'].isoformat(),
+                  'lessons': [_lesson_json(l) for l in d['lessons']],
+                  'remarks': [_remark_json(r) for r in d['remarks']],
+                  'absences': [{'start': a['start'].isoformat(), 'end': a['end'].isoformat(),
+                                'code': a['code'], 'reason': a['reason']}
+                               for a in d['absences']]}
+                 for d in data['days']]}
+
+
+def summary_json(student, start, end):
+    data = model.summary(student, start, end)
+    return {
+        'student': {'id': student.__name__, 'name': student.fullname},
+        'from': start.isoformat(), 'to': end.isoformat(),
+        'subjects': [{'subject': {'id': s['subject'], 'title': s['subject_title']},
+                      'marks': [{'value': m['value'], 'kind': m['kind'], 'weight': m['weight']}
+                                for m in s['marks']],
+                      'average': str(s['average']['value'])
+                      if s['average']['value'] is not None else None,
+                      'formula': s['average']['formula'],
+                      'period_marks': dict(s['period_marks']),
+                      'absences': s['absences']} for s in data['subjects']],
+        'absences': data['absences'], 'absences_total': data['absences_total']}
+
+
+def _range(request):
+    if 'from' not in request.params or 'to' not in request.params:
+        message = _('Give both "from" and "to".')
+        raise ApiError(400, 'BadRequest', message,
+                       {f: message for f in ('from', 'to') if f not in request.params})
+    start, end = _date(request, 'from'), _date(request, 'to')
+    if start > end:
+        raise ApiError(400, 'BadRequest', _('"from" must not be after "to".'),
+                       {'to': _('"from" must not be after "to".')})
+    if (end - start).days > model.MAX_RANGE_DAYS:
+        raise ApiError(400, 'BadRequest', _('At most 400 days in one report.'),
+                       {'to': _('At most 400 days in one report.')})
+    return start, end
+
+
+@view_config(context=Portal, name='@diary', request_method='GET', permission=VIEW_DIARY)
+@view_config(context=Student, name='@diary', request_method='GET', permission=VIEW_DIARY)
+def diary(context, request):
+    try:
+        student = chosen_student(context, request)
+        if 'from' in request.params or 'to' in request.params:
+            return respond(summary_json(student, *_range(request)))
+        day = _date(request, 'week') if 'week' in request.params else datetime.date.today()
+        return respond(week_json(request, student, day))
+    except ApiError as error:
+        return json_error(request, error.status, error.error_type, error.message, error.fields)
+
+
+@view_config(context=Portal, name='@report', request_method='GET', permission=VIEW_DIARY)
+@view_config(context=Student, name='@report', request_method='GET', permission=VIEW_DIARY)
+def report(context, request):
+    try:
+        student = chosen_student(context, request)
+        start, end = _range(request)
+        fmt = request.params.get('format', 'json')
+        if fmt not in ('json', 'pdf', 'xlsx'):
+            raise ApiError(400, 'BadRequest', _('format: json, pdf or xlsx.'),
+                           {'format': _('format: json, pdf or xlsx.')})
+    except ApiError as error:
+        return json_error(request, error.status, error.error_type, error.message, error.fields)
+    data = report_data(request, student, start, end)
+    if fmt == 'json':
+        return respond(report_json(data))
+    return report_response(request, data, fmt)

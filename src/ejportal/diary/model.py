@@ -1,0 +1,240 @@
+"""The diary's read model: a student's week, a summary for any date range, and the year.
+
+Everything here reads the student's own index (``Student.index``, kept in step with the
+journals' cells, and ``Student.period_marks``), the lessons of the student's own journals for
+the dates asked (a BTree range per journal), and the student's file. It never walks the
+school's journals. Plain data comes out; no request, no HTML.
+"""
+import datetime
+from collections import OrderedDict
+
+from pyramid.traversal import find_resource
+
+from ejportal.core.content import find_root, resource_path
+from ejportal.i18n import _
+from ejportal.journal import grading
+from ejportal.journal.resources import Period
+
+ABSENCE_CODES = ('н', 'б', 'уп')   # missed lessons; 'оп' (late) is counted apart
+MAX_RANGE_DAYS = 400
+
+
+def monday_of(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def school_of(student):
+    return student.__parent__.__parent__
+
+
+def family_students(school, login):
+    """The students whose family includes ``login`` (the student themself, or a parent's
+    children), by surname."""
+    found = [s for s in school['students'].values() if login in s.family]
+    return sorted(found, key=lambda s: (s.surname, s.first_name, s.__name__))
+
+
+def student_journals(student, start, end):
+    """(journal, first day, last day) for each journal the student belonged to between
+    ``start`` and ``end``: the journals of the classes of their enrolments in that time,
+    subgroup journals only where the student is in the group."""
+    school = school_of(student)
+    found = []
+    for year_name, class_name, s, e in student.enrolments:
+        if s > end or (e is not None and e < start):
+            continue
+        year = school.get(year_name)
+        school_class = year['classes'].get(class_name) if year is not None else None
+        if school_class is None:
+            continue
+        lo, hi = max(s, start), min(e or end, end)
+        for journal in school_class['journals'].values():
+            if journal.subgroup:
+                groups = school_class.subgroups.get(journal.subject) or {}
+                if student.__name__ not in groups.get(journal.subgroup, ()):
+                    continue
+            found.append((journal, lo, hi))
+    return found
+
+
+def _marks(marks, kind_title):
+    return [{'value': v, 'kind': k, 'kind_title': kind_title(k), 'weight': w}
+            for v, k, w in marks]
+
+
+def _attendance(code):
+    if not code:
+        return None
+    return {'code': code, 'title': grading.ATTENDANCE.get(code, code)}
+
+
+def homework_files(lesson):
+    """The files of a lesson's homework, where the journal keeps them (name, url path)."""
+    files = getattr(lesson, 'homework_files', None) or ()
+    result = []
+    for item in files:
+        if isinstance(item, dict):
+            result.append({'name': item.get('name') or item.get('filename') or '',
+                           'id': item.get('id') or item.get('name') or ''})
+        else:
+            result.append({'name': str(item), 'id': str(item)})
+    return result
+
+
+def week(student, any_day):
+    """The student's week (Monday to Sunday around ``any_day``): a dict with ``start``,
+    ``end``, ``days`` (Monday to Saturday, and Sunday if it has anything), each
+    {date, lessons, remarks}; a lesson {subject, subject_title, journal, lesson, number,
+    topic, lesson_type, homework, homework_due, files, marks, attendance, comment}."""
+    monday = monday_of(any_day)
+    sunday = monday + datetime.timedelta(days=6)
+    kind_title = school_of(student).kind_title
+    days = OrderedDict((monday + datetime.timedelta(days=i), []) for i in range(7))
+    seen = set()
+    for journal, lo, hi in student_journals(student, monday, sunday):
+        path = resource_path(journal)
+        for lesson in journal.lessons_between(lo, hi):
+            key = (lesson.date.isoformat(), path, lesson.id)
+            entry = student.index.get(key) or {}
+            seen.add(key)
+            days[lesson.date].append({
+                'subject': journal.subject, 'subject_title': journal.subject_title,
+                'journal': path, 'lesson': lesson.id, 'number': lesson.number,
+                'topic': lesson.topic, 'lesson_type': lesson.lesson_type,
+                'homework': lesson.homework, 'homework_due': lesson.homework_due,
+                'files': homework_files(lesson),
+                'marks': _marks(entry.get('marks', ()), kind_title),
+                'attendance': _attendance(entry.get('attendance')),
+                'comment': entry.get('comment', '')})
+    # cells of journals the student no longer belongs to (a subgroup changed): from the index
+    for key, entry in student.entries(monday, sunday):
+        if key in seen:
+            continue
+        day = datetime.date.fromisoformat(key[0])
+        days[day].append({
+            'subject': entry['subject'], 'subject_title': entry.get('title', entry['subject']),
+            'journal': key[1], 'lesson': key[2], 'number': entry.get('number', 0),
+            'topic': '', 'lesson_type': 'lesson', 'homework': '', 'homework_due': None,
+            'files': [], 'marks': _marks(entry.get('marks', ()), kind_title),
+            'attendance': _attendance(entry.get('attendance')),
+            'comment': entry.get('comment', '')})
+    remarks = {}
+    absences = []
+    file = student.diary
+    if file is not None:
+        for (iso, _seq), remark in file.remarks_between(monday, sunday):
+            remarks.setdefault(datetime.date.fromisoformat(iso), []).append(remark)
+        absences = file.absences_between(monday, sunday)
+    result = []
+    for day, lessons in days.items():
+        lessons.sort(key=lambda l: (l['number'], l['subject_title']))
+        if day.weekday() == 6 and not lessons and not remarks.get(day):
+            continue
+        result.append({'date': day, 'lessons': lessons, 'remarks': remarks.get(day, []),
+                       'absences': [a for a in absences if a['start'] <= day <= a['end']]})
+    return {'start': monday, 'end': sunday, 'days': result,
+            'prev': monday - datetime.timedelta(days=7),
+            'next': monday + datetime.timedelta(days=7)}
+
+
+def _journal_title(root, path, cache):
+    if path not in cache:
+        try:
+            journal = find_resource(root, path)
+            cache[path] = (journal.subject, journal.subject_title)
+        except KeyError:
+            cache[path] = (path.rsplit('/', 1)[-1], path.rsplit('/', 1)[-1])
+    return cache[path]
+
+
+def summary(student, start, end):
+    """Per subject (journal) the marks between ``start`` and ``end``, their weighted average,
+    the period marks of the periods that lie in the range, and absences counted by code.
+
+    -> {start, end, subjects: [{journal, subject, subject_title, marks, average,
+    period_marks: [(period, value)], absences: {code: n}}], absences: {code: n},
+    absences_total, late, periods}"""
+    school = school_of(student)
+    root = find_root(student)
+    kind_title = school.kind_title
+    subjects = OrderedDict()
+    titles = {}
+
+    def subject(path, entry=None):
+        if path not in subjects:
+            if entry is not None:
+                titles[path] = (entry['subject'], entry.get('title', entry['subject']))
+            subj, title = _journal_title(root, path, titles)
+            subjects[path] = {'journal': path, 'subject': subj, 'subject_title': title,
+                              'raw': [], 'period_marks': [], 'absences': {}}
+        return subjects[path]
+
+    totals = {}
+    for (iso, path, _lid), entry in student.entries(start, end):
+        item = subject(path, entry)
+        item['raw'].extend(entry.get('marks', ()))
+        code = entry.get('attendance')
+        if code:
+            item['absences'][code] = item['absences'].get(code, 0) + 1
+            totals[code] = totals.get(code, 0) + 1
+    periods = []
+    for year in school.years():
+        if year.start > end or year.end < start:
+            continue
+        for period in year.periods:
+            if period.start >= start and period.end <= end:
+                periods.append((year, period))
+        last = year.periods[-1].end if year.periods else year.end
+        if year.start >= start and last <= end:
+            periods.append((year, Period('year', _('Year'), year.start, last)))
+    wanted = {p.id for _y, p in periods}
+    for (path, period_id), value in student.period_marks.items():
+        if period_id in wanted and _in_years(path, [y for y, _p in periods]):
+            subject(path)['period_marks'].append((period_id, value))
+    result = []
+    for item in subjects.values():
+        average = grading.weighted_average(item['raw'])
+        item['marks'] = _marks(item.pop('raw'), kind_title)
+        item['average'] = average
+        result.append(item)
+    result.sort(key=lambda i: i['subject_title'])
+    missed = sum(totals.get(c, 0) for c in ABSENCE_CODES)
+    return {'start': start, 'end': end, 'subjects': result, 'absences': totals,
+            'absences_total': missed, 'late': totals.get('оп', 0),
+            'periods': [p for _y, p in periods]}
+
+
+def _in_years(path, years):
+    return any(path.startswith(resource_path(y) + '/') for y in years)
+
+
+def year_view(student, year):
+    """Per subject of ``year``: for each period its average and period mark, then the year
+    mark. -> {year, periods, rows: [{subject_title, cells: [{average, mark}], year_mark}]}"""
+    prefix = resource_path(year) + '/'
+    rows = OrderedDict()
+    root = find_root(student)
+    titles = {}
+    for period in year.periods:
+        for (iso, path, _lid), entry in student.entries(period.start, period.end):
+            if not path.startswith(prefix):
+                continue
+            row = rows.setdefault(path, {'journal': path, 'raw': {}, 'marks': {}})
+            titles.setdefault(path, (entry['subject'], entry.get('title', entry['subject'])))
+            row['raw'].setdefault(period.id, []).extend(entry.get('marks', ()))
+    for (path, period_id), value in student.period_marks.items(min=(prefix,),
+                                                                 max=(prefix + '\uffff',)):
+        row = rows.setdefault(path, {'journal': path, 'raw': {}, 'marks': {}})
+        row['marks'][period_id] = value
+    result = []
+    for path, row in rows.items():
+        _subj, title = _journal_title(root, path, titles)
+        cells = []
+        for period in year.periods:
+            average = grading.weighted_average(row['raw'].get(period.id, ()))['value']
+            cells.append({'period': period.id, 'average': average,
+                          'mark': row['marks'].get(period.id, '')})
+        result.append({'journal': path, 'subject_title': title, 'cells': cells,
+                       'year_mark': row['marks'].get('year', '')})
+    result.sort(key=lambda r: r['subject_title'])
+    return {'year': year, 'periods': year.periods, 'rows': result}

@@ -1,0 +1,215 @@
+"""The diary's screens: a student's week, period and year, the progress report, and the
+entry point ``/@@diary`` that opens the user's own diary (or their first child's).
+
+Every student-level screen is a view on the ``Student`` with ``VIEW_DIARY``, which the
+student's ACL grants to the family (and the director, deputy and class teacher) only: one
+rule for every URL of a diary, so no query string can reach another family."""
+import datetime
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
+from pyramid.view import view_config
+
+from ejportal.diary import model
+from ejportal.diary.report import report_data, report_response
+from ejportal.diary.resources import FREQUENCIES, student_file
+from ejportal.core.audit import record
+from ejportal.i18n import _, format_date
+from ejportal.journal import grading
+from ejportal.journal.resources import Student
+from ejportal.paths import template
+from ejportal.security import VIEW_DIARY
+from ejportal.site.resources import Portal, get_portal
+
+WEEKDAYS = (_('Monday'), _('Tuesday'), _('Wednesday'), _('Thursday'), _('Friday'),
+            _('Saturday'), _('Sunday'))
+
+
+def parse_day(value, field='week'):
+    """A date from ``YYYY-MM-DD``; raises HTTPBadRequest naming the field."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise HTTPBadRequest(_('not-a-date', mapping={'field': field},
+                               default='${field}: a date as YYYY-MM-DD, please.'))
+
+
+def today():
+    return datetime.date.today()
+
+
+def my_children(request):
+    """(id, short name) of the students of the user's family, cached in the session (the
+    links only; every diary checks its own ACL)."""
+    user = request.user
+    if user is None:
+        return []
+    cached = request.session.get('diary_children')
+    if cached is not None and cached[0] == user.__name__:
+        return cached[1]
+    school = get_portal(request)['journal']
+    children = [(s.__name__, s.short_name) for s in model.family_students(school, user.__name__)]
+    request.session['diary_children'] = (user.__name__, children)
+    return children
+
+
+def common(context, request, current):
+    """What every diary page shows above its content: whose diary, the children to switch
+    between, the tabs."""
+    children = my_children(request)
+    school_class = context.current_class()
+    tabs = [('diary', _('Week')), ('diary-period', _('Period')), ('diary-year', _('Year')),
+            ('report', _('Report'))]
+    is_parent = request.user is not None and request.user.__name__ in context.parents
+    if is_parent:
+        tabs.append(('diary-subscription', _('Report by e-mail')))
+    return {'student': context, 'children': children if len(children) > 1 else [],
+            'class_title': school_class.title if school_class is not None else '',
+            'tabs': [{'name': n, 'title': t, 'url': request.resource_url(context, n),
+                      'current': n == current} for n, t in tabs],
+            'format_date': format_date}
+
+
+@view_config(context=Portal, name='diary', permission=VIEW_DIARY)
+def own_diary(context, request):
+    """``/@@diary``: the user's own diary, or their first child's."""
+    children = my_children(request)
+    if not children:
+        raise HTTPForbidden()
+    return HTTPSeeOther(request.resource_url(context['journal']['students'][children[0][0]],
+                                             'diary'))
+
+
+@view_config(context=Student, name='diary', permission=VIEW_DIARY,
+             renderer=template('diary/week.pt'))
+def week_view(context, request):
+    day = parse_day(request.params['week']) if request.params.get('week') else today()
+    data = model.week(context, day)
+    for item in data['days']:
+        item['weekday'] = WEEKDAYS[item['date'].weekday()]
+        item['today'] = item['date'] == today()
+    result = common(context, request, 'diary')
+    result.update({'title': _('Diary'), 'week': data,
+                   'prev_url': request.resource_url(context, 'diary',
+                                                    query={'week': data['prev'].isoformat()}),
+                   'next_url': request.resource_url(context, 'diary',
+                                                    query={'week': data['next'].isoformat()}),
+                   'this_url': request.resource_url(context, 'diary')})
+    return result
+
+
+def _year(context, name=None):
+    school = model.school_of(context)
+    if name:
+        year = school.get(name)
+        if year is None or not hasattr(year, 'periods'):
+            raise HTTPBadRequest(_('No such school year.'))
+        return year
+    year = school.current_year(today())
+    if year is None:
+        raise HTTPBadRequest(_('No school year yet.'))
+    return year
+
+
+@view_config(context=Student, name='diary-period', permission=VIEW_DIARY,
+             renderer=template('diary/period.pt'))
+def period_view(context, request):
+    year = _year(context, request.params.get('year'))
+    period_id = request.params.get('period')
+    period = year.period(period_id) if period_id else year.current_period(today())
+    if period is None:
+        raise HTTPBadRequest(_('No such period.'))
+    data = model.summary(context, period.start, period.end)
+    for item in data['subjects']:
+        item['period_mark'] = dict(
+            model_period_marks(context, item['journal'])).get(period.id, '')
+        item['suggested'] = grading.suggested_period_mark(item['average']['value'])
+    result = common(context, request, 'diary-period')
+    result.update({'title': _('Diary: period'), 'year': year, 'period': period,
+                   'periods': year.periods, 'summary': data,
+                   'attendance_titles': grading.ATTENDANCE})
+    return result
+
+
+def model_period_marks(student, journal_path):
+    return student.period_marks.items(min=(journal_path,), max=(journal_path, '\uffff'))
+
+
+@view_config(context=Student, name='diary-year', permission=VIEW_DIARY,
+             renderer=template('diary/year.pt'))
+def year_view(context, request):
+    year = _year(context, request.params.get('year'))
+    result = common(context, request, 'diary-year')
+    result.update({'title': _('Diary: year'), 'data': model.year_view(context, year)})
+    return result
+
+
+def report_range(request):
+    """(start, end) from ``from`` and ``to`` (default: the current period); HTTPBadRequest
+    with the field named for anything else."""
+    start_text, end_text = request.params.get('from'), request.params.get('to')
+    if not start_text and not end_text:
+        year = model.school_of(request.context).current_year(today()) \
+            if isinstance(request.context, Student) else None
+        period = year.current_period(today()) if year is not None else None
+        if period is not None:
+            return period.start, period.end
+        return model.monday_of(today()), today()
+    start, end = parse_day(start_text, 'from'), parse_day(end_text, 'to')
+    check_range(start, end)
+    return start, end
+
+
+def check_range(start, end):
+    if start > end:
+        raise HTTPBadRequest(_('"from" must not be after "to".'))
+    if (end - start).days > model.MAX_RANGE_DAYS:
+        raise HTTPBadRequest(_('At most 400 days in one report.'))
+
+
+@view_config(context=Student, name='report', permission=VIEW_DIARY)
+def report_view(context, request):
+    """The progress and attendance report for any date range: the page, ``format=pdf`` or
+    ``format=xlsx``."""
+    start, end = report_range(request)
+    fmt = request.params.get('format', 'html')
+    if fmt not in ('html', 'pdf', 'xlsx'):
+        raise HTTPBadRequest(_('format: html, pdf or xlsx.'))
+    data = report_data(request, context, start, end)
+    if fmt == 'html':
+        data.update(common(context, request, 'report'))
+    return report_response(request, data, fmt)
+
+
+@view_config(context=Student, name='diary-subscription', permission=VIEW_DIARY,
+             renderer=template('diary/subscription.pt'))
+def subscription_view(context, request):
+    """A parent subscribes to the progress report of this child by e-mail (weekly or
+    monthly), or ends the subscription. Only the child's parents."""
+    user = request.user
+    if user.__name__ not in context.parents:
+        raise HTTPForbidden()
+    file = context.diary
+    current = file.subscriptions.get(user.__name__, '') if file is not None else ''
+    errors = {}
+    if request.method == 'POST':
+        frequency = request.POST.get('frequency', '')
+        if frequency not in FREQUENCIES + ('',):
+            errors['frequency'] = _('Choose weekly, monthly or none.')
+        elif frequency and not user.email:
+            errors['frequency'] = _('Your account has no e-mail address: ask the class '
+                                    'teacher to add it.')
+        else:
+            file = student_file(context, create=True)
+            if frequency:
+                file.subscriptions[user.__name__] = frequency
+            else:
+                file.subscriptions.pop(user.__name__, None)
+            record(context, 'report-subscription', {'parent': user.__name__,
+                                                    'old': current, 'new': frequency})
+            request.session.flash(_('Saved.'), 'success')
+            return HTTPSeeOther(request.resource_url(context, 'diary-subscription'))
+        request.response.status = 400
+    result = common(context, request, 'diary-subscription')
+    result.update({'title': _('Report by e-mail'), 'current': current, 'errors': errors,
+                   'email': user.email})
+    return result

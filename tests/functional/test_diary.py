@@ -1,0 +1,245 @@
+"""The diary: week, period and year views, family isolation for every URL and API call,
+and the progress report (page, PDF, XLSX) against hand-computed figures."""
+import datetime
+import io
+
+import pytest
+import transaction
+from pyramid.traversal import find_resource
+
+from ejportal.journal import grading
+from ejportal.journal.resources import school_year_start
+
+TODAY = datetime.date.today()
+Y = school_year_start(TODAY)
+YEAR = '/journal/%d-%d' % (Y, Y + 1)
+MATH_5A = YEAR + '/classes/5a/journals/math'
+RUS_5A = YEAR + '/classes/5a/journals/russian'
+STUDENT = 's0001'         # the demo student, 5 А, child of the demo parent
+STUDENT2 = 's0009'        # the demo parent's second child, 7 Б
+OTHER_5A = 's0002'        # a classmate of another family
+OTHER_7B = 's0010'
+JSON = {'Accept': 'application/json'}
+
+
+def future_lessons(journal, count):
+    return [l for l in journal.lessons.values() if l.date > TODAY][:count]
+
+
+@pytest.fixture
+def marked(root):
+    """Hand-made cells in lessons after today (which have none): math 5 (answer), 3
+    (test, weight 2), 4 (answer) and one 'б'; russian one 'н' and a 2.
+    Math average: (5·1 + 3·2 + 4·1) / (1 + 2 + 1) = 15 / 4 = 3.75."""
+    math = find_resource(root, MATH_5A)
+    rus = find_resource(root, RUS_5A)
+    m = future_lessons(math, 4)
+    r = future_lessons(rus, 2)
+    w = grading.kind_weights()
+    math.set_cell(STUDENT, m[0].id, (('5', 'answer', w['answer']),), check_closed=False)
+    math.set_cell(STUDENT, m[1].id, (('3', 'test', w['test']),), check_closed=False)
+    math.set_cell(STUDENT, m[2].id, (('4', 'answer', w['answer']),), 'оп',
+                  check_closed=False)
+    math.set_cell(STUDENT, m[3].id, (), 'б', check_closed=False)
+    rus.set_cell(STUDENT, r[0].id, (), 'н', check_closed=False)
+    rus.set_cell(STUDENT, r[1].id, (('2', 'answer', w['answer']),), check_closed=False)
+    transaction.commit()
+    start = min(m[0].date, r[0].date)
+    end = max(m[3].date, r[1].date)
+    return start, end, m
+
+
+# -- the week ----------------------------------------------------------------------------
+def test_parent_opens_own_first_child_and_switches(as_user):
+    app = as_user('parent')
+    page = app.get('/@@diary').follow()
+    assert '/journal/students/s0001/diary' in page.request.url
+    assert 'Иванов Дмитрий Сергеевич' in page.text
+    links = [a['href'] for a in page.html.select('nav.diary-children a')]
+    assert any(h.endswith('/s0009/diary') for h in links)
+    second = app.get('/journal/students/%s/diary' % STUDENT2)
+    assert 'Иванова Екатерина Сергеевна' in second.text
+
+
+def test_week_shows_lessons_in_order_with_homework_and_marks(as_user, marked):
+    start, end, math_lessons = marked
+    app = as_user('student')
+    page = app.get('/journal/students/%s/diary' % STUDENT, {'week': math_lessons[2].date.isoformat()})
+    day = page.html.find('section', id='day-' + math_lessons[2].date.isoformat())
+    rows = day.select('tr.lesson')
+    numbers = [int(r.find('td').text) for r in rows]
+    assert numbers == sorted(numbers)
+    math_row = [r for r in rows if 'Математика' in r.text][0]
+    assert '4' in math_row.select_one('td.marks').text
+    assert 'оп' in math_row.select_one('td.attendance').text
+    assert math_row.select_one('td.topic').text.strip()
+
+
+def test_week_defaults_to_today_and_navigates(as_user):
+    app = as_user('student')
+    page = app.get('/journal/students/%s/diary' % STUDENT)
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    assert page.html.find('section', id='day-' + monday.isoformat()) is not None
+    homework = [td.text.strip() for td in page.html.select('td.homework')]
+    assert any(h.startswith('§') for h in homework)      # this week's homework, due date
+    assert 'due' in page.html.select_one('td.homework').text
+    prev = page.html.find('a', rel='prev')['href']
+    assert (monday - datetime.timedelta(days=7)).isoformat() in prev
+    app.get(prev)
+    assert app.get('/journal/students/%s/diary?week=junk' % STUDENT, status=400)
+
+
+def test_period_and_year_views(as_user, marked):
+    app = as_user('parent')
+    period = app.get('/journal/students/%s/diary-period' % STUDENT)
+    assert 'Математика' in period.text
+    assert app.get('/journal/students/%s/diary-period?period=zz' % STUDENT, status=400)
+    year = app.get('/journal/students/%s/diary-year' % STUDENT)
+    assert 'Математика' in year.text and 'Русский язык' in year.text
+
+
+# -- isolation ---------------------------------------------------------------------------
+DIARY_VIEWS = ('diary', 'diary-period', 'diary-year', 'report', 'report?format=pdf',
+               'report?format=xlsx', '@diary', '@report?from=%s&to=%s' % (TODAY, TODAY))
+
+
+@pytest.mark.parametrize('user,own,foreign', [
+    ('student', {STUDENT}, {STUDENT2, OTHER_5A, OTHER_7B}),
+    ('parent', {STUDENT, STUDENT2}, {OTHER_5A, OTHER_7B}),
+    ('teacher', set(), {STUDENT, STUDENT2, OTHER_5A}),
+    ('secretary', set(), {STUDENT, OTHER_7B}),
+    ('class_teacher', {STUDENT, OTHER_5A}, {STUDENT2, OTHER_7B}),
+    ('director', {STUDENT, STUDENT2, OTHER_5A}, set()),
+])
+def test_no_url_reaches_another_family(as_user, user, own, foreign):
+    app = as_user(user)
+    for sid in sorted(own | foreign):
+        for view in DIARY_VIEWS:
+            url = '/journal/students/%s/%s' % (sid, view)
+            status = app.get(url, status='*').status_int
+            assert (status == 200) is (sid in own), (user, url, status)
+            status = app.get(url, headers=JSON, status='*').status_int
+            assert (status == 200) is (sid in own), (user, url, 'json', status)
+        # the generic JSON of the record, and the record page, are not a way round
+        assert app.get('/journal/students/%s' % sid, headers=JSON, status='*').status_int \
+            in (403, 404)
+        assert app.get('/journal/students/%s' % sid, status='*').status_int in (403, 404)
+
+
+@pytest.mark.parametrize('user', ['student', 'parent'])
+def test_api_student_parameter_cannot_reach_another_family(as_user, user):
+    app = as_user(user)
+    for sid in (OTHER_5A, OTHER_7B, 'nobody', '../s0002', ''):
+        for url in ('/@diary?student=%s' % sid,
+                    '/@diary?student=%s&from=%s&to=%s' % (sid, TODAY, TODAY),
+                    '/@report?student=%s&from=%s&to=%s' % (sid, TODAY, TODAY),
+                    '/@report?student=%s&from=%s&to=%s&format=pdf' % (sid, TODAY, TODAY)):
+            response = app.get(url, headers=JSON, status='*')
+            assert response.status_int == 404, (user, url)
+            assert response.json['error']['type'] == 'NotFound'
+    if user == 'student':
+        assert app.get('/@diary?student=' + STUDENT2, headers=JSON, status=404)
+    # search and listings give nothing either
+    assert app.get('/@journals', headers=JSON, status='*').status_int == 403
+    assert app.get('/journal/students', headers=JSON, status='*').status_int == 403
+    search = app.get('/@search?text=Алексеева', headers=JSON, status='*')
+    assert search.status_int in (403, 404) or 'Алексеева' not in search.text
+
+
+def test_anonymous_gets_nothing(testapp):
+    assert testapp.get('/@diary', headers=JSON, status=401)
+    page = testapp.get('/journal/students/%s/diary' % STUDENT, status='*')
+    assert page.status_int in (302, 303, 403) and 'Иванов Дмитрий' not in page.text
+
+
+# -- JSON API ----------------------------------------------------------------------------
+def test_api_week(as_user, marked):
+    start, end, math_lessons = marked
+    app = as_user('parent')
+    day = math_lessons[1].date
+    data = app.get('/@diary', {'week': day.isoformat()}, headers=JSON).json
+    assert data['student']['id'] == STUDENT            # the first child by default
+    monday = day - datetime.timedelta(days=day.weekday())
+    assert data['week']['start'] == monday.isoformat()
+    assert data['days'][0]['date'] == monday.isoformat()
+    lessons = [l for d in data['days'] if d['date'] == day.isoformat() for l in d['lessons']]
+    test = [l for l in lessons if l['subject']['id'] == 'math'][0]
+    assert test['marks'] == [{'value': '3', 'kind': 'test', 'kind_title': 'контрольная работа',
+                              'weight': 2}]
+    assert {'subject', 'number', 'topic', 'homework', 'marks', 'attendance', 'remarks'} <= set(test)
+    other = app.get('/@diary', {'week': day.isoformat(), 'student': STUDENT2}, headers=JSON).json
+    assert other['student']['id'] == STUDENT2
+    assert all(l['subject']['id'] == 'math' for d in other['days'] for l in d['lessons'])
+
+
+def test_api_bad_input_is_4xx_json(as_user):
+    app = as_user('student')
+    for query in ('week=2025-13-01', 'week=', 'from=2025-01-01', 'from=x&to=2025-01-01',
+                  'from=2025-02-01&to=2025-01-01', 'from=2020-01-01&to=2025-01-01'):
+        response = app.get('/@diary?' + query, headers=JSON, status='*')
+        assert response.status_int == 400, query
+        assert response.json['error']['type'] == 'BadRequest'
+        assert response.json['error'].get('fields'), query
+    response = app.get('/@report?from=%s&to=%s&format=doc' % (TODAY, TODAY), headers=JSON,
+                       status=400)
+    assert 'format' in response.json['error']['fields']
+
+
+# -- the report against hand-computed figures -------------------------------------------
+def test_report_figures(as_user, marked):
+    start, end, _m = marked
+    app = as_user('parent')
+    data = app.get('/@report', {'from': start.isoformat(), 'to': end.isoformat()},
+                   headers=JSON).json
+    subjects = {s['subject']: s for s in data['subjects']}
+    assert subjects['Математика']['average'] == '3.75'
+    assert subjects['Математика']['marks'] == '5 3 4'
+    assert subjects['Математика']['absent'] == 1 and subjects['Математика']['late'] == 1
+    assert subjects['Русский язык']['average'] == '2.00'
+    assert subjects['Русский язык']['absent'] == 1
+    assert data['absences'] == {'н': 1, 'б': 1, 'уп': 0, 'оп': 1}
+    assert data['absences_total'] == 2
+    summary = app.get('/@diary', {'from': start.isoformat(), 'to': end.isoformat()},
+                      headers=JSON).json
+    math = [s for s in summary['subjects'] if s['subject']['id'] == 'math'][0]
+    assert math['average'] == '3.75'
+    assert math['formula'] == '(5×1 + 3×2 + 4×1) / (1 + 2 + 1) = 15 / 4 = 3.75'
+
+
+def test_report_page_pdf_and_xlsx(as_user, marked):
+    start, end, _m = marked
+    app = as_user('parent')
+    query = {'from': start.isoformat(), 'to': end.isoformat()}
+    page = app.get('/journal/students/%s/report' % STUDENT, query)
+    assert '3.75' in page.html.select_one('table.report').text
+    pdf = app.get('/journal/students/%s/report' % STUDENT, dict(query, format='pdf'))
+    assert pdf.content_type == 'application/pdf'
+    from pypdf import PdfReader
+    text = ' '.join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body)).pages)
+    assert 'Иванов Дмитрий Сергеевич' in text and '3.75' in text and 'Математика' in text
+    xlsx = app.get('/@report', dict(query, format='xlsx', student=STUDENT), headers=JSON)
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(xlsx.body)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    math = [r for r in rows if r[0] == 'Математика'][0]
+    assert math[1] == '5 3 4' and math[3] == 3.75 and math[5] == 1
+    assert app.get('/journal/students/%s/report?from=bad&to=x' % STUDENT, status=400)
+
+
+def test_subscription_form(as_user, root):
+    app = as_user('parent')
+    page = app.get('/journal/students/%s/diary-subscription' % STUDENT)
+    form = page.forms[-1]
+    form['frequency'] = 'weekly'
+    form.submit('save', status=303)
+    bad = app.post('/journal/students/%s/diary-subscription' % STUDENT,
+                   {'frequency': 'daily', 'csrf_token': form['csrf_token'].value}, status=400)
+    assert 'Choose weekly' in bad.text
+    assert app.post('/journal/students/%s/diary-subscription' % STUDENT,
+                    {'frequency': 'weekly'}, status=400)     # no CSRF token
+    transaction.abort()
+    student = root['journal']['students'][STUDENT]
+    assert student.diary.subscriptions['parent'] == 'weekly'
+    app.reset()
+    student_app = as_user('student')
+    assert student_app.get('/journal/students/%s/diary-subscription' % STUDENT, status=403)
