@@ -22,7 +22,7 @@ install: $(STAMP) catalogs
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 catalogs: $(MO_FILES)
 locales/%.mo: locales/%.po $(STAMP)
-	$(BIN)/pybabel compile -i $< -o $@ --use-fuzzy -f -q 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@ -q
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 run: install
 	mkdir -p var
