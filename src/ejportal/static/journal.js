@@ -25,11 +25,23 @@
     input.classList.remove('saving', 'saved', 'error');
     input.classList.add(state);
     input.title = message || '';
-    if (status && message) { status.textContent = message; }
+    if (status) { status.textContent = message || ''; }
+  }
+
+  function explain(a) {
+    // the same words as the server's hover: each mark with its weight, then the formula
+    if (a.value === null) { return ''; }
+    var parts = a.terms.map(function (t) { return t.value + ' (' + t.kind + ', ×' + t.weight + ')'; });
+    var text = parts.join('; ') + '. ' + a.formula;
+    if (a.ignored && a.ignored.length) { text += ' (' + a.ignored.join(', ') + ' — not counted)'; }
+    return text;
   }
 
   function save(input) {
     if (input.value === input.defaultValue && !input.classList.contains('error')) { return; }
+    // Enter saves, then moves the focus, and the blur fires "change": one POST per value
+    if (input.dataset.sending === input.value) { return; }
+    input.dataset.sending = input.value;
     var row = input.closest('tr');
     var student = row.dataset.student;
     var request;
@@ -42,6 +54,7 @@
                                             text: input.value});
     }
     request.then(function (result) {
+      delete input.dataset.sending;
       if (result.ok) {
         if (result.data.text !== undefined) { input.value = result.data.text; }
         input.defaultValue = input.value;
@@ -50,16 +63,24 @@
           var avg = row.querySelector('td.avg');
           var a = result.data.average;
           avg.querySelector('.a').textContent = a.value === null ? '—' : a.value.toFixed(2);
-          avg.title = a.formula;
-          var explain = avg.querySelector('.explain');
-          if (explain) { explain.textContent = a.formula; }
+          avg.title = explain(a);
+          var box = avg.querySelector('.explain');
+          if (!box) {
+            box = document.createElement('span');
+            box.className = 'explain';
+            avg.appendChild(box);
+          }
+          box.textContent = avg.title;
           var pm = row.querySelector('input.p');
           if (pm) { pm.placeholder = a.suggested || ''; }
         }
       } else {
         mark(input, 'error', (result.data.error && result.data.error.message) || 'Error');
       }
-    }).catch(function () { mark(input, 'error', 'Network error: not saved'); });
+    }).catch(function () {
+      delete input.dataset.sending;
+      mark(input, 'error', grid.dataset.networkError || 'Network error: not saved');
+    });
   }
 
   function move(input, dRow, dCol) {
