@@ -167,3 +167,32 @@ def test_period_mark_index(school):
     assert (journal_path, 'q1') not in student.period_marks
     with pytest.raises(grading.GradingError):
         journal.set_period_mark('s2', 'q1', '7')
+
+
+def test_generate_school_small_returns_a_summary():
+    from ejportal.journal.generate import generate_school
+    portal = make_portal()
+    summary = generate_school(portal, size='small', today=D(2025, 10, 1), savepoints=False)
+    assert summary.startswith('generated gen-2025-2026 (small): 4 classes, 100 students')
+    assert '\n' not in summary
+    year = portal['journal']['gen-2025-2026']
+    journal = year['classes']['1a']['journals']['math']
+    assert journal.lessons and journal.cells
+    assert int(summary.rsplit(', ', 1)[1].split()[0]) > 0  # marks
+    with pytest.raises(ValueError):
+        generate_school(portal, size='huge')
+
+
+def test_evolve_step_2_adds_missing_reference_folders_idempotently():
+    from ejportal.core import evolve
+    import ejportal.journal.evolve  # noqa: F401  registers the step
+    name, step = evolve.STEPS[2]
+    assert name == 'journal: subjects and students folders'
+    portal = make_portal()
+    school = portal['journal']
+    school['subjects'].add('math', Subject(title='Математика'))
+    school.remove('students', send_events=False)
+    step(portal)
+    assert 'students' in school and 'math' in school['subjects']
+    step(portal)
+    assert 'students' in school
