@@ -91,6 +91,8 @@ class Document(Versionable, Folder):
     goes through ``save_version``. Rich text is sanitised before it is stored."""
 
     extra_content = ()      # versioned fields that no form edits (number, date)
+    review_state = None     # appendices have no workflow of their own
+    workflow_history = None
     signed_version = None   # number of the version that was last signed or approved
     signed_by = None
     signed_at = None

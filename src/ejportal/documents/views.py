@@ -1,13 +1,511 @@
-"""Screens of the documents section."""
+"""Screens of the documents section: thin views over ``resources``, ``workflows`` and
+``acknowledgement``. Every view names its permission; the workflow engine checks each
+transition's own permission on top of VIEW."""
+import datetime
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
+from pyramid.response import Response
 from pyramid.view import view_config
 
-from ejportal.documents.resources import Documents
+from ejportal.core.content import TYPES, create
+from ejportal.core.forms import FormError, FormView
+from ejportal.core.versioning import (
+    VersionError, cancel_checkout, checkout)
+from ejportal.core.workflow import (
+    WorkflowError, current_state, do_transition, get_workflow, transitions_for)
+from ejportal.documents import acknowledgement
+from ejportal.documents.printing import pdf_response, print_data
+from ejportal.documents.resources import (
+    REGISTER_IDS, REGISTER_TITLES, REGULATION_KINDS, STEP_STATUS_TITLES, Appendix, Attachment,
+    Document, Documents, Order, Regulation, RolloutPlan)
+from ejportal.documents.schemas import form_schema
+from ejportal.documents.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
 from ejportal.i18n import _
 from ejportal.paths import template
-from ejportal.security import VIEW
+from ejportal.security import (
+    ACKNOWLEDGE, ADD_DOCUMENT, EDIT, MANAGE_ACKNOWLEDGEMENTS, VIEW, VIEW_PUBLIC)
+from ejportal.site.resources import get_portal
+
+STATE_FILTERS = ('draft', 'review', 'signed', 'cancelled', 'superseded', 'approved',
+                 'published', 'repealed')
 
 
-@view_config(context=Documents, permission=VIEW, renderer=template('folder.pt'),
-             accept='text/html')
-def documents_section(context, request):
-    return {'title': context.title, 'items': list(context.values())[:100]}
+def flash_error(request, message):
+    request.session.flash(message, 'error')
+
+
+def state_title(obj):
+    state = current_state(obj)
+    return state.title if state else ''
+
+
+def doc_title(obj):
+    if isinstance(obj, Order) and obj.number is not None:
+        return '%s: %s' % (obj.reference, obj.title)
+    return obj.title
+
+
+# -- the section ------------------------------------------------------------------------
+
+@view_config(context=Documents, permission=VIEW, renderer=template('documents/listing.pt'),
+             request_method='GET', accept='text/html')
+def documents_listing(context, request):
+    """Orders and local acts the user may see, newest first, with filters."""
+    params = request.params
+    kind = params.get('type', '')
+    register = params.get('register', '')
+    state = params.get('state', '')
+    text = params.get('q', '').strip().casefold()
+    try:
+        year = int(params.get('year') or 0)
+    except ValueError:
+        year = 0
+    rows = []
+    for obj in context.values():
+        if not isinstance(obj, (Order, Regulation)):
+            continue
+        if kind and obj.type_name != kind:
+            continue
+        if register and getattr(obj, 'register', None) != register:
+            continue
+        if state and obj.review_state != state:
+            continue
+        date = obj.date if isinstance(obj, Order) and obj.date else obj.created.date()
+        if year and date.year != year:
+            continue
+        if text and text not in (obj.title or '').casefold():
+            continue
+        if not request.has_permission(VIEW, obj):
+            continue
+        rows.append({'obj': obj, 'title': doc_title(obj), 'date': date,
+                     'type': TYPES[obj.type_name].title, 'state': state_title(obj),
+                     'register': REGISTER_TITLES.get(getattr(obj, 'register', None), '')})
+    rows.sort(key=lambda r: (r['date'], r['obj'].created), reverse=True)
+    return {'title': context.title, 'rows': rows[:500],
+            'can_add': request.has_permission(ADD_DOCUMENT, context),
+            'registers': [(r, REGISTER_TITLES[r]) for r in REGISTER_IDS],
+            'states': STATE_FILTERS, 'filters': {'type': kind, 'register': register,
+                                                 'state': state, 'q': params.get('q', ''),
+                                                 'year': params.get('year', '')}}
+
+
+# -- add and edit -------------------------------------------------------------------------
+
+class DocumentForm(FormView):
+    type_name = None
+
+    def schema_instance(self):
+        return form_schema(TYPES[self.type_name].schema)
+
+
+@view_config(context=Documents, name='add-order', permission=ADD_DOCUMENT,
+             renderer=template('form.pt'))
+class AddOrderView(DocumentForm):
+    type_name = 'Order'
+    title = _('New order')
+
+    def appstruct(self):
+        return {'signatory': get_portal(self.request)['settings'].director_name,
+                'register': 'od'}
+
+    def save_success(self, appstruct):
+        obj = create(self.type_name, **appstruct)
+        obj = self.context.add(self.context.unique_name('order'), obj)
+        self.request.session.flash(_('The draft is saved.'), 'success')
+        return HTTPSeeOther(self.request.resource_url(obj))
+
+
+@view_config(context=Documents, name='add-regulation', permission=ADD_DOCUMENT,
+             renderer=template('form.pt'))
+class AddRegulationView(AddOrderView):
+    type_name = 'Regulation'
+    title = _('New local act')
+
+    def appstruct(self):
+        return colander.null
+
+    def save_success(self, appstruct):
+        obj = create(self.type_name, **appstruct)
+        obj = self.context.add(self.context.unique_name('regulation'), obj)
+        self.request.session.flash(_('The draft is saved.'), 'success')
+        return HTTPSeeOther(self.request.resource_url(obj))
+
+
+@view_config(context=Order, name='add-appendix', permission=ADD_DOCUMENT,
+             renderer=template('form.pt'))
+class AddAppendixView(DocumentForm):
+    type_name = 'Appendix'
+    title = _('New appendix')
+
+    def save_success(self, appstruct):
+        obj = create(self.type_name, number=self.context.next_appendix_number(), **appstruct)
+        obj = self.context.add('appendix-%d' % obj.number, obj)
+        return HTTPSeeOther(self.request.resource_url(obj))
+
+
+@view_config(context=Order, name='add-plan', permission=ADD_DOCUMENT,
+             renderer=template('form.pt'))
+class AddPlanView(AddAppendixView):
+    type_name = 'RolloutPlan'
+    title = _('New roll-out plan (appendix)')
+
+
+@view_config(context=Document, name='edit', permission=EDIT, renderer=template('form.pt'))
+class EditDocumentView(DocumentForm):
+    """Edits the current version (a new version on save), or the open amendment."""
+
+    @property
+    def type_name(self):
+        return self.context.type_name
+
+    @property
+    def title(self):
+        if self.context.working_copy is not None:
+            return _('Amendment of "${title}"', mapping={'title': self.context.title})
+        return _('Edit "${title}"', mapping={'title': self.context.title})
+
+    def __call__(self):
+        current = self.context.current_version
+        if self.context.working_copy is None and current is not None and current.frozen:
+            flash_error(self.request, _('This version is signed. Start an amendment to change '
+                                        'it.'))
+            return HTTPSeeOther(self.request.resource_url(self.context))
+        return super().__call__()
+
+    def schema_instance(self):
+        schema = super().schema_instance()
+        schema.add(colander.SchemaNode(colander.String(), name='version_comment',
+                                       title=_('What changed (for the history)'),
+                                       missing=''))
+        return schema
+
+    def appstruct(self):
+        content = dict(self.context.working_copy or self.context.content())
+        return {k: (colander.null if v is None else v) for k, v in content.items()}
+
+    def save_success(self, appstruct):
+        comment = appstruct.pop('version_comment', '')
+        try:
+            self.context.edit(appstruct, comment=comment)
+        except VersionError as refused:
+            raise FormError(None, refused.message)
+        self.request.session.flash(_('Saved.'), 'success')
+        return HTTPSeeOther(self.request.resource_url(self.context))
+
+
+@view_config(context=Document, name='amend', permission=EDIT, request_method='POST')
+def amend(context, request):
+    if get_workflow(context) is None:
+        flash_error(request, _('Amend the order this appendix belongs to.'))
+        return HTTPSeeOther(request.resource_url(context))
+    try:
+        checkout(context)
+    except VersionError as refused:
+        flash_error(request, refused.message)
+        return HTTPSeeOther(request.resource_url(context))
+    return HTTPSeeOther(request.resource_url(context, '@@edit'))
+
+
+@view_config(context=Document, name='cancel-amendment', permission=EDIT, request_method='POST')
+def cancel_amendment(context, request):
+    cancel_checkout(context)
+    request.session.flash(_('The amendment is discarded.'), 'success')
+    return HTTPSeeOther(request.resource_url(context))
+
+
+# -- the document page -------------------------------------------------------------------
+
+def sheet_summary(obj, request):
+    if not isinstance(obj, Order) or obj.sheet is None:
+        return None
+    rows = obj.sheet.rows()
+    done = sum(1 for _u, entry in rows if entry)
+    userid = request.authenticated_userid
+    return {'due': len(rows), 'done': done,
+            'mine': bool(userid) and obj.sheet.must_acknowledge(userid)}
+
+
+@view_config(context=Document, permission=VIEW, renderer=template('documents/document.pt'),
+             request_method='GET', accept='text/html')
+def document_view(context, request):
+    data = print_data(context, request)
+    kind_titles = dict(REGULATION_KINDS)
+    plan_rows = []
+    if isinstance(context, RolloutPlan):
+        for step in context.plan_steps():
+            status = step.status()
+            plan_rows.append({'step': step, 'status': status,
+                              'status_title': STEP_STATUS_TITLES[status],
+                              'done': step.done,
+                              'can_mark': can_mark_step(context, step, request)})
+    workflow_obj = context if get_workflow(context) else None
+    return {
+        'title': doc_title(context), 'doc': data, 'state': state_title(context),
+        'transitions': transitions_for(workflow_obj, request) if workflow_obj else [],
+        'history': list(reversed(context.workflow_history or []))[:20]
+        if workflow_obj else [],
+        'kind_title': kind_titles.get(getattr(context, 'kind', None), ''),
+        'appendices': context.appendices() if isinstance(context, Order) else [],
+        'attachments': context.attachments(),
+        'integrity': context.integrity_ok(),
+        'sheet': sheet_summary(context, request),
+        'can_edit': request.has_permission(EDIT, context),
+        'can_add': isinstance(context, Order) and request.has_permission(ADD_DOCUMENT, context),
+        'can_manage_sheet': request.has_permission(MANAGE_ACKNOWLEDGEMENTS, context),
+        'can_acknowledge': request.has_permission(ACKNOWLEDGE, context),
+        'frozen': bool(context.current_version and context.current_version.frozen),
+        'plan_rows': plan_rows,
+        'upload_max_mb': get_portal(request)['settings'].upload_max_mb,
+    }
+
+
+def can_mark_step(plan, step, request):
+    user = request.user
+    if user is None or plan.__parent__.review_state != 'signed':
+        return False
+    principals = (['user:' + user.__name__] + ['group:' + g for g in user.groups]
+                  + ['role:' + r for r in user.roles])
+    return step.is_responsible(principals) or request.has_permission(EDIT, plan.__parent__) \
+        or 'role:director' in principals
+
+
+@view_config(context=RolloutPlan, name='step', permission=VIEW, request_method='POST')
+def mark_step(context, request):
+    """A responsible person (or the director) marks a step done, or opens it again."""
+    try:
+        number = int(request.POST.get('number', ''))
+        step = context.step(number)
+    except (ValueError, KeyError):
+        raise HTTPBadRequest()
+    if not can_mark_step(context, step, request):
+        raise HTTPForbidden()
+    if request.POST.get('action') == 'reopen':
+        context.reopen(number)
+    else:
+        context.mark_done(number, request.authenticated_userid,
+                          note=request.POST.get('note', '')[:500])
+    from ejportal.core.audit import record
+    record(context, 'plan-step', {'step': number, 'action': request.POST.get('action', 'done')})
+    return HTTPSeeOther(request.resource_url(context) + '#step-%d' % number)
+
+
+@view_config(context=Document, name='workflow', permission=VIEW, request_method='POST')
+def workflow_action(context, request):
+    transition = request.POST.get('transition', '')
+    comment = request.POST.get('comment', '')[:2000]
+    try:
+        do_transition(context, transition, request, comment=comment)
+    except (WorkflowError, VersionError) as refused:
+        flash_error(request, refused.message)
+    else:
+        request.session.flash(_('Done: ${state}.', mapping={'state': state_title(context)}),
+                              'success')
+    return HTTPSeeOther(request.resource_url(context))
+
+
+# -- versions --------------------------------------------------------------------------
+
+def field_titles(obj):
+    info = TYPES[obj.type_name]
+    titles = {node.name: node.title for node in info.schema().children}
+    titles.update({'number': _('Number'), 'date': _('Date')})
+    return titles
+
+
+@view_config(context=Document, name='history', permission=VIEW,
+             renderer=template('documents/history.pt'))
+def history(context, request):
+    versions = list(reversed(context.versions or []))
+    diff = None
+    try:
+        a = int(request.params.get('a', 0))
+        b = int(request.params.get('b', 0))
+    except ValueError:
+        a = b = 0
+    if a and b:
+        try:
+            titles = field_titles(context)
+            diff = {'a': a, 'b': b,
+                    'fields': [{'title': titles.get(d.name, d.name), 'diff': d}
+                               for d in context.diff(a, b)]}
+        except KeyError:
+            raise HTTPNotFound()
+    return {'title': _('History of "${title}"', mapping={'title': context.title}),
+            'versions': versions, 'diff': diff,
+            'can_revert': request.has_permission(EDIT, context)
+            and not (context.current_version and context.current_version.frozen),
+            'people': get_portal(request)['people']['users']}
+
+
+@view_config(context=Document, name='revert', permission=EDIT, request_method='POST')
+def revert(context, request):
+    try:
+        number = int(request.POST.get('version', ''))
+        context.revert_to(number, comment='reverted to version %d' % number)
+    except (ValueError, KeyError):
+        raise HTTPBadRequest()
+    except VersionError as refused:
+        flash_error(request, refused.message)
+    else:
+        request.session.flash(_('Version ${n} is current again (as a new version).',
+                                mapping={'n': number}), 'success')
+    return HTTPSeeOther(request.resource_url(context, '@@history'))
+
+
+# -- acknowledgement ---------------------------------------------------------------------
+
+@view_config(context=Order, name='acknowledge', permission=ACKNOWLEDGE, request_method='POST')
+def acknowledge(context, request):
+    try:
+        acknowledgement.acknowledge(context, request.user, request.client_addr or '')
+    except acknowledgement.AcknowledgementError as refused:
+        flash_error(request, refused.message)
+    else:
+        request.session.flash(_('Acknowledged.'), 'success')
+    return HTTPSeeOther(request.resource_url(context))
+
+
+@view_config(context=Order, name='sheet', permission=MANAGE_ACKNOWLEDGEMENTS,
+             renderer=template('documents/sheet.pt'))
+def sheet(context, request):
+    versions = sorted(context.sheet.due) if context.sheet else []
+    try:
+        number = int(request.params.get('version') or (versions[-1] if versions else 0))
+    except ValueError:
+        number = 0
+    if versions and number not in versions:
+        raise HTTPNotFound()
+    return {'title': _('Acknowledgement sheet: ${title}', mapping={'title': doc_title(context)}),
+            'rows': acknowledgement.sheet_rows(context, number) if versions else [],
+            'versions': versions, 'version': number}
+
+
+@view_config(context=Order, name='remind', permission=MANAGE_ACKNOWLEDGEMENTS,
+             request_method='POST')
+def remind(context, request):
+    count = acknowledgement.remind(context)
+    request.session.flash(_('Reminded: ${count}.', mapping={'count': count}), 'success')
+    return HTTPSeeOther(request.resource_url(context, '@@sheet'))
+
+
+# -- printing and the public site ---------------------------------------------------------
+
+@view_config(context=Document, name='print', permission=VIEW,
+             renderer=template('documents/print.pt'))
+def print_view(context, request):
+    return print_data(context, request, with_sheet=request.has_permission(
+        MANAGE_ACKNOWLEDGEMENTS, context))
+
+
+@view_config(context=Document, name='pdf', permission=VIEW)
+def pdf_view(context, request):
+    data = print_data(context, request, with_sheet=request.has_permission(
+        MANAGE_ACKNOWLEDGEMENTS, context))
+    return pdf_response(request, data)
+
+
+def public_version(context, request):
+    """The signed or approved version asked for (``?version=``), the last one by default.
+    Nothing unfrozen is ever shown on the public site."""
+    frozen = context.frozen_versions()
+    if not frozen:
+        raise HTTPNotFound()
+    try:
+        number = int(request.params.get('version') or frozen[-1].number)
+    except ValueError:
+        raise HTTPNotFound()
+    for version in frozen:
+        if version.number == number:
+            return version, frozen
+    raise HTTPNotFound()
+
+
+@view_config(context=Order, name='public', permission=VIEW_PUBLIC,
+             renderer=template('documents/print.pt'))
+@view_config(context=Regulation, name='public', permission=VIEW_PUBLIC,
+             renderer=template('documents/print.pt'))
+def public_view(context, request):
+    version, frozen = public_version(context, request)
+    data = print_data(context, request, version=version, public=True)
+    data['editions'] = [{'number': v.number, 'time': v.time,
+                         'url': request.resource_url(context, '@@public',
+                                                     query={'version': v.number}),
+                         'current': v.number == version.number} for v in reversed(frozen)]
+    data['pdf_url'] = request.resource_url(context, '@@public-pdf',
+                                           query={'version': version.number})
+    return data
+
+
+@view_config(context=Order, name='public-pdf', permission=VIEW_PUBLIC)
+@view_config(context=Regulation, name='public-pdf', permission=VIEW_PUBLIC)
+def public_pdf(context, request):
+    version, _frozen = public_version(context, request)
+    return pdf_response(request, print_data(context, request, version=version, public=True))
+
+
+# -- attachments -------------------------------------------------------------------------
+
+@view_config(context=Document, name='attach', permission=EDIT, request_method='POST')
+def attach(context, request):
+    upload = request.POST.get('file')
+    if upload is None or not hasattr(upload, 'file'):
+        flash_error(request, _('Choose a file.'))
+        return HTTPSeeOther(request.resource_url(context))
+    if context.working_copy is None and context.current_version is not None \
+            and context.current_version.frozen:
+        flash_error(request, _('This version is signed. Start an amendment to change it.'))
+        return HTTPSeeOther(request.resource_url(context))
+    max_mb = get_portal(request)['settings'].upload_max_mb
+    data = upload.file.read(max_mb * 1024 * 1024 + 1)
+    try:
+        kind = check_upload(data, max_mb)
+    except UploadRefused as refused:
+        flash_error(request, refused.message)
+        return HTTPSeeOther(request.resource_url(context))
+    from ZODB.blob import Blob
+    blob = Blob()
+    with blob.open('w') as out:
+        out.write(data)
+    filename = safe_filename(upload.filename, kind)
+    attachment = Attachment(filename=filename, content_type=ALLOWED[kind][1], size=len(data),
+                            blob=blob)
+    context.add(context.unique_name('file-' + kind), attachment)
+    request.session.flash(_('The file is attached.'), 'success')
+    return HTTPSeeOther(request.resource_url(context))
+
+
+def file_response(context, request):
+    from urllib.parse import quote
+    response = Response(content_type=context.content_type)
+    with context.open() as f:
+        response.body = f.read()
+    response.headers['Content-Disposition'] = "attachment; filename*=UTF-8''%s" % quote(
+        context.filename)
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    response.headers['Content-Security-Policy'] = "default-src 'none'; sandbox"
+    return response
+
+
+@view_config(context=Attachment, permission=VIEW, request_method='GET')
+def download(context, request):
+    return file_response(context, request)
+
+
+@view_config(context=Attachment, name='public', permission=VIEW_PUBLIC, request_method='GET')
+def public_download(context, request):
+    parent = context.__parent__
+    if parent is None or not parent.frozen_versions():
+        raise HTTPNotFound()
+    return file_response(context, request)
+
+
+@view_config(context=Attachment, name='delete', permission=EDIT, request_method='POST')
+def delete_attachment(context, request):
+    parent = context.__parent__
+    if parent.current_version is not None and parent.current_version.frozen:
+        flash_error(request, _('Files of a signed document stay with it.'))
+    else:
+        parent.remove(context.__name__)
+    return HTTPSeeOther(request.resource_url(parent))

@@ -1,0 +1,123 @@
+"""JSON endpoints of documents, after plone.restapi: ``@workflow`` (GET the state and
+transitions, POST ``@workflow/<transition>``), ``@history``, ``@acknowledge`` and
+``@acknowledgements``."""
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from ejportal.api.errors import json_error
+from ejportal.api.serialize import jsonable
+from ejportal.core.versioning import VersionError
+from ejportal.core.workflow import (
+    WorkflowError, current_state, do_transition, get_workflow, transitions_for)
+from ejportal.documents import acknowledgement
+from ejportal.documents.resources import Document, Order
+from ejportal.i18n import _
+from ejportal.security import ACKNOWLEDGE, MANAGE_ACKNOWLEDGEMENTS, VIEW
+
+JSON = 'application/json'
+
+
+def json_response(request, data, status=200):
+    return Response(json_body=jsonable(data, request.localizer), status=status,
+                    content_type=JSON, charset='utf-8')
+
+
+def workflow_info(context, request):
+    base = request.resource_url(context).rstrip('/') + '/@workflow/'
+    state = current_state(context)
+    return {
+        '@id': base.rstrip('/'),
+        'state': {'id': context.review_state, 'title': state.title if state else ''},
+        'transitions': [{'@id': base + t.id, 'title': t.title}
+                        for t in transitions_for(context, request)],
+        'history': [{'action': h['transition'], 'review_state': h['to'], 'actor': h['userid'],
+                     'time': h['time'], 'comments': h['comment']}
+                    for h in context.workflow_history or []],
+    }
+
+
+@view_config(context=Document, name='@workflow', permission=VIEW, request_method='GET')
+def get_workflow_info(context, request):
+    if get_workflow(context) is None:
+        return json_error(request, 404, 'NotFound', _('This item has no workflow.'))
+    return json_response(request, workflow_info(context, request))
+
+
+@view_config(context=Document, name='@workflow', permission=VIEW, request_method='POST',
+             require_csrf=False)
+def post_transition(context, request):
+    """``POST <doc>/@workflow/<transition>`` with ``{"comment": ...}``. Bearer-token
+    requests skip CSRF by the site's rule; cookie requests are checked by Pyramid
+    before this view (``require_csrf`` off here only because the default check runs)."""
+    from pyramid.csrf import check_csrf_token
+    if not request.headers.get('Authorization', '').lower().startswith('bearer '):
+        if not check_csrf_token(request, header='X-CSRF-Token', raises=False):
+            return json_error(request, 400, 'BadCSRFToken', _('The security token is missing.'))
+    if len(request.subpath) != 1:
+        return json_error(request, 400, 'BadRequest', _('Name one transition.'))
+    try:
+        body = request.json_body if request.body else {}
+    except ValueError:
+        return json_error(request, 400, 'BadRequest', _('The body is not valid JSON.'))
+    comment = body.get('comment', '') if isinstance(body, dict) else ''
+    if not isinstance(comment, str):
+        return json_error(request, 400, 'BadRequest', _('The comment must be text.'))
+    try:
+        do_transition(context, request.subpath[0], request, comment=comment[:2000])
+    except WorkflowError as refused:
+        transition = get_workflow(context).transitions.get(request.subpath[0]) \
+            if get_workflow(context) else None
+        if transition is not None and not request.has_permission(transition.permission,
+                                                                 context):
+            return json_error(request, 403, 'Forbidden', refused.message)
+        return json_error(request, 400, 'WorkflowError', refused.message)
+    except VersionError as refused:
+        return json_error(request, 409, 'Conflict', refused.message)
+    return json_response(request, workflow_info(context, request))
+
+
+@view_config(context=Document, name='@history', permission=VIEW, request_method='GET')
+def get_history(context, request):
+    base = request.resource_url(context).rstrip('/')
+    versions = [{'version': v.number, 'actor': v.author, 'time': v.time,
+                 'comments': v.comment, 'frozen': v.frozen_reason, 'sha256': v.sha256,
+                 'may_revert': False, '@id': '%s/@history/%d' % (base, v.number)}
+                for v in reversed(context.versions or [])]
+    if len(request.subpath) == 1:
+        try:
+            version = context.get_version(int(request.subpath[0]))
+        except (ValueError, KeyError):
+            return json_error(request, 404, 'NotFound', _('No such version.'))
+        return json_response(request, {'version': version.number, 'actor': version.author,
+                                       'time': version.time, 'content': version.content,
+                                       'frozen': version.frozen_reason,
+                                       'sha256': version.sha256})
+    return json_response(request, versions)
+
+
+@view_config(context=Order, name='@acknowledge', permission=ACKNOWLEDGE, request_method='POST',
+             require_csrf=False)
+def post_acknowledge(context, request):
+    from pyramid.csrf import check_csrf_token
+    if not request.headers.get('Authorization', '').lower().startswith('bearer '):
+        if not check_csrf_token(request, header='X-CSRF-Token', raises=False):
+            return json_error(request, 400, 'BadCSRFToken', _('The security token is missing.'))
+    try:
+        entry = acknowledgement.acknowledge(context, request.user, request.client_addr or '')
+    except acknowledgement.AcknowledgementError as refused:
+        return json_error(request, 409, 'Conflict', refused.message)
+    return json_response(request, entry, status=201)
+
+
+@view_config(context=Order, name='@acknowledgements', permission=MANAGE_ACKNOWLEDGEMENTS,
+             request_method='GET')
+def get_acknowledgements(context, request):
+    version = context.sheet.current_version() if context.sheet else None
+    rows = acknowledgement.sheet_rows(context) if context.sheet else []
+    return json_response(request, {
+        'version': version,
+        'items': [{'userid': r['userid'], 'fullname': r['fullname'],
+                   'position': r['position'], 'acknowledged': r['entry'] is not None,
+                   'time': r['entry']['time'] if r['entry'] else None,
+                   'sha256': r['entry']['sha256'] if r['entry'] else None} for r in rows],
+        'history': context.sheet.history() if context.sheet else []})

@@ -1,0 +1,67 @@
+"""The normative print form of a document (A4), shared by the print view, the PDF and the
+public site. The PDF is WeasyPrint's rendering of the very same template."""
+from pyramid.renderers import render
+from pyramid.response import Response
+
+from ejportal.documents.resources import (
+    REGISTER_SHORT, REGULATION_KINDS, Appendix, Order, Regulation, RolloutPlan)
+from ejportal.i18n import format_date
+from ejportal.paths import template
+
+
+def _appendix_data(appendix, version=None):
+    content = (version or appendix.last_signed or appendix.current_version).content \
+        if appendix.versions else appendix.content()
+    data = {'heading': appendix.heading, 'title': content.get('title', ''),
+            'body': content.get('body', ''), 'steps': None, 'number': appendix.number}
+    if isinstance(appendix, RolloutPlan):
+        data['steps'] = content.get('steps') or []
+        data['done'] = dict(appendix.done_steps or {})
+    return data
+
+
+def print_data(doc, request, version=None, public=False, with_sheet=False):
+    """What ``documents/print.pt`` shows: from ``version`` if given, else the current
+    content (the working copy never)."""
+    from ejportal.site.resources import get_portal
+    settings = get_portal(request)['settings']
+    content = version.content if version is not None else doc.content()
+    data = {'school': settings.school_full_name or settings.school_name,
+            'type': doc.type_name, 'c': content, 'public': public,
+            'title': content.get('title', ''), 'format_date': format_date,
+            'version': version or doc.current_version, 'appendices': [], 'sheet': None,
+            'editions': None, 'pdf_url': None, 'kind_title': '', 'approved': '',
+            'reference': '', 'register': '', 'appendix': None, 'for_pdf': False}
+    if isinstance(doc, Order):
+        number, date = content.get('number'), content.get('date')
+        data['reference'] = ('№ %s' % number) if number else ''
+        data['date'] = format_date(date) if date else '__.__.____'
+        data['register'] = REGISTER_SHORT.get(content.get('register'), '')
+        data['appendices'] = [_appendix_data(a) for a in doc.appendices()]
+        if with_sheet and not public:
+            from ejportal.documents.acknowledgement import sheet_rows
+            data['sheet'] = sheet_rows(doc)
+    elif isinstance(doc, Regulation):
+        data['kind_title'] = dict(REGULATION_KINDS).get(content.get('kind'), '')
+        order = doc.approving_order
+        if order is not None and order.number is not None:
+            data['approved'] = 'Утверждено приказом %s' % order.reference
+    elif isinstance(doc, Appendix):
+        data['appendix'] = _appendix_data(doc, version)
+    return data
+
+
+def render_print(request, data):
+    return render(template('documents/print.pt'), data, request=request)
+
+
+def pdf_response(request, data):
+    from weasyprint import HTML
+    data = dict(data, for_pdf=True)
+    html = render_print(request, data)
+    pdf = HTML(string=html, base_url=request.application_url).write_pdf()
+    response = Response(body=pdf, content_type='application/pdf')
+    name = 'document.pdf'
+    response.headers['Content-Disposition'] = 'inline; filename="%s"' % name
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    return response
