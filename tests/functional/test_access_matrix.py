@@ -84,6 +84,23 @@ def registered_views(app):
     return found
 
 
+def test_every_view_names_a_permission(app):
+    unprotected = []
+    for item in app.registry.introspector.get_category('views'):
+        intr = item['introspectable']
+        context = intr['context']
+        if context is not None and not isinstance(context, type):
+            continue  # Pyramid's own exception-response view (an interface context)
+        if isinstance(context, type) and issubclass(context, BaseException):
+            continue
+        if intr['route_name'] and intr['route_name'].startswith('__'):
+            continue  # static assets
+        permissions = [r['value'] for r in item['related'] if r.category_name == 'permissions']
+        if not permissions or permissions == ['__no_permission_required__']:
+            unprotected.append((getattr(context, '__name__', context), intr['name']))
+    assert not unprotected, unprotected
+
+
 def test_every_view_is_in_the_table(app):
     missing = registered_views(app) - set(ACCESS)
     assert not missing, 'views without a row in ACCESS: %s' % sorted(missing)

@@ -53,16 +53,20 @@ def needs_second_factor(request, user):
 
 
 def complete_login(request, user, kind='browser'):
-    """Open the session, note a new device, audit; returns the session id."""
+    """Open the session and audit it; returns the session id."""
     session_id = start_session(request, user, kind)
     _audit(request, 'login', user.__name__, kind=kind)
-    if kind == 'browser':
-        device = request.cookies.get(DEVICE_COOKIE) or secrets.token_hex(16)
-        had_devices = bool(user.known_devices)
-        if user.remember_device(device) and had_devices:
-            notify_new_device(request, user)
-        request.response_device_cookie = device
     return session_id
+
+
+def check_device(request, user):
+    """The browser's long-lived device id (made now if it has none); a login from a device
+    the user never used before, when they have used others, is noticed."""
+    device = request.cookies.get(DEVICE_COOKIE) or secrets.token_hex(16)
+    had_devices = bool(user.known_devices)
+    if user.remember_device(device) and had_devices:
+        notify_new_device(request, user)
+    return device
 
 
 def notify_new_device(request, user):

@@ -14,7 +14,8 @@ from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.principals import passwords
 from ejportal.principals.login import (
-    DEVICE_COOKIE, LoginRefused, check_credentials, complete_login, needs_second_factor)
+    DEVICE_COOKIE, LoginRefused, check_credentials, check_device, complete_login,
+    needs_second_factor)
 from ejportal.principals.resources import Group, Groups, User, Users
 from ejportal.principals.sessions import end_all_sessions, end_session, sessions_of
 from ejportal.security import MANAGE_USERS, OWN_ACCOUNT, ROLES, VIEW_PUBLIC
@@ -34,12 +35,13 @@ def safe_came_from(request, value):
 def logged_in_response(request, user, came_from):
     """Finish a login: the session, the cookies, and the forced password change if due."""
     session_id = complete_login(request, user)
+    device = check_device(request, user)
     request.session.pop(PENDING, None)
     target = request.application_url + '/@@change-password' if user.must_change_password \
         else safe_came_from(request, came_from)
     response = HTTPSeeOther(target)
     response.headerlist.extend(remember(request, user.__name__, session_id=session_id))
-    response.set_cookie(DEVICE_COOKIE, request.response_device_cookie, max_age=5 * 365 * 86400,
+    response.set_cookie(DEVICE_COOKIE, device, max_age=5 * 365 * 86400,
                         httponly=True, samesite='Lax')
     return response
 
