@@ -17,11 +17,32 @@ def diary_panel(request):
             'empty': _('No diary is linked to your account yet: ask the class teacher.')}
 
 
+def desk_panel(request):
+    """A class teacher's start page: the desk of each class they keep."""
+    from ejportal.security import MANAGE_CLASS
+    from ejportal.site.resources import get_portal
+    user = request.user
+    if user is None or not user.is_staff():
+        return None
+    year = get_portal(request)['journal'].current_year()
+    if year is None:
+        return None
+    classes = [c for c in year['classes'].sorted() if c.class_teacher == user.__name__
+               and request.has_permission(MANAGE_CLASS, c)]
+    if not classes:
+        return None
+    return {'title': _('Class teacher'),
+            'items': [{'title': c.title, 'url': request.resource_url(c, 'desk')}
+                      for c in classes]}
+
+
 def includeme(config):
     from ejportal.site.bootstrap import add_demo_builder
     from ejportal.site.layout import add_start_panel
     from ejportal.diary.demo import build_demo_diary
     add_start_panel(5, diary_panel)
+    add_start_panel(6, desk_panel)
     add_demo_builder(40, build_demo_diary)
     config.scan('.views')
     config.scan('.api')
+    config.scan('.desk')

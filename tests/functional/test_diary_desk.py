@@ -1,0 +1,242 @@
+"""The class teacher's desk: family data, logins and slips, absences in every journal,
+remarks, the class overview, and report mailing."""
+import datetime
+import io
+import os
+
+import transaction
+from pyramid.traversal import find_resource
+
+from conftest import csrf_token, login
+
+from ejportal.journal.resources import school_year_start
+
+TODAY = datetime.date.today()
+Y = school_year_start(TODAY)
+CLASS = '/journal/%d-%d/classes/5a' % (Y, Y + 1)
+CLASS_7B = '/journal/%d-%d/classes/7b' % (Y, Y + 1)
+MATH_5A = CLASS + '/journals/math'
+RUS_5A = CLASS + '/journals/russian'
+CLASSMATE = 's0002'   # Алексеева Мария, no login, a parent without consent (demo)
+
+
+def read(path):
+    with open(path, errors='ignore') as f:
+        return f.read()
+
+
+def pdf_text(body):
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(body))
+    return [p.extract_text() for p in reader.pages]
+
+
+def test_desk_access(as_user, testapp):
+    for user, allowed in (('class_teacher', True), ('teacher', False), ('director', False),
+                          ('parent', False), ('student', False), ('admin', False)):
+        app = as_user(user)
+        for name in ('desk', 'desk-absence', 'overview', 'desk-student?student=s0001'):
+            status = app.get(CLASS + '/' + name, status='*').status_int
+            assert (status == 200) is allowed, (user, name, status)
+        app.reset()
+    app = as_user('class_teacher')
+    assert app.get(CLASS_7B + '/desk', status='*').status_int == 403    # not her class
+    assert app.get(CLASS + '/desk-student?student=s0009', status=400)    # not in 5a
+
+
+def test_desk_lists_family_data_and_missing_consent(as_user):
+    page = as_user('class_teacher').get(CLASS + '/desk')
+    row = page.html.find('tr', attrs={'data-student': 's0001'})
+    assert 'Иванова Наталья Викторовна' in row.text and 'consent on file' in row.text
+    assert 'parent' in row.text and 'Советская' in row.text
+    missing = page.html.select_one('.consent-missing').text
+    assert 'Алексеева Мария Андреевна' in missing and 'Иванов Дмитрий' not in missing
+
+
+def _edit_classmate(app, consent=True, email='mother@example.org'):
+    page = app.get(CLASS + '/desk-student', {'student': CLASSMATE})
+    form = page.forms['student-form']
+    form['address'] = 'ул. Ленина, 1'
+    form['g0-fullname'] = 'Алексеева Ольга Ивановна'
+    form['g0-email'] = email
+    if consent:
+        form['g0-consent'] = str(TODAY)
+        form['g0-no_pass_note'] = str(TODAY)
+    form['g0-email_remarks'] = True
+    return form.submit('save', status='*')
+
+
+def test_edit_student_validates_and_audits_field_names_only(as_user, root):
+    app = as_user('class_teacher')
+    page = app.get(CLASS + '/desk-student', {'student': CLASSMATE})
+    form = page.forms['student-form']
+    form['birth_date'] = '2014-02-31'
+    form['g0-email'] = 'not-mail'
+    bad = form.submit('save', status=400)
+    fields = {li['data-field'] for li in bad.html.select('li.error')}
+    assert fields == {'birth_date', 'g0-email'}
+    assert _edit_classmate(app).status_int == 303
+    transaction.abort()
+    student = root['journal']['students'][CLASSMATE]
+    assert student.diary.address == 'ул. Ленина, 1'
+    assert student.diary.guardians[0]['fullname'] == 'Алексеева Ольга Ивановна'
+    entries = [e for e in root.audit_log.entries() if e['action'] == 'family-data'] \
+        if hasattr(root.audit_log, 'entries') else []
+    for entry in entries:
+        assert 'Ленина' not in str(entry['details'])
+
+
+def test_generate_logins_slips_and_forced_change(as_user, testapp, root, app):
+    ct = as_user('class_teacher')
+    nothing = ct.post(CLASS + '/desk-logins', {'csrf_token': csrf_token(ct)}, status=303)
+    assert nothing.location.endswith('/desk')       # nobody with consent lacks a login
+    assert ct.post(CLASS + '/desk-logins', {}, status=400)      # CSRF
+    _edit_classmate(ct)
+    slips = ct.post(CLASS + '/desk-logins', {'csrf_token': csrf_token(ct)})
+    assert slips.content_type == 'application/pdf'
+    pages = pdf_text(slips.body)
+    assert len(pages) == 1                          # one family got credentials
+    text = pages[0]
+    assert 'Алексеева Мария Андреевна' in text and 'Алексеева Ольга Ивановна' in text
+    assert 'http://localhost' in text
+    transaction.abort()
+    student = root['journal']['students'][CLASSMATE]
+    users = root['people']['users']
+    parent_login = student.diary.guardians[0]['login']
+    assert student.login and parent_login and student.login != parent_login
+    assert parent_login in student.parents
+    assert users[student.login].must_change_password and users[parent_login].must_change_password
+    # the one-time password on the slip works once and forces a new password
+    words = text.split()
+    password = words[words.index(parent_login) + 1]
+    assert users[parent_login].check_password(password)
+    assert password not in ct.get(CLASS + '/desk').text    # never shown again
+    # no e-mail carries it
+    mail_dir = os.path.join(os.path.dirname(app.registry.settings['mail.top_level_directory']),
+                            'mail')
+    for dirpath, _d, files in os.walk(mail_dir):
+        for name in files:
+            assert password not in read(os.path.join(dirpath, name))
+    # a second run issues nothing new; the logins are unique
+    again = ct.post(CLASS + '/desk-logins', {'csrf_token': csrf_token(ct)}, status=303)
+    assert again.location.endswith('/desk')
+    ct.reset()
+    family = testapp
+    response = login(family, parent_login, password)
+    assert response.location.endswith('/@@change-password')
+    assert family.get('/@@diary', status=303).location.endswith('/@@change-password')
+    # reset gives a new slip and the old password stops working
+    ct = as_user('class_teacher')
+    reset = ct.post(CLASS + '/desk-reset', {'login': parent_login,
+                                            'csrf_token': csrf_token(ct)})
+    assert parent_login in pdf_text(reset.body)[0]
+    assert ct.post(CLASS + '/desk-reset', {'login': 'parent2-nobody',
+                                           'csrf_token': csrf_token(ct)}, status=400)
+    assert ct.post(CLASS + '/desk-reset', {'login': 'teacher',
+                                           'csrf_token': csrf_token(ct)}, status=400)
+    transaction.abort()
+    assert not users[parent_login].check_password(password)
+
+
+def test_absence_reaches_every_journal_and_the_diary(as_user, root):
+    ct = as_user('class_teacher')
+    math = find_resource(root, MATH_5A)
+    days = sorted({l.date for l in math.lessons.values() if l.date > TODAY})[:2]
+    page = ct.get(CLASS + '/desk-absence')
+    form = page.forms['absence-form']
+    form['student'] = 's0001'
+    form['start'] = str(days[0])
+    form['end'] = str(days[1])
+    form['code'] = 'б'
+    form['reason'] = 'болезнь'
+    form['certificate'] = ('spravka.pdf', b'%PDF-1.4\n%fake\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    response = form.submit('save', status='*')
+    assert response.status_int in (303, 400), response.text[:300]
+    if response.status_int == 400:      # the fake PDF refused: record without the file
+        form = response.forms['absence-form']
+        form['certificate'] = ('empty.pdf', b'')
+        response = form.submit('save', status=303)
+    transaction.abort()
+    for path in (MATH_5A, RUS_5A):
+        journal = find_resource(root, path)
+        lessons = [l for l in journal.lessons.values() if days[0] <= l.date <= days[1]]
+        assert lessons
+        for lesson in lessons:
+            cell = journal.cell('s0001', lesson.id)
+            assert cell['attendance'] == 'б' and cell['reason'] == 'болезнь'
+    # the teacher sees it in the grid when marking
+    ct.reset()
+    teacher = as_user('teacher')
+    period = find_resource(root, MATH_5A).year.period_of(days[0])
+    grid = teacher.get(MATH_5A, {'period': period.id})
+    row = grid.html.find('tr', attrs={'data-student': 's0001'})
+    values = [i.get('value', '') for i in row.select('input.c')] + [row.text]
+    assert any('б' in v for v in values)
+    teacher.reset()
+    week = as_user('student').get('/journal/students/s0001/diary', {'week': str(days[0])})
+    assert 'болезнь' in week.text and 'ill' in week.text
+    # bad input: field errors, nothing saved
+    teacher.reset()
+    ct = as_user('class_teacher')
+    form = ct.get(CLASS + '/desk-absence').forms['absence-form']
+    form['start'] = 'yesterday'
+    form['reason'] = ''
+    bad = form.submit('save', status=400)
+    assert {li['data-field'] for li in bad.html.select('li.error')} >= {'start', 'reason'}
+
+
+def test_remark_in_diary_and_mail(as_user, app):
+    ct = as_user('class_teacher')
+    page = ct.get(CLASS + '/desk')
+    form = page.forms['remark']
+    form['student'] = 's0001'
+    form['kind'] = 'concern'
+    form['text'] = 'Забыл тетрадь по математике.'
+    form.submit(status=303)
+    ct.reset()
+    week = as_user('parent').get('/journal/students/s0001/diary')
+    assert 'Забыл тетрадь по математике.' in week.text
+    mail_dir = app.registry.settings['mail.top_level_directory']
+    texts = []
+    for dirpath, _d, files in os.walk(mail_dir):
+        texts += [read(os.path.join(dirpath, f)) for f in files]
+    assert any('parent@school4.example' in t for t in texts)
+
+
+def test_overview_marks_students_at_risk(as_user, root):
+    from ejportal.journal import grading
+    math = find_resource(root, MATH_5A)
+    period = math.year.current_period(TODAY)
+    lessons = math.lessons_between(period.start, period.end)
+    w = grading.kind_weights()
+    for lesson in lessons:   # s0002: only 2s in math this period
+        if lesson.date <= TODAY:
+            math.set_cell(CLASSMATE, lesson.id, (('2', 'answer', w['answer']),),
+                          check_closed=False)
+    transaction.commit()
+    page = as_user('class_teacher').get(CLASS + '/overview', {'period': period.id})
+    row = page.html.find('tr', attrs={'data-student': CLASSMATE})
+    assert 'at-risk' in row['class'] and 'Математика' in row.text
+
+
+def test_send_due_reports_is_idempotent(root, app):
+    from pyramid_mailer.mailer import DummyMailer
+    from ejportal.diary.mailing import send_due_reports
+    from ejportal.diary.resources import student_file
+    student = root['journal']['students']['s0001']
+    student_file(student, create=True).subscriptions['parent'] = 'weekly'
+    student_file(root['journal']['students']['s0009'], create=True).subscriptions['parent'] = 'monthly'
+    transaction.commit()
+    mailer = DummyMailer()
+    sent = send_due_reports(root, mailer, TODAY)
+    transaction.commit()
+    assert sorted(s[1] for s in sent) == ['s0001', 's0009']
+    assert len(mailer.outbox) == 2
+    assert mailer.outbox[0].recipients == ['parent@school4.example']
+    assert send_due_reports(root, mailer, TODAY) == []
+    transaction.commit()
+    assert len(mailer.outbox) == 2
+    # a week later the weekly one is due again, the monthly one not (same month) or once
+    later = send_due_reports(root, mailer, TODAY + datetime.timedelta(days=7))
+    assert ('parent', 's0001') in {(s[0], s[1]) for s in later}
+    transaction.abort()
