@@ -5,6 +5,7 @@ from pyramid.settings import asbool
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import DebugMailer
 
+from ejportal.core.session import SessionSerializer
 from ejportal.i18n import locale_negotiator
 from ejportal.paths import LOCALES
 from ejportal.security import SecurityPolicy
@@ -42,7 +43,8 @@ def main(global_config, **settings):
             config.include('pyramid_mailer')
         config.set_session_factory(SignedCookieSessionFactory(
             secret + ':session', cookie_name='ejportal_session', httponly=True,
-            samesite='Lax', secure=secure, timeout=None, reissue_time=None))
+            samesite='Lax', secure=secure, timeout=None, reissue_time=None,
+            serializer=SessionSerializer()))
         config.set_security_policy(SecurityPolicy(secret, secure=secure))
         config.set_default_csrf_options(require_csrf=True, callback=needs_csrf_check)
         config.set_locale_negotiator(locale_negotiator)

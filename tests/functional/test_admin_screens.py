@@ -1,0 +1,163 @@
+"""The admin's users, groups, settings and audit screens, and the user's own pages."""
+import csv
+import io
+
+from conftest import csrf_token, login
+
+
+def test_admin_creates_a_user_with_a_one_time_password(testapp, as_user, root):
+    as_user('admin')
+    form = testapp.get('/people/users/@@add').forms['deform']
+    form['login'] = 'novikova'
+    form['surname'] = 'Новикова'
+    form['first_name'] = 'Вера'
+    form['patronymic'] = 'Павловна'
+    response = form.submit('save', status=303)
+    page = response.follow()
+    assert 'Новикова Вера Павловна' in page.text
+    flash = page.html.find(class_='alert-success').get_text()
+    one_time = flash.split('password:')[-1].split('—')[0].strip()
+    assert len(one_time) == 10, flash
+    testapp.reset()
+    assert login(testapp, 'novikova', one_time).location.endswith('/@@change-password')
+
+
+def test_bad_user_form_shows_field_errors_and_saves_nothing(testapp, as_user, root):
+    as_user('admin')
+    form = testapp.get('/people/users/@@add').forms['deform']
+    form['login'] = 'Not Latin!'
+    form['surname'] = ''
+    form['first_name'] = 'X'
+    form['email'] = 'nope'
+    page = form.submit('save', status=400)
+    assert page.html.select('.is-invalid, .has-error, .invalid-feedback, .error')
+    assert 'Not an e-mail address' in page.text
+    root._p_jar.sync()
+    assert 'Not Latin!' not in root['people']['users']
+    form = testapp.get('/people/users/@@add').forms['deform']
+    form['login'] = 'teacher'
+    form['surname'] = 'A'
+    form['first_name'] = 'B'
+    assert 'This login is taken' in form.submit('save', status=400).text
+
+
+def test_users_list_filters(testapp, as_user):
+    as_user('admin')
+    page = testapp.get('/people/users?role=parent')
+    assert 'Иванова Наталья' in page.text and 'Петрова' not in page.text
+    page = testapp.get('/people/users', params={'q': 'петр'})
+    assert 'Петрова' in page.text
+
+
+def test_disable_ends_sessions_and_refuses_login(app, testapp, as_user, root):
+    from conftest import EnglishClient
+    other = EnglishClient(app)
+    login(other, 'teacher')
+    as_user('admin')
+    testapp.post('/people/users/teacher/@@set-enabled',
+                 {'enabled': '0', 'csrf_token': csrf_token(testapp)}, status=303)
+    assert other.get('/@@start', status=303)
+    other.reset()
+    assert 'Wrong login or password' in login(other, 'teacher').text
+    page = testapp.get('/people/users/teacher')
+    assert 'This account is disabled' in page.text
+
+
+def test_admin_cannot_disable_self(testapp, as_user, root):
+    as_user('admin')
+    testapp.post('/people/users/admin/@@set-enabled',
+                 {'enabled': '0', 'csrf_token': csrf_token(testapp)}, status=303)
+    root._p_jar.sync()
+    assert root['people']['users']['admin'].enabled
+
+
+def test_groups(testapp, as_user, root):
+    as_user('admin')
+    form = testapp.get('/people/groups/@@add').forms['deform']
+    form['name'] = 'chemistry'
+    form['title'] = 'Кафедра химии'
+    group_page = form.submit('save').follow()
+    assert 'Кафедра химии' in group_page.text
+    form = testapp.get('/people/groups/@@add').forms['deform']
+    form['name'] = 'chemistry'
+    form['title'] = 'Again'
+    assert 'This name is taken' in form.submit('save', status=400).text
+    page = testapp.get('/people/groups/teachers')
+    assert 'Петрова' in page.text
+
+
+def test_sharing_grant_and_revoke_are_audited(testapp, as_user, root):
+    as_user('director')
+    testapp.post('/documents/@@sharing', [
+        ('csrf_token', csrf_token(testapp)), ('principal', 'group:working-group'),
+        ('__start__', 'roles:sequence'), ('checkbox', 'reviewer'), ('__end__', 'roles:sequence'),
+        ('grant', 'grant')], status=303)
+    page = testapp.get('/documents/@@sharing')
+    assert 'Рабочая группа' in page.text
+    testapp.post('/documents/@@sharing-revoke',
+                 {'principal': 'group:working-group', 'csrf_token': csrf_token(testapp)},
+                 status=303)
+    root._p_jar.sync()
+    assert not root['documents'].get_local_roles('group:working-group')
+    page = testapp.get('/settings/@@audit?action=sharing')
+    assert page.text.count('group:working-group') >= 2
+
+
+def test_sharing_form_needs_a_role(testapp, as_user):
+    as_user('admin')
+    form = testapp.get('/documents/@@sharing').forms['deform']
+    form['principal'] = 'user:teacher'
+    assert 'Choose at least one role' in form.submit('grant', status=400).text
+
+
+def test_settings(testapp, as_user, root):
+    as_user('admin')
+    form = testapp.get('/settings').forms['deform']
+    form['school_name'] = 'Школа № 4'
+    form['upload_max_mb'] = '0'
+    assert form.submit('save', status=400)
+    root._p_jar.sync()
+    assert root['settings'].school_name == 'МБОУ СОШ № 4'
+    form = testapp.get('/settings').forms['deform']
+    form['school_name'] = 'Школа № 4'
+    form.submit('save', status=303)
+    assert 'Школа № 4' in testapp.get('/').text
+
+
+def test_audit_screen_filters_and_csv(testapp, as_user):
+    login(testapp, 'teacher', 'wrong')
+    as_user('director')
+    page = testapp.get('/settings/@@audit?action=login-failed')
+    assert 'login-failed' in page.text and '10.0.0.1' in page.text
+    page = testapp.get('/settings/@@audit?since=not-a-date')
+    assert page.status_int == 200 and 'is-invalid' in page.text
+    response = testapp.get('/settings/@@audit.csv?action=login')
+    rows = list(csv.DictReader(io.StringIO(response.body.decode('utf-8-sig'))))
+    assert rows and all(r['action'] == 'login' for r in rows)
+    assert 'attachment' in response.headers['Content-Disposition']
+    assert 'The chain is intact' in testapp.get('/settings/@@audit-verify').text
+
+
+def test_language_switch(testapp):
+    testapp.reset()
+    testapp.set_cookie('ejportal_lang', 'ru')
+    response = testapp.get('/@@set-language?lang=en&came_from=/@@login', status=303)
+    assert response.location == 'http://localhost/@@login'
+    assert 'ejportal_lang=en' in response.headers['Set-Cookie']
+    assert testapp.get('/@@set-language?lang=en&came_from=//evil.example',
+                       status=303).location == 'http://localhost/'
+
+
+def test_not_found_page(testapp):
+    page = testapp.get('/no/such/page', status=404)
+    assert 'Page not found' in page.text
+
+
+def test_start_page_for_every_role(testapp):
+    for role in ('admin', 'director', 'deputy', 'secretary', 'teacher', 'class_teacher',
+                 'psychologist', 'student', 'parent'):
+        testapp.reset()
+        assert login(testapp, role).status_int == 303
+        page = testapp.get('/@@start')
+        assert page.status_int == 200
+        assert page.html.find('header').find(class_='user-name')
