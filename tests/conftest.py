@@ -5,13 +5,20 @@ its own copy of that file, so tests never see each other's changes.
 """
 import os
 import shutil
+import tempfile
 
-import pytest
-import transaction
-from webtest import TestApp
+# Every test builds its own app, and Chameleon compiles templates per app: keep the compiled
+# modules on disk (keyed by the template's source, so never stale) to compile each once.
+os.environ.setdefault('CHAMELEON_CACHE', os.path.join(tempfile.gettempdir(),
+                                                      'ejportal-chameleon-%d' % os.getuid()))
+os.makedirs(os.environ['CHAMELEON_CACHE'], exist_ok=True)
 
-from ejportal import main
-from servers import LiveServer, unavailable
+import pytest  # noqa: E402
+import transaction  # noqa: E402
+from webtest import TestApp  # noqa: E402
+
+from ejportal import main  # noqa: E402
+from servers import LiveServer, unavailable  # noqa: E402
 
 SECRET = 'test-secret-' + 'x' * 20
 
