@@ -11,3 +11,4 @@ def includeme(config):
     add_demo_builder(20, build_demo_school)
     config.scan('.views')
     config.scan('.api')
+    config.include('.manage')

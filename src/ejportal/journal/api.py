@@ -61,7 +61,7 @@ def journal_json(context, request):
     year = context.year
     result['period'] = {'id': period.id, 'title': period.title, 'start': period.start.isoformat(),
                         'end': period.end.isoformat(), 'closed': data['closed']}
-    result['periods'] = [{'id': p.id, 'title': p.title} for p in year.periods]
+    result['periods'] = [{'id': p.id, 'title': p.title} for p in context.periods]
     result['students'] = [{'id': s.__name__, 'name': s.fullname} for s in data['students']]
     result['lessons'] = [lesson_json(l) for l in data['lessons']]
     kind_title = context.school.kind_title
@@ -123,7 +123,7 @@ def cell(context, request):
     except PeriodClosed as closed:
         return closed_error(request, context, closed.period)
     result = cell_json(student_id, lesson.id, stored, context.school.kind_title)
-    period = context.year.period_of(lesson.date)
+    period = context.period_of(lesson.date)
     if period is not None:
         result['average'] = average_json(context.average(student_id, context.lessons_of(period)))
     return respond(result)
@@ -138,7 +138,7 @@ def period_mark(context, request):
     if student_id not in {s.__name__ for s in context.students()}:
         raise BadRequest(_('No such student in this journal.'),
                          {'student': _('Unknown student.')})
-    if context.year.period(period_id) is None and period_id != 'year':
+    if context.period(period_id) is None and period_id != 'year':
         raise BadRequest(_('No such period.'), {'period': _('Unknown period.')})
     try:
         context.set_period_mark(student_id, period_id, body.get('value'))

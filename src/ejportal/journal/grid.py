@@ -3,9 +3,8 @@ from ejportal.journal import grading
 
 
 def chosen_period(journal, period_id=None):
-    year = journal.year
-    period = year.period(period_id) if period_id else None
-    return period or year.current_period()
+    period = journal.period(period_id) if period_id else None
+    return period or journal.year.current_period(grade=journal.grade)
 
 
 def grid(journal, period):

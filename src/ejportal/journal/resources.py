@@ -188,6 +188,7 @@ class SchoolYear(Folder):
     end = None
     period_kind = 'quarters'
     periods = ()
+    grade_periods = None   # {grade: (period kind, tuple of Period)}: grades with their own
     holidays = ()
     bells = ()
     closed_periods = None  # PersistentMapping period id -> {'time', 'userid'}
@@ -197,31 +198,45 @@ class SchoolYear(Folder):
         self.closed_periods = PersistentMapping()
         self.add('classes', Classes(), send_events=False)
 
-    def period(self, period_id):
-        for period in self.periods:
+    def periods_for(self, grade=None):
+        """The periods of ``grade`` (its own, e.g. halves for grades 10-11, or the year's)."""
+        if grade is not None and self.grade_periods and grade in self.grade_periods:
+            return self.grade_periods[grade][1]
+        return self.periods
+
+    def all_periods(self):
+        """Every period of the year once, the year's own first."""
+        found = list(self.periods)
+        for _kind, periods in sorted((self.grade_periods or {}).values()):
+            found.extend(p for p in periods if p not in found)
+        return found
+
+    def period(self, period_id, grade=None):
+        for period in self.periods_for(grade):
             if period.id == period_id:
                 return period
         return None
 
-    def period_of(self, day):
-        for period in self.periods:
+    def period_of(self, day, grade=None):
+        for period in self.periods_for(grade):
             if period.start <= day <= period.end:
                 return period
         return None
 
-    def current_period(self, today=None):
+    def current_period(self, today=None, grade=None):
         today = today or datetime.date.today()
-        found = self.period_of(today)
+        found = self.period_of(today, grade)
         if found:
             return found
-        past = [p for p in self.periods if p.start <= today]
-        return past[-1] if past else (self.periods[0] if self.periods else None)
+        periods = self.periods_for(grade)
+        past = [p for p in periods if p.start <= today]
+        return past[-1] if past else (periods[0] if periods else None)
 
     def is_closed(self, period_id):
         return period_id in self.closed_periods
 
-    def closed_period_of(self, day):
-        period = self.period_of(day)
+    def closed_period_of(self, day, grade=None):
+        period = self.period_of(day, grade)
         return period if period is not None and self.is_closed(period.id) else None
 
     def close_period(self, period_id):
@@ -237,25 +252,50 @@ class SchoolYear(Folder):
     def is_holiday(self, day):
         return any(s <= day <= e for s, e, _t in self.holidays)
 
-    def school_days(self):
-        day = self.start
-        last = self.periods[-1].end if self.periods else self.end
+    def school_days(self, grade=None, start=None, end=None, weekdays=5):
+        """Days with lessons (Monday to Friday, or to Saturday with ``weekdays=6``) inside
+        the periods of ``grade``, outside holidays, from ``start`` to ``end``."""
+        periods = self.periods_for(grade)
+        day = max(start or self.start, self.start)
+        last = periods[-1].end if periods else self.end
+        if end is not None:
+            last = min(last, end)
         while day <= last:
-            if day.weekday() < 5 and not self.is_holiday(day) and self.period_of(day):
+            if day.weekday() < weekdays and not self.is_holiday(day) and \
+                    self.period_of(day, grade):
                 yield day
             day += datetime.timedelta(days=1)
 
 
-def default_year(start_year):
-    """A year of four quarters with the usual holidays (grades 2-9)."""
+PERIOD_KINDS = (
+    ('quarters', _('period-kind-quarters', default='Quarters')),
+    ('trimesters', _('period-kind-trimesters', default='Trimesters')),
+    ('halves', _('period-kind-halves', default='Halves')),
+)
+
+
+def template_periods(kind, start_year):
+    """The usual dates of the periods of ``kind`` in the year starting ``start_year``."""
     d = datetime.date
     y, n = start_year, start_year + 1
-    periods = (
-        Period('q1', 'I четверть', d(y, 9, 1), d(y, 10, 26)),
-        Period('q2', 'II четверть', d(y, 11, 5), d(y, 12, 28)),
-        Period('q3', 'III четверть', d(n, 1, 9), d(n, 3, 21)),
-        Period('q4', 'IV четверть', d(n, 3, 31), d(n, 5, 26)),
-    )
+    if kind == 'halves':
+        return (Period('h1', 'I полугодие', d(y, 9, 1), d(y, 12, 28)),
+                Period('h2', 'II полугодие', d(n, 1, 9), d(n, 5, 26)))
+    if kind == 'trimesters':
+        return (Period('t1', 'I триместр', d(y, 9, 1), d(y, 11, 30)),
+                Period('t2', 'II триместр', d(y, 12, 1), d(n, 2, 28)),
+                Period('t3', 'III триместр', d(n, 3, 1), d(n, 5, 26)))
+    return (Period('q1', 'I четверть', d(y, 9, 1), d(y, 10, 26)),
+            Period('q2', 'II четверть', d(y, 11, 5), d(y, 12, 28)),
+            Period('q3', 'III четверть', d(n, 1, 9), d(n, 3, 21)),
+            Period('q4', 'IV четверть', d(n, 3, 31), d(n, 5, 26)))
+
+
+def default_year(start_year, period_kind='quarters'):
+    """A year of four quarters (or ``period_kind``) with the usual holidays (grades 2-9)."""
+    d = datetime.date
+    y, n = start_year, start_year + 1
+    periods = template_periods(period_kind, start_year)
     holidays = ((d(y, 10, 27), d(y, 11, 4), 'осенние каникулы'),
                 (d(y, 12, 29), d(n, 1, 8), 'зимние каникулы'),
                 (d(n, 2, 16), d(n, 2, 22), 'дополнительные каникулы (1 класс)'),
@@ -264,7 +304,8 @@ def default_year(start_year):
              (4, '11:35', '12:20'), (5, '12:30', '13:15'), (6, '13:25', '14:10'),
              (7, '14:20', '15:05'))
     return SchoolYear(title='%d/%d учебный год' % (y, n), start=d(y, 9, 1), end=d(n, 8, 31),
-                      periods=periods, holidays=holidays, bells=bells)
+                      period_kind=period_kind, periods=periods, holidays=holidays,
+                      bells=bells)
 
 
 def school_year_start(today):
@@ -320,6 +361,11 @@ class SchoolClass(Folder):
         folder = self.students_folder()
         found = [folder[sid] for sid in self.member_ids(start, end) if sid in folder]
         return sorted(found, key=lambda s: (s.surname, s.first_name, s.patronymic))
+
+    def current_students(self, day=None):
+        """Students in the class on ``day`` (default today)."""
+        day = day or datetime.date.today()
+        return self.students(day, day)
 
     def group_of(self, subject, student_id):
         for group, ids in (self.subgroups.get(subject) or {}).items():
@@ -425,6 +471,21 @@ class Journal(Resource):
     def school(self):
         return self.year.__parent__
 
+    @property
+    def grade(self):
+        return self.school_class.grade
+
+    @property
+    def periods(self):
+        """The periods of this journal's grade."""
+        return self.year.periods_for(self.grade)
+
+    def period(self, period_id):
+        return self.year.period(period_id, self.grade)
+
+    def period_of(self, day):
+        return self.year.period_of(day, self.grade)
+
     def fields(self):
         return {'subject': self.subject, 'subgroup': self.subgroup, 'teacher': self.teacher}
 
@@ -485,7 +546,7 @@ class Journal(Resource):
         return grading.LESSON_TYPE_KIND.get(lesson.lesson_type, grading.DEFAULT_KIND)
 
     def check_open(self, lesson):
-        closed = self.year.closed_period_of(lesson.date)
+        closed = self.year.closed_period_of(lesson.date, self.grade)
         if closed is not None:
             raise PeriodClosed(closed)
 
@@ -563,7 +624,7 @@ class Journal(Resource):
         return entry['value'] if entry else ''
 
     def set_period_mark(self, student_id, period_id, value, audit=True, check_closed=True):
-        period = self.year.period(period_id)
+        period = self.period(period_id)
         if period is None and period_id != 'year':
             raise KeyError(period_id)
         if check_closed and period is not None and self.year.is_closed(period_id):

@@ -14,7 +14,7 @@ from ejportal.journal.resources import (
     Journal, Lesson, PeriodClosed, School, SchoolClass, SchoolYear, lesson_id)
 from ejportal.paths import template
 from ejportal.security import (
-    APPROVE_CORRECTION, EDIT_JOURNAL, SPLIT_SUBGROUPS, VIEW, VIEW_JOURNAL)
+    APPROVE_CORRECTION, EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW, VIEW_JOURNAL)
 
 
 @view_config(context=School, permission=VIEW, renderer=template('journal/school.pt'),
@@ -34,6 +34,7 @@ def school_section(context, request):
         pending = pending_corrections(year)
     return {'title': context.title, 'year': year, 'by_class': by_class,
             'pending': pending,
+            'can_manage': bool(request.has_permission(MANAGE_SCHOOL, context)),
             'can_close': year is not None and request.has_permission(APPROVE_CORRECTION, year)}
 
 
@@ -79,7 +80,7 @@ def journal_grid(context, request):
                 'topic': l.topic, 'homework': l.homework, 'type': l.lesson_type,
                 'test': l.lesson_type != 'lesson'} for l in data['lessons']]
     return {'title': '%s — %s' % (context.school_class.title, context.title),
-            'journal': context, 'period': period, 'periods': context.year.periods,
+            'journal': context, 'period': period, 'periods': context.periods,
             'lessons': lessons, 'rows': rows, 'closed': data['closed'],
             'can_edit': can_edit,
             'may_request': bool(request.has_permission(EDIT_JOURNAL, context)),
@@ -111,7 +112,8 @@ def lesson_column(context, request):
     """One lesson (new or existing) and its column of cells, as a plain form: the journal
     without JavaScript. Nothing is saved unless every cell is valid."""
     lesson = context.lessons.get(request.params.get('lesson', ''))
-    period = context.year.period_of(lesson.date) if lesson else context.year.current_period()
+    period = context.period_of(lesson.date) if lesson else context.year.current_period(
+        grade=context.grade)
     students = context.students(period.start, period.end) if period else context.students()
     errors, values = {}, {}
     if request.method == 'POST':
@@ -125,7 +127,7 @@ def lesson_column(context, request):
                   'note': post.get('note', '').strip()[:1000]}
         if date is None:
             errors['date'] = _('Enter the date.')
-        elif context.year.period_of(date) is None:
+        elif context.period_of(date) is None:
             errors['date'] = _('The date is outside the periods of the school year.')
         try:
             number = int(number)
@@ -137,7 +139,7 @@ def lesson_column(context, request):
             errors['lesson_type'] = _('Choose a lesson type.')
         if not lesson and not errors and lesson_id(date, number) in context.lessons:
             errors['number'] = _('There is already a lesson with this number on this day.')
-        if not errors and context.year.closed_period_of(date) is not None:
+        if not errors and context.year.closed_period_of(date, context.grade) is not None:
             errors['date'] = _('The period is closed.')
         kind = grading.LESSON_TYPE_KIND.get(fields['lesson_type'], grading.DEFAULT_KIND)
         parsed = {}
@@ -165,7 +167,7 @@ def lesson_column(context, request):
                 comment = old['comment'] if old else ''
                 context.set_cell(sid, lesson.id, marks, attendance, comment)
             request.session.flash(_('Lesson saved.'), 'success')
-            period = context.year.period_of(lesson.date)
+            period = context.period_of(lesson.date)
             return HTTPSeeOther(request.resource_url(context, query={'period': period.id}))
         request.response.status = 400
     else:
@@ -272,7 +274,7 @@ def corrections(context, request):
 def periods(context, request):
     if request.method == 'POST':
         period_id = request.POST.get('period', '')
-        if context.period(period_id) is None:
+        if period_id not in {p.id for p in context.all_periods()}:
             raise HTTPBadRequest()
         if 'close' in request.POST:
             context.close_period(period_id)
@@ -281,7 +283,7 @@ def periods(context, request):
         return HTTPSeeOther(request.resource_url(context, 'periods'))
     return {'title': _('Periods'), 'year': context,
             'periods': [{'period': p, 'closed': context.closed_periods.get(p.id)}
-                        for p in context.periods]}
+                        for p in context.all_periods()]}
 
 
 @view_config(context=SchoolClass, permission=VIEW_JOURNAL,
@@ -291,7 +293,8 @@ def class_view(context, request):
             'students': context.students(),
             'journals': [j for j in context.journals()
                          if request.has_permission(VIEW_JOURNAL, j)],
-            'can_split': request.has_permission(SPLIT_SUBGROUPS, context)}
+            'can_split': request.has_permission(SPLIT_SUBGROUPS, context),
+            'can_manage': request.has_permission(MANAGE_SCHOOL, context)}
 
 
 @view_config(context=Journal, name='plan', permission=VIEW_JOURNAL,

@@ -1,0 +1,714 @@
+"""The school's structure, kept by the administrator (and, for subgroups, the class teacher
+and the subject teacher): years with their periods, holidays and bells; classes and class
+teachers; the subjects reference book; enrolment and moves between classes; teaching
+assignments; subgroup splits; lessons from a weekly schedule.
+
+Each screen ``<name>`` is a listing and a form (GET renders, POST validates and changes,
+then 303). The same change is the JSON API's ``POST <context>/@<name>`` with the same
+schema and the same rules, and ``GET <context>/@<name>`` answers the listing as JSON.
+Every change is audited: by the object events (create, edit), the sharing record of a
+local role, or an entry of its own (enrol, leave, subgroups, lessons-schedule)."""
+import datetime
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
+
+from ejportal.api.errors import json_error
+from ejportal.api.views import invalid_fields, json_body
+from ejportal.core.audit import record
+from ejportal.core.content import resource_path
+from ejportal.core.forms import FormError, FormView, without_csrf
+from ejportal.i18n import _
+from ejportal.journal import schemas
+from ejportal.journal.resources import (
+    PERIOD_KINDS, Journal, School, SchoolClass, SchoolYear, Student, Subject, Subjects,
+    add_class, add_journal, assign_class_teacher, assign_teacher, default_year, enrol,
+    leave, letter_name, lesson_id, split_subgroups, template_periods)
+from ejportal.paths import template
+from ejportal.security import MANAGE_SCHOOL, SPLIT_SUBGROUPS
+from ejportal.site.resources import get_portal
+
+MANAGE = template('journal/manage.pt')
+KIND_TITLES = dict(PERIOD_KINDS)
+
+
+def fmt(day):
+    return day.strftime('%d.%m.%Y') if day else ''
+
+
+def user_name(request, login):
+    if not login:
+        return ''
+    user = get_portal(request)['people']['users'].get(login)
+    return user.fullname if user is not None else login
+
+
+class ManageView(FormView):
+    """A structure screen. Subclasses give ``schema``, ``perform(appstruct)`` (checks every
+    rule first, raising FormError, then changes and returns what it changed),
+    ``listing()`` (template values) and ``json_listing()`` / ``json_result(result)``."""
+
+    buttons = (deform.Button('save', _('Save')),)
+    form_title = ''
+    success_message = _('Saved.')
+
+    def listing(self):
+        return {}
+
+    def json_listing(self):
+        return {}
+
+    def json_result(self, result):
+        return {'ok': True}
+
+    def json_cstruct(self, body):
+        return body
+
+    def perform(self, appstruct):
+        raise NotImplementedError
+
+    def next_url(self, result):
+        return self.request.path_url + ('?' + self.request.query_string
+                                        if self.request.query_string else '')
+
+    def save_success(self, appstruct):
+        result = self.perform(appstruct)
+        self.request.session.flash(self.message(result), 'success')
+        return HTTPSeeOther(self.next_url(result))
+
+    def message(self, result):
+        return self.success_message
+
+    def render(self, form_html):
+        values = super().render(form_html)
+        values.update({'headers': (), 'rows': (), 'links': (), 'form_title': self.form_title,
+                       'intro': ''})
+        values.update(self.listing())
+        return values
+
+
+def json_post(cls, status=200):
+    """The JSON API's POST of a structure screen: the same schema, rules and change."""
+    def view(context, request):
+        action = cls(context, request)
+        body = json_body(request)
+        schema = action.schema_instance().bind(**action.bind_kw())
+        try:
+            appstruct = without_csrf(schema.deserialize(action.json_cstruct(body)))
+            result = action.perform(appstruct)
+        except colander.Invalid as invalid:
+            return json_error(request, 400, 'BadRequest', _('Check the fields.'),
+                              invalid_fields(invalid))
+        except FormError as error:
+            return json_error(request, error.status or 400, 'BadRequest', error.message,
+                              {error.field: error.message} if error.field else None)
+        from ejportal.journal.api import respond
+        return respond(action.json_result(result), status=status)
+    return view
+
+
+def json_get(cls):
+    def view(context, request):
+        from ejportal.journal.api import respond
+        return respond(cls(context, request).json_listing())
+    return view
+
+
+# -- years --------------------------------------------------------------------------------
+class YearsView(ManageView):
+    schema = schemas.AddYearSchema
+    title = _('School years')
+    form_title = _('New school year')
+    buttons = (deform.Button('save', _('Add')),)
+
+    def listing(self):
+        url = self.request.resource_url
+        return {'headers': (_('School year'), _('Periods'), _('Classes'), ''),
+                'rows': [((y.title, url(y, 'settings')),
+                          (KIND_TITLES.get(y.period_kind, y.period_kind), None),
+                          (str(len(y['classes'])), url(y, 'classes')),
+                          (_('Periods'), url(y, 'periods')))
+                         for y in self.context.years()],
+                'links': ((url(self.context['subjects'], 'manage'), _('Subjects')),)}
+
+    def json_listing(self):
+        return {'items': [year_json(self.request, y) for y in self.context.years()]}
+
+    def perform(self, appstruct):
+        start = appstruct['start_year']
+        name = '%d-%d' % (start, start + 1)
+        if name in self.context:
+            raise FormError('start_year', _('This school year exists.'))
+        year = default_year(start, appstruct['period_kind'])
+        return self.context.add(name, year)
+
+    def next_url(self, year):
+        return self.request.resource_url(year, 'settings')
+
+    def json_result(self, year):
+        return year_json(self.request, year)
+
+
+def period_json(p):
+    return {'id': p.id, 'title': p.title, 'start': p.start.isoformat(), 'end': p.end.isoformat()}
+
+
+def year_json(request, year):
+    return {'@id': request.resource_url(year).rstrip('/'), 'id': year.__name__,
+            'title': year.title, 'start': year.start.isoformat(), 'end': year.end.isoformat(),
+            'period_kind': year.period_kind,
+            'periods': [period_json(p) for p in year.periods],
+            'grade_periods': {str(g): {'kind': kind, 'periods': [period_json(p) for p in ps]}
+                              for g, (kind, ps) in sorted((year.grade_periods or {}).items())},
+            'holidays': [{'start': s.isoformat(), 'end': e.isoformat(), 'title': t}
+                         for s, e, t in year.holidays],
+            'bells': [{'number': n, 'start': s, 'end': e} for n, s, e in year.bells],
+            'closed_periods': sorted(year.closed_periods)}
+
+
+class YearSettingsView(ManageView):
+    schema = schemas.YearSchema
+    title = _('School year settings')
+
+    def listing(self):
+        url = self.request.resource_url
+        return {'links': ((url(self.context.__parent__, 'years'), _('School years')),
+                          (url(self.context, 'classes'), _('Classes')),
+                          (url(self.context, 'periods'), _('Close periods')))}
+
+    def appstruct(self):
+        year = self.context
+        grade_periods = year.grade_periods or {}
+        kinds = {kind for kind, _p in grade_periods.values()}
+        return {'title': year.title, 'period_kind': year.period_kind, 'periods': year.periods,
+                'other_grades': tuple(sorted(grade_periods)),
+                'other_kind': kinds.pop() if len(kinds) == 1 else 'halves',
+                'holidays': year.holidays, 'bells': year.bells}
+
+    def json_listing(self):
+        return year_json(self.request, self.context)
+
+    def json_result(self, result):
+        return year_json(self.request, self.context)
+
+    def perform(self, appstruct):
+        year = self.context
+        first = year.start.year
+        kind = appstruct['period_kind']
+        periods = appstruct['periods']
+        if not periods or (kind != year.period_kind and periods == year.periods):
+            periods = template_periods(kind, first)  # a new kind: its usual dates
+        self.check_periods('periods', periods)
+        for start, end, _t in appstruct['holidays']:
+            if start < year.start or end > year.end:
+                raise FormError('holidays', _('Holidays must be inside the school year.'))
+        numbers = [n for n, _s, _e in appstruct['bells']]
+        if len(set(numbers)) != len(numbers):
+            raise FormError('bells', _('Each lesson number once.'))
+        other = template_periods(appstruct['other_kind'], first)
+        grade_periods = {g: (appstruct['other_kind'], other) for g in appstruct['other_grades']}
+        return year.update({'title': appstruct['title'], 'period_kind': kind,
+                            'periods': periods, 'grade_periods': grade_periods,
+                            'holidays': tuple(sorted(appstruct['holidays'])),
+                            'bells': tuple(sorted(appstruct['bells']))})
+
+    def check_periods(self, field, periods):
+        year = self.context
+        ids = [p.id for p in periods]
+        if len(set(ids)) != len(ids):
+            raise FormError(field, _('Each period id once.'))
+        for before, after in zip(periods, periods[1:]):
+            if after.start <= before.end:
+                raise FormError(field, _('Periods must follow one another without overlap.'))
+        if periods[0].start < year.start or periods[-1].end > year.end:
+            raise FormError(field, _('Periods must be inside the school year.'))
+
+
+# -- subjects -----------------------------------------------------------------------------
+class SubjectsView(ManageView):
+    schema = schemas.SubjectSchema
+    title = _('Subjects')
+    form_title = _('New subject')
+    buttons = (deform.Button('save', _('Add')),)
+
+    def listing(self):
+        url = self.request.resource_url
+        return {'headers': (_('Id'), _('Title'), _('Short title')),
+                'rows': [((s.__name__, None), (s.title, url(s, 'edit')), (s.short_title, None))
+                         for s in self.context.values()]}
+
+    def json_listing(self):
+        return {'items': [subject_json(s) for s in self.context.values()]}
+
+    def perform(self, appstruct):
+        if appstruct['name'] in self.context:
+            raise FormError('name', _('This id is taken.'))
+        return self.context.add(appstruct['name'], Subject(
+            title=appstruct['title'], short_title=appstruct['short_title']))
+
+    def json_result(self, subject):
+        return subject_json(subject)
+
+
+def subject_json(subject):
+    return {'id': subject.__name__, 'title': subject.title, 'short_title': subject.short_title}
+
+
+class SubjectEditView(ManageView):
+    schema = schemas.EditSubjectSchema
+    title = _('Subject')
+
+    def listing(self):
+        return {'links': ((self.request.resource_url(self.context.__parent__, 'manage'),
+                           _('Subjects')),)}
+
+    def appstruct(self):
+        return {'title': self.context.title, 'short_title': self.context.short_title}
+
+    def json_listing(self):
+        return subject_json(self.context)
+
+    def json_result(self, result):
+        return subject_json(self.context)
+
+    def perform(self, appstruct):
+        changes = self.context.update(appstruct)
+        if 'title' in changes:
+            # journals show the subject's title: keep the current and later years' in step
+            school = self.context.__parent__.__parent__
+            today = datetime.date.today()
+            for year in school.years():
+                if year.end < today:
+                    continue
+                for school_class in year['classes'].values():
+                    for journal in school_class['journals'].values():
+                        if journal.subject == self.context.__name__:
+                            journal.subject_title = appstruct['title']
+        return changes
+
+    def next_url(self, result):
+        return self.request.resource_url(self.context.__parent__, 'manage')
+
+
+# -- classes ------------------------------------------------------------------------------
+class ClassesView(ManageView):
+    schema = schemas.AddClassSchema
+    title = _('Classes')
+    form_title = _('New class')
+    buttons = (deform.Button('save', _('Add')),)
+
+    def listing(self):
+        url = self.request.resource_url
+        return {'intro': self.context.title,
+                'headers': (_('Class'), _('Class teacher'), _('Students'), _('Journals')),
+                'rows': [((c.title, url(c, 'manage')),
+                          (user_name(self.request, c.class_teacher), None),
+                          (str(len(c.current_students())), url(c, 'enrol')),
+                          (str(len(c['journals'])), url(c, 'assignments')))
+                         for c in self.context['classes'].sorted()],
+                'links': ((url(self.context, 'settings'), _('School year settings')),)}
+
+    def json_listing(self):
+        return {'items': [class_json(self.request, c)
+                          for c in self.context['classes'].sorted()]}
+
+    def perform(self, appstruct):
+        letter = appstruct['letter'].lower()
+        name = '%d%s' % (appstruct['grade'], letter_name(letter))
+        if name in self.context['classes']:
+            raise FormError('letter', _('This class exists.'))
+        return add_class(self.context, appstruct['grade'], letter,
+                         appstruct['class_teacher'])
+
+    def json_result(self, school_class):
+        return class_json(self.request, school_class)
+
+
+def class_json(request, school_class):
+    return {'@id': request.resource_url(school_class).rstrip('/'),
+            'id': school_class.__name__, 'title': school_class.title,
+            'grade': school_class.grade, 'letter': school_class.letter,
+            'class_teacher': school_class.class_teacher or None,
+            'students': [{'id': s.__name__, 'name': s.fullname,
+                          'enrolled': [{'start': fmt_iso(a), 'end': fmt_iso(b)}
+                                       for a, b in school_class.members.get(s.__name__, ())]}
+                         for s in school_class.students()],
+            'journals': [{'id': j.__name__, 'subject': j.subject, 'subgroup': j.subgroup or None,
+                          'teacher': j.teacher or None} for j in school_class.journals()],
+            'subgroups': {subject: {g: list(ids) for g, ids in groups.items()}
+                          for subject, groups in school_class.subgroups.items()}}
+
+
+def fmt_iso(day):
+    return day.isoformat() if day else None
+
+
+def class_links(request, school_class):
+    url = request.resource_url
+    return ((url(school_class.year, 'classes'), _('Classes')),
+            (url(school_class, 'manage'), _('Class teacher')),
+            (url(school_class, 'enrol'), _('Enrol a student')),
+            (url(school_class, 'move'), _('Move to another class')),
+            (url(school_class, 'assignments'), _('Teaching assignments')),
+            (url(school_class, 'subgroups'), _('Subgroups')),
+            (url(school_class, 'schedule'), _('Lessons from a weekly schedule')))
+
+
+def student_rows(school_class):
+    rows = []
+    for student in school_class.students():
+        spans = school_class.members.get(student.__name__, ())
+        rows.append(((student.fullname, None), (', '.join(
+            '%s — %s' % (fmt(s), fmt(e) if e else '…') for s, e in spans), None)))
+    return rows
+
+
+class ClassManageView(ManageView):
+    schema = schemas.ClassTeacherSchema
+    form_title = _('Class teacher')
+
+    @property
+    def title(self):
+        return self.context.title
+
+    def listing(self):
+        return {'links': class_links(self.request, self.context),
+                'headers': (_('Student'), _('In the class')),
+                'rows': student_rows(self.context)}
+
+    def appstruct(self):
+        return {'class_teacher': self.context.class_teacher}
+
+    def json_listing(self):
+        return class_json(self.request, self.context)
+
+    def json_result(self, result):
+        return class_json(self.request, self.context)
+
+    def perform(self, appstruct):
+        assign_class_teacher(self.context, appstruct['class_teacher'])
+
+
+class EnrolView(ManageView):
+    schema = schemas.EnrolSchema
+    title = _('Enrol a student')
+    success_message = _('The student is enrolled.')
+
+    def listing(self):
+        return {'links': class_links(self.request, self.context),
+                'headers': (_('Student'), _('In the class')),
+                'rows': student_rows(self.context), 'intro': self.context.title}
+
+    def json_listing(self):
+        return class_json(self.request, self.context)
+
+    def perform(self, appstruct):
+        school_class, start = self.context, appstruct['start']
+        year = school_class.year
+        if not year.start <= start <= year.end:
+            raise FormError('start', _('The date must be inside the school year.'))
+        students = school_class.students_folder()
+        if appstruct['student']:
+            student = students.get(appstruct['student'])
+            if student is None:
+                raise FormError('student', _('No such student.'))
+            if any(e is None or e >= start
+                   for _s, e in school_class.members.get(student.__name__, ())):
+                raise FormError('student', _('The student is in this class already.'))
+            current = student.current_class()
+            if current is not None and current.year is year and current is not school_class:
+                spans = current.members.get(student.__name__, ())
+                if any(s >= start for s, _e in spans):
+                    raise FormError('start', _(
+                        'The student joined another class on or after this date.'))
+        else:
+            if not appstruct['surname'] or not appstruct['first_name']:
+                raise FormError('surname', _('Choose a student or type the new student\'s '
+                                             'surname and name.'))
+            student = Student(surname=appstruct['surname'].strip(),
+                              first_name=appstruct['first_name'].strip(),
+                              patronymic=appstruct['patronymic'].strip(),
+                              birth_date=appstruct['birth_date'])
+            students.add(students.unique_name('s%05d' % (len(students) + 1)), student)
+        enrol(student, school_class, start)
+        return student
+
+    def json_result(self, student):
+        return {'student': student.__name__, 'name': student.fullname,
+                'class': resource_path(self.context),
+                'enrolments': [{'year': y, 'class': c, 'start': fmt_iso(s), 'end': fmt_iso(e)}
+                               for y, c, s, e in student.enrolments]}
+
+
+class MoveView(EnrolView):
+    schema = schemas.MoveSchema
+    title = _('Move to another class')
+    success_message = _('The student is moved; their marks stay in each class for its dates.')
+
+    def perform(self, appstruct):
+        school_class, start = self.context, appstruct['start']
+        year = school_class.year
+        student = school_class.students_folder().get(appstruct['student'])
+        spans = school_class.members.get(appstruct['student'], ())
+        open_spans = [s for s, e in spans if e is None or e >= start]
+        if student is None or not open_spans:
+            raise FormError('student', _('The student is not in this class on that date.'))
+        target = year['classes'].get(appstruct['target'])
+        if target is None or target is school_class:
+            raise FormError('target', _('Choose another class of this year.'))
+        if not year.start <= start <= year.end:
+            raise FormError('start', _('The date must be inside the school year.'))
+        if start <= max(open_spans):
+            raise FormError('start', _('The date must be after the student joined this class.'))
+        if student.class_path != resource_path(school_class):
+            leave(student, school_class, start - datetime.timedelta(days=1))
+        enrol(student, target, start)  # ends the enrolment here the day before
+        return student
+
+
+# -- teaching assignments ---------------------------------------------------------------
+class AssignmentsView(ManageView):
+    schema = schemas.AssignmentSchema
+    title = _('Teaching assignments')
+    form_title = _('Assign a teacher')
+    intro = _('A teacher assigned to a subject (or a subgroup) keeps that journal.')
+
+    def listing(self):
+        url = self.request.resource_url
+        return {'links': class_links(self.request, self.context), 'intro': self.intro,
+                'headers': (_('Journal'), _('Subgroup'), _('Teacher')),
+                'rows': [((j.subject_title, url(j)), (j.subgroup, None),
+                          (user_name(self.request, j.teacher), None))
+                         for j in self.context.journals()]}
+
+    def json_listing(self):
+        return {'items': [assignment_json(self.request, j) for j in self.context.journals()]}
+
+    def perform(self, appstruct):
+        subjects = self.context.year.__parent__['subjects']
+        subject = subjects.get(appstruct['subject'])
+        if subject is None:
+            raise FormError('subject', _('No such subject.'))
+        name = subject.__name__ + ('-' + appstruct['subgroup'] if appstruct['subgroup'] else '')
+        journal = self.context['journals'].get(name)
+        if journal is None:
+            return add_journal(self.context, subject, appstruct['teacher'],
+                               appstruct['subgroup'])
+        assign_teacher(journal, appstruct['teacher'])
+        return journal
+
+    def json_result(self, journal):
+        return assignment_json(self.request, journal)
+
+
+def assignment_json(request, journal):
+    return {'@id': request.resource_url(journal).rstrip('/'), 'id': journal.__name__,
+            'subject': journal.subject, 'subgroup': journal.subgroup or None,
+            'teacher': journal.teacher or None}
+
+
+# -- lessons from a weekly schedule -----------------------------------------------------
+class ScheduleView(ManageView):
+    """Lessons for every journal of the class from weekly slots, skipping holidays, days
+    outside the periods, and lessons that exist already."""
+
+    title = _('Lessons from a weekly schedule')
+    buttons = (deform.Button('save', _('Create lessons')),)
+
+    def schema_instance(self):
+        schema = schemas.ScheduleSchema()
+        for journal in self.context.journals():
+            schema.add(colander.SchemaNode(
+                schemas.Slots(), name='slots-' + journal.__name__, missing=(),
+                title=journal.title + (' — ' + journal.teacher if journal.teacher else ''),
+                description=_('Weekday and lesson number, e.g. "пн 2, ср 3".')))
+        return schema
+
+    def listing(self):
+        return {'links': class_links(self.request, self.context), 'intro': _(
+            'Existing lessons are kept; holidays and days outside the periods are skipped.')}
+
+    def json_cstruct(self, body):
+        slots = body.get('slots') if isinstance(body.get('slots'), dict) else {}
+        result = {k: v for k, v in body.items() if k != 'slots'}
+        result.update({'slots-' + str(name): value for name, value in slots.items()})
+        return result
+
+    def perform(self, appstruct):
+        school_class, year = self.context, self.context.year
+        start, end = appstruct['start'], appstruct['end']
+        if end < start or start < year.start or end > year.end:
+            raise FormError('end', _('The dates must be inside the school year, in order.'))
+        journals = {j.__name__: j for j in school_class.journals()}
+        taken = {}
+        for name, journal in journals.items():
+            for slot in appstruct.get('slots-' + name, ()):
+                other = taken.get(slot)
+                if other is not None and other.subject != journal.subject:
+                    raise FormError('slots-' + name, _(
+                        'slot-taken', mapping={'subject': other.subject_title},
+                        default='This slot is taken by ${subject}.'))
+                taken[slot] = journal
+        weekdays = 6 if appstruct['saturday'] else 5
+        added = {}
+        for name, journal in journals.items():
+            slots = appstruct.get('slots-' + name, ())
+            if slots:
+                added[name] = lessons_from_schedule(journal, slots, start, end, weekdays)
+        return added
+
+    def message(self, added):
+        return _('lessons-created', mapping={'count': sum(added.values())},
+                 default='Lessons created: ${count}.')
+
+    def json_result(self, added):
+        return {'created': added, 'total': sum(added.values())}
+
+
+def lessons_from_schedule(journal, slots, start, end, weekdays=5):
+    """Add the lessons of the weekly ``slots`` [(weekday, number)] from ``start`` to
+    ``end``; topics from the plan (КТП) in order. One audit entry for the lot."""
+    by_day = {}
+    for day, number in slots:
+        by_day.setdefault(day, []).append(number)
+    taken = {l.planned for l in journal.lessons.values() if l.planned is not None}
+    plan = iter([item for item in journal.plan if item['number'] not in taken])
+    count = 0
+    for day in journal.year.school_days(journal.grade, start, end, weekdays):
+        for number in sorted(by_day.get(day.weekday(), ())):
+            if lesson_id(day, number) in journal.lessons:
+                continue
+            item = next(plan, None)
+            journal.add_lesson(day, number, audit=False,
+                               topic=item['topic'] if item else '',
+                               planned=item['number'] if item else None)
+            count += 1
+    if count:
+        record(journal, 'lessons-schedule', {'slots': list(slots), 'start': start, 'end': end,
+                                             'added': count})
+    return count
+
+
+# -- subgroups: a table of students and groups, one POST --------------------------------
+def split_target(context, request):
+    """(class, subject id, subjects with journals) for a class (``?subject=``) or a
+    journal (its own subject)."""
+    if isinstance(context, Journal):
+        school_class = context.school_class
+        subject = context.subject
+    else:
+        school_class = context
+        subject = request.params.get('subject', '')
+    subjects = []
+    for journal in school_class.journals():
+        if (journal.subject, journal.subject_title) not in subjects:
+            subjects.append((journal.subject, journal.subject_title))
+    if not subject and subjects:
+        grouped = [s for s, _t in subjects if any(
+            j.subgroup for j in school_class.journals() if j.subject == s)]
+        subject = grouped[0] if grouped else subjects[0][0]
+    return school_class, subject, subjects
+
+
+def group_names(school_class, subject):
+    names = {j.subgroup for j in school_class.journals() if j.subject == subject and j.subgroup}
+    names.update((school_class.subgroups.get(subject) or {}).keys())
+    return sorted(names) or ['1', '2']
+
+
+def subgroups_view(context, request):
+    school_class, subject, subjects = split_target(context, request)
+    if subject not in dict(subjects):
+        raise HTTPBadRequest()
+    groups = group_names(school_class, subject)
+    students = school_class.current_students()
+    if request.method == 'POST':
+        chosen = {}
+        for student in students:
+            value = request.POST.get('group-' + student.__name__, '')
+            if value and value not in groups:
+                raise HTTPBadRequest()
+            if value:
+                chosen.setdefault(value, []).append(student.__name__)
+        # students who left keep their old group (their marks stay in its journal)
+        current = {s.__name__ for s in students}
+        for name, ids in (school_class.subgroups.get(subject) or {}).items():
+            chosen.setdefault(name, []).extend(i for i in ids if i not in current)
+        split_subgroups(school_class, subject, {g: chosen.get(g, []) for g in groups})
+        request.session.flash(_('Subgroups saved.'), 'success')
+        return HTTPSeeOther(request.url)
+    rows = [{'id': s.__name__, 'name': s.fullname,
+             'group': school_class.group_of(subject, s.__name__) or ''} for s in students]
+    return {'title': _('Subgroups'), 'school_class': school_class, 'subject': subject,
+            'subjects': subjects, 'groups': groups, 'rows': rows,
+            'counts': {g: sum(1 for r in rows if r['group'] == g) for g in groups},
+            'action': request.url, 'is_journal': isinstance(context, Journal)}
+
+
+def subgroups_json(context, request):
+    from ejportal.journal.api import respond
+    school_class, subject, subjects = split_target(context, request)
+    if request.method == 'POST':
+        body = json_body(request)
+        subject = str(body.get('subject') or subject)
+        if subject not in dict(subjects):
+            return json_error(request, 400, 'BadRequest', _('No journal of this subject in '
+                                                            'the class.'),
+                              {'subject': _('Unknown subject.')})
+        groups = body.get('groups')
+        members = set(school_class.members)
+        allowed = set(group_names(school_class, subject))
+        if not isinstance(groups, dict) or not all(
+                isinstance(ids, list) and set(map(str, ids)) <= members
+                for ids in groups.values()):
+            return json_error(request, 400, 'BadRequest', _('Groups: {"1": [student ids], '
+                                                            '"2": [...]}.'),
+                              {'groups': _('Not valid.')})
+        if not set(groups) <= allowed:
+            return json_error(request, 400, 'BadRequest', _('No journal for this group.'),
+                              {'groups': _('Unknown group.')})
+        try:
+            split_subgroups(school_class, subject,
+                            {str(g): [str(i) for i in ids] for g, ids in groups.items()})
+        except ValueError:
+            return json_error(request, 400, 'BadRequest', _('A student is in two groups.'),
+                              {'groups': _('A student is in two groups.')})
+    elif subject not in dict(subjects):
+        return json_error(request, 400, 'BadRequest', _('No journal of this subject in the '
+                                                        'class.'))
+    return respond({'class': school_class.__name__, 'subject': subject,
+                    'groups': {g: list((school_class.subgroups.get(subject) or {}).get(g, ()))
+                               for g in group_names(school_class, subject)}})
+
+
+SCREENS = (
+    # (context, name, view class, permission)
+    (School, 'years', YearsView, MANAGE_SCHOOL),
+    (SchoolYear, 'settings', YearSettingsView, MANAGE_SCHOOL),
+    (SchoolYear, 'classes', ClassesView, MANAGE_SCHOOL),
+    (Subjects, 'manage', SubjectsView, MANAGE_SCHOOL),
+    (Subject, 'edit', SubjectEditView, MANAGE_SCHOOL),
+    (SchoolClass, 'manage', ClassManageView, MANAGE_SCHOOL),
+    (SchoolClass, 'enrol', EnrolView, MANAGE_SCHOOL),
+    (SchoolClass, 'move', MoveView, MANAGE_SCHOOL),
+    (SchoolClass, 'assignments', AssignmentsView, MANAGE_SCHOOL),
+    (SchoolClass, 'schedule', ScheduleView, MANAGE_SCHOOL),
+)
+CREATES = {'years', 'classes', 'manage:Subjects', 'enrol'}
+
+
+def includeme(config):
+    for context, name, view, permission in SCREENS:
+        config.add_view(view, context=context, name=name, permission=permission,
+                        renderer=MANAGE)
+        created = name in CREATES or '%s:%s' % (name, context.__name__) in CREATES
+        config.add_view(json_post(view, status=201 if created else 200), context=context,
+                        name='@' + name, request_method='POST', permission=permission)
+        config.add_view(json_get(view), context=context, name='@' + name,
+                        request_method='GET', permission=permission)
+    for context in (SchoolClass, Journal):
+        config.add_view(subgroups_view, context=context, name='subgroups',
+                        permission=SPLIT_SUBGROUPS, renderer=template('journal/subgroups.pt'))
+        config.add_view(subgroups_json, context=context, name='@subgroups',
+                        request_method=('GET', 'POST'), permission=SPLIT_SUBGROUPS)

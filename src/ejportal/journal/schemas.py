@@ -1,0 +1,375 @@
+"""Colander schemas of the school structure screens, shared by the forms and the JSON API.
+
+A few fields are lists typed one item a line in the form (periods, holidays, bells) or as
+"weekday number" pairs (a weekly schedule); the same fields accept JSON lists in the API.
+Their types parse both and name the line of a mistake."""
+import datetime
+import re
+
+import colander
+import deform
+
+from ejportal.core.forms import CSRFSchema
+from ejportal.i18n import _
+from ejportal.journal.resources import PERIOD_KINDS, Period
+
+TEXTAREA = deform.widget.TextAreaWidget(rows=5)
+WEEKDAYS = {'пн': 0, 'вт': 1, 'ср': 2, 'чт': 3, 'пт': 4, 'сб': 5,
+            'mon': 0, 'tue': 1, 'wed': 2, 'thu': 3, 'fri': 4, 'sat': 5,
+            '1': 0, '2': 1, '3': 2, '4': 3, '5': 4, '6': 5}
+WEEKDAY_NAMES = ('пн', 'вт', 'ср', 'чт', 'пт', 'сб')
+
+
+def parse_date(text):
+    """'2026-09-01' or '01.09.2026'."""
+    text = str(text).strip()
+    for fmt in ('%Y-%m-%d', '%d.%m.%Y'):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(text)
+
+
+def parse_time(text):
+    text = str(text).strip()
+    if not re.match(r'^\d{1,2}:\d{2}$', text):
+        raise ValueError(text)
+    hours, minutes = map(int, text.split(':'))
+    if hours > 23 or minutes > 59:
+        raise ValueError(text)
+    return '%02d:%02d' % (hours, minutes)
+
+
+class Lines(colander.SchemaType):
+    """A list of rows: text, one row a line with ``|`` between the parts (the form), or a
+    JSON list of lists or objects (the API). ``parse_row(parts)`` returns the stored row or
+    raises ValueError; ``format_row(row)`` gives the parts back."""
+
+    keys = ()
+    message = _('Not valid.')
+
+    def serialize(self, node, appstruct):
+        if appstruct is colander.null or appstruct is None:
+            return colander.null
+        return '\n'.join(' | '.join(str(p) for p in self.format_row(row)) for row in appstruct)
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null or cstruct in ('', None):
+            return colander.null
+        if isinstance(cstruct, str):
+            rows = [[p.strip() for p in line.split('|')]
+                    for line in cstruct.splitlines() if line.strip()]
+        elif isinstance(cstruct, (list, tuple)):
+            rows = [[item.get(k, '') for k in self.keys] if isinstance(item, dict) else item
+                    for item in cstruct]
+        else:
+            raise colander.Invalid(node, _('A list is expected.'))
+        result = []
+        for number, parts in enumerate(rows, 1):
+            try:
+                if not isinstance(parts, (list, tuple)):
+                    raise ValueError(parts)
+                result.append(self.parse_row(list(parts)))
+            except (ValueError, TypeError):
+                raise colander.Invalid(node, _('line-error', mapping={
+                    'line': number, 'message': self.message},
+                    default='Line ${line}: ${message}'))
+        return tuple(result)
+
+
+class PeriodLines(Lines):
+    keys = ('id', 'title', 'start', 'end')
+    message = _('Write: id | title | first day | last day, e.g. q1 | I четверть | 01.09.2026 | '
+                '26.10.2026.')
+
+    def parse_row(self, parts):
+        if len(parts) != 4 or not re.match(r'^[a-z0-9]{1,8}$', str(parts[0])) or not parts[1]:
+            raise ValueError(parts)
+        start, end = parse_date(parts[2]), parse_date(parts[3])
+        if end < start:
+            raise ValueError(parts)
+        return Period(str(parts[0]), str(parts[1])[:60], start, end)
+
+    def format_row(self, row):
+        return (row.id, row.title, row.start.strftime('%d.%m.%Y'), row.end.strftime('%d.%m.%Y'))
+
+
+class HolidayLines(Lines):
+    keys = ('start', 'end', 'title')
+    message = _('Write: first day | last day | title, e.g. 27.10.2026 | 04.11.2026 | осенние '
+                'каникулы.')
+
+    def parse_row(self, parts):
+        if len(parts) not in (2, 3):
+            raise ValueError(parts)
+        start, end = parse_date(parts[0]), parse_date(parts[1])
+        if end < start:
+            raise ValueError(parts)
+        return (start, end, str(parts[2])[:100] if len(parts) == 3 else '')
+
+    def format_row(self, row):
+        return (row[0].strftime('%d.%m.%Y'), row[1].strftime('%d.%m.%Y'), row[2])
+
+
+class BellLines(Lines):
+    keys = ('number', 'start', 'end')
+    message = _('Write: lesson number | start | end, e.g. 1 | 08:30 | 09:15.')
+
+    def parse_row(self, parts):
+        if len(parts) != 3:
+            raise ValueError(parts)
+        number = int(parts[0])
+        start, end = parse_time(parts[1]), parse_time(parts[2])
+        if not 0 <= number <= 12 or end <= start:
+            raise ValueError(parts)
+        return (number, start, end)
+
+    def format_row(self, row):
+        return row
+
+
+class Slots(colander.SchemaType):
+    """A weekly schedule: "пн 2, ср 3" (weekday and lesson number pairs; mon/1 also do) in
+    the form, ``[[weekday 0-5, number], ...]`` in the API -> tuple of (weekday, number)."""
+
+    def serialize(self, node, appstruct):
+        if not appstruct:
+            return colander.null
+        return ', '.join('%s %d' % (WEEKDAY_NAMES[d], n) for d, n in appstruct)
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null or cstruct in ('', None):
+            return ()
+        try:
+            if isinstance(cstruct, str):
+                pairs = []
+                for item in re.split(r'[,;]', cstruct):
+                    if not item.strip():
+                        continue
+                    day, number = item.split()
+                    pairs.append((WEEKDAYS[day.strip('.').lower()], int(number)))
+            elif isinstance(cstruct, (list, tuple)):
+                pairs = [(int(d), int(n)) for d, n in cstruct]
+            else:
+                raise ValueError(cstruct)
+            if any(not (0 <= d <= 5 and 1 <= n <= 12) for d, n in pairs):
+                raise ValueError(cstruct)
+        except (ValueError, KeyError, TypeError):
+            raise colander.Invalid(node, _('Write weekday and lesson number pairs, e.g. '
+                                           '"пн 2, ср 3".'))
+        return tuple(sorted(set(pairs)))
+
+
+@colander.deferred
+def deferred_staff_widget(node, kw):
+    from ejportal.site.resources import get_portal
+    users = get_portal(kw['request'])['people']['users']
+    staff = sorted((u for u in users.values() if u.is_staff() and u.enabled),
+                   key=lambda u: u.fullname)
+    return deform.widget.SelectWidget(values=[('', '—')] + [(u.__name__, u.fullname)
+                                                             for u in staff])
+
+
+@colander.deferred
+def deferred_staff_validator(node, kw):
+    from ejportal.site.resources import get_portal
+    users = get_portal(kw['request'])['people']['users']
+
+    def validate(node, value):
+        if value and (value not in users or not users[value].is_staff()):
+            raise colander.Invalid(node, _('No such member of staff.'))
+    return validate
+
+
+def staff_node(title):
+    return colander.SchemaNode(colander.String(), title=title, missing='',
+                               widget=deferred_staff_widget,
+                               validator=deferred_staff_validator)
+
+
+KIND_WIDGET = deform.widget.SelectWidget(values=list(PERIOD_KINDS))
+KIND_VALIDATOR = colander.OneOf([k for k, _t in PERIOD_KINDS])
+
+
+class AddYearSchema(CSRFSchema):
+    start_year = colander.SchemaNode(colander.Int(), title=_('First calendar year'),
+                                     validator=colander.Range(2000, 2100))
+    period_kind = colander.SchemaNode(colander.String(), title=_('Periods'),
+                                      widget=KIND_WIDGET, validator=KIND_VALIDATOR,
+                                      default='quarters')
+
+
+class GradesType(colander.String):
+    """Grade numbers, "10 11" or "10, 11" (a list in the API)."""
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, (list, tuple)):
+            cstruct = ' '.join(str(c) for c in cstruct)
+        text = super().deserialize(node, cstruct)
+        if text is colander.null:
+            return ()
+        try:
+            grades = tuple(sorted({int(g) for g in re.split(r'[\s,;]+', text) if g}))
+        except ValueError:
+            raise colander.Invalid(node, _('Grade numbers from 1 to 11, e.g. "10 11".'))
+        if any(not 1 <= g <= 11 for g in grades):
+            raise colander.Invalid(node, _('Grade numbers from 1 to 11, e.g. "10 11".'))
+        return grades
+
+    def serialize(self, node, appstruct):
+        if not appstruct:
+            return colander.null
+        return ' '.join(str(g) for g in appstruct)
+
+
+class YearSchema(CSRFSchema):
+    title = colander.SchemaNode(colander.String(), title=_('Title'),
+                                validator=colander.Length(1, 100))
+    period_kind = colander.SchemaNode(colander.String(), title=_('Periods'),
+                                      widget=KIND_WIDGET, validator=KIND_VALIDATOR)
+    periods = colander.SchemaNode(
+        PeriodLines(), title=_('Period dates'), missing=(), widget=TEXTAREA,
+        description=_('One a line: id | title | first day | last day. Leave empty for the '
+                      'usual dates of the kind chosen above.'))
+    other_grades = colander.SchemaNode(
+        GradesType(), title=_('Grades with other periods'), missing=(),
+        description=_('E.g. "10 11" for senior grades that study in halves.'))
+    other_kind = colander.SchemaNode(colander.String(), title=_('Their periods'),
+                                     widget=KIND_WIDGET, validator=KIND_VALIDATOR,
+                                     missing='halves')
+    holidays = colander.SchemaNode(
+        HolidayLines(), title=_('Holidays'), missing=(), widget=TEXTAREA,
+        description=_('One a line: first day | last day | title.'))
+    bells = colander.SchemaNode(
+        BellLines(), title=_('Bell schedule'), missing=(), widget=TEXTAREA,
+        description=_('One a line: lesson number | start | end.'))
+
+
+class SubjectSchema(CSRFSchema):
+    name = colander.SchemaNode(
+        colander.String(), title=_('Id'),
+        validator=colander.Regex(r'^[a-z][a-z0-9-]{1,30}$', _(
+            'Latin lower-case letters, digits and dashes, e.g. "english".')))
+    title = colander.SchemaNode(colander.String(), title=_('Title'),
+                                validator=colander.Length(1, 100))
+    short_title = colander.SchemaNode(colander.String(), title=_('Short title'), missing='',
+                                      validator=colander.Length(0, 20))
+
+
+class EditSubjectSchema(SubjectSchema):
+    def after_bind(self, node, kw):
+        del node['name']
+
+
+class AddClassSchema(CSRFSchema):
+    grade = colander.SchemaNode(colander.Int(), title=_('Grade'),
+                                validator=colander.Range(1, 11))
+    letter = colander.SchemaNode(
+        colander.String(), title=_('Letter'),
+        validator=colander.Regex(r'^[А-Яа-яЁёA-Za-z]{1,2}$', _('One or two letters.')))
+    class_teacher = staff_node(_('Class teacher'))
+
+
+class ClassTeacherSchema(CSRFSchema):
+    class_teacher = staff_node(_('Class teacher'))
+
+
+@colander.deferred
+def deferred_free_students(node, kw):
+    """Students not in a class of this year now (a new student is typed below)."""
+    school_class = kw['context']
+    year = school_class.year
+    students = school_class.students_folder()
+    taken = set()
+    for other in year['classes'].values():
+        taken.update(other.member_ids(datetime.date.today(), datetime.date.today()))
+    free = sorted((s for s in students.values() if s.__name__ not in taken),
+                  key=lambda s: (s.surname, s.first_name))
+    return deform.widget.SelectWidget(values=[('', _('— a new student —'))] + [
+        (s.__name__, s.fullname) for s in free])
+
+
+@colander.deferred
+def deferred_today_in_year(node, kw):
+    year = kw['context'].year
+    today = datetime.date.today()
+    return min(max(today, year.start), year.end)
+
+
+class EnrolSchema(CSRFSchema):
+    student = colander.SchemaNode(colander.String(), title=_('Student'), missing='',
+                                  widget=deferred_free_students)
+    surname = colander.SchemaNode(colander.String(), title=_('Surname'), missing='',
+                                  validator=colander.Length(0, 100))
+    first_name = colander.SchemaNode(colander.String(), title=_('Name'), missing='',
+                                     validator=colander.Length(0, 100))
+    patronymic = colander.SchemaNode(colander.String(), title=_('Patronymic'), missing='',
+                                     validator=colander.Length(0, 100))
+    birth_date = colander.SchemaNode(colander.Date(), title=_('Birth date'), missing=None)
+    start = colander.SchemaNode(colander.Date(), title=_('In the class from'),
+                                default=deferred_today_in_year)
+
+
+@colander.deferred
+def deferred_members(node, kw):
+    school_class = kw['context']
+    return deform.widget.SelectWidget(values=[(s.__name__, s.fullname)
+                                              for s in school_class.current_students()])
+
+
+@colander.deferred
+def deferred_other_classes(node, kw):
+    school_class = kw['context']
+    return deform.widget.SelectWidget(values=[
+        (c.__name__, c.title) for c in school_class.year['classes'].sorted()
+        if c is not school_class])
+
+
+class MoveSchema(CSRFSchema):
+    student = colander.SchemaNode(colander.String(), title=_('Student'),
+                                  widget=deferred_members)
+    target = colander.SchemaNode(colander.String(), title=_('To the class'),
+                                 widget=deferred_other_classes)
+    start = colander.SchemaNode(colander.Date(), title=_('In the new class from'),
+                                default=deferred_today_in_year)
+
+
+@colander.deferred
+def deferred_subjects_widget(node, kw):
+    school_class = kw['context']
+    subjects = school_class.year.__parent__['subjects']
+    return deform.widget.SelectWidget(values=[(s.__name__, s.title) for s in subjects.values()])
+
+
+class AssignmentSchema(CSRFSchema):
+    subject = colander.SchemaNode(colander.String(), title=_('Subject'),
+                                  widget=deferred_subjects_widget)
+    subgroup = colander.SchemaNode(
+        colander.String(), title=_('Subgroup'), missing='',
+        validator=colander.Regex(r'^[0-9A-Za-zА-Яа-яЁё]{0,10}$', _(
+            'Letters and digits, e.g. "1" or "2"; empty for the whole class.')),
+        description=_('Empty for the whole class; "1", "2" for groups.'))
+    teacher = staff_node(_('Teacher'))
+
+
+@colander.deferred
+def deferred_first_school_day(node, kw):
+    year = kw['context'].year
+    return max(datetime.date.today(), year.start)
+
+
+@colander.deferred
+def deferred_last_school_day(node, kw):
+    year = kw['context'].year
+    return year.all_periods()[-1].end if year.all_periods() else year.end
+
+
+class ScheduleSchema(CSRFSchema):
+    """Built per class: one ``slots-<journal>`` node per journal (see the view)."""
+    start = colander.SchemaNode(colander.Date(), title=_('From'),
+                                default=deferred_first_school_day)
+    end = colander.SchemaNode(colander.Date(), title=_('To'),
+                              default=deferred_last_school_day)
+    saturday = colander.SchemaNode(colander.Boolean(), title=_('Six-day week'),
+                                   missing=False)
