@@ -318,3 +318,28 @@ def test_plan_import_preview_then_save(as_user, root):
     app.reset()
     reader = as_user('class_teacher')
     assert reader.get(MATH_5A + '/@@plan').html.find('input', type='file') is None
+
+
+def test_period_marks_screen_and_year_marks(as_user, root):
+    app = as_user('teacher')
+    page = app.get(MATH_5A + '/@@period-marks')
+    assert 'I четверть' in page.text and 'IV четверть' in page.text
+    transaction.begin()
+    from pyramid.traversal import find_resource
+    journal = find_resource(root, MATH_5A)
+    sid = journal.students()[0].__name__
+    form = page.forms['year-marks']
+    form['pm-' + sid] = '4'
+    response = form.submit(status=303)
+    assert response.location.endswith('/period-marks')
+    transaction.begin()
+    assert journal.period_mark(sid, 'year') == '4'
+    form = app.get(MATH_5A + '/@@period-marks').forms['year-marks']
+    form['pm-' + sid] = '8'
+    form.submit(status=303).follow()
+    transaction.begin()
+    assert journal.period_mark(sid, 'year') == '4'
+    # a class teacher reads the screen but has no inputs; a student never reaches it
+    other = as_user('class_teacher').get(MATH_5A + '/@@period-marks')
+    assert 'name="pm-' not in other.text
+    assert as_user('student').get(MATH_5A + '/@@period-marks', status=403)

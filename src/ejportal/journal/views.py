@@ -199,24 +199,64 @@ def cell_history(context, request):
             'corrections': corrections}
 
 
+@view_config(context=Journal, name='period-marks', request_method='GET',
+             permission=VIEW_JOURNAL, renderer=template('journal/period_marks.pt'))
+def period_marks_screen(context, request):
+    """Every period of the year side by side: each period's weighted average (explained on
+    hover) and period mark, then the year mark, which the teacher sets here (the suggestion
+    is the rounded mean of the numeric period marks)."""
+    periods = context.periods
+    year_start = periods[0].start if periods else context.year.start
+    year_end = periods[-1].end if periods else context.year.end
+    lessons = {p.id: context.lessons_of(p) for p in periods}
+    rows = []
+    for student in context.students(year_start, year_end):
+        sid = student.__name__
+        cells, numeric = [], []
+        for period in periods:
+            average = context.average(sid, lessons[period.id])
+            mark = context.period_mark(sid, period.id)
+            if grading.MARKS.get(mark, (None,))[0] is not None:
+                numeric.append(grading.MARKS[mark][0])
+            cells.append({'average': average['value'], 'explain': explain(average),
+                          'mark': mark})
+        suggested = None
+        if numeric:
+            suggested = grading.suggested_period_mark(
+                grading.Decimal(sum(numeric)) / len(numeric))
+        rows.append({'id': sid, 'name': student.short_name, 'fullname': student.fullname,
+                     'cells': cells, 'year_mark': context.period_mark(sid, 'year'),
+                     'suggested': suggested or ''})
+    return {'title': '%s — %s' % (context.school_class.title, context.title),
+            'journal': context, 'periods': periods, 'rows': rows,
+            'can_edit': bool(request.has_permission(EDIT_JOURNAL, context))}
+
+
 @view_config(context=Journal, name='period-marks', request_method='POST',
              permission=EDIT_JOURNAL)
 def period_marks_form(context, request):
-    """The no-JavaScript save of the period-mark column."""
-    period = chosen_period(context, request.POST.get('period'))
+    """The no-JavaScript save of the period-mark column (``period=<id>``), or of the year
+    marks (``period=year``, from the period-marks screen)."""
+    if request.POST.get('period') == 'year':
+        period_id, students = 'year', context.students()
+        back = request.resource_url(context, 'period-marks')
+    else:
+        period = chosen_period(context, request.POST.get('period'))
+        period_id, students = period.id, context.students(period.start, period.end)
+        back = request.resource_url(context, query={'period': period.id})
     errors = 0
-    for student in context.students(period.start, period.end):
+    for student in students:
         field = 'pm-' + student.__name__
         if field in request.POST:
             try:
-                context.set_period_mark(student.__name__, period.id, request.POST[field])
+                context.set_period_mark(student.__name__, period_id, request.POST[field])
             except (grading.GradingError, PeriodClosed):
                 errors += 1
     if errors:
         request.session.flash(_('Some period marks were not saved.'), 'error')
     else:
         request.session.flash(_('Period marks saved.'), 'success')
-    return HTTPSeeOther(request.resource_url(context, query={'period': period.id}))
+    return HTTPSeeOther(back)
 
 
 @view_config(context=Journal, name='correction', request_method='POST',
