@@ -71,3 +71,20 @@ def test_admin_script_users_and_audit(app, db_dir, capsys):
     assert 'novikova' in capsys.readouterr().out
     assert admin_main([ini, 'audit-verify']) == 0
     assert 'audit log intact' in capsys.readouterr().out
+
+
+def test_admin_script_sends_reports_once(app, db_dir, capsys):
+    close_app(app)
+    ini = write_ini(db_dir)
+    assert admin_main([ini, 'send-reports']) == 0
+    first = capsys.readouterr().out
+    assert 'reports sent:' in first
+    assert admin_main([ini, 'send-reports']) == 0
+    assert 'reports sent: 0' in capsys.readouterr().out
+
+
+def test_admin_script_generates_a_small_school(app, db_dir, capsys):
+    close_app(app)
+    ini = write_ini(db_dir)
+    assert admin_main([ini, 'generate-school', '--size', 'small']) == 0
+    assert capsys.readouterr().out.strip()

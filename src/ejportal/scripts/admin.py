@@ -107,6 +107,24 @@ def cmd_generate_school(portal, args, out):
     out.write('%s\n' % summary)
 
 
+def mailer_from(settings):
+    from pyramid.settings import asbool
+    from pyramid_mailer.mailer import DebugMailer, Mailer
+    if asbool(settings.get('mail.debug', False)):
+        return DebugMailer.from_settings(settings)
+    return Mailer.from_settings(settings)
+
+
+def cmd_send_reports(portal, args, out):
+    """Safe to run from cron as often as you like: a report already sent is not sent again."""
+    from ejportal.diary.mailing import send_due_reports
+    sent = send_due_reports(portal, mailer_from(args.settings),
+                            sender=args.settings.get('mail.default_sender'))
+    out.write('reports sent: %d\n' % len(sent))
+    for parent, student, key in sent:
+        out.write('  %s %s %s\n' % (parent, student, key))
+
+
 def parser():
     p = argparse.ArgumentParser(prog='ejportal-admin', description=__doc__.splitlines()[0])
     p.add_argument('config_uri', help='the ini file, e.g. development.ini')
@@ -130,6 +148,8 @@ def parser():
     c.set_defaults(func=cmd_evolve)
     sub.add_parser('audit-verify', help='check the audit log\'s hash chain').set_defaults(
         func=cmd_audit_verify)
+    sub.add_parser('send-reports', help='e-mail the parents\' due report subscriptions').set_defaults(
+        func=cmd_send_reports)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')
     c.add_argument('--size', default='full', help='small or full (1,100 students, 44 classes)')
     c.set_defaults(func=cmd_generate_school)
@@ -140,7 +160,7 @@ def main(argv=None, out=None):
     out = out or sys.stdout
     args = parser().parse_args(argv)
     setup_logging(args.config_uri)
-    settings = get_appsettings(args.config_uri)
+    settings = args.settings = get_appsettings(args.config_uri)
     load_evolve_steps()
     register_event_subscribers()
     db = open_database(settings)
