@@ -124,6 +124,9 @@ def local_role_principals(context, principals):
     return found
 
 
+_NO_CONTEXT = object()
+
+
 class SecurityPolicy:
     """Identity from the auth-ticket cookie or a bearer token, both naming a login session
     (``principals.sessions``); principals are the user, their groups, global roles and the
@@ -144,6 +147,21 @@ class SecurityPolicy:
         return identity.user.__name__ if identity else None
 
     def principals(self, request, context):
+        # A page asks about many things (navigation, buttons): the lineage walk for local
+        # roles is done once per request and context.
+        cache = request.__dict__.setdefault('_ejportal_principals', {})
+        key = context if context is not None else _NO_CONTEXT
+        try:
+            return cache[key]
+        except (KeyError, TypeError):
+            found = self._principals(request, context)
+        try:
+            cache[key] = found
+        except TypeError:  # an unhashable context: not cached
+            pass
+        return found
+
+    def _principals(self, request, context):
         principals = [Everyone]
         identity = request.identity
         if identity is None:

@@ -62,6 +62,13 @@ class Layout:
                 for lang in LANGUAGES]
 
     def nav(self):
+        if self._nav is None:
+            self._nav = self._compute_nav()
+        return self._nav
+
+    _nav = None
+
+    def _compute_nav(self):
         if self.request.user is None:
             return []
         items = []
