@@ -1,0 +1,213 @@
+"""The journal under a teacher's hands: ``python -m bench.bench_journal [--size small|full]``
+(or ``BENCH_SIZE=small``; small runs in under a minute).
+
+Generates the school (``journal.generate.generate_school``: full = 1,100 students in 44
+classes, 90 staff, a whole year of lessons, about 300,000 marks) into a FileStorage in a
+temporary directory, serves the app on waitress on a free port and, as the teacher of one
+class-subject, one keep-alive ``http.client`` connection, warm, times:
+
+- the journal page (HTML) of the class-subject for a quarter: p50, p95 (targets ≤ 10 ms,
+  ≤ 25 ms);
+- saving one cell (``POST <journal>/@cell`` with the CSRF header, a real change each
+  time): p95 (target ≤ 15 ms);
+- the period-marks screen;
+- the floor of the journal page: the same view reading the same objects and rendering the
+  same template in-process, without HTTP; the page's p50 as a ratio to it (target ≤ 1.3).
+"""
+import argparse
+import html
+import http.client
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from http.cookies import SimpleCookie
+
+import transaction
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
+from conftest import app_settings, close_app  # noqa: E402
+from servers import LiveServer  # noqa: E402
+
+PASSWORD = 'bench-password'
+REPEAT = {'small': (200, 200, 50), 'full': (500, 500, 100)}  # page, cell, period marks
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def build(directory, size):
+    """The app on a generated school; the teacher of one journal gets a password."""
+    from ejportal import main
+    from ejportal.core.actor import SYSTEM, acting_as
+    from ejportal.core.content import resource_path
+    from ejportal.journal.generate import generate_school
+    app = main({}, **app_settings(directory, **{'ejportal.demo': 'false'}))
+    db = app.registry._zodb_databases['']
+    conn = db.open()
+    started = time.perf_counter()
+    with acting_as(SYSTEM):
+        portal = conn.root()['ejportal']
+        summary = generate_school(portal, size=size)
+        transaction.commit()
+        year = [y for y in portal['journal'].years() if y.__name__.startswith('gen-')][-1]
+        classes = year['classes'].sorted()
+        school_class = classes[len(classes) // 2]
+        journal = school_class['journals']['math']
+        period = year.periods[1]  # the second quarter
+        lessons = journal.lessons_of(period)
+        student = journal.students(period.start, period.end)[0]
+        user = portal['people']['users'][journal.teacher]
+        user.set_password(PASSWORD)
+        target = {'path': resource_path(journal), 'period': period.id,
+                  'teacher': journal.teacher, 'student': student.__name__,
+                  'lesson': lessons[len(lessons) // 2].id, 'lessons': len(lessons),
+                  'students': len(journal.students(period.start, period.end)),
+                  'class': school_class.title}
+        transaction.commit()
+    conn.close()
+    size_mb = os.path.getsize(os.path.join(directory, 'Data.fs')) / 2 ** 20
+    return app, target, summary, time.perf_counter() - started, size_mb
+
+
+class Client:
+    """One keep-alive connection with a cookie jar."""
+
+    def __init__(self, port):
+        self.conn = http.client.HTTPConnection('127.0.0.1', port)
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers['Cookie'] = '; '.join('%s=%s' % kv for kv in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for header in response.msg.get_all('Set-Cookie') or ():
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return response.status, data
+
+    def login(self, login, password):
+        status, page = self.request('GET', '/@@login')
+        token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+        body = urllib.parse.urlencode({'csrf_token': token, 'login': login,
+                                       'password': password, 'submit': 'submit'})
+        status, _page = self.request('POST', '/@@login', body, {
+            'Content-Type': 'application/x-www-form-urlencoded'})
+        assert status == 303, status
+
+    def timed(self, method, path, body=None, headers=None, repeat=100, check=200):
+        timings = []
+        for n in range(repeat):
+            payload = body(n) if callable(body) else body
+            start = time.perf_counter()
+            status, _data = self.request(method, path, payload, headers)
+            timings.append((time.perf_counter() - start) * 1000)
+            assert status == check, (path, status, _data[:300])
+        return timings
+
+
+def floor(app, target, cookies, repeat):
+    """The journal page without HTTP: the view on the same objects, the same template,
+    the same layout, in-process (request, security, session, warm connection)."""
+    from pyramid.renderers import render
+    from pyramid.request import Request
+    from pyramid.scripting import prepare
+    from pyramid.traversal import find_resource
+    from ejportal.journal.views import journal_grid
+    from ejportal.paths import template
+    from ejportal.site.resources import root_factory
+    path = target['path'] + '?period=' + target['period']
+    request = Request.blank(path, headers={
+        'Cookie': '; '.join('%s=%s' % kv for kv in cookies.items()),
+        'Host': 'localhost'})
+    env = prepare(request=request, registry=app.registry)
+    try:
+        context = find_resource(root_factory(request), target['path'])
+        request.context = context
+        timings = []
+        for n in range(repeat + 20):
+            start = time.perf_counter()
+            values = journal_grid(context, request)
+            render(template('journal/grid.pt'), values, request=request)
+            if n >= 20:
+                timings.append((time.perf_counter() - start) * 1000)
+    finally:
+        transaction.abort()
+        env['closer']()
+    return timings
+
+
+def row(name, timings):
+    return (name, statistics.median(timings), percentile(timings, 95),
+            1000 / statistics.mean(timings))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--size', choices=('small', 'full'),
+                        default=os.environ.get('BENCH_SIZE') or 'full')
+    args = parser.parse_args(argv or [])  # bench/run.py calls main(): BENCH_SIZE decides
+    pages, cells, screens = REPEAT[args.size]
+    directory = tempfile.mkdtemp(prefix='ejportal-bench-journal-')
+    app, target, summary, build_s, size_mb = build(directory, args.size)
+    server = LiveServer(app).start()
+    rows = []
+    try:
+        client = Client(server.port)
+        client.login(target['teacher'], PASSWORD)
+        page_path = target['path'] + '?period=' + target['period']
+        status, page = client.request('GET', page_path)
+        assert status == 200, status
+        token = re.search(rb'<meta name="csrf-token" content="([^"]+)"', page).group(1).decode()
+        html_kb = len(page) / 1024
+        client.timed('GET', page_path, repeat=50)                       # warm up
+        rows.append(row('journal page, one quarter (HTML, %.0f KB)' % html_kb,
+                        client.timed('GET', page_path, repeat=pages)))
+        values = ('5', '4')
+        headers = {'Content-Type': 'application/json', 'Accept': 'application/json',
+                   'X-CSRF-Token': token}
+
+        def cell_body(n):
+            return json.dumps({'student': target['student'], 'lesson': target['lesson'],
+                               'text': values[n % 2]})
+        client.timed('POST', target['path'] + '/@cell', cell_body, headers, repeat=20)
+        rows.append(row('save one cell (POST @cell, JSON)', client.timed(
+            'POST', target['path'] + '/@cell', cell_body, headers, repeat=cells)))
+        marks_path = target['path'] + '/@@period-marks'
+        client.timed('GET', marks_path, repeat=10)
+        rows.append(row('period-marks screen (whole year)', client.timed(
+            'GET', marks_path, repeat=screens)))
+        rows.append(row('journal page floor (view + template, no HTTP)',
+                        floor(app, target, client.cookies, pages)))
+        client.conn.close()
+    finally:
+        server.stop()
+        close_app(app)
+        shutil.rmtree(directory, ignore_errors=True)
+    print('%s; built in %.0f s, Data.fs %.0f MB' % (summary, build_s, size_mb))
+    print('journal %s (%s), period %s: %d students × %d lessons' % (
+        target['path'], target['class'], target['period'], target['students'],
+        target['lessons']))
+    print('%-50s %9s %9s %9s' % ('what', 'p50 ms', 'p95 ms', 'per s'))
+    for name, p50, p95, rate in rows:
+        print('%-50s %9.2f %9.2f %9.0f' % (name, p50, p95, rate))
+    page, cell, _marks, base = rows
+    checks = (('journal page p50 ≤ 10 ms', page[1], 10), ('journal page p95 ≤ 25 ms', page[2], 25),
+              ('cell save p95 ≤ 15 ms', cell[2], 15),
+              ('page / floor (p50) ≤ 1.3', page[1] / base[1], 1.3))
+    for name, value, limit in checks:
+        print('%-50s %9.2f   %s' % (name, value, 'met' if value <= limit else 'NOT MET'))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
