@@ -117,8 +117,10 @@ class Client:
 
 
 def floor(app, target, cookies, repeat):
-    """The journal page without HTTP: the view on the same objects, the same template,
-    the same layout, in-process (request, security, session, warm connection)."""
+    """The journal page without HTTP: for each request, the same view on the same objects
+    and the same template with its layout, in-process (a fresh request with the teacher's
+    cookies, security, session; the warm connection of the app's pool), without waitress,
+    the router's tweens and the transaction."""
     from pyramid.renderers import render
     from pyramid.request import Request
     from pyramid.scripting import prepare
@@ -127,23 +129,23 @@ def floor(app, target, cookies, repeat):
     from ejportal.paths import template
     from ejportal.site.resources import root_factory
     path = target['path'] + '?period=' + target['period']
-    request = Request.blank(path, headers={
-        'Cookie': '; '.join('%s=%s' % kv for kv in cookies.items()),
-        'Host': 'localhost'})
-    env = prepare(request=request, registry=app.registry)
-    try:
-        context = find_resource(root_factory(request), target['path'])
-        request.context = context
-        timings = []
-        for n in range(repeat + 20):
-            start = time.perf_counter()
-            values = journal_grid(context, request)
-            render(template('journal/grid.pt'), values, request=request)
-            if n >= 20:
-                timings.append((time.perf_counter() - start) * 1000)
-    finally:
-        transaction.abort()
-        env['closer']()
+    headers = {'Cookie': '; '.join('%s=%s' % kv for kv in cookies.items()),
+               'Host': 'localhost'}
+    renderer = template('journal/grid.pt')
+    timings = []
+    for n in range(repeat + 20):
+        start = time.perf_counter()
+        request = Request.blank(path, headers=headers)
+        env = prepare(request=request, registry=app.registry)
+        try:
+            context = find_resource(root_factory(request), target['path'])
+            request.context = context
+            render(renderer, journal_grid(context, request), request=request)
+        finally:
+            transaction.abort()
+            env['closer']()
+        if n >= 20:
+            timings.append((time.perf_counter() - start) * 1000)
     return timings
 
 

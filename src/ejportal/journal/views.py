@@ -9,7 +9,7 @@ from pyramid.view import view_config
 from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.api import readable_journals
-from ejportal.journal.grid import chosen_period, enrolled_on, grid
+from ejportal.journal.grid import cells_html, chosen_period, grid
 from ejportal.journal.resources import (
     Journal, Lesson, PeriodClosed, School, SchoolClass, SchoolYear, lesson_id)
 from ejportal.paths import template
@@ -59,26 +59,24 @@ def journal_grid(context, request):
         raise HTTPNotFound()
     data = grid(context, period)
     can_edit = bool(request.has_permission(EDIT_JOURNAL, context)) and not data['closed']
+    history_url = request.resource_url(context, 'history')
     rows = []
     for student in data['students']:
         sid = student.__name__
-        spans = data['spans'][sid]
-        cells = []
-        for lesson in data['lessons']:
-            cell = data['cells'].get((sid, lesson.id))
-            cells.append({'lesson': lesson.id, 'text': grading.cell_text(cell),
-                          'enrolled': enrolled_on(spans, lesson.date),
-                          'comment': cell['comment'] if cell else '',
-                          'corrected': bool(cell and cell['history'])})
         average = data['averages'][sid]
         rows.append({'id': sid, 'name': student.short_name, 'fullname': student.fullname,
-                     'cells': cells, 'average': average,
+                     'cells_html': cells_html(sid, student.short_name, data['lessons'],
+                                              data['cells'], data['spans'][sid], can_edit,
+                                              history_url),
+                     'average': average,
                      'explain': explain(average),
                      'suggested': grading.suggested_period_mark(average['value']),
                      'period_mark': data['period_marks'][sid]})
+    column_url = request.resource_url(context, 'column') + '?lesson='
     lessons = [{'id': l.id, 'day': _fmt_day(l.date), 'date': l.date, 'number': l.number,
                 'topic': l.topic, 'homework': l.homework, 'type': l.lesson_type,
-                'test': l.lesson_type != 'lesson'} for l in data['lessons']]
+                'test': l.lesson_type != 'lesson', 'column_url': column_url + l.id}
+               for l in data['lessons']]
     return {'title': '%s — %s' % (context.school_class.title, context.title),
             'journal': context, 'period': period, 'periods': context.periods,
             'lessons': lessons, 'rows': rows, 'closed': data['closed'],
