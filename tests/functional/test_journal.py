@@ -343,3 +343,83 @@ def test_period_marks_screen_and_year_marks(as_user, root):
     other = as_user('class_teacher').get(MATH_5A + '/@@period-marks')
     assert 'name="pm-' not in other.text
     assert as_user('student').get(MATH_5A + '/@@period-marks', status=403)
+
+
+PNG = (b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00'
+       b'\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N'
+       b'\x00\x00\x00\x00IEND\xaeB`\x82')
+
+
+def column_form(page):
+    return [f for f in page.forms.values() if 'topic' in f.fields][0]
+
+
+def test_lesson_form_ict_homework_due_and_files(as_user, root):
+    app = as_user('teacher')
+    transaction.begin()
+    journal, lesson_id, _sid = first_open_lesson(root)
+    form = app.get(MATH_5A + '/@@column?lesson=' + lesson_id)
+    form = column_form(form)
+    form['lesson_type'] = 'lab'
+    form['homework'] = '№ 12, 14'
+    form['homework_due'] = (TODAY + datetime.timedelta(days=3)).isoformat()
+    form.set('ict', True, index=0)
+    form.set('ict', True, index=2)
+    form['homework_files'] = [('task.png', PNG)]
+    form.submit(status=303)
+    transaction.begin()
+    lesson = journal.lessons[lesson_id]
+    assert lesson.lesson_type == 'lab' and lesson.ict == ('board', 'projector')
+    assert lesson.homework == '№ 12, 14' and lesson.homework_due == TODAY + datetime.timedelta(days=3)
+    assert [f['name'] for f in lesson.files] == ['task.png']
+    from ejportal.core.audit import get_audit_log
+    actions = [e['action'] for e in get_audit_log(root).entries() if e['path'] == MATH_5A]
+    assert 'lesson-edit' in actions and 'lesson-files' in actions
+    download = as_user('class_teacher').get(MATH_5A + '/@@homework-file',
+                                            {'lesson': lesson_id, 'name': 'task.png'})
+    assert download.body == PNG and download.content_type == 'image/png'
+    assert 'attachment' in download.headers['Content-Disposition']
+    as_user('student').get(MATH_5A + '/@@homework-file',
+                           {'lesson': lesson_id, 'name': 'task.png'}, status=403)
+    # a file that is not what it claims to be is refused with the form's error; nothing saved
+    app = as_user('teacher')
+    form = app.get(MATH_5A + '/@@column?lesson=' + lesson_id)
+    form = column_form(form)
+    form['homework_files'] = [('evil.pdf', b'#!/bin/sh\necho hi\n')]
+    page = form.submit(status=400)
+    assert 'text-danger' in page.text
+    # removing the file
+    form = app.get(MATH_5A + '/@@column?lesson=' + lesson_id)
+    form = column_form(form)
+    form['remove_file'] = 'task.png'
+    form.submit(status=303)
+    transaction.begin()
+    assert journal.lessons[lesson_id].files == ()
+
+
+def test_deputy_and_director_comment_on_a_journal(as_user, root):
+    app = as_user('deputy')
+    page = app.get(MATH_5A)
+    form = [f for f in page.forms.values() if f.action.endswith('/comment')][0]
+    form['text'] = 'Заполните темы уроков за неделю.'
+    form.submit(status=303)
+    teacher_page = as_user('teacher').get(MATH_5A)
+    assert 'Заполните темы уроков за неделю.' in teacher_page.text
+    assert not [f for f in teacher_page.forms.values() if f.action.endswith('/comment')]
+    app = as_user('director')
+    response = app.post_json(MATH_5A + '/@comment', {'text': 'Проверено.'}, status=201,
+                             headers={'X-CSRF-Token': csrf_token(app),
+                                      'Accept': 'application/json'})
+    assert response.json['userid'] == 'director'
+    app.post_json(MATH_5A + '/@comment', {'text': '  '}, status=400,
+                  headers={'X-CSRF-Token': csrf_token(app), 'Accept': 'application/json'})
+    app = as_user('teacher')
+    app.post_json(MATH_5A + '/@comment', {'text': 'Сам себе'}, status=403,
+                  headers={'X-CSRF-Token': csrf_token(app), 'Accept': 'application/json'})
+    shown = as_user('class_teacher').get(MATH_5A, headers={'Accept': 'application/json'}).json
+    assert [c['text'] for c in shown['comments']] == ['Заполните темы уроков за неделю.',
+                                                       'Проверено.']
+    transaction.begin()
+    from ejportal.core.audit import get_audit_log
+    assert sum(1 for e in get_audit_log(root).entries()
+               if e['path'] == MATH_5A and e['action'] == 'journal-comment') == 2

@@ -12,7 +12,7 @@ from ejportal.journal import grading
 from ejportal.journal.grid import (
     average_json, cell_json, chosen_period, grid, lesson_json)
 from ejportal.journal.resources import Journal, PeriodClosed
-from ejportal.security import EDIT_JOURNAL, VIEW, VIEW_JOURNAL
+from ejportal.security import COMMENT_JOURNAL, EDIT_JOURNAL, VIEW, VIEW_JOURNAL
 from ejportal.site.resources import Portal
 
 JSON = 'application/json'
@@ -69,7 +69,26 @@ def journal_json(context, request):
                        for (sid, lid), cell in sorted(data['cells'].items())]
     result['averages'] = {sid: average_json(a) for sid, a in data['averages'].items()}
     result['period_marks'] = data['period_marks']
+    result['comments'] = [comment_json(c) for c in context.comments]
     return respond(result)
+
+
+def comment_json(entry):
+    return {'time': entry['time'].isoformat(), 'userid': entry['userid'], 'text': entry['text']}
+
+
+@view_config(context=Journal, name='@comment', request_method='POST',
+             permission=COMMENT_JOURNAL)
+def comment(context, request):
+    """``{"text"}``: a remark of the deputy or director on the journal -> the remark."""
+    text = json_body(request).get('text')
+    if not isinstance(text, str):
+        raise BadRequest(_('Write the remark.'), {'text': _('Write the remark.')})
+    try:
+        entry = context.add_comment(text)
+    except grading.GradingError as error:
+        raise BadRequest(error.message, {error.field: error.message})
+    return respond(comment_json(entry), status=201)
 
 
 def _cell_input(journal, body):

@@ -84,4 +84,5 @@ def lesson_json(lesson):
             'topic': lesson.topic, 'lesson_type': lesson.lesson_type, 'ict': list(lesson.ict),
             'homework': {'text': lesson.homework,
                          'due': lesson.homework_due.isoformat() if lesson.homework_due else None},
-            'note': lesson.note}
+            'note': lesson.note,
+            'files': [{'name': f['name'], 'size': f['size']} for f in lesson.files]}

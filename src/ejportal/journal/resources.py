@@ -392,6 +392,7 @@ class Lesson(Persistent):
     homework_due = None
     note = ''
     planned = None  # number of the planned lesson (КТП) it took its topic from
+    files = ()      # homework files: tuple of {'name', 'kind', 'size', 'blob'}
 
     def __init__(self, date, number, **fields):
         self.date = date
@@ -441,6 +442,7 @@ class Journal(Resource):
     subgroup = ''
     teacher = ''
     plan = ()  # the КТП: tuple of {'number', 'topic', 'hours', 'section'}
+    comments = ()  # remarks of the deputy or director: tuple of {'time', 'userid', 'text'}
     lessons = None
     cells = None
     period_marks = None
@@ -522,6 +524,26 @@ class Journal(Resource):
         if changes:
             record(self, 'lesson-edit', {'lesson': lesson.id, 'changes': changes})
         return changes
+
+    def set_lesson_files(self, lesson, files):
+        """Replace the homework files of ``lesson`` (tuple of dicts with a ``blob``);
+        audited by name."""
+        old = {f['name'] for f in lesson.files}
+        new = {f['name'] for f in files}
+        if tuple(files) != tuple(lesson.files):
+            lesson.files = tuple(files)
+            record(self, 'lesson-files', {'lesson': lesson.id, 'added': sorted(new - old),
+                                          'removed': sorted(old - new)})
+
+    def add_comment(self, text):
+        """A remark of the deputy or director on this journal (audited)."""
+        text = (text or '').strip()[:2000]
+        if not text:
+            raise grading.GradingError('text', _('Write the remark.'))
+        entry = {'time': now(), 'userid': current_actor().userid, 'text': text}
+        self.comments = tuple(self.comments) + (entry,)
+        record(self, 'journal-comment', {'text': text})
+        return entry
 
     def remove_lesson(self, lesson_id):
         lesson = self.lessons[lesson_id]

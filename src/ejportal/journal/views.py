@@ -14,7 +14,9 @@ from ejportal.journal.resources import (
     Journal, Lesson, PeriodClosed, School, SchoolClass, SchoolYear, lesson_id)
 from ejportal.paths import template
 from ejportal.security import (
-    APPROVE_CORRECTION, EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW, VIEW_JOURNAL)
+    APPROVE_CORRECTION, COMMENT_JOURNAL, EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW,
+    VIEW_JOURNAL)
+from ejportal.site.resources import get_portal
 
 
 @view_config(context=School, permission=VIEW, renderer=template('journal/school.pt'),
@@ -82,6 +84,8 @@ def journal_grid(context, request):
             'lessons': lessons, 'rows': rows, 'closed': data['closed'],
             'can_edit': can_edit,
             'may_request': bool(request.has_permission(EDIT_JOURNAL, context)),
+            'can_comment': bool(request.has_permission(COMMENT_JOURNAL, context)),
+            'comments': context.comments,
             'cell_url': request.resource_url(context, '@cell'),
             'period_mark_url': request.resource_url(context, '@period-mark')}
 
@@ -123,6 +127,13 @@ def lesson_column(context, request):
                   'homework': post.get('homework', '').strip()[:2000],
                   'homework_due': _parse_date(post.get('homework_due')),
                   'note': post.get('note', '').strip()[:1000]}
+        ict_means = dict(context.school.ict_means)
+        fields['ict'] = tuple(v for v in post.getall('ict') if v in ict_means)
+        if len(fields['ict']) != len(post.getall('ict')):
+            errors['ict'] = _('Choose from the list.')
+        files, file_error = _homework_files(request, lesson)
+        if file_error:
+            errors['homework_files'] = file_error
         if date is None:
             errors['date'] = _('Enter the date.')
         elif context.period_of(date) is None:
@@ -158,6 +169,7 @@ def lesson_column(context, request):
                     date, number, planned=plan_item['number'] if plan_item else None, **fields)
             else:
                 context.edit_lesson(lesson, fields)
+            context.set_lesson_files(lesson, files)
             for sid, (marks, attendance) in parsed.items():
                 old = context.cell(sid, lesson.id)
                 if old is None and not marks and not attendance:
@@ -173,12 +185,86 @@ def lesson_column(context, request):
             cell = context.cell(student.__name__, lesson.id) if lesson else None
             values[student.__name__] = grading.cell_text(cell)
     plan_item = context.next_planned_topic() if lesson is None else None
+    post = request.POST if request.method == 'POST' else {}
+    ict = post.getall('ict') if post else (lesson.ict if lesson else ())
     return {'title': _('Lesson'), 'journal': context, 'lesson': lesson,
             'students': students, 'values': values, 'errors': errors,
             'lesson_types': context.school.lesson_types,
+            'ict_means': context.school.ict_means, 'ict': set(ict),
+            'files': lesson.files if lesson else (),
+            'file_url': request.resource_url(context, 'homework-file'),
+            'upload_max_mb': get_portal(request)['settings'].upload_max_mb,
             'post': request.POST if request.method == 'POST' else {},
             'default_topic': plan_item['topic'] if plan_item else '',
             'today': datetime.date.today()}
+
+
+def _homework_files(request, lesson):
+    """The lesson's files after this POST: those kept (``remove_file`` names the others)
+    and the new uploads, each checked by content and size. Returns (files, error)."""
+    from ZODB.blob import Blob
+    from ejportal.documents.uploads import UploadRefused, check_upload, safe_filename
+    removed = set(request.POST.getall('remove_file'))
+    files = [f for f in (lesson.files if lesson else ()) if f['name'] not in removed]
+    max_mb = get_portal(request)['settings'].upload_max_mb
+    for upload in request.POST.getall('homework_files'):
+        if not hasattr(upload, 'file'):
+            continue
+        data = upload.file.read(max_mb * 1024 * 1024 + 1)
+        if not data and not upload.filename:
+            continue
+        try:
+            kind = check_upload(data, max_mb)
+        except UploadRefused as refused:
+            return files, refused.message
+        name = safe_filename(upload.filename, kind)
+        taken = {f['name'] for f in files}
+        base, n = name, 1
+        while name in taken:
+            n += 1
+            name = '%d-%s' % (n, base)
+        blob = Blob()
+        with blob.open('w') as out:
+            out.write(data)
+        files.append({'name': name, 'kind': kind, 'size': len(data), 'blob': blob})
+    if len(files) > 10:
+        return files, _('At most 10 files a lesson.')
+    return files, None
+
+
+@view_config(context=Journal, name='homework-file', request_method='GET',
+             permission=VIEW_JOURNAL)
+def homework_file(context, request):
+    from urllib.parse import quote
+    from pyramid.response import Response
+    from ejportal.documents.uploads import ALLOWED
+    lesson = context.lessons.get(request.params.get('lesson', ''))
+    found = [f for f in (lesson.files if lesson else ())
+             if f['name'] == request.params.get('name')]
+    if not found:
+        raise HTTPNotFound()
+    item = found[0]
+    response = Response(content_type=ALLOWED[item['kind']][1])
+    with item['blob'].open('r') as f:
+        response.body = f.read()
+    response.headers['Content-Disposition'] = "attachment; filename*=UTF-8''%s" % quote(
+        item['name'])
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    response.headers['Content-Security-Policy'] = "default-src 'none'; sandbox"
+    return response
+
+
+@view_config(context=Journal, name='comment', request_method='POST',
+             permission=COMMENT_JOURNAL)
+def comment(context, request):
+    """A remark of the deputy or director on the journal, shown above the grid."""
+    try:
+        context.add_comment(request.POST.get('text', ''))
+        request.session.flash(_('The remark is added.'), 'success')
+    except grading.GradingError as error:
+        request.session.flash(error.message, 'error')
+    return HTTPSeeOther(request.resource_url(context, query={
+        'period': request.POST.get('period', '')} if request.POST.get('period') else None))
 
 
 @view_config(context=Journal, name='history', permission=VIEW_JOURNAL,
