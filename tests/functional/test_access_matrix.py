@@ -7,8 +7,12 @@ real HTTP as every role: an allowed role is let through, a denied one gets 403 (
 anonymous, the login page). POSTs are sent without a CSRF token: an allowed role then gets
 400 and a denied one 403, since the permission is checked first — nothing changes.
 """
+import datetime
+
 import pytest
 from webtest import TestApp
+
+from ejportal.journal.resources import school_year_start
 
 from conftest import login
 
@@ -20,9 +24,33 @@ USERS = ALL - {ANON}
 STAFF = frozenset({'admin', 'director', 'deputy', 'secretary', 'teacher', 'class_teacher',
                    'psychologist'})
 ADMIN = frozenset({'admin'})
+DIRECTION = frozenset({'director', 'deputy'})
+DOC_AUTHORS = frozenset({'director', 'deputy', 'secretary'})   # ADD_DOCUMENT
+# who may read and change a draft: its author (the deputy), the director, the secretary
+DRAFT_EDITORS = DOC_AUTHORS
+FAMILY = frozenset({'student', 'parent'})
+JOURNAL_READERS = frozenset({'admin', 'director', 'deputy'})    # every journal
+
 SHARING = frozenset({'admin', 'director'})
 AUDIT = frozenset({'admin', 'director'})
-EDITORS = frozenset({'admin', 'director'})   # the global EDIT permission
+
+START = school_year_start(datetime.date.today())
+YEAR = '/journal/%d-%d' % (START, START + 1)
+CLASS = YEAR + '/classes/5a'             # class teacher: class_teacher
+OTHER_CLASS = YEAR + '/classes/7b'       # no class teacher
+MATH = CLASS + '/journals/math'          # taught by teacher
+RUSSIAN = CLASS + '/journals/russian'    # taught by class_teacher
+MATH_7B = OTHER_CLASS + '/journals/math'  # taught by teacher, not class_teacher's class
+OWN = '/journal/students/s0001'          # student, child of parent
+SIBLING = '/journal/students/s0009'      # student2, also parent's child
+STRANGER = '/journal/students/s0002'     # another family in 5a
+ORDER = '/documents/order-2012-od-181'   # signed
+PLAN = ORDER + '/appendix-1'
+DRAFT = '/documents/regulation-1'        # a draft local act by the deputy
+WEEK = datetime.date.today().isoformat()
+RANGE = 'from=%d-09-01&to=%s' % (START, WEEK)
+OWN_DIARY_READERS = FAMILY | DIRECTION | {'class_teacher'}
+STRANGER_DIARY_READERS = DIRECTION | {'class_teacher'}
 
 # (context type, view name): [(method, url, allowed roles), ...]
 ACCESS = {
@@ -61,12 +89,137 @@ ACCESS = {
     ('Portal', '@json'): [('GET', '/@json', ALL)],
     ('Resource', '@json'): [('GET', '/people/users/@json', ADMIN),
                             ('GET', '/documents/@json', STAFF),
-                            ('POST', '/people/groups/@json', EDITORS | ADMIN),
-                            ('PATCH', '/people/users/teacher/@json', EDITORS),
+                            ('POST', '/people/groups/@json', ADMIN),
+                            ('PATCH', '/people/users/teacher/@json', ADMIN),
                             ('DELETE', '/people/groups/teachers/@json', ADMIN)],
     # the sections
     ('Documents', ''): [('GET', '/documents', STAFF)],
     ('School', ''): [('GET', '/journal', STAFF)],
+    # documents
+    ('Documents', 'add-order'): [('GET', '/documents/@@add-order', DOC_AUTHORS)],
+    ('Documents', 'add-regulation'): [('GET', '/documents/@@add-regulation', DOC_AUTHORS)],
+    ('Document', ''): [('GET', ORDER, STAFF), ('GET', PLAN, STAFF),
+                       ('GET', DRAFT, DRAFT_EDITORS)],
+    ('Document', 'print'): [('GET', ORDER + '/@@print', STAFF)],
+    ('Document', 'pdf'): [('GET', ORDER + '/@@pdf', STAFF)],
+    ('Document', 'history'): [('GET', ORDER + '/@@history', STAFF),
+                              ('GET', DRAFT + '/@@history', DRAFT_EDITORS)],
+    ('Document', 'workflow'): [('POST', DRAFT + '/@@workflow', DRAFT_EDITORS)],
+    # on a signed order the edit screen offers the amendment instead
+    ('Document', 'edit'): [('GET', DRAFT + '/@@edit', DRAFT_EDITORS),
+                           ('GET', ORDER + '/@@edit', frozenset({'director', 'secretary'}))],
+    ('Document', 'amend'): [('POST', ORDER + '/@@amend', frozenset({'director', 'secretary'}))],
+    ('Document', 'cancel-amendment'): [('POST', DRAFT + '/@@cancel-amendment',
+                                        DRAFT_EDITORS)],
+    ('Document', 'revert'): [('POST', DRAFT + '/@@revert', DRAFT_EDITORS)],
+    ('Document', 'attach'): [('POST', DRAFT + '/@@attach', DRAFT_EDITORS)],
+    ('Document', '@workflow'): [('GET', ORDER + '/@workflow', STAFF),
+                                ('POST', DRAFT + '/@workflow/submit',
+                                 DRAFT_EDITORS)],
+    ('Document', '@history'): [('GET', ORDER + '/@history', STAFF)],
+    # appendices are added while the order is a draft; the signed one takes none
+    ('Order', 'add-appendix'): [('GET', ORDER + '/@@add-appendix', frozenset())],
+    ('Order', 'add-plan'): [('GET', ORDER + '/@@add-plan', frozenset())],
+    ('Order', 'acknowledge'): [('POST', ORDER + '/@@acknowledge', STAFF)],
+    ('Order', '@acknowledge'): [('POST', ORDER + '/@acknowledge', STAFF)],
+    ('Order', 'sheet'): [('GET', ORDER + '/@@sheet', DOC_AUTHORS)],
+    ('Order', '@acknowledgements'): [('GET', ORDER + '/@acknowledgements', DOC_AUTHORS)],
+    ('Order', 'remind'): [('POST', ORDER + '/@@remind', DOC_AUTHORS)],
+    ('Order', 'public'): [('GET', ORDER + '/@@public', ALL)],
+    ('Order', 'public-pdf'): [('GET', ORDER + '/@@public-pdf', ALL)],
+    ('Regulation', 'public'): [('GET', DRAFT + '/@@public', frozenset())],
+    ('Regulation', 'public-pdf'): [('GET', DRAFT + '/@@public-pdf', frozenset())],
+    ('RolloutPlan', 'step'): [('POST', PLAN + '/@@step', STAFF)],
+    ('Attachment', ''): [('GET', '{attachment}', DRAFT_EDITORS)],
+    ('Attachment', 'public'): [('GET', '{attachment}/@@public', frozenset())],
+    ('Attachment', 'delete'): [('POST', '{attachment}/@@delete', DRAFT_EDITORS)],
+    # the diary
+    ('Portal', 'diary'): [('GET', '/@@diary', FAMILY)],
+    ('Portal', '@diary'): [('GET', '/@diary?week=' + WEEK, FAMILY)],
+    ('Portal', '@report'): [('GET', '/@report?' + RANGE, FAMILY)],
+    ('Student', 'diary'): [('GET', OWN + '/@@diary', OWN_DIARY_READERS),
+                           ('GET', SIBLING + '/@@diary', frozenset({'parent'}) | DIRECTION),
+                           ('GET', STRANGER + '/@@diary', STRANGER_DIARY_READERS)],
+    ('Student', 'diary-period'): [('GET', OWN + '/@@diary-period', OWN_DIARY_READERS),
+                                  ('GET', STRANGER + '/@@diary-period', STRANGER_DIARY_READERS)],
+    ('Student', 'diary-year'): [('GET', OWN + '/@@diary-year', OWN_DIARY_READERS),
+                                ('GET', STRANGER + '/@@diary-year', STRANGER_DIARY_READERS)],
+    ('Student', 'report'): [('GET', OWN + '/@@report?' + RANGE, OWN_DIARY_READERS),
+                            ('GET', STRANGER + '/@@report?' + RANGE, STRANGER_DIARY_READERS)],
+    ('Student', '@diary'): [('GET', OWN + '/@diary?week=' + WEEK, OWN_DIARY_READERS),
+                            ('GET', STRANGER + '/@diary?week=' + WEEK, STRANGER_DIARY_READERS)],
+    ('Student', '@report'): [('GET', OWN + '/@report?' + RANGE, OWN_DIARY_READERS),
+                             ('GET', STRANGER + '/@report?' + RANGE, STRANGER_DIARY_READERS)],
+    ('Student', 'diary-subscription'): [('GET', OWN + '/@@diary-subscription',
+                                         frozenset({'parent'}))],
+    # the class teacher's desk
+    ('SchoolClass', 'desk'): [('GET', CLASS + '/@@desk', frozenset({'class_teacher'})),
+                              ('GET', OTHER_CLASS + '/@@desk', frozenset())],
+    ('SchoolClass', 'desk-student'): [('GET', CLASS + '/@@desk-student?student=s0001',
+                                       frozenset({'class_teacher'}))],
+    ('SchoolClass', 'desk-add'): [('POST', CLASS + '/@@desk-add', frozenset({'class_teacher'}))],
+    ('SchoolClass', 'desk-move-out'): [('POST', CLASS + '/@@desk-move-out',
+                                        frozenset({'class_teacher'}))],
+    ('SchoolClass', 'desk-logins'): [('POST', CLASS + '/@@desk-logins',
+                                      frozenset({'class_teacher'}))],
+    ('SchoolClass', 'desk-reset'): [('POST', CLASS + '/@@desk-reset',
+                                     frozenset({'class_teacher'}))],
+    ('SchoolClass', 'desk-remark'): [('POST', CLASS + '/@@desk-remark',
+                                      frozenset({'class_teacher'}))],
+    ('SchoolClass', 'desk-absence'): [('GET', CLASS + '/@@desk-absence',
+                                       frozenset({'class_teacher'}))],
+    ('SchoolClass', 'overview'): [('GET', CLASS + '/@@overview', frozenset({'class_teacher'}))],
+    # the journal
+    ('Portal', '@journals'): [('GET', '/@journals', STAFF)],
+    ('Journal', ''): [('GET', MATH, JOURNAL_READERS | {'teacher', 'class_teacher'}),
+                      ('GET', MATH_7B, JOURNAL_READERS | {'teacher'})],
+    ('Journal', '@json'): [('GET', MATH + '/@json', JOURNAL_READERS | {'teacher', 'class_teacher'}),
+                           ('GET', MATH_7B + '/@json', JOURNAL_READERS | {'teacher'})],
+    ('Journal', 'history'): [('GET', MATH + '/@@history', JOURNAL_READERS | {'teacher', 'class_teacher'})],
+    ('Journal', 'plan'): [('GET', MATH + '/@@plan', JOURNAL_READERS | {'teacher', 'class_teacher'})],
+    ('Journal', 'column'): [('GET', MATH + '/@@column', frozenset({'teacher'})),
+                            ('GET', RUSSIAN + '/@@column', frozenset({'class_teacher'}))],
+    ('Journal', '@cell'): [('POST', MATH + '/@cell', frozenset({'teacher'})),
+                           ('POST', RUSSIAN + '/@cell', frozenset({'class_teacher'}))],
+    ('Journal', '@period-mark'): [('POST', MATH + '/@period-mark', frozenset({'teacher'}))],
+    ('Journal', '@correction'): [('POST', MATH + '/@correction', frozenset({'teacher'}))],
+    ('Journal', 'correction'): [('POST', MATH + '/@@correction', frozenset({'teacher'}))],
+    ('Journal', 'period-marks'): [('GET', MATH + '/@@period-marks',
+                                   JOURNAL_READERS | {'teacher', 'class_teacher'}),
+                                  ('POST', MATH + '/@@period-marks', frozenset({'teacher'}))],
+    ('Journal', '@comment'): [('POST', MATH + '/@comment', DIRECTION)],
+    ('Journal', 'subgroups'): [('GET', MATH + '/@@subgroups',
+                                frozenset({'admin', 'teacher', 'class_teacher'}))],
+    ('Journal', '@subgroups'): [('GET', MATH + '/@subgroups',
+                                 frozenset({'admin', 'teacher', 'class_teacher'}))],
+    ('School', 'corrections'): [('GET', '/journal/@@corrections', DIRECTION)],
+    ('School', 'years'): [('GET', '/journal/@@years', ADMIN)],
+    ('School', '@years'): [('GET', '/journal/@years', ADMIN)],
+    ('SchoolYear', 'periods'): [('GET', YEAR + '/@@periods', DIRECTION)],
+    ('SchoolYear', 'classes'): [('GET', YEAR + '/@@classes', ADMIN)],
+    ('SchoolYear', '@classes'): [('GET', YEAR + '/@classes', ADMIN)],
+    ('SchoolYear', 'settings'): [('GET', YEAR + '/@@settings', ADMIN)],
+    ('SchoolYear', '@settings'): [('GET', YEAR + '/@settings', ADMIN)],
+    ('SchoolClass', ''): [('GET', CLASS, JOURNAL_READERS | {'class_teacher'}),
+                          ('GET', OTHER_CLASS, JOURNAL_READERS)],
+    ('SchoolClass', 'manage'): [('GET', CLASS + '/@@manage', ADMIN)],
+    ('SchoolClass', '@manage'): [('GET', CLASS + '/@manage', ADMIN)],
+    ('SchoolClass', 'assignments'): [('GET', CLASS + '/@@assignments', ADMIN)],
+    ('SchoolClass', '@assignments'): [('GET', CLASS + '/@assignments', ADMIN)],
+    ('SchoolClass', 'enrol'): [('GET', CLASS + '/@@enrol', ADMIN)],
+    ('SchoolClass', '@enrol'): [('GET', CLASS + '/@enrol', ADMIN)],
+    ('SchoolClass', 'move'): [('GET', CLASS + '/@@move', ADMIN)],
+    ('SchoolClass', '@move'): [('GET', CLASS + '/@move', ADMIN)],
+    ('SchoolClass', 'schedule'): [('GET', CLASS + '/@@schedule', ADMIN)],
+    ('SchoolClass', '@schedule'): [('GET', CLASS + '/@schedule', ADMIN)],
+    ('SchoolClass', 'subgroups'): [('GET', CLASS + '/@@subgroups',
+                                    frozenset({'admin', 'class_teacher'}))],
+    ('SchoolClass', '@subgroups'): [('GET', CLASS + '/@subgroups',
+                                     frozenset({'admin', 'class_teacher'}))],
+    ('Subjects', 'manage'): [('GET', '/journal/subjects/@@manage', ADMIN)],
+    ('Subjects', '@manage'): [('GET', '/journal/subjects/@manage', ADMIN)],
+    ('Subject', 'edit'): [('GET', '/journal/subjects/math/@@edit', ADMIN)],
+    ('Subject', '@edit'): [('GET', '/journal/subjects/math/@edit', ADMIN)],
 }
 
 
@@ -132,11 +285,33 @@ def outcome(client, method, url):
     return 'allowed'
 
 
+def place_attachment(app):
+    """An attachment on the draft local act, uploaded by its author."""
+    client = client_for(app, 'deputy')
+    page = client.get(DRAFT)
+    token = page.html.find('meta', attrs={'name': 'csrf-token'})['content']
+    client.post(DRAFT + '/@@attach', {'csrf_token': token},
+                upload_files=[('file', 'plan.pdf', PDF)], status=303)
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        draft = conn.root()['ejportal']['documents']['regulation-1']
+        names = [name for name, child in draft.items() if child.type_name == 'Attachment']
+    return DRAFT + '/' + names[0]
+
+
+PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]'
+       b'/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+
+
 @pytest.mark.parametrize('key', sorted(ACCESS), ids=lambda k: '%s:%s' % k)
 def test_access(app, key):
+    cases = ACCESS[key]
+    if any('{attachment}' in url for _m, url, _a in cases):
+        attachment = place_attachment(app)
+        cases = [(m, url.format(attachment=attachment), a) for m, url, a in cases]
     clients = {role: client_for(app, role) for role in ROLES}
     wrong = []
-    for method, url, allowed in ACCESS[key]:
+    for method, url, allowed in cases:
         for role in ROLES:
             expected = 'allowed' if role in allowed else 'denied'
             got = outcome(clients[role], method, url)
