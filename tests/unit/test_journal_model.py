@@ -196,3 +196,17 @@ def test_evolve_step_2_adds_missing_reference_folders_idempotently():
     assert 'students' in school and 'math' in school['subjects']
     step(portal)
     assert 'students' in school
+
+
+def test_grid_cells_html_escapes_and_marks_days_outside_the_enrolment(school):
+    from ejportal.journal.grid import cells_html
+    journal = school['journal']
+    lessons = list(journal.lessons.values())
+    spans = [(D(2025, 9, 2), None)]   # joined after the first lesson
+    html = cells_html('s1', 'O"Brien <b>', lessons, {}, spans, True, '/h')
+    assert html.count('<input') == 2 and html.count('class="cell out"') == 1
+    assert '<b>' not in html and '&lt;b&gt;' in html and '&quot;' in html
+    everywhere = cells_html('s1', 'X', lessons, {}, [(D(2025, 9, 1), None)], True, '/h')
+    assert everywhere.count('<input') == 3 and ' out' not in everywhere
+    read_only = cells_html('s1', 'X', lessons, {}, [(D(2025, 9, 1), None)], False, '/h')
+    assert read_only.count('href="/h?student=s1&amp;lesson=') == 3

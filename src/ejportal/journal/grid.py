@@ -49,10 +49,13 @@ def cells_html(student_id, name, lessons, cells, spans, editable, history_url):
     student enrolled that day), else the value as a link to the cell's history."""
     out = []
     sid, label = escape(student_id), escape(name)
+    # usually one enrolment spans every lesson shown: then no check per cell
+    always = bool(lessons) and enrolled_on(spans, lessons[0].date) and any(
+        s <= lessons[0].date and (e is None or lessons[-1].date <= e) for s, e in spans)
     for lesson in lessons:
         cell = cells.get((student_id, lesson.id))
         text = escape(grading.cell_text(cell)) if cell else ''
-        enrolled = enrolled_on(spans, lesson.date)
+        enrolled = always or enrolled_on(spans, lesson.date)
         css = ('' if enrolled else ' out') + (' corrected' if cell and cell['history'] else '')
         if editable and enrolled:
             out.append(_INPUT % (css, lesson.id, text, label, lesson.id))
