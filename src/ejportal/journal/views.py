@@ -62,6 +62,7 @@ def journal_grid(context, request):
     data = grid(context, period)
     can_edit = bool(request.has_permission(EDIT_JOURNAL, context)) and not data['closed']
     history_url = request.resource_url(context, 'history')
+    not_counted = request.localizer.translate(_('not counted'))
     rows = []
     for student in data['students']:
         sid = student.__name__
@@ -71,7 +72,7 @@ def journal_grid(context, request):
                                               data['cells'], data['spans'][sid], can_edit,
                                               history_url),
                      'average': average,
-                     'explain': explain(average),
+                     'explain': explain(average, not_counted),
                      'suggested': grading.suggested_period_mark(average['value']),
                      'period_mark': data['period_marks'][sid]})
     column_url = request.resource_url(context, 'column') + '?lesson='
@@ -90,14 +91,14 @@ def journal_grid(context, request):
             'period_mark_url': request.resource_url(context, '@period-mark')}
 
 
-def explain(average):
+def explain(average, not_counted='not counted'):
     """The average in words for the hover: each mark with its weight, then the formula."""
     if average['value'] is None:
         return ''
     parts = ['%d (%s, ×%s)' % (v, k, ('%g' % w)) for v, w, k in average['terms']]
     text = '; '.join(parts) + '. ' + average['formula']
     if average['ignored']:
-        text += ' (' + ', '.join(average['ignored']) + ' — not counted)'
+        text += ' (' + ', '.join(average['ignored']) + ' — ' + not_counted + ')'
     return text
 
 
@@ -293,6 +294,7 @@ def period_marks_screen(context, request):
     year_start = periods[0].start if periods else context.year.start
     year_end = periods[-1].end if periods else context.year.end
     lessons = {p.id: context.lessons_of(p) for p in periods}
+    not_counted = request.localizer.translate(_('not counted'))
     rows = []
     for student in context.students(year_start, year_end):
         sid = student.__name__
@@ -302,7 +304,8 @@ def period_marks_screen(context, request):
             mark = context.period_mark(sid, period.id)
             if grading.MARKS.get(mark, (None,))[0] is not None:
                 numeric.append(grading.MARKS[mark][0])
-            cells.append({'average': average['value'], 'explain': explain(average),
+            cells.append({'average': average['value'],
+                          'explain': explain(average, not_counted),
                           'mark': mark})
         suggested = None
         if numeric:

@@ -33,7 +33,9 @@
     if (a.value === null) { return ''; }
     var parts = a.terms.map(function (t) { return t.value + ' (' + t.kind + ', ×' + t.weight + ')'; });
     var text = parts.join('; ') + '. ' + a.formula;
-    if (a.ignored && a.ignored.length) { text += ' (' + a.ignored.join(', ') + ' — not counted)'; }
+    if (a.ignored && a.ignored.length) {
+      text += ' (' + a.ignored.join(', ') + ' — ' + (grid.dataset.notCounted || 'not counted') + ')';
+    }
     return text;
   }
 
