@@ -74,7 +74,8 @@ def test_listing_and_filters(as_user):
     page = app.get('/documents/', {'state': 'draft', 'q': 'сетью'})
     assert 'Правила пользования локальной сетью' in page.text
     assert 'О введении' not in page.text
-    assert app.get('/documents/', {'year': 'abc'}).status_int == 200
+    page = app.get('/documents/', {'year': 'abc'}, status=400)
+    assert page.html.select_one('#f-year.is-invalid') is not None
 
 
 def test_order_page_shows_integrity_and_plan(as_user):

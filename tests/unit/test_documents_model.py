@@ -107,3 +107,45 @@ def test_concurrent_signing_conflicts_instead_of_duplicating(tmp_path):
         assert order_b.number == 3
     finally:
         db.close()
+
+
+def test_searchable_text_is_plain_text_of_every_field():
+    documents = Documents()
+    order = make_order(documents, 'a', preamble='На основании устава',
+                       clauses=[{'text': 'назначить ответственным', 'responsible': 'Иванов И.И.',
+                                 'deadline': None}])
+    text = order.searchable_text()
+    assert 'О тестовом приказе' in text and 'устава' in text and 'Иванов' in text
+    regulation = documents.add('r', create('Regulation', title='Положение',
+                                           body='<p>Текст <b>жирный</b><script>x()</script></p>'),
+                               send_events=False)
+    text = regulation.searchable_text()
+    assert 'Текст жирный' in text and '<' not in text and 'x()' not in text
+
+
+def test_every_save_after_the_first_sends_object_modified():
+    from ejportal.core import events
+    from ejportal.core.versioning import checkin, checkout
+    seen = []
+
+    def handler(event):
+        seen.append(event)
+    events.subscribe(events.ObjectModified, handler)
+    try:
+        documents = Documents()
+        regulation = documents.add('r', create('Regulation', title='Первое'),
+                                   send_events=False)
+        assert seen == []  # the first version belongs to creating it
+        regulation.edit({'title': 'Второе'}, comment='c')
+        assert seen[-1].info['changes']['title'] == ('Первое', 'Второе')
+        assert seen[-1].info['changes']['version'] == (1, 2) and not seen[-1].info['audited']
+        regulation.revert_to(1)
+        assert seen[-1].info['changes']['title'] == ('Второе', 'Первое')
+        checkout(regulation)
+        regulation.edit({'title': 'Третье'})
+        assert seen[-1].info['changes'] == {'working_copy.title': ('Первое', 'Третье')}
+        checkin(regulation)
+        assert seen[-1].info['changes']['version'] == (3, 4)
+        assert len(seen) == 4
+    finally:
+        events._subscribers.remove((events.ObjectModified, handler))

@@ -12,7 +12,8 @@ from ejportal.core.workflow import (
 from ejportal.documents import acknowledgement
 from ejportal.documents.resources import Document, Order
 from ejportal.i18n import _
-from ejportal.security import ACKNOWLEDGE, MANAGE_ACKNOWLEDGEMENTS, VIEW
+from ejportal.security import ACKNOWLEDGE, MANAGE_ACKNOWLEDGEMENTS, VIEW, VIEW_PUBLIC
+from ejportal.site.resources import Portal
 
 JSON = 'application/json'
 
@@ -121,3 +122,63 @@ def get_acknowledgements(context, request):
                    'time': r['entry']['time'] if r['entry'] else None,
                    'sha256': r['entry']['sha256'] if r['entry'] else None} for r in rows],
         'history': context.sheet.history() if context.sheet else []})
+
+
+# -- search ------------------------------------------------------------------------------
+
+API_PARAMS = {'text': 'SearchableText', 'types': 'portal_type', 'states': 'review_state',
+              'register': 'register', 'date_from': 'date_from', 'date_to': 'date_to',
+              'sort_on': 'sort_on', 'sort_order': 'sort_order', 'b_start': 'b_start',
+              'b_size': 'b_size'}
+
+
+def search_item(request, obj):
+    """One result, in plone.restapi's summary shape plus the document's number and date."""
+    from ejportal.core.catalog import as_date
+    from ejportal.documents.search import public_url
+    date = as_date(getattr(obj, 'date', None))
+    item = {'@id': request.resource_url(obj).rstrip('/'), '@type': obj.type_name,
+            'id': obj.__name__, 'title': obj.title, 'description': obj.description or '',
+            'review_state': obj.review_state or getattr(obj.__parent__, 'review_state', None),
+            'number': getattr(obj, 'number', None),
+            'date': date.isoformat() if date else None,
+            'register': getattr(obj, 'register', None)}
+    public = public_url(request, obj)
+    if public:
+        item['public_url'] = public
+    return item
+
+
+def batching(request, total, start, size):
+    """plone.restapi's ``batching`` links (only when there is more than one batch)."""
+    from urllib.parse import urlencode
+    params = [(k, v) for k, v in request.GET.items() if k not in ('b_start', 'b_size')]
+    base = request.application_url + request.path
+
+    def link(position):
+        return base + '?' + urlencode(params + [('b_start', position), ('b_size', size)])
+    result = {'@id': link(start), 'first': link(0), 'last': link(((total - 1) // size) * size)}
+    if start + size < total:
+        result['next'] = link(start + size)
+    if start > 0:
+        result['prev'] = link(max(start - size, 0))
+    return result
+
+
+@view_config(context=Portal, name='@search', permission=VIEW_PUBLIC, request_method='GET')
+def get_search(context, request):
+    """``GET /@search?SearchableText=&portal_type=&review_state=&register=&date_from=
+    &date_to=&sort_on=&sort_order=&b_start=&b_size=``: what the user may view or what is
+    public, as ``{"@id", "items", "items_total", "batching"?}``."""
+    from ejportal.documents.search import SearchError, read_criteria, run_search
+    try:
+        criteria = read_criteria(request.GET, API_PARAMS)
+    except SearchError as error:
+        return json_error(request, 400, 'BadRequest', _('Some search parameters are not '
+                                                        'valid.'), error.fields)
+    total, objects = run_search(request, context, criteria)
+    data = {'@id': request.url, 'items': [search_item(request, obj) for obj in objects],
+            'items_total': total}
+    if total > criteria['b_size']:
+        data['batching'] = batching(request, total, criteria['b_start'], criteria['b_size'])
+    return json_response(request, data)

@@ -4,6 +4,7 @@ Every document type is ``Versionable`` (one versioning mechanism) and, where it 
 of its own, ``WorkflowAware`` (one workflow engine, workflows in ``workflows.py``). An
 appendix and an attachment live inside their document and share its state and ACL.
 """
+import contextvars
 import datetime
 import re
 
@@ -12,8 +13,10 @@ from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
 from ejportal.core.content import TYPES, Resource, content_type, find_root, now
+from ejportal.core.events import ObjectModified, notify
 from ejportal.core.folder import Folder
-from ejportal.core.versioning import VersionError, Versionable, canonical_hash
+from ejportal.core.versioning import (
+    VersionError, Versionable, canonical_hash, html_to_text, update_working_copy)
 from ejportal.core.workflow import WorkflowAware, state_acl
 from ejportal.documents import schemas
 from ejportal.documents.sanitize import clean_html
@@ -84,6 +87,20 @@ class NumberCounter(Persistent):
 
 # -- the shared base --------------------------------------------------------------------
 
+# Set while a workflow transition saves versions (check-in of an amendment, the number
+# assigned at signing): its own 'workflow' entry records them, so the audit log must not
+# add an 'edit' entry for each. The catalog follows those saves all the same.
+AUDITED_BY_TRANSITION = contextvars.ContextVar('documents_audited_by_transition',
+                                               default=False)
+
+
+def _changes(old, new):
+    """field -> (old, new) for the fields that differ between two content dicts."""
+    names = list(old) + [name for name in new if name not in old]
+    return {name: (old.get(name), new.get(name)) for name in names
+            if old.get(name) != new.get(name)}
+
+
 class Document(Versionable, Folder):
     """A versioned document; holds its attachments (and, for an order, its appendices).
 
@@ -122,9 +139,38 @@ class Document(Versionable, Folder):
         content = self.content()
         content.update(self.clean(values))
         if self.working_copy is not None:
-            from ejportal.core.versioning import update_working_copy
-            return update_working_copy(self, content)
+            old = dict(self.working_copy)
+            working_copy = update_working_copy(self, content)
+            changes = {'working_copy.' + name: change
+                       for name, change in _changes(old, dict(working_copy)).items()}
+            if changes:
+                notify(ObjectModified(self, changes=changes))
+            return working_copy
         return self.save_version(content, comment)
+
+    def _append_version(self, content, comment):
+        """Every save (``save_version``, ``edit``, ``revert_to``, ``checkin``) ends here: it
+        sends ObjectModified, so that the catalog and the audit log follow. The first
+        version is part of creating the document (ObjectAdded covers it)."""
+        previous = self.current_version
+        version = super()._append_version(content, comment)
+        if previous is not None:
+            changes = _changes(previous.content, version.content)
+            changes['version'] = (previous.number, version.number)
+            notify(ObjectModified(self, changes=changes, comment=comment,
+                                  audited=AUDITED_BY_TRANSITION.get()))
+            if 'public' in changes:
+                from ejportal.core.catalog import reindex_security
+                reindex_security(self)  # who may see it on the public site, and its appendices
+        return version
+
+    def searchable_text(self):
+        """Plain text of the fields the catalog's full-text index reads."""
+        return ' '.join(part for part in self.text_parts() if part)
+
+    def text_parts(self):
+        return [self.title] + [html_to_text(getattr(self, name, '') or '')
+                               for name in self.rich_text_fields]
 
     def update(self, values):
         """The JSON API's PATCH: a new version (ValueError if frozen, for a 409)."""
@@ -279,6 +325,12 @@ class Order(WorkflowAware, Document):
         return sorted((obj for obj in self.values() if isinstance(obj, Appendix)),
                       key=lambda a: a.number)
 
+    def text_parts(self):
+        parts = [self.title, self.reference, self.preamble, self.signatory]
+        for clause in self.clauses or ():
+            parts += [clause.get('text'), clause.get('responsible')]
+        return [p for p in parts if isinstance(p, str)]
+
     def next_appendix_number(self):
         return max([a.number for a in self.appendices()] or [0]) + 1
 
@@ -317,6 +369,11 @@ class Appendix(Document):
     @property
     def order(self):
         return self.__parent__
+
+    @property
+    def date(self):
+        """The order's date (the catalog's ``date`` of an appendix)."""
+        return getattr(self.order, 'date', None)
 
     @property
     def heading(self):
@@ -391,6 +448,13 @@ class RolloutPlan(Appendix):
     def plan_steps(self):
         return [PlanStep(self, data) for data in self.steps or ()]
 
+    def text_parts(self):
+        parts = [self.title]
+        for step in self.steps or ():
+            parts += [step.get('content'), step.get('responsible_text'),
+                      step.get('deadline_text'), step.get('how')]
+        return [p for p in parts if isinstance(p, str)]
+
     def step(self, number):
         for step in self.plan_steps():
             if step.number == number:
@@ -431,6 +495,16 @@ class Regulation(WorkflowAware, Document):
             from pyramid.authorization import Deny, Everyone
             acl = [(Deny, Everyone, VIEW_PUBLIC)] + acl
         return acl
+
+    @property
+    def date(self):
+        """The date a register of local acts files it under: in force from, else approved,
+        else drafted (the catalog's ``date``)."""
+        if self.effective_date is not None:
+            return self.effective_date
+        if self.signed_at is not None:
+            return self.signed_at.date()
+        return self.created.date() if self.created else None
 
     @property
     def approving_order(self):

@@ -1,14 +1,13 @@
 """Screens of the documents section: thin views over ``resources``, ``workflows`` and
 ``acknowledgement``. Every view names its permission; the workflow engine checks each
 transition's own permission on top of VIEW."""
-import datetime
-
 import colander
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from ejportal.core.catalog import as_date
 from ejportal.core.content import TYPES, create
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.versioning import (
@@ -20,7 +19,10 @@ from ejportal.documents.printing import pdf_response, print_data
 from ejportal.documents.resources import (
     REGISTER_IDS, REGISTER_TITLES, REGULATION_KINDS, STEP_STATUS_TITLES, Appendix, Attachment,
     Document, Documents, Order, Regulation, RolloutPlan)
+from ejportal.documents.references import registers
 from ejportal.documents.schemas import form_schema
+from ejportal.documents.search import SearchError, read_criteria, result_url, run_search
+from ejportal.documents.workflows import ORDER_WORKFLOW, REGULATION_WORKFLOW
 from ejportal.documents.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
 from ejportal.i18n import _
 from ejportal.paths import template
@@ -49,46 +51,88 @@ def doc_title(obj):
 
 # -- the section ------------------------------------------------------------------------
 
+SCREEN_PARAMS = {'text': 'q', 'types': 'type', 'states': 'state', 'register': 'register',
+                 'date_from': 'date_from', 'date_to': 'date_to', 'year': 'year',
+                 'sort_on': 'sort', 'sort_order': 'order', 'b_start': 'b_start',
+                 'b_size': 'b_size'}
+TYPE_CHOICES = (('Order', _('Orders')), ('Regulation', _('Local acts')),
+                ('Appendix', _('Appendices')))
+SORT_CHOICES = (('', _('best first / newest first')), ('date', _('date')),
+                ('title', _('title')), ('number', _('number')))
+
+
+def state_titles():
+    titles = {}
+    for workflow in (ORDER_WORKFLOW, REGULATION_WORKFLOW):
+        for state in workflow.states.values():
+            titles.setdefault(state.id, state.title)
+    return titles
+
+
+def result_row(request, obj, register_titles, states):
+    if isinstance(obj, Appendix):
+        title = '%s: %s' % (obj.heading, obj.title)
+    else:
+        title = doc_title(obj)
+    state = obj.review_state or getattr(obj.__parent__, 'review_state', None)
+    return {'obj': obj, 'title': title, 'url': result_url(request, obj),
+            'date': as_date(getattr(obj, 'date', None)), 'type': TYPES[obj.type_name].title,
+            'register': register_titles.get(getattr(obj, 'register', None), ''),
+            'state': states.get(state, ''), 'state_id': state or ''}
+
+
+def batch_links(request, base, total, start, size):
+    """Previous / next / page links of a batch, keeping the other parameters."""
+    from urllib.parse import urlencode
+    params = [(k, v) for k, v in request.GET.items() if k != 'b_start']
+
+    def link(position):
+        return base + '?' + urlencode(params + [('b_start', position)])
+    pages = []
+    if total > size:
+        for number, position in enumerate(range(0, total, size), start=1):
+            if abs(position - start) <= 5 * size or position in (0, ((total - 1) // size) * size):
+                pages.append({'number': number, 'url': link(position),
+                              'current': position == start})
+    return {'prev': link(max(start - size, 0)) if start > 0 else None,
+            'next': link(start + size) if start + size < total else None,
+            'pages': pages, 'first': start + 1 if total else 0,
+            'last': min(start + size, total), 'total': total}
+
+
 @view_config(context=Documents, permission=VIEW, renderer=template('documents/listing.pt'),
              request_method='GET', accept='text/html')
+@view_config(context=Documents, name='search', permission=VIEW,
+             renderer=template('documents/listing.pt'), request_method='GET')
 def documents_listing(context, request):
-    """Orders and local acts the user may see, newest first, with filters."""
-    params = request.params
-    kind = params.get('type', '')
-    register = params.get('register', '')
-    state = params.get('state', '')
-    text = params.get('q', '').strip().casefold()
+    """The section's page is its search screen: the documents the user may see, found in
+    the catalog by text, type, register, state and period, newest (or best) first, in
+    batches."""
+    portal = get_portal(request)
+    params = request.GET
+    errors = {}
     try:
-        year = int(params.get('year') or 0)
-    except ValueError:
-        year = 0
-    rows = []
-    for obj in context.values():
-        if not isinstance(obj, (Order, Regulation)):
-            continue
-        if kind and obj.type_name != kind:
-            continue
-        if register and getattr(obj, 'register', None) != register:
-            continue
-        if state and obj.review_state != state:
-            continue
-        date = obj.date if isinstance(obj, Order) and obj.date else obj.created.date()
-        if year and date.year != year:
-            continue
-        if text and text not in (obj.title or '').casefold():
-            continue
-        if not request.has_permission(VIEW, obj):
-            continue
-        rows.append({'obj': obj, 'title': doc_title(obj), 'date': date,
-                     'type': TYPES[obj.type_name].title, 'state': state_title(obj),
-                     'register': REGISTER_TITLES.get(getattr(obj, 'register', None), '')})
-    rows.sort(key=lambda r: (r['date'], r['obj'].created), reverse=True)
-    return {'title': context.title, 'rows': rows[:500],
+        criteria = read_criteria(params, SCREEN_PARAMS)
+    except SearchError as error:
+        errors = error.fields
+        request.response.status = 400
+        total, objects, criteria = 0, [], None
+    else:
+        total, objects = run_search(request, portal, criteria)
+    register_titles = dict((r['id'], r['title']) for r in registers(portal))
+    states = state_titles()
+    rows = [result_row(request, obj, register_titles, states) for obj in objects]
+    base = request.resource_url(context)
+    return {'title': context.title, 'rows': rows, 'total': total, 'errors': errors,
+            'batch': batch_links(request, base, total, criteria['b_start'],
+                                 criteria['b_size']) if criteria else None,
             'can_add': request.has_permission(ADD_DOCUMENT, context),
-            'registers': [(r, REGISTER_TITLES[r]) for r in REGISTER_IDS],
-            'states': STATE_FILTERS, 'filters': {'type': kind, 'register': register,
-                                                 'state': state, 'q': params.get('q', ''),
-                                                 'year': params.get('year', '')}}
+            'registers': sorted(register_titles.items()),
+            'types': TYPE_CHOICES, 'sorts': SORT_CHOICES,
+            'states': [(s, states[s]) for s in STATE_FILTERS],
+            'filters': {name: params.get(name, '') for name in
+                        ('q', 'type', 'register', 'state', 'date_from', 'date_to', 'year',
+                         'sort', 'order')}}
 
 
 # -- add and edit -------------------------------------------------------------------------

@@ -134,11 +134,21 @@ SIGNING = {'sign': 'signed', 'sign_amendment': 'signed', 'approve': 'approved',
 def on_transition(event):
     """Audit every document transition; on signing or approval number the order, freeze
     the version (with its SHA-256) and open the acknowledgement sheet for it."""
-    from ejportal.core.versioning import checkin
-    from ejportal.documents.resources import Document, Order
+    from ejportal.documents.resources import AUDITED_BY_TRANSITION, Document
     obj = event.object
     if not isinstance(obj, Document):
         return
+    token = AUDITED_BY_TRANSITION.set(True)
+    try:
+        _after_transition(obj, event)
+    finally:
+        AUDITED_BY_TRANSITION.reset(token)
+
+
+def _after_transition(obj, event):
+    from ejportal.core.catalog import reindex_object
+    from ejportal.core.versioning import checkin
+    from ejportal.documents.resources import Order
     transition = event.info['transition']
     userid = current_actor().userid
     reason = SIGNING.get(transition)
@@ -162,6 +172,11 @@ def on_transition(event):
             from ejportal.documents.acknowledgement import open_sheet
             open_sheet(obj, version)
             details['number'] = obj.number
+        # number, date and signing time are indexed: the catalog's own reindex on the
+        # transition ran before they were set; appendices take their order's date
+        reindex_object(obj)
+        for appendix in obj.appendices() if isinstance(obj, Order) else ():
+            reindex_object(appendix)
     record(obj, 'workflow', details)
 
 
