@@ -403,3 +403,44 @@ def test_api_workflow_history_and_acknowledgement(testapp):
     student = {'Authorization': 'Bearer ' + api_token(testapp, 'student'),
                'Accept': 'application/json'}
     testapp.post_json(ORDER + '/@acknowledge', {}, headers=student, status=403)
+
+
+def read_mails(db_dir):
+    """The debug mailer's messages, parsed (headers and bodies decoded)."""
+    import email
+    import email.policy
+    mail_dir = os.path.join(str(db_dir), 'mail')
+    messages = []
+    for name in sorted(os.listdir(mail_dir)):
+        with open(os.path.join(mail_dir, name), 'rb') as f:
+            messages.append(email.message_from_binary_file(f, policy=email.policy.default))
+    return messages
+
+
+def test_notice_in_the_readers_language_and_mail_in_russian(testapp, db_dir):
+    # the English-speaking secretary and director prepare and sign
+    login(testapp, 'secretary')
+    path = new_order(testapp, 'О проведении педсовета')
+    transition(testapp, path, 'submit')
+    testapp.reset()
+    login(testapp, 'director')
+    transition(testapp, path, 'sign')
+    testapp.reset()
+    login(testapp, 'teacher')
+    english = testapp.get('/@@start')
+    assert 'Please acknowledge the order № 1 от' in english.text
+    testapp.set_cookie('ejportal_lang', 'ru')
+    russian = testapp.get('/@@start')
+    assert 'Просим ознакомиться с приказом № 1 от' in russian.text
+    assert 'Please acknowledge' not in russian.text
+    mails = [m for m in read_mails(db_dir) if 'teacher@school4.example' in m['To']]
+    assert mails and mails[-1]['Subject'] == 'Приказ для ознакомления'
+    body = mails[-1].get_body().get_content()
+    assert 'Просим ознакомиться с приказом № 1 от' in body and 'О проведении педсовета' in body
+    assert 'http://localhost%s' % path in body
+    # a reminder from the English interface is Russian in the mail too
+    testapp.reset()
+    login(testapp, 'director')
+    testapp.post(path + '/@@remind', {'csrf_token': csrf_token(testapp)}, status=303)
+    reminder = [m for m in read_mails(db_dir) if 'teacher@school4.example' in m['To']][-1]
+    assert 'Напоминание' in reminder.get_body().get_content()

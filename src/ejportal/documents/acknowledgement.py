@@ -29,6 +29,11 @@ def open_sheet(order, version):
 
 
 def notify_people(order, userids, reminder):
+    """A notice on each person's start page and an e-mail to each address.
+
+    The notice is stored as a translation string with its mapping, so that everyone reads
+    it in the language of their own interface; the e-mail goes out in the school's language
+    (Russian), whatever the language of whoever signed or reminded."""
     portal = find_root(order)
     if not userids:
         return 0
@@ -46,18 +51,33 @@ def notify_people(order, userids, reminder):
         user = users.get(userid)
         if user is None:
             continue
-        message = request.localizer.translate(text) if request is not None else text.interpolate()
-        user.add_notice(message, kind='acknowledge')
+        user.add_notice(text, kind='acknowledge')
         if user.email:
             emails.append(user.email)
     if request is not None and emails:
         from ejportal.principals.mail import send
+        translate = school_localizer(request.registry).translate
         url = request.resource_url(order)
+        subject = translate(_('An order to acknowledge'))
+        body = translate(_('ack-mail', default='${text}\n\n${url}',
+                           mapping={'text': translate(text), 'url': url}))
         for email in emails:  # one message each: people do not see each other's addresses
-            send(request, [email], _('An order to acknowledge'),
-                 _('ack-mail', default='${text}\n\n${url}',
-                   mapping={'text': request.localizer.translate(text), 'url': url}))
+            send(request, [email], subject, body)
     return len(userids)
+
+
+def school_localizer(registry):
+    """The localizer of the school's language (Russian), made once per application the
+    way Pyramid makes a request's."""
+    from pyramid.i18n import make_localizer
+    from pyramid.interfaces import ILocalizer, ITranslationDirectories
+    from ejportal.i18n import DEFAULT_LANGUAGE
+    localizer = registry.queryUtility(ILocalizer, name=DEFAULT_LANGUAGE)
+    if localizer is None:
+        directories = registry.queryUtility(ITranslationDirectories, default=[])
+        localizer = make_localizer(DEFAULT_LANGUAGE, directories)
+        registry.registerUtility(localizer, ILocalizer, name=DEFAULT_LANGUAGE)
+    return localizer
 
 
 def acknowledge(order, user, address):
