@@ -32,7 +32,6 @@ of the floor is mostly the layout (navigation with a permission check per entry,
 request (a request-local cache there would save about 1 ms on every page).
 """
 import argparse
-import html
 import http.client
 import json
 import os

@@ -11,7 +11,7 @@ from ejportal.journal import grading
 from ejportal.journal.api import readable_journals
 from ejportal.journal.grid import cells_html, chosen_period, grid
 from ejportal.journal.resources import (
-    Journal, Lesson, PeriodClosed, School, SchoolClass, SchoolYear, lesson_id)
+    Journal, PeriodClosed, School, SchoolClass, SchoolYear, lesson_id)
 from ejportal.paths import template
 from ejportal.security import (
     APPROVE_CORRECTION, COMMENT_JOURNAL, EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW,
