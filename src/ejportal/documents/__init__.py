@@ -1,6 +1,6 @@
 """Orders, appendices, local acts, acknowledgement sheets and the roll-out plan."""
 from ejportal.i18n import _
-from ejportal.security import VIEW
+from ejportal.security import MANAGE_SETTINGS, VIEW
 from ejportal.site.layout import add_nav
 
 
@@ -16,6 +16,8 @@ def includeme(config):
     for type_name in SEARCH_TYPES:
         catalog_type(type_name)
     add_nav(10, '/documents', _('Documents'), VIEW)
+    add_nav(82, '/settings/order-registers', _('Registers of orders'), MANAGE_SETTINGS)
+    add_nav(83, '/settings/regulation-kinds', _('Kinds of local acts'), MANAGE_SETTINGS)
     add_start_panel(20, to_acknowledge_panel)
     add_start_panel(25, my_plan_steps)
     add_public_section(10, public_documents)

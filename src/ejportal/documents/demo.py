@@ -172,6 +172,8 @@ def plan_steps():
 
 
 def build_demo_documents(portal):
+    from ejportal.documents.references import ensure_reference_books
+    ensure_reference_books(portal)
     documents = portal['documents']
     if ORDER_NAME in documents:
         return

@@ -10,7 +10,13 @@ log = logging.getLogger(__name__)
 def catalog_documents(portal):
     """Databases made before the documents were cataloged get them indexed: the catalog's
     indexes are brought in line with the code and the whole tree is indexed again (which
-    is also what a repeated run does, so the step is idempotent)."""
+    is also what a repeated run does, so the step is idempotent). The reference books of
+    the documents (registers of orders, kinds of local acts) are added to the settings
+    with their default entries where missing."""
+    from ejportal.documents.references import ensure_reference_books
+    added = ensure_reference_books(portal)
+    if added:
+        log.info('documents: reference books added: %s', ', '.join(added))
     from ejportal.core.catalog import catalog_type, rebuild_catalog
     from ejportal.documents.search import SEARCH_TYPES
     for type_name in SEARCH_TYPES:

@@ -3,8 +3,8 @@ public site. The PDF is WeasyPrint's rendering of the very same template."""
 from pyramid.renderers import render
 from pyramid.response import Response
 
-from ejportal.documents.resources import (
-    REGISTER_SHORT, REGULATION_KINDS, Appendix, Order, Regulation, RolloutPlan)
+from ejportal.documents.references import register_short, regulation_kinds
+from ejportal.documents.resources import Appendix, Order, Regulation, RolloutPlan
 from ejportal.i18n import format_date
 from ejportal.paths import template
 
@@ -24,7 +24,8 @@ def print_data(doc, request, version=None, public=False, with_sheet=False):
     """What ``documents/print.pt`` shows: from ``version`` if given, else the current
     content (the working copy never)."""
     from ejportal.site.resources import get_portal
-    settings = get_portal(request)['settings']
+    portal = get_portal(request)
+    settings = portal['settings']
     content = version.content if version is not None else doc.content()
     data = {'school': settings.school_full_name or settings.school_name,
             'type': doc.type_name, 'c': content, 'public': public,
@@ -36,13 +37,14 @@ def print_data(doc, request, version=None, public=False, with_sheet=False):
         number, date = content.get('number'), content.get('date')
         data['reference'] = ('№ %s' % number) if number else ''
         data['date'] = format_date(date) if date else '__.__.____'
-        data['register'] = REGISTER_SHORT.get(content.get('register'), '')
+        data['register'] = register_short(portal, content.get('register'))
         data['appendices'] = [_appendix_data(a) for a in doc.appendices()]
         if with_sheet and not public:
             from ejportal.documents.acknowledgement import sheet_rows
             data['sheet'] = sheet_rows(doc)
     elif isinstance(doc, Regulation):
-        data['kind_title'] = dict(REGULATION_KINDS).get(content.get('kind'), '')
+        data['kind_title'] = {e['id']: e['title'] for e in regulation_kinds(portal)}.get(
+            content.get('kind'), '')
         order = doc.approving_order
         if order is not None and order.number is not None:
             data['approved'] = 'Утверждено приказом %s' % order.reference

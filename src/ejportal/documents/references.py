@@ -119,3 +119,42 @@ def unique_ids(node, value):
         exc = colander.Invalid(node)
         exc['entries'] = _('Ids must be unique.')
         raise exc
+
+
+def ids_in_use(portal, name, ids):
+    """Those of ``ids`` that documents hold (an order's register, a local act's kind)."""
+    from hypatia.query import And, Eq
+    from ejportal.core.catalog import get_catalog
+    catalog = get_catalog(portal)
+    idx = catalog.indexes
+    used = set()
+    if name == ORDER_REGISTERS:
+        for entry_id in ids:
+            total, _docids = catalog.query(And(Eq(idx['type_name'], 'Order'),
+                                               Eq(idx['register'], entry_id)), size=0)
+            if total:
+                used.add(entry_id)
+    else:
+        for document in portal['documents'].values():
+            if document.type_name == 'Regulation' and document.kind in ids:
+                used.add(document.kind)
+    return used
+
+
+def ids_of(request, name):
+    """The ids of a book, for a validator: from the request's portal, or the defaults
+    outside a request (scripts, unit tests)."""
+    portal = None
+    if request is not None:
+        try:
+            from ejportal.site.resources import get_portal
+            portal = get_portal(request)
+        except (KeyError, AttributeError, TypeError):
+            portal = None
+    return get_book(portal, name).ids()
+
+
+def choices(request, name):
+    """(id, title) of a book's entries, for a select widget."""
+    from ejportal.site.resources import get_portal
+    return [(entry['id'], entry['title']) for entry in get_book(get_portal(request), name).entries]

@@ -55,33 +55,34 @@ def deferred_principals_widget(node, kw):
 
 @colander.deferred
 def deferred_register_widget(node, kw):
-    from ejportal.documents.resources import REGISTERS
-    return deform.widget.SelectWidget(values=[(r, t) for r, t, _s in REGISTERS])
+    from ejportal.documents.references import ORDER_REGISTERS, choices
+    return deform.widget.SelectWidget(values=choices(kw['request'], ORDER_REGISTERS))
 
 
 @colander.deferred
 def deferred_kind_widget(node, kw):
-    from ejportal.documents.resources import REGULATION_KINDS
-    return deform.widget.SelectWidget(values=list(REGULATION_KINDS))
+    from ejportal.documents.references import REGULATION_KINDS, choices
+    return deform.widget.SelectWidget(values=choices(kw['request'], REGULATION_KINDS))
 
 
-def _registers():
-    from ejportal.documents.resources import REGISTER_IDS
-    return REGISTER_IDS
-
-
-def _kinds():
-    from ejportal.documents.resources import REGULATION_KIND_IDS
-    return REGULATION_KIND_IDS
+def _book_ids(node, name):
+    """The entries of a reference book: the form binds the request; the JSON API's schema
+    is unbound, and then the current request is asked."""
+    from pyramid.threadlocal import get_current_request
+    from ejportal.documents.references import ids_of
+    request = (getattr(node, 'bindings', None) or {}).get('request') or get_current_request()
+    return ids_of(request, name)
 
 
 def register_validator(node, value):
-    if value not in _registers():
+    from ejportal.documents.references import ORDER_REGISTERS
+    if value not in _book_ids(node, ORDER_REGISTERS):
         raise colander.Invalid(node, _('Not a register of orders.'))
 
 
 def kind_validator(node, value):
-    if value not in _kinds():
+    from ejportal.documents.references import REGULATION_KINDS
+    if value not in _book_ids(node, REGULATION_KINDS):
         raise colander.Invalid(node, _('Not a kind of local act.'))
 
 
