@@ -139,8 +139,13 @@ class SecurityPolicy:
         self.acl = ACLHelper()
 
     def identity(self, request):
-        from ejportal.principals.sessions import identify
-        return identify(request, self.cookie)
+        # Pyramid asks on every use of request.identity; look the session up once.
+        try:
+            return request.__dict__['_ejportal_identity']
+        except KeyError:
+            from ejportal.principals.sessions import identify
+            found = request.__dict__['_ejportal_identity'] = identify(request, self.cookie)
+            return found
 
     def authenticated_userid(self, request):
         identity = request.identity
