@@ -24,21 +24,14 @@ from persistent.mapping import PersistentMapping
 
 from ejportal.core.actor import current_actor
 from ejportal.core.content import now
+from ejportal.core.errors import UserError
 from ejportal.i18n import _
 
 FREEZE_REASONS = ('signed', 'approved')
 
 
-class VersionError(Exception):
+class VersionError(UserError):
     """A versioning operation is not possible in the document's present condition."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        interpolate = getattr(self.message, 'interpolate', None)
-        return interpolate() if interpolate else str(self.message)
 
 
 class VersionFrozenError(VersionError):

@@ -20,22 +20,15 @@ from pyramid.authorization import Allow, DENY_ALL, Deny, Everyone
 
 from ejportal.core.actor import current_actor
 from ejportal.core.content import now
+from ejportal.core.errors import UserError
 from ejportal.core.events import ObjectEvent, notify
 from ejportal.i18n import _
 
 OWNER = 'owner'  # stands for ``user:<obj.creator>`` in a state's permissions
 
 
-class WorkflowError(Exception):
+class WorkflowError(UserError):
     """A transition was refused. ``message`` is a translation string for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        interpolate = getattr(self.message, 'interpolate', None)
-        return interpolate() if interpolate else str(self.message)
 
 
 class WorkflowTransitioned(ObjectEvent):

@@ -17,6 +17,7 @@ from ejportal.principals.login import (
     DEVICE_COOKIE, LoginRefused, check_credentials, check_device, complete_login,
     needs_second_factor)
 from ejportal.principals.resources import Group, Groups, User, Users
+from ejportal.principals.schemas import UserFields
 from ejportal.principals.sessions import end_all_sessions, end_session, sessions_of
 from ejportal.security import MANAGE_USERS, OWN_ACCOUNT, ROLES, VIEW_PUBLIC
 from ejportal.site.resources import Portal, get_portal
@@ -300,20 +301,12 @@ def deferred_unique_login(node, kw):
         'Latin lower-case letters, digits, dot, dash and underscore, 2 to 64 characters.')), validate)
 
 
-class UserSchema(CSRFSchema):
-    surname = colander.SchemaNode(colander.String(), title=_('Surname'),
-                                  validator=colander.Length(1, 100))
-    first_name = colander.SchemaNode(colander.String(), title=_('Name'),
-                                     validator=colander.Length(1, 100))
-    patronymic = colander.SchemaNode(colander.String(), title=_('Patronymic'), missing='')
-    position = colander.SchemaNode(colander.String(), title=_('Position'), missing='')
-    email = colander.SchemaNode(colander.String(), title=_('E-mail'), missing='',
-                                validator=colander.Email(_('Not an e-mail address.')))
-    phone = colander.SchemaNode(colander.String(), title=_('Phone'), missing='')
-    roles = colander.SchemaNode(colander.Set(), title=_('Roles'), missing=(),
-                                widget=deform.widget.CheckboxChoiceWidget(values=role_choices()))
-    groups = colander.SchemaNode(colander.Set(), title=_('Groups'), missing=(),
-                                 widget=deferred_group_widget)
+class UserSchema(CSRFSchema, UserFields):
+    """The user's fields (shared with the API) with the screen's widgets."""
+
+    def after_bind(self, schema, kw):
+        self['roles'].widget = deform.widget.CheckboxChoiceWidget(values=role_choices())
+        self['groups'].widget = deferred_group_widget(self['groups'], kw)
 
 
 class NewUserSchema(UserSchema):
