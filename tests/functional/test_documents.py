@@ -434,13 +434,84 @@ def test_notice_in_the_readers_language_and_mail_in_russian(testapp, db_dir):
     assert 'Просим ознакомиться с приказом № 1 от' in russian.text
     assert 'Please acknowledge' not in russian.text
     mails = [m for m in read_mails(db_dir) if 'teacher@school4.example' in m['To']]
-    assert mails and mails[-1]['Subject'] == 'Приказ для ознакомления'
-    body = mails[-1].get_body().get_content()
+    assert len(mails) == 1 and mails[0]['Subject'] == 'Приказ для ознакомления'
+    body = mails[0].get_body().get_content()
     assert 'Просим ознакомиться с приказом № 1 от' in body and 'О проведении педсовета' in body
     assert 'http://localhost%s' % path in body
     # a reminder from the English interface is Russian in the mail too
     testapp.reset()
     login(testapp, 'director')
     testapp.post(path + '/@@remind', {'csrf_token': csrf_token(testapp)}, status=303)
-    reminder = [m for m in read_mails(db_dir) if 'teacher@school4.example' in m['To']][-1]
-    assert 'Напоминание' in reminder.get_body().get_content()
+    bodies = [m.get_body().get_content() for m in read_mails(db_dir)
+              if 'teacher@school4.example' in m['To']]
+    assert any(b.startswith('Напоминание: просим ознакомиться с приказом № 1') for b in bodies)
+
+
+PDF = b'%PDF-1.4\n% a test pdf\n'
+
+
+def attach(testapp, path, filename):
+    testapp.post(path + '/@@attach', {'csrf_token': csrf_token(testapp)},
+                 upload_files=[('file', filename, PDF)], status=303)
+
+
+def test_public_page_links_the_files_it_was_signed_with(testapp, root):
+    login(testapp, 'director')
+    path = '/documents/regulation-1'
+    attach(testapp, path, 'polozhenie.pdf')
+    form = testapp.get(path + '/@@edit').forms['deform']
+    form['approved_by'] = 'order-2012-od-181'
+    form.submit('save', status=303)
+    for name in ('submit', 'approve', 'publish'):
+        transition(testapp, path, name)
+    testapp.post(path + '/@@amend', {'csrf_token': csrf_token(testapp)}, status=303)
+    attach(testapp, path, 'draft-annex.pdf')  # part of the amendment, not yet approved
+    testapp.reset()
+    page = testapp.get(path + '/@@public')
+    links = {a.text: a['href'] for a in page.html.select('.files a')}
+    assert list(links) == ['polozhenie.pdf']
+    download = testapp.get(links['polozhenie.pdf'].replace('http://localhost', ''))
+    assert download.body == PDF and download.headers['X-Content-Type-Options'] == 'nosniff'
+    transaction.begin()
+    root._p_jar.sync()
+    files = {f.filename: f.__name__ for f in root['documents']['regulation-1'].attachments()}
+    testapp.get('%s/%s/@@public' % (path, files['draft-annex.pdf']), status=404)
+    login(testapp, 'director')
+    transition(testapp, path, 'approve_amendment')  # approved again, then published
+    transition(testapp, path, 'publish')
+    testapp.reset()
+    page = testapp.get(path + '/@@public')
+    assert sorted(a.text for a in page.html.select('.files a')) == [
+        'draft-annex.pdf', 'polozhenie.pdf']
+
+
+def test_files_of_drafts_are_never_public(testapp):
+    login(testapp, 'director')
+    attach(testapp, '/documents/regulation-2', 'draft.pdf')
+    page = testapp.get('/documents/regulation-2/')
+    href = page.html.select_one('.attachments a')['href'].replace('http://localhost', '')
+    testapp.reset()
+    response = testapp.get(href.rstrip('/') + '/@@public', expect_errors=True)
+    assert response.status_int in (303, 403, 404) and response.body != PDF
+
+
+def test_appendix_of_files_on_the_public_order(testapp):
+    login(testapp, 'director')
+    path = new_order(testapp, 'О смете расходов', public=True)
+    form = testapp.get(path + '/@@add-appendix').forms['deform']
+    assert [v for v, *_r in form['kind'].options] == ['text', 'table', 'file']
+    form['kind'] = 'file'
+    form['title'] = 'Смета'
+    appendix = form.submit('save', status=303).location.replace('http://localhost', '')
+    attach(testapp, appendix.rstrip('/'), 'smeta.pdf')
+    form = testapp.get(path + '/@@add-appendix').forms['deform']
+    form['kind'].force_value('nonsense')
+    form['title'] = 'x'
+    form.submit('save', status=400)
+    transition(testapp, path, 'submit')
+    transition(testapp, path, 'sign')
+    testapp.reset()
+    page = testapp.get(path + '/@@public')
+    link = page.html.select_one('#appendix-1 .files a')
+    assert link.text == 'smeta.pdf'
+    assert testapp.get(link['href'].replace('http://localhost', '')).body == PDF

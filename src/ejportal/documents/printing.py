@@ -9,11 +9,22 @@ from ejportal.i18n import format_date
 from ejportal.paths import template
 
 
-def _appendix_data(appendix, version=None):
+def files_data(request, doc, public):
+    """The document's files: on the public site those it had when signed, linked to their
+    public download; otherwise all of them."""
+    files = doc.public_attachments() if public else doc.attachments()
+    return [{'filename': f.filename, 'size_kb': f.size // 1024 + 1,
+             'url': request.resource_url(f, '@@public') if public else request.resource_url(f)}
+            for f in files]
+
+
+def _appendix_data(appendix, version=None, request=None, public=False):
     content = (version or appendix.last_signed or appendix.current_version).content \
         if appendix.versions else appendix.content()
     data = {'heading': appendix.heading, 'title': content.get('title', ''),
-            'body': content.get('body', ''), 'steps': None, 'number': appendix.number}
+            'body': content.get('body', ''), 'steps': None, 'number': appendix.number,
+            'kind': content.get('kind', 'text'),
+            'files': files_data(request, appendix, public) if request is not None else []}
     if isinstance(appendix, RolloutPlan):
         data['steps'] = content.get('steps') or []
         data['done'] = dict(appendix.done_steps or {})
@@ -32,13 +43,15 @@ def print_data(doc, request, version=None, public=False, with_sheet=False):
             'title': content.get('title', ''), 'format_date': format_date,
             'version': version or doc.current_version, 'appendices': [], 'sheet': None,
             'editions': None, 'pdf_url': None, 'kind_title': '', 'approved': '',
-            'reference': '', 'register': '', 'appendix': None, 'for_pdf': False}
+            'reference': '', 'register': '', 'appendix': None, 'for_pdf': False,
+            'files': files_data(request, doc, public)}
     if isinstance(doc, Order):
         number, date = content.get('number'), content.get('date')
         data['reference'] = ('№ %s' % number) if number else ''
         data['date'] = format_date(date) if date else '__.__.____'
         data['register'] = register_short(portal, content.get('register'))
-        data['appendices'] = [_appendix_data(a) for a in doc.appendices()]
+        data['appendices'] = [_appendix_data(a, request=request, public=public)
+                              for a in doc.appendices()]
         if with_sheet and not public:
             from ejportal.documents.acknowledgement import sheet_rows
             data['sheet'] = sheet_rows(doc)
@@ -49,7 +62,7 @@ def print_data(doc, request, version=None, public=False, with_sheet=False):
         if order is not None and order.number is not None:
             data['approved'] = 'Утверждено приказом %s' % order.reference
     elif isinstance(doc, Appendix):
-        data['appendix'] = _appendix_data(doc, version)
+        data['appendix'] = _appendix_data(doc, version, request=request, public=public)
     return data
 
 

@@ -217,6 +217,14 @@ class Document(Versionable, Folder):
     def attachments(self):
         return [obj for obj in self.values() if obj.type_name == 'Attachment']
 
+    def public_attachments(self):
+        """The files that were on the document when it was last signed or approved: those
+        the public site may serve (a file added to an amendment waits for its signing)."""
+        if self.signed_at is None:
+            return []
+        return [obj for obj in self.attachments()
+                if obj.created is not None and obj.created <= self.signed_at]
+
     def api_extra(self):
         return {'version': self.current_version.number if self.current_version else None,
                 'signed_version': self.signed_version,
@@ -363,6 +371,7 @@ class Appendix(Document):
 
     title = ''
     body = ''
+    kind = 'text'      # 'text', 'table' (rich text holding a table) or 'file' (its files)
     number = 0
     rich_text_fields = ('body',)
 

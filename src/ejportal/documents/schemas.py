@@ -119,7 +119,15 @@ class OrderFields(colander.MappingSchema):
                                                              'once signed'), missing=False)
 
 
+APPENDIX_KINDS = (('text', _('appendix-text', default='Text')),
+                  ('table', _('appendix-table', default='Table')),
+                  ('file', _('appendix-file', default='Attached file(s)')))
+
+
 class AppendixFields(colander.MappingSchema):
+    kind = colander.SchemaNode(colander.String(), title=_('Kind of appendix'), missing='text',
+                               widget=deform.widget.SelectWidget(values=APPENDIX_KINDS),
+                               validator=colander.OneOf([k for k, _t in APPENDIX_KINDS]))
     title = colander.SchemaNode(colander.String(), title=_('Title'),
                                 validator=colander.Length(1, 500))
     body = colander.SchemaNode(colander.String(), title=_('Text or table'), widget=RICH_TEXT,

@@ -545,7 +545,7 @@ def download(context, request):
 @view_config(context=Attachment, name='public', permission=VIEW_PUBLIC, request_method='GET')
 def public_download(context, request):
     parent = context.__parent__
-    if parent is None or not parent.frozen_versions():
+    if parent is None or context not in parent.public_attachments():
         raise HTTPNotFound()
     return file_response(context, request)
 
