@@ -2,7 +2,6 @@
 ``acknowledgement``. Every view names its permission; the workflow engine checks each
 transition's own permission on top of VIEW."""
 import colander
-import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
