@@ -182,3 +182,108 @@ def correction(context, request):
         raise BadRequest(error.message, {error.field: error.message})
     return respond({'id': item.id, 'state': item.state, 'student': student_id,
                     'lesson': lesson.id, 'reason': item.reason}, status=201)
+
+
+# -- lessons: create, edit, delete ---------------------------------------------------------
+def _lesson_appstruct(request, journal, schema, body):
+    import colander
+    from ejportal.api.views import invalid_fields
+    try:
+        return schema.bind(request=request, context=journal).deserialize(body)
+    except colander.Invalid as invalid:
+        raise BadRequest(_('Check the fields.'), invalid_fields(invalid))
+
+
+def lesson_closed_error(request, period):
+    return json_error(request, 409, 'PeriodClosed', _(
+        'lesson-period-closed', mapping={'period': period.title},
+        default='${period} is closed: its lessons do not change.'))
+
+
+def lesson_result(request, journal, lesson):
+    result = lesson_json(lesson)
+    result['@id'] = request.resource_url(journal, '@lesson', query={'lesson': lesson.id})
+    result['planned'] = lesson.planned
+    return result
+
+
+def _with_plan_topic(journal, fields):
+    """A plan item chosen without a topic gives the lesson its topic."""
+    if fields.get('planned') is not None and 'topic' not in fields:
+        fields['topic'] = journal.plan_item(fields['planned'])['topic']
+    return fields
+
+
+@view_config(context=Journal, name='@lessons', request_method='POST', permission=EDIT_JOURNAL)
+def add_lesson(context, request):
+    """``{"date", "number", "topic"?, "lesson_type"?, "ict"?, "homework"?, "homework_due"?,
+    "note"?, "planned"?}`` -> 201 and the lesson. Without a topic (and without ``planned``)
+    the lesson takes the next topic of the plan (КТП)."""
+    from ejportal.journal.resources import lesson_id
+    from ejportal.journal.schemas import new_lesson_schema
+    appstruct = _lesson_appstruct(request, context, new_lesson_schema(), json_body(request))
+    date, number = appstruct.pop('date'), appstruct.pop('number')
+    if context.period_of(date) is None:
+        raise BadRequest(_('The date is outside the periods of the school year.'),
+                         {'date': _('The date is outside the periods of the school year.')})
+    closed = context.year.closed_period_of(date, context.grade)
+    if closed is not None:
+        return lesson_closed_error(request, closed)
+    if lesson_id(date, number) in context.lessons:
+        return json_error(request, 409, 'Conflict', _(
+            'There is already a lesson with this number on this day.'),
+            {'number': _('There is already a lesson with this number on this day.')})
+    if 'planned' not in appstruct and not appstruct.get('topic'):
+        item = context.next_planned_topic()
+        if item is not None:
+            appstruct['planned'] = item['number']
+    lesson = context.add_lesson(date, number, **_with_plan_topic(context, appstruct))
+    response = respond(lesson_result(request, context, lesson), status=201)
+    response.location = lesson_result(request, context, lesson)['@id']
+    return response
+
+
+def _find_lesson(journal, value):
+    lesson = journal.lessons.get(str(value or ''))
+    if lesson is None:
+        raise BadRequest(_('No such lesson in this journal.'), {'lesson': _('Unknown lesson.')})
+    return lesson
+
+
+@view_config(context=Journal, name='@lesson', request_method=('POST', 'PATCH'),
+             permission=EDIT_JOURNAL)
+def edit_lesson(context, request):
+    """``{"lesson": id, fields...}``: change the given fields (date and number are the
+    lesson's id and do not change: delete an empty lesson and add it anew) -> the lesson."""
+    from ejportal.journal.schemas import lesson_edit_schema
+    body = json_body(request)
+    fixed = [k for k in ('date', 'number', 'id') if k in body]
+    if fixed:
+        message = _('The date and number of a lesson do not change.')
+        raise BadRequest(message, {k: message for k in fixed})
+    appstruct = _lesson_appstruct(request, context, lesson_edit_schema(), body)
+    lesson = _find_lesson(context, appstruct.pop('lesson'))
+    try:
+        context.check_open(lesson)
+    except PeriodClosed as closed:
+        return lesson_closed_error(request, closed.period)
+    context.edit_lesson(lesson, _with_plan_topic(context, appstruct))
+    return respond(lesson_result(request, context, lesson))
+
+
+@view_config(context=Journal, name='@lesson', request_method='DELETE',
+             permission=EDIT_JOURNAL)
+def delete_lesson(context, request):
+    """``DELETE <journal>/@lesson?lesson=<id>``: remove a lesson nobody has a mark,
+    attendance or comment in (409 otherwise) -> 204."""
+    lesson = _find_lesson(context, request.params.get('lesson'))
+    try:
+        context.check_open(lesson)
+    except PeriodClosed as closed:
+        return lesson_closed_error(request, closed.period)
+    try:
+        context.remove_lesson(lesson.id)
+    except ValueError:
+        return json_error(request, 409, 'LessonNotEmpty', _(
+            'The lesson has marks, attendance or comments: it cannot be deleted.'))
+    return Response(status=204)

@@ -401,7 +401,7 @@ class Lesson(Persistent):
         for key, value in fields.items():
             setattr(self, key, value)
 
-    FIELDS = ('topic', 'lesson_type', 'ict', 'homework', 'homework_due', 'note')
+    FIELDS = ('topic', 'lesson_type', 'ict', 'homework', 'homework_due', 'note', 'planned')
 
     def as_dict(self):
         return {'id': self.id, 'date': self.date, 'number': self.number,
@@ -545,20 +545,48 @@ class Journal(Resource):
         record(self, 'journal-comment', {'text': text})
         return entry
 
+    def lesson_has_entries(self, lesson_id):
+        """True if any student's cell of the lesson holds a mark, an attendance code or a
+        comment, or a correction of it is pending."""
+        for student in self.students():
+            cell = self.cells.get((student.__name__, lesson_id))
+            if cell and (cell['marks'] or cell['attendance'] or cell['comment']):
+                return True
+        return any(c.lesson == lesson_id for c in self.pending_corrections())
+
     def remove_lesson(self, lesson_id):
+        """Remove a lesson without marks, attendance or comments (ValueError otherwise);
+        audited with its old values."""
         lesson = self.lessons[lesson_id]
-        if any(self.cells.get((s.__name__, lesson_id)) for s in self.students()):
+        if self.lesson_has_entries(lesson_id):
             raise ValueError('lesson has marks')
+        for student in self.students():
+            self.cells.pop((student.__name__, lesson_id), None)
         del self.lessons[lesson_id]
         record(self, 'lesson-remove', {'lesson': lesson_id, 'old': lesson.as_dict()})
 
-    def next_planned_topic(self):
-        """The first planned topic not yet taken by a lesson (the КТП in order)."""
-        taken = {l.planned for l in self.lessons.values() if l.planned is not None}
+    def plan_item(self, number):
         for item in self.plan:
-            if item['number'] not in taken:
+            if item['number'] == number:
                 return item
         return None
+
+    def free_plan_items(self):
+        """The planned lessons not yet given to lessons, in the plan's order: an item of
+        ``hours`` hours is given to that many lessons."""
+        taken = {}
+        for lesson in self.lessons.values():
+            if lesson.planned is not None:
+                taken[lesson.planned] = taken.get(lesson.planned, 0) + 1
+        for item in self.plan:
+            for _hour in range(max(int(item.get('hours') or 1), 1) - taken.get(
+                    item['number'], 0)):
+                yield item
+
+    def next_planned_topic(self):
+        """The first planned topic not yet taken by its hours of lessons (the КТП in
+        order)."""
+        return next(self.free_plan_items(), None)
 
     # -- cells --------------------------------------------------------------------------
     def cell(self, student_id, lesson_id):

@@ -373,3 +373,90 @@ class ScheduleSchema(CSRFSchema):
                               default=deferred_last_school_day)
     saturday = colander.SchemaNode(colander.Boolean(), title=_('Six-day week'),
                                    missing=False)
+
+
+# -- lessons (the JSON API's @lessons and @lesson) ----------------------------------------
+class Optional(colander.SchemaType):
+    """A value that may be cleared: absent -> not changed, ``null`` or "" -> None, else the
+    wrapped type's value."""
+
+    def __init__(self, typ):
+        self.typ = typ
+
+    def serialize(self, node, appstruct):
+        return colander.null if appstruct is None else self.typ.serialize(node, appstruct)
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if cstruct is None or cstruct == '':
+            return None
+        return self.typ.deserialize(node, cstruct)
+
+
+@colander.deferred
+def deferred_lesson_type(node, kw):
+    return colander.OneOf([k for k, _t in kw['context'].school.lesson_types])
+
+
+@colander.deferred
+def deferred_ict(node, kw):
+    means = {k for k, _t in kw['context'].school.ict_means}
+
+    def validate(node, value):
+        if any(v not in means for v in value):
+            raise colander.Invalid(node, _('Choose from the list.'))
+    return validate
+
+
+@colander.deferred
+def deferred_plan_number(node, kw):
+    numbers = {item['number'] for item in kw['context'].plan}
+
+    def validate(node, value):
+        if value is not None and value not in numbers:
+            raise colander.Invalid(node, _('No such lesson in the plan.'))
+    return validate
+
+
+class IctList(colander.SequenceSchema):
+    item = colander.SchemaNode(colander.String())
+
+
+def lesson_field_nodes():
+    """The lesson's own fields, each optional (``colander.drop`` when absent)."""
+    drop = colander.drop
+    return [
+        colander.SchemaNode(colander.String(), name='topic', missing=drop,
+                            validator=colander.Length(0, 500)),
+        colander.SchemaNode(colander.String(), name='lesson_type', missing=drop,
+                            validator=deferred_lesson_type),
+        IctList(name='ict', missing=drop, validator=deferred_ict),
+        colander.SchemaNode(colander.String(), name='homework', missing=drop,
+                            validator=colander.Length(0, 2000)),
+        colander.SchemaNode(Optional(colander.Date()), name='homework_due', missing=drop),
+        colander.SchemaNode(colander.String(), name='note', missing=drop,
+                            validator=colander.Length(0, 1000)),
+        colander.SchemaNode(Optional(colander.Int()), name='planned', missing=drop,
+                            validator=deferred_plan_number),
+    ]
+
+
+def new_lesson_schema():
+    """``POST <journal>/@lessons``: date and number, then any of the lesson's fields."""
+    schema = colander.SchemaNode(colander.Mapping())
+    schema.add(colander.SchemaNode(colander.Date(), name='date'))
+    schema.add(colander.SchemaNode(colander.Int(), name='number',
+                                   validator=colander.Range(1, 12)))
+    for child in lesson_field_nodes():
+        schema.add(child)
+    return schema
+
+
+def lesson_edit_schema():
+    """``POST <journal>/@lesson``: the lesson's id, then the fields to change."""
+    schema = colander.SchemaNode(colander.Mapping())
+    schema.add(colander.SchemaNode(colander.String(), name='lesson'))
+    for child in lesson_field_nodes():
+        schema.add(child)
+    return schema
