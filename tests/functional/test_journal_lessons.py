@@ -139,3 +139,61 @@ def test_new_lessons_take_plan_topics_in_order_by_hours(as_user, root):
     unlinked = send(app, 'POST', MATH_5A + '/@lesson', {'lesson': own['id'], 'planned': None,
                                                          'topic': 'Экскурсия'}).json
     assert unlinked['planned'] is None and unlinked['topic'] == 'Экскурсия'
+
+
+# -- the teacher's own weekly schedule ------------------------------------------------------
+def make_class_8a(as_user):
+    app = as_user('admin')
+    send(app, 'POST', YEAR + '/@classes', {'grade': 8, 'letter': 'а'}, status=201)
+    send(app, 'POST', YEAR + '/classes/8a/@assignments', {'subject': 'physics',
+                                                           'teacher': 'teacher'})
+    send(app, 'POST', YEAR + '/classes/8a/@assignments', {'subject': 'chemistry'})
+    app.reset()
+    return YEAR + '/classes/8a/journals/physics'
+
+
+def test_teacher_creates_own_lessons_from_a_weekly_schedule(as_user, root):
+    physics = make_class_8a(as_user)
+    transaction.begin()
+    year = find_resource(root, YEAR)
+    journal = find_resource(root, physics)
+    journal.plan = ({'number': 1, 'topic': 'Механика', 'hours': 2, 'section': ''},
+                    {'number': 2, 'topic': 'Оптика', 'hours': 1, 'section': ''})
+    chemistry = find_resource(root, YEAR + '/classes/8a/journals/chemistry')
+    chemistry.add_lesson(year.periods[1].start + datetime.timedelta(
+        days=(2 - year.periods[1].start.weekday()) % 7), 3)   # a Wednesday, lesson 3
+    year.close_period('q1')
+    transaction.commit()
+    app = as_user('teacher')
+    start, end = year.start, year.periods[1].end
+    clash = send(app, 'POST', physics + '/@schedule', {
+        'start': start.isoformat(), 'end': end.isoformat(), 'slots': [[2, 3]]}, status=400)
+    assert 'slots' in clash.json['error']['fields']
+    made = send(app, 'POST', physics + '/@schedule', {
+        'start': start.isoformat(), 'end': end.isoformat(), 'slots': [[0, 2], [3, 4]]}).json
+    transaction.begin()
+    lessons = list(journal.lessons.values())
+    assert made['created'] == len(lessons) > 10
+    assert all(l.date.weekday() in (0, 3) and not year.is_holiday(l.date)
+               and year.periods[1].start <= l.date <= end for l in lessons)  # q1 is closed
+    assert [l.topic for l in lessons[:4]] == ['Механика', 'Механика', 'Оптика', '']
+    transaction.abort()
+    assert 'lessons-schedule' in audit_actions(root, physics)
+    again = send(app, 'POST', physics + '/@schedule', {
+        'start': start.isoformat(), 'end': end.isoformat(), 'slots': 'пн 2'}).json
+    assert again['created'] == 0
+    # the screen
+    form = app.get(physics + '/@@schedule').forms['deform']
+    form['slots'] = 'пт 5'
+    assert form.submit('save', status=303).follow().status_int == 200
+    form = app.get(physics + '/@@schedule').forms['deform']
+    form['slots'] = 'someday'
+    assert 'пн 2' in form.submit('save', status=400).text
+    assert app.get(physics).html.find('a', href=lambda h: h and h.endswith('/schedule'))
+
+
+def test_only_the_journals_teacher_schedules_its_lessons(as_user, testapp):
+    for user, status in (('teacher', 200), ('class_teacher', 403), ('deputy', 403),
+                         ('admin', 403), ('student', 403)):
+        testapp.reset()
+        assert as_user(user).get(MATH_5A + '/@@schedule', status='*').status_int == status

@@ -26,7 +26,7 @@ from ejportal.journal.resources import (
     add_class, add_journal, assign_class_teacher, assign_teacher, default_year, enrol,
     leave, letter_name, lesson_id, split_subgroups, template_periods)
 from ejportal.paths import template
-from ejportal.security import MANAGE_SCHOOL, SPLIT_SUBGROUPS
+from ejportal.security import EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS
 from ejportal.site.resources import get_portal
 
 MANAGE = template('journal/manage.pt')
@@ -569,14 +569,17 @@ class ScheduleView(ManageView):
 
 def lessons_from_schedule(journal, slots, start, end, weekdays=5):
     """Add the lessons of the weekly ``slots`` [(weekday, number)] from ``start`` to
-    ``end``; topics from the plan (КТП) in order. One audit entry for the lot."""
+    ``end``, skipping holidays, days outside the periods, closed periods and lessons that
+    exist; topics from the plan (КТП) in order, each planned lesson for its hours. One
+    audit entry for the lot."""
     by_day = {}
     for day, number in slots:
         by_day.setdefault(day, []).append(number)
-    taken = {l.planned for l in journal.lessons.values() if l.planned is not None}
-    plan = iter([item for item in journal.plan if item['number'] not in taken])
-    count = 0
-    for day in journal.year.school_days(journal.grade, start, end, weekdays):
+    plan = journal.free_plan_items()
+    year, count = journal.year, 0
+    for day in year.school_days(journal.grade, start, end, weekdays):
+        if year.closed_period_of(day, journal.grade) is not None:
+            continue
         for number in sorted(by_day.get(day.weekday(), ())):
             if lesson_id(day, number) in journal.lessons:
                 continue
@@ -589,6 +592,79 @@ def lessons_from_schedule(journal, slots, start, end, weekdays=5):
         record(journal, 'lessons-schedule', {'slots': list(slots), 'start': start, 'end': end,
                                              'added': count})
     return count
+
+
+class JournalScheduleView(ManageView):
+    """The teacher's own journal: its lessons from weekly slots, by the same rules as the
+    class's schedule screen (``lessons_from_schedule``)."""
+
+    title = _('Lessons from a weekly schedule')
+    buttons = (deform.Button('save', _('Create lessons')),)
+
+    def schema_instance(self):
+        schema = schemas.ScheduleSchema()
+        schema.add(colander.SchemaNode(
+            schemas.Slots(), name='slots', title=_('Weekly lessons'),
+            description=_('Weekday and lesson number, e.g. "пн 2, ср 3".')))
+        return schema
+
+    def listing(self):
+        journal = self.context
+        url = self.request.resource_url
+        return {'intro': _('schedule-intro-journal', mapping={
+                    'journal': '%s — %s' % (journal.school_class.title, journal.title)},
+                    default='${journal}: existing lessons are kept; holidays, days outside '
+                            'the periods and closed periods are skipped; topics come from '
+                            'the lesson plan in order.'),
+                'links': ((url(journal), _('Journal')), (url(journal, 'plan'),
+                                                         _('Lesson plan')))}
+
+    def perform(self, appstruct):
+        journal, year = self.context, self.context.year
+        start, end, slots = appstruct['start'], appstruct['end'], appstruct['slots']
+        if end < start or start < year.start or end > year.end:
+            raise FormError('end', _('The dates must be inside the school year, in order.'))
+        if not slots:
+            raise FormError('slots', _('Write weekday and lesson number pairs, e.g. '
+                                       '"пн 2, ср 3".'))
+        other = slot_clash(journal, slots, start, end)
+        if other is not None:
+            raise FormError('slots', _(
+                'slot-taken', mapping={'subject': other.subject_title},
+                default='This slot is taken by ${subject}.'))
+        weekdays = 6 if appstruct['saturday'] else 5
+        return lessons_from_schedule(journal, slots, start, end, weekdays)
+
+    def next_url(self, count):
+        return self.request.resource_url(self.context)
+
+    def message(self, count):
+        return _('lessons-created', mapping={'count': count},
+                 default='Lessons created: ${count}.')
+
+    def json_listing(self):
+        journal = self.context
+        slots = sorted({(l.date.weekday(), l.number) for l in journal.lessons.values()})
+        return {'journal': journal.__name__, 'slots': [list(s) for s in slots],
+                'lessons': len(journal.lessons)}
+
+    def json_result(self, count):
+        return {'created': count, 'lessons': len(self.context.lessons)}
+
+
+def slot_clash(journal, slots, start, end):
+    """Another journal of the class holding a lesson on one of ``slots`` between ``start``
+    and ``end`` where the two share students (a different subject, one of them for the
+    whole class), or None."""
+    wanted = set(slots)
+    for other in journal.school_class.journals():
+        if other is journal or other.subject == journal.subject or (
+                other.subgroup and journal.subgroup):
+            continue
+        for lesson in other.lessons_between(start, end):
+            if (lesson.date.weekday(), lesson.number) in wanted:
+                return other
+    return None
 
 
 # -- subgroups: a table of students and groups, one POST --------------------------------
@@ -695,6 +771,7 @@ SCREENS = (
     (SchoolClass, 'move', MoveView, MANAGE_SCHOOL),
     (SchoolClass, 'assignments', AssignmentsView, MANAGE_SCHOOL),
     (SchoolClass, 'schedule', ScheduleView, MANAGE_SCHOOL),
+    (Journal, 'schedule', JournalScheduleView, EDIT_JOURNAL),
 )
 CREATES = {'years', 'classes', 'manage:Subjects', 'enrol'}
 
