@@ -197,3 +197,120 @@ def test_only_the_journals_teacher_schedules_its_lessons(as_user, testapp):
                          ('admin', 403), ('student', 403)):
         testapp.reset()
         assert as_user(user).get(MATH_5A + '/@@schedule', status='*').status_int == status
+
+
+# -- the lesson plan: report, editing in the browser, topics ---------------------------------
+PLAN = ({'number': 1, 'topic': 'Дроби', 'hours': 2, 'section': 'Числа'},
+        {'number': 2, 'topic': 'Проценты', 'hours': 1, 'section': 'Числа'},
+        {'number': 3, 'topic': 'Углы', 'hours': 1, 'section': 'Геометрия'})
+
+
+def sequence_params(app, rows, button='save'):
+    params = [('csrf_token', csrf_token(app)), ('__start__', 'rows:sequence')]
+    for key, section, topic, hours in rows:
+        params += [('__start__', 'row:mapping'), ('key', '' if key is None else str(key)),
+                   ('section', section), ('topic', topic), ('hours', str(hours)),
+                   ('__end__', 'row:mapping')]
+    return params + [('__end__', 'rows:sequence'), (button, button)]
+
+
+def test_plan_report_and_behind_schedule(root):
+    from ejportal.journal.plan import plan_report
+    journal = find_resource(root, MATH_5A)
+    journal.plan = PLAN
+    lessons = list(journal.lessons.values())
+    lessons[0].planned = lessons[1].planned = 1
+    lessons[2].planned = 2
+    report = plan_report(journal, today=lessons[1].date)
+    assert report['planned'] == 4 and report['held'] == 2 and report['covered'] == 2
+    assert report['remaining'] == 2 and report['behind'] == 0
+    rows = {r['number']: r for s in report['sections'] for r in s['rows']}
+    assert [rows[n]['state'] for n in (1, 2, 3)] == ['done', 'scheduled', 'open']
+    assert [(s['section'], s['planned'], s['held']) for s in report['sections']] == [
+        ('Числа', 3, 2), ('Геометрия', 1, 0)]
+    late = plan_report(journal, today=lessons[-1].date)   # the year's last lesson held
+    assert late['ahead'] == 0 and late['behind'] == late['remaining'] == 1   # Углы
+
+
+def test_plan_page_shows_report_and_warning(as_user, root):
+    journal = find_resource(root, MATH_5A)
+    journal.plan = PLAN * 1 + tuple({'number': n, 'topic': 'Тема %d' % n, 'hours': 10,
+                                     'section': 'Повторение'} for n in range(4, 40))
+    transaction.commit()
+    page = as_user('class_teacher').get(MATH_5A + '/@@plan')
+    assert page.html.find('div', class_='behind') is not None
+    assert page.html.find('table', class_='plan-report').find('th', string='Геометрия')
+    assert page.html.find('a', href=lambda h: h and h.endswith('/plan-edit')) is None
+    data = as_user('deputy').get(MATH_5A + '/@plan').json
+    assert data['report']['behind'] > 0 and data['items'][0]['topic'] == 'Дроби'
+
+
+def test_plan_rows_edited_in_the_browser_and_lessons_follow(as_user, root):
+    journal = find_resource(root, MATH_5A)
+    journal.plan = PLAN
+    lessons = list(journal.lessons.values())[-3:]   # future lessons: open periods
+    for lesson, number in zip(lessons, (1, 2, 3)):
+        lesson.planned, lesson.topic = number, PLAN[number - 1]['topic']
+    ids = [l.id for l in lessons]
+    transaction.commit()
+    app = as_user('teacher')
+    page = app.get(MATH_5A + '/@@plan-edit')
+    assert 'Проценты' in page.text and 'deform' in page.text
+    # reorder (Углы first), rename Проценты, remove Дроби, add a row
+    params = sequence_params(app, [(3, 'Геометрия', 'Углы', 1), (2, 'Числа', 'Проценты %', 2),
+                                   (None, '', 'Итоговое повторение', 3)])
+    app.post(MATH_5A + '/@@plan-edit', params, status=303)
+    transaction.abort()
+    assert [(i['number'], i['topic'], i['hours']) for i in journal.plan] == [
+        (1, 'Углы', 1), (2, 'Проценты %', 2), (3, 'Итоговое повторение', 3)]
+    by_id = {l.id: l for l in journal.lessons.values()}
+    assert [(by_id[i].planned, by_id[i].topic) for i in ids] == [
+        (None, 'Дроби'), (2, 'Проценты %'), (1, 'Углы')]
+    entry = root.audit_log.search(action='plan-edit', path_prefix=MATH_5A, limit=1)[0]
+    assert entry['details']['removed'] == [1] and entry['details']['added'] == 1
+    # a bad row: field error, nothing saved
+    bad = app.post(MATH_5A + '/@@plan-edit', sequence_params(app, [(1, '', '', 11)]),
+                   status=400)
+    assert 'error' in bad.text
+    transaction.abort()
+    assert len(journal.plan) == 3
+    # only the journal's teacher
+    app.reset()
+    assert as_user('class_teacher').get(MATH_5A + '/@@plan-edit', status='*').status_int == 403
+
+
+def lesson_form(app, lesson):
+    page = app.get(MATH_5A + '/@@column?lesson=' + lesson)
+    return [f for f in page.forms.values() if 'topic' in f.fields][0]
+
+
+def test_lessons_take_plan_topics_in_order_and_per_lesson(as_user, root):
+    journal = find_resource(root, MATH_5A)
+    journal.plan = PLAN
+    future = [l for l in journal.lessons.values() if l.date > TODAY][:5]
+    if len(future) < 5:
+        return  # the demo year has ended: nothing ahead to plan
+    future[1].topic = ''
+    transaction.commit()
+    app = as_user('teacher')
+    app.post(MATH_5A + '/@@plan-topics', {'csrf_token': csrf_token(app),
+                                           'start': future[0].date.isoformat()}, status=303)
+    transaction.abort()
+    assert (future[1].planned, future[1].topic) == (1, 'Дроби')
+    assert future[0].planned is None   # a topic of its own is kept
+    app.post(MATH_5A + '/@@plan-topics', {'csrf_token': csrf_token(app), 'replace': '1',
+                                           'start': future[0].date.isoformat()}, status=303)
+    transaction.abort()
+    assert [l.topic for l in future[:4]] == ['Дроби', 'Дроби', 'Проценты', 'Углы']
+    # per lesson on the column form: choose another plan row, the topic follows
+    form = lesson_form(app, future[0].id)
+    assert form['planned'].value == '1'
+    form['planned'] = '3'
+    form.submit(status=303)
+    transaction.abort()
+    assert (future[0].planned, future[0].topic) == (3, 'Углы')
+    form = lesson_form(app, future[0].id)
+    form['topic'] = 'Углы: практикум'
+    form.submit(status=303)
+    transaction.abort()
+    assert (future[0].planned, future[0].topic) == (3, 'Углы: практикум')

@@ -287,3 +287,10 @@ def delete_lesson(context, request):
         return json_error(request, 409, 'LessonNotEmpty', _(
             'The lesson has marks, attendance or comments: it cannot be deleted.'))
     return Response(status=204)
+
+
+@view_config(context=Journal, name='@plan', request_method='GET', permission=VIEW_JOURNAL)
+def plan(context, request):
+    """The lesson plan (КТП) and the planned-against-held report."""
+    from ejportal.journal.plan import plan_report
+    return respond({'items': [dict(i) for i in context.plan], 'report': plan_report(context)})

@@ -460,3 +460,34 @@ def lesson_edit_schema():
     for child in lesson_field_nodes():
         schema.add(child)
     return schema
+
+
+# -- the lesson plan (КТП) edited in the browser -------------------------------------------
+class PlanRow(colander.MappingSchema):
+    key = colander.SchemaNode(colander.Int(), widget=deform.widget.HiddenWidget(),
+                              missing=None)
+    section = colander.SchemaNode(colander.String(), title=_('Section'), missing='',
+                                  validator=colander.Length(0, 200))
+    topic = colander.SchemaNode(colander.String(), title=_('Topic'),
+                                validator=colander.Length(1, 500))
+    hours = colander.SchemaNode(colander.Int(), title=_('Hours'), default=1,
+                                validator=colander.Range(1, 10))
+
+
+class PlanRows(colander.SequenceSchema):
+    row = PlanRow(title=_('Planned lesson'))
+
+
+def unique_keys(node, value):
+    keys = [r['key'] for r in value.get('rows') or () if r.get('key') is not None]
+    if len(keys) != len(set(keys)):
+        exc = colander.Invalid(node)
+        exc['rows'] = _('Each row once.')
+        raise exc
+
+
+class PlanEditSchema(CSRFSchema):
+    validator = staticmethod(unique_keys)
+    rows = PlanRows(title=_('Planned lessons, in order'), missing=(),
+                    validator=colander.Length(0, 2000),
+                    widget=deform.widget.SequenceWidget(orderable=True))

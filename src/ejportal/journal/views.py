@@ -3,11 +3,13 @@ period, the no-JavaScript form for one lesson column, a cell's history, period c
 correction requests."""
 import datetime
 
+import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from ejportal.core.forms import FormError, FormView
 from ejportal.i18n import _
-from ejportal.journal import grading
+from ejportal.journal import grading, schemas
 from ejportal.journal.api import readable_journals
 from ejportal.journal.grid import cells_html, chosen_period, grid
 from ejportal.journal.resources import (
@@ -132,6 +134,17 @@ def lesson_column(context, request):
         fields['ict'] = tuple(v for v in post.getall('ict') if v in ict_means)
         if len(fields['ict']) != len(post.getall('ict')):
             errors['ict'] = _('Choose from the list.')
+        planned_given = 'planned' in post and bool(context.plan)
+        planned = _chosen_plan_item(context, post.get('planned', ''))
+        if planned is False:
+            errors['planned'] = _('No such lesson in the plan.')
+        elif planned_given:
+            fields['planned'] = planned
+            # a newly chosen plan item brings its topic unless the teacher typed another
+            chosen_anew = planned != (lesson.planned if lesson else None)
+            if planned is not None and (not fields['topic'] or (
+                    chosen_anew and lesson is not None and fields['topic'] == lesson.topic)):
+                fields['topic'] = context.plan_item(planned)['topic']
         files, file_error = _homework_files(request, lesson)
         if file_error:
             errors['homework_files'] = file_error
@@ -163,11 +176,12 @@ def lesson_column(context, request):
                 errors['cell-' + student.__name__] = error.message
         if not errors:
             if lesson is None:
-                plan_item = context.next_planned_topic()
-                if not fields['topic'] and plan_item:
-                    fields['topic'] = plan_item['topic']
-                lesson = context.add_lesson(
-                    date, number, planned=plan_item['number'] if plan_item else None, **fields)
+                if 'planned' not in fields:
+                    plan_item = context.next_planned_topic()
+                    fields['planned'] = plan_item['number'] if plan_item else None
+                    if not fields['topic'] and plan_item:
+                        fields['topic'] = plan_item['topic']
+                lesson = context.add_lesson(date, number, **fields)
             else:
                 context.edit_lesson(lesson, fields)
             context.set_lesson_files(lesson, files)
@@ -188,6 +202,14 @@ def lesson_column(context, request):
     plan_item = context.next_planned_topic() if lesson is None else None
     post = request.POST if request.method == 'POST' else {}
     ict = post.getall('ict') if post else (lesson.ict if lesson else ())
+    if post:
+        planned = post.get('planned', '')
+    elif lesson is not None:
+        planned = '' if lesson.planned is None else str(lesson.planned)
+    else:
+        planned = str(plan_item['number']) if plan_item else ''
+    plan_options = [(str(i['number']), '%s. %s' % (i['number'], i['topic'][:80]))
+                    for i in context.plan]
     return {'title': _('Lesson'), 'journal': context, 'lesson': lesson,
             'students': students, 'values': values, 'errors': errors,
             'lesson_types': context.school.lesson_types,
@@ -197,7 +219,19 @@ def lesson_column(context, request):
             'upload_max_mb': get_portal(request)['settings'].upload_max_mb,
             'post': request.POST if request.method == 'POST' else {},
             'default_topic': plan_item['topic'] if plan_item else '',
+            'plan_options': plan_options, 'planned': planned,
             'today': datetime.date.today()}
+
+
+def _chosen_plan_item(journal, value):
+    """The plan item number chosen on the lesson form: None for none, False if unknown."""
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return False
+    return number if journal.plan_item(number) is not None else False
 
 
 def _homework_files(request, lesson):
@@ -455,7 +489,61 @@ def lesson_plan(context, request):
         except PlanError as error:
             message, errors = error.message, error.rows
             request.response.status = 400
+    can_edit = request.has_permission(EDIT_JOURNAL, context)
     return {'title': _('Lesson plan'), 'journal': context, 'plan': context.plan,
             'preview': preview, 'payload': payload, 'errors': errors, 'message': message,
-            'report': plan_report(context),
-            'can_edit': request.has_permission(EDIT_JOURNAL, context)}
+            'report': plan_report(context), 'can_edit': can_edit,
+            'states': PLAN_STATES, 'today': datetime.date.today()}
+
+
+PLAN_STATES = {'done': _('plan-state-done', default='held'),
+               'started': _('plan-state-started', default='started'),
+               'scheduled': _('plan-state-scheduled', default='lessons ahead'),
+               'open': _('plan-state-open', default='no lesson yet')}
+
+
+@view_config(context=Journal, name='plan-edit', permission=EDIT_JOURNAL,
+             renderer=template('form.pt'))
+class PlanEditView(FormView):
+    """The plan's rows in the browser: add, edit, remove and drag to reorder (deform's
+    orderable sequence); saved as a whole (``plan.edit_plan``)."""
+
+    schema = schemas.PlanEditSchema
+    title = _('Edit the lesson plan')
+    buttons = (deform.Button('save', _('Save')), deform.Button('cancel', _('Cancel')))
+
+    def appstruct(self):
+        return {'rows': [{'key': i['number'], 'section': i.get('section', ''),
+                          'topic': i['topic'], 'hours': i['hours']} for i in self.context.plan]}
+
+    def save_success(self, appstruct):
+        from ejportal.journal.plan import edit_plan
+        try:
+            edit_plan(self.context, appstruct['rows'])
+        except ValueError:
+            raise FormError('rows', _('The plan changed meanwhile: reload the page.'))
+        self.request.session.flash(_('Lesson plan saved.'), 'success')
+        return HTTPSeeOther(self.request.resource_url(self.context, 'plan'))
+
+    def cancel_success(self, appstruct):
+        return HTTPSeeOther(self.request.resource_url(self.context, 'plan'))
+
+    def render(self, form_html):
+        values = super().render(form_html)
+        values['intro'] = self.request.localizer.translate(_(
+            "The lesson number is the row's place: drag a row to move it. Lessons keep "
+            "following their row; a removed row's lessons keep their topic."))
+        return values
+
+
+@view_config(context=Journal, name='plan-topics', request_method='POST',
+             permission=EDIT_JOURNAL)
+def plan_topics(context, request):
+    """Give lessons not linked to the plan its topics in order (from a date; lessons
+    with a topic of their own keep it unless asked)."""
+    from ejportal.journal.plan import apply_plan_topics
+    start = _parse_date(request.POST.get('start'))
+    count = apply_plan_topics(context, start, keep_own='replace' not in request.POST)
+    request.session.flash(_('lessons-given-topics', mapping={'count': count},
+                            default='Lessons given topics from the plan: ${count}.'), 'success')
+    return HTTPSeeOther(request.resource_url(context, 'plan'))
