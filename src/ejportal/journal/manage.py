@@ -9,6 +9,7 @@ schema and the same rules, and ``GET <context>/@<name>`` answers the listing as 
 Every change is audited: by the object events (create, edit), the sharing record of a
 local role, or an entry of its own (enrol, leave, subgroups, lessons-schedule)."""
 import datetime
+import re
 
 import colander
 import deform
@@ -23,8 +24,8 @@ from ejportal.i18n import _
 from ejportal.journal import schemas
 from ejportal.journal.resources import (
     PERIOD_KINDS, Journal, School, SchoolClass, SchoolYear, Student, Subject, Subjects,
-    add_class, add_journal, assign_class_teacher, assign_teacher, default_year, enrol,
-    leave, letter_name, lesson_id, split_subgroups, template_periods)
+    add_class, add_journal, add_subgroup, assign_class_teacher, assign_teacher, default_year,
+    enrol, leave, letter_name, lesson_id, split_subgroups, template_periods)
 from ejportal.paths import template
 from ejportal.security import EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS
 from ejportal.site.resources import get_portal
@@ -700,7 +701,19 @@ def subgroups_view(context, request):
         raise HTTPBadRequest()
     groups = group_names(school_class, subject)
     students = school_class.current_students()
-    if request.method == 'POST':
+    group_error = None
+    if request.method == 'POST' and 'add_group' in request.POST:
+        try:
+            name = new_group(school_class, subject, request.POST.get('new_group', ''))
+        except FormError as error:
+            group_error = error.message
+            request.response.status = 400
+        else:
+            request.session.flash(_('group-added', mapping={'group': name},
+                                    default='Group ${group} is added with its journal; the '
+                                            'administrator assigns its teacher.'), 'success')
+            return HTTPSeeOther(request.url)
+    elif request.method == 'POST':
         chosen = {}
         for student in students:
             value = request.POST.get('group-' + student.__name__, '')
@@ -715,12 +728,35 @@ def subgroups_view(context, request):
         split_subgroups(school_class, subject, {g: chosen.get(g, []) for g in groups})
         request.session.flash(_('Subgroups saved.'), 'success')
         return HTTPSeeOther(request.url)
-    rows = [{'id': s.__name__, 'name': s.fullname,
+    placed = set((school_class.placed_by_default or {}).get(subject, ()))
+    rows = [{'id': s.__name__, 'name': s.fullname, 'placed': s.__name__ in placed,
              'group': school_class.group_of(subject, s.__name__) or ''} for s in students]
     return {'title': _('Subgroups'), 'school_class': school_class, 'subject': subject,
             'subjects': subjects, 'groups': groups, 'rows': rows,
+            'group_error': group_error, 'new_group': request.POST.get('new_group', ''),
             'counts': {g: sum(1 for r in rows if r['group'] == g) for g in groups},
             'action': request.url, 'is_journal': isinstance(context, Journal)}
+
+
+GROUP_NAME = re.compile(r'^[0-9A-Za-zА-Яа-яЁё]{1,10}$')
+
+
+def new_group(school_class, subject, text):
+    """Add group ``text`` ("3" or "3 группа") of ``subject`` with its journal; FormError
+    for a bad or taken name. Returns the group's name."""
+    name = re.sub(r'\s*(группа|group)$', '', str(text or '').strip(), flags=re.I)
+    if not GROUP_NAME.match(name):
+        raise FormError('new_group', _('Letters and digits, e.g. "3".'))
+    if name in group_names(school_class, subject):
+        raise FormError('new_group', _('This group exists.'))
+    subject_obj = school_class.year.__parent__['subjects'].get(subject)
+    if subject_obj is None:
+        raise FormError('new_group', _('No such subject.'))
+    try:
+        add_subgroup(school_class, subject_obj, name)
+    except ValueError:
+        raise FormError('new_group', _('This group exists.'))
+    return name
 
 
 def subgroups_json(context, request):
@@ -733,6 +769,14 @@ def subgroups_json(context, request):
             return json_error(request, 400, 'BadRequest', _('No journal of this subject in '
                                                             'the class.'),
                               {'subject': _('Unknown subject.')})
+        if 'create' in body:
+            try:
+                new_group(school_class, subject, body['create'])
+            except FormError as error:
+                return json_error(request, 400, 'BadRequest', error.message,
+                                  {'create': error.message})
+            if 'groups' not in body:
+                return respond(split_json(school_class, subject), status=201)
         groups = body.get('groups')
         members = set(school_class.members)
         allowed = set(group_names(school_class, subject))
@@ -754,9 +798,15 @@ def subgroups_json(context, request):
     elif subject not in dict(subjects):
         return json_error(request, 400, 'BadRequest', _('No journal of this subject in the '
                                                         'class.'))
-    return respond({'class': school_class.__name__, 'subject': subject,
-                    'groups': {g: list((school_class.subgroups.get(subject) or {}).get(g, ()))
-                               for g in group_names(school_class, subject)}})
+    return respond(split_json(school_class, subject))
+
+
+def split_json(school_class, subject):
+    return {'class': school_class.__name__, 'subject': subject,
+            'groups': {g: list((school_class.subgroups.get(subject) or {}).get(g, ()))
+                       for g in group_names(school_class, subject)},
+            'placed_by_default': list((school_class.placed_by_default or {}).get(
+                subject, ()))}
 
 
 SCREENS = (

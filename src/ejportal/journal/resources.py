@@ -329,6 +329,7 @@ class SchoolClass(Folder):
     class_teacher = ''
     members = None
     subgroups = None
+    placed_by_default = None  # {subject: student ids put into the first group on joining}
 
     def __init__(self, **fields):
         super().__init__(**fields)
@@ -758,6 +759,46 @@ def enrol(student, school_class, start, end=None):
         (year.__name__, school_class.__name__, start, end),)
     student.class_path = resource_path(school_class)
     record(student, 'enrol', {'class': resource_path(school_class), 'start': start})
+    place_in_subgroups(student, school_class)
+
+
+def place_in_subgroups(student, school_class):
+    """Put a student who joins ``school_class`` into the first group of each subject the
+    class is split for (unless they are in one of its groups already), and tell the class
+    teacher, who may choose another group on the split screen. Returns {subject: group}."""
+    sid, placed = student.__name__, {}
+    for subject, groups in sorted(school_class.subgroups.items()):
+        if not groups or any(sid in ids for ids in groups.values()):
+            continue
+        first = sorted(groups)[0]
+        new = dict(groups)
+        new[first] = tuple(sorted(set(groups[first]) | {sid}))
+        school_class.subgroups[subject] = new
+        record(school_class, 'subgroups', {'subject': subject, 'old': dict(groups),
+                                           'new': new, 'placed': sid})
+        placed[subject] = first
+    if placed:
+        marks = dict(school_class.placed_by_default or {})
+        for subject in placed:
+            marks[subject] = tuple(sorted(set(marks.get(subject, ())) | {sid}))
+        school_class.placed_by_default = marks
+        notify_class_teacher(school_class, student, placed)
+    return placed
+
+
+def notify_class_teacher(school_class, student, placed):
+    users = find_root(school_class)['people']['users']
+    user = users.get(school_class.class_teacher) if school_class.class_teacher else None
+    if user is None:
+        return
+    subjects = find_root(school_class)['journal']['subjects']
+    names = ', '.join('%s — %s' % (getattr(subjects.get(s), 'title', s), g)
+                      for s, g in sorted(placed.items()))
+    user.add_notice(_('subgroup-placed', mapping={
+        'student': student.fullname, 'class': school_class.title, 'groups': names},
+        default='${student} joined ${class} and was put into the first group: ${groups}. '
+                'Choose another group on the class\'s subgroups screen if needed.'),
+        kind='subgroups')
 
 
 def leave(student, school_class, last_day):
@@ -783,6 +824,27 @@ def split_subgroups(school_class, subject, groups):
     if old != new:
         school_class.subgroups[subject] = new
         record(school_class, 'subgroups', {'subject': subject, 'old': old, 'new': new})
+    if school_class.placed_by_default and subject in school_class.placed_by_default:
+        # the split was looked at and saved: the default placements are decided
+        marks = dict(school_class.placed_by_default)
+        del marks[subject]
+        school_class.placed_by_default = marks
+
+
+def add_subgroup(school_class, subject, name):
+    """A new, empty group of ``subject`` (e.g. "3") with its journal (no teacher yet: the
+    administrator assigns one). Raises ValueError if the group exists."""
+    groups = dict(school_class.subgroups.get(subject.__name__) or {})
+    for journal in school_class.journals():
+        if journal.subject == subject.__name__ and journal.subgroup:
+            groups.setdefault(journal.subgroup, ())
+    journal_name = subject.__name__ + '-' + name
+    if name in groups or journal_name in school_class['journals']:
+        raise ValueError('group exists')
+    groups[name] = ()
+    school_class.subgroups[subject.__name__] = groups
+    record(school_class, 'subgroup-add', {'subject': subject.__name__, 'group': name})
+    return add_journal(school_class, subject, '', name)
 
 
 def assign_teacher(journal, login):
