@@ -96,6 +96,13 @@ ACCESS = {
     ('Documents', ''): [('GET', '/documents', STAFF)],
     ('School', ''): [('GET', '/journal', STAFF)],
     # documents
+    ('Documents', 'search'): [('GET', '/documents/@@search?q=%D0%B6%D1%83%D1%80%D0%BD%D0%B0%D0%BB',
+                               STAFF)],
+    ('Portal', '@search'): [('GET', '/@search?SearchableText=%D0%B6%D1%83%D1%80%D0%BD%D0%B0%D0%BB',
+                             ALL)],
+    ('ReferenceBook', ''): [('GET', '/settings/order-registers', ADMIN)],
+    ('Settings', 'order-registers'): [('GET', '/settings/@@order-registers', ADMIN)],
+    ('Settings', 'regulation-kinds'): [('GET', '/settings/@@regulation-kinds', ADMIN)],
     ('Documents', 'add-order'): [('GET', '/documents/@@add-order', DOC_AUTHORS)],
     ('Documents', 'add-regulation'): [('GET', '/documents/@@add-regulation', DOC_AUTHORS)],
     ('Document', ''): [('GET', ORDER, STAFF), ('GET', PLAN, STAFF),
