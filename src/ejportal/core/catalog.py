@@ -379,9 +379,13 @@ def _on_added(event):
 
 
 def _on_modified(event):
+    """Reindex; where access may have changed (local roles, or a field the type names in
+    ``security_fields``), the security indexes of everything below too."""
     obj = event.object
     reindex_object(obj)
-    if 'local_roles' in (event.info.get('changes') or {}):
+    changes = event.info.get('changes') or {}
+    watched = ('local_roles',) + tuple(getattr(obj, 'security_fields', ()))
+    if any(name in changes for name in watched):
         reindex_security(obj)
 
 

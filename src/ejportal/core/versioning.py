@@ -25,6 +25,7 @@ from persistent.mapping import PersistentMapping
 from ejportal.core.actor import current_actor
 from ejportal.core.content import now
 from ejportal.core.errors import UserError
+from ejportal.core.events import ObjectModified, notify
 from ejportal.i18n import _
 
 FREEZE_REASONS = ('signed', 'approved')
@@ -167,6 +168,10 @@ class Versionable:
             setattr(self, name, value)
 
     def _append_version(self, content, comment):
+        """Every save (``save_version``, ``revert_to``, ``checkin``) ends here. Past the
+        first version (part of creating the object) it sends ObjectModified with the changed
+        fields and ``version: (old, new)``, so the audit log and the catalog follow."""
+        previous = self.current_version
         if self.versions is None:
             self.versions = PersistentList()
         version = Version(len(self.versions) + 1, content, current_actor().userid, comment)
@@ -174,7 +179,24 @@ class Versionable:
         self.apply_version_content(version.content)
         if hasattr(self, 'modified'):
             self.modified = version.time
+        if previous is not None:
+            changes = field_changes(previous.content, version.content)
+            changes['version'] = (previous.number, version.number)
+            notify(ObjectModified(self, changes=changes, comment=comment,
+                                  **self.version_event_info()))
         return version
+
+    def version_event_info(self):
+        """More for the ObjectModified of a new version (e.g. ``audited=True`` where the
+        caller writes its own audit entry)."""
+        return {}
+
+
+def field_changes(old, new):
+    """field -> (old, new) for the fields that differ between two content dicts."""
+    names = list(old) + [name for name in new if name not in old]
+    return {name: (old.get(name), new.get(name)) for name in names
+            if old.get(name) != new.get(name)}
 
 
 # -- working copy for amendments -------------------------------------------------------

@@ -16,7 +16,8 @@ from ejportal.core.content import TYPES, Resource, content_type, find_root, now
 from ejportal.core.events import ObjectModified, notify
 from ejportal.core.folder import Folder
 from ejportal.core.versioning import (
-    VersionError, Versionable, canonical_hash, html_to_text, update_working_copy)
+    VersionError, Versionable, canonical_hash, field_changes, html_to_text,
+    update_working_copy)
 from ejportal.core.workflow import WorkflowAware, state_acl
 from ejportal.documents import schemas
 from ejportal.documents.sanitize import clean_html
@@ -94,13 +95,6 @@ AUDITED_BY_TRANSITION = contextvars.ContextVar('documents_audited_by_transition'
                                                default=False)
 
 
-def _changes(old, new):
-    """field -> (old, new) for the fields that differ between two content dicts."""
-    names = list(old) + [name for name in new if name not in old]
-    return {name: (old.get(name), new.get(name)) for name in names
-            if old.get(name) != new.get(name)}
-
-
 class Document(Versionable, Folder):
     """A versioned document; holds its attachments (and, for an order, its appendices).
 
@@ -142,27 +136,18 @@ class Document(Versionable, Folder):
             old = dict(self.working_copy)
             working_copy = update_working_copy(self, content)
             changes = {'working_copy.' + name: change
-                       for name, change in _changes(old, dict(working_copy)).items()}
+                       for name, change in field_changes(old, dict(working_copy)).items()}
             if changes:
                 notify(ObjectModified(self, changes=changes))
             return working_copy
         return self.save_version(content, comment)
 
-    def _append_version(self, content, comment):
-        """Every save (``save_version``, ``edit``, ``revert_to``, ``checkin``) ends here: it
-        sends ObjectModified, so that the catalog and the audit log follow. The first
-        version is part of creating the document (ObjectAdded covers it)."""
-        previous = self.current_version
-        version = super()._append_version(content, comment)
-        if previous is not None:
-            changes = _changes(previous.content, version.content)
-            changes['version'] = (previous.number, version.number)
-            notify(ObjectModified(self, changes=changes, comment=comment,
-                                  audited=AUDITED_BY_TRANSITION.get()))
-            if 'public' in changes:
-                from ejportal.core.catalog import reindex_security
-                reindex_security(self)  # who may see it on the public site, and its appendices
-        return version
+    # Whether it is public decides who may see it (and its appendices) on the public site.
+    security_fields = ('public',)
+
+    def version_event_info(self):
+        # a signing transition writes the one 'workflow' audit entry for its saves
+        return {'audited': AUDITED_BY_TRANSITION.get()}
 
     def searchable_text(self):
         """Plain text of the fields the catalog's full-text index reads."""
