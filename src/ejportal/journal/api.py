@@ -28,7 +28,7 @@ def readable_journals(request, school, year=None):
     if year is None:
         return []
     found = []
-    for school_class in year['classes'].sorted():
+    for school_class in year['classes'].current():
         class_readable = request.has_permission(VIEW_JOURNAL, school_class)
         for journal in school_class['journals'].values():
             if class_readable or request.has_permission(VIEW_JOURNAL, journal):

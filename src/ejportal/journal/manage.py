@@ -25,7 +25,7 @@ from ejportal.journal import schemas
 from ejportal.journal.resources import (
     PERIOD_KINDS, Journal, School, SchoolClass, SchoolYear, Student, Subject, Subjects,
     add_class, add_journal, add_subgroup, assign_class_teacher, assign_teacher, default_year,
-    enrol, leave, letter_name, lesson_id, split_subgroups, template_periods)
+    enrol, leave, letter_name, lesson_id, set_archived, split_subgroups, template_periods)
 from ejportal.paths import template
 from ejportal.security import EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS
 from ejportal.site.resources import get_portal
@@ -237,10 +237,14 @@ class SubjectsView(ManageView):
         url = self.request.resource_url
         return {'headers': (_('Id'), _('Title'), _('Short title')),
                 'rows': [((s.__name__, None), (s.title, url(s, 'edit')), (s.short_title, None))
-                         for s in self.context.values()]}
+                         for s in self.context.values() if not s.archived] + [
+                         ((s.__name__, None), (s.title, url(s, 'archive')), (ARCHIVED, None))
+                         for s in self.context.values() if s.archived]}
 
     def json_listing(self):
-        return {'items': [subject_json(s) for s in self.context.values()]}
+        archived = self.request.params.get('archived') == '1'
+        return {'items': [subject_json(s) for s in self.context.values()
+                          if archived or not s.archived]}
 
     def perform(self, appstruct):
         if appstruct['name'] in self.context:
@@ -253,7 +257,8 @@ class SubjectsView(ManageView):
 
 
 def subject_json(subject):
-    return {'id': subject.__name__, 'title': subject.title, 'short_title': subject.short_title}
+    return {'id': subject.__name__, 'title': subject.title, 'short_title': subject.short_title,
+            'archived': bool(subject.archived)}
 
 
 class SubjectEditView(ManageView):
@@ -262,7 +267,8 @@ class SubjectEditView(ManageView):
 
     def listing(self):
         return {'links': ((self.request.resource_url(self.context.__parent__, 'manage'),
-                           _('Subjects')),)}
+                           _('Subjects')),
+                          (self.request.resource_url(self.context, 'archive'), _('Archive')))}
 
     def appstruct(self):
         return {'title': self.context.title, 'short_title': self.context.short_title}
@@ -307,12 +313,18 @@ class ClassesView(ManageView):
                           (user_name(self.request, c.class_teacher), None),
                           (str(len(c.current_students())), url(c, 'enrol')),
                           (str(len(c['journals'])), url(c, 'assignments')))
-                         for c in self.context['classes'].sorted()],
+                         for c in self.context['classes'].current()] + [
+                         ((c.title, url(c, 'archive')), (ARCHIVED, None),
+                          (str(len(c.students())), None),
+                          (str(len(c['journals'])), url(c)))
+                         for c in self.context['classes'].sorted() if c.archived],
                 'links': ((url(self.context, 'settings'), _('School year settings')),)}
 
     def json_listing(self):
+        archived = self.request.params.get('archived') == '1'
         return {'items': [class_json(self.request, c)
-                          for c in self.context['classes'].sorted()]}
+                          for c in self.context['classes'].sorted()
+                          if archived or not c.archived]}
 
     def perform(self, appstruct):
         letter = appstruct['letter'].lower()
@@ -330,6 +342,7 @@ def class_json(request, school_class):
     return {'@id': request.resource_url(school_class).rstrip('/'),
             'id': school_class.__name__, 'title': school_class.title,
             'grade': school_class.grade, 'letter': school_class.letter,
+            'archived': bool(school_class.archived),
             'class_teacher': school_class.class_teacher or None,
             'students': [{'id': s.__name__, 'name': s.fullname,
                           'enrolled': [{'start': fmt_iso(a), 'end': fmt_iso(b)}
@@ -353,7 +366,8 @@ def class_links(request, school_class):
             (url(school_class, 'move'), _('Move to another class')),
             (url(school_class, 'assignments'), _('Teaching assignments')),
             (url(school_class, 'subgroups'), _('Subgroups')),
-            (url(school_class, 'schedule'), _('Lessons from a weekly schedule')))
+            (url(school_class, 'schedule'), _('Lessons from a weekly schedule')),
+            (url(school_class, 'archive'), _('Archive')))
 
 
 def student_rows(school_class):
@@ -407,6 +421,8 @@ class EnrolView(ManageView):
     def perform(self, appstruct):
         school_class, start = self.context, appstruct['start']
         year = school_class.year
+        if school_class.archived:
+            raise FormError('start', _('The class is archived.'), status=409)
         if not year.start <= start <= year.end:
             raise FormError('start', _('The date must be inside the school year.'))
         students = school_class.students_folder()
@@ -456,7 +472,7 @@ class MoveView(EnrolView):
         if student is None or not open_spans:
             raise FormError('student', _('The student is not in this class on that date.'))
         target = year['classes'].get(appstruct['target'])
-        if target is None or target is school_class:
+        if target is None or target is school_class or target.archived:
             raise FormError('target', _('Choose another class of this year.'))
         if not year.start <= start <= year.end:
             raise FormError('start', _('The date must be inside the school year.'))
@@ -466,6 +482,58 @@ class MoveView(EnrolView):
             leave(student, school_class, start - datetime.timedelta(days=1))
         enrol(student, target, start)  # ends the enrolment here the day before
         return student
+
+
+# -- archive: classes and subjects leave the current lists, nothing is deleted ---------
+ARCHIVED = _('archived')
+
+
+class ArchiveView(ManageView):
+    """Archive a class or a subject, or bring it back (``{"archived": true|false}``)."""
+
+    schema = schemas.ArchiveSchema
+    success_message = _('Saved: archived classes and subjects are listed apart.')
+
+    @property
+    def title(self):
+        return _('archive-title', mapping={'title': self.context.title},
+                 default='Archive: ${title}')
+
+    def listing(self):
+        url = self.request.resource_url
+        if isinstance(self.context, SchoolClass):
+            links = class_links(self.request, self.context)
+            intro = _('A class is archived once its students have left it (e.g. after the '
+                      'school year); its journals stay readable by their address.')
+        else:
+            links = ((url(self.context.__parent__, 'manage'), _('Subjects')),)
+            intro = _('An archived subject is no longer offered for new assignments; the '
+                      'journals of it stay.')
+        return {'links': links, 'intro': intro}
+
+    def appstruct(self):
+        return {'archived': bool(self.context.archived)}
+
+    def perform(self, appstruct):
+        obj = self.context
+        if appstruct['archived'] and isinstance(obj, SchoolClass):
+            year, today = obj.year, datetime.date.today()
+            if year.start <= today <= year.end and obj.current_students(today):
+                raise FormError('archived', _('The class has students: move them to other '
+                                              'classes first.'), status=409)
+        return set_archived(obj, appstruct['archived'])
+
+    def next_url(self, changed):
+        if isinstance(self.context, SchoolClass):
+            return self.request.resource_url(self.context.year, 'classes')
+        return self.request.resource_url(self.context.__parent__, 'manage')
+
+    def json_listing(self):
+        return {'id': self.context.__name__, 'title': self.context.title,
+                'archived': bool(self.context.archived)}
+
+    def json_result(self, changed):
+        return dict(self.json_listing(), changed=changed)
 
 
 # -- teaching assignments ---------------------------------------------------------------
@@ -489,7 +557,7 @@ class AssignmentsView(ManageView):
     def perform(self, appstruct):
         subjects = self.context.year.__parent__['subjects']
         subject = subjects.get(appstruct['subject'])
-        if subject is None:
+        if subject is None or subject.archived:
             raise FormError('subject', _('No such subject.'))
         name = subject.__name__ + ('-' + appstruct['subgroup'] if appstruct['subgroup'] else '')
         journal = self.context['journals'].get(name)
@@ -822,6 +890,8 @@ SCREENS = (
     (SchoolClass, 'assignments', AssignmentsView, MANAGE_SCHOOL),
     (SchoolClass, 'schedule', ScheduleView, MANAGE_SCHOOL),
     (Journal, 'schedule', JournalScheduleView, EDIT_JOURNAL),
+    (SchoolClass, 'archive', ArchiveView, MANAGE_SCHOOL),
+    (Subject, 'archive', ArchiveView, MANAGE_SCHOOL),
 )
 CREATES = {'years', 'classes', 'manage:Subjects', 'enrol'}
 

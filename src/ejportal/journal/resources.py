@@ -96,6 +96,8 @@ class Subjects(OrderedFolder):
 @content_type('Subject', _('type-Subject', default='Subject'))
 class Subject(Resource):
     short_title = ''
+    archived = False   # no longer taught: hidden from current lists, its journals kept
+    deletable = False  # archived instead
 
 
 @content_type('Students', _('type-Students', default='Students'))
@@ -319,6 +321,10 @@ class Classes(Folder):
     def sorted(self):
         return sorted(self.values(), key=lambda c: (c.grade, c.letter))
 
+    def current(self):
+        """The classes not archived, by grade and letter."""
+        return [c for c in self.sorted() if not c.archived]
+
 
 @content_type('SchoolClass', _('type-SchoolClass', default='Class'))
 class SchoolClass(Folder):
@@ -330,6 +336,8 @@ class SchoolClass(Folder):
     members = None
     subgroups = None
     placed_by_default = None  # {subject: student ids put into the first group on joining}
+    archived = False   # hidden from current lists, kept with its journals
+    deletable = False  # archived instead
 
     def __init__(self, **fields):
         super().__init__(**fields)
@@ -376,6 +384,17 @@ class SchoolClass(Folder):
 
     def journals(self):
         return list(self['journals'].values())
+
+
+def set_archived(obj, archived):
+    """Archive (or bring back) a class or a subject: it leaves the current lists, and
+    nothing it holds is removed. Audited; returns True if it changed."""
+    archived = bool(archived)
+    if bool(obj.archived) == archived:
+        return False
+    obj.archived = archived
+    record(obj, 'archive' if archived else 'restore', {'title': obj.title})
+    return True
 
 
 @content_type('Journals', _('type-Journals', default='Journals'))
@@ -442,6 +461,7 @@ class Journal(Resource):
     subject_title = ''
     subgroup = ''
     teacher = ''
+    deletable = False  # its marks are records: the class or subject is archived instead
     plan = ()  # the КТП: tuple of {'number', 'topic', 'hours', 'section'}
     comments = ()  # remarks of the deputy or director: tuple of {'time', 'userid', 'text'}
     lessons = None

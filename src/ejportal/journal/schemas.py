@@ -322,7 +322,7 @@ def deferred_members(node, kw):
 def deferred_other_classes(node, kw):
     school_class = kw['context']
     return deform.widget.SelectWidget(values=[
-        (c.__name__, c.title) for c in school_class.year['classes'].sorted()
+        (c.__name__, c.title) for c in school_class.year['classes'].current()
         if c is not school_class])
 
 
@@ -339,7 +339,8 @@ class MoveSchema(CSRFSchema):
 def deferred_subjects_widget(node, kw):
     school_class = kw['context']
     subjects = school_class.year.__parent__['subjects']
-    return deform.widget.SelectWidget(values=[(s.__name__, s.title) for s in subjects.values()])
+    return deform.widget.SelectWidget(values=[(s.__name__, s.title) for s in subjects.values()
+                                              if not s.archived])
 
 
 class AssignmentSchema(CSRFSchema):
@@ -491,3 +492,10 @@ class PlanEditSchema(CSRFSchema):
     rows = PlanRows(title=_('Planned lessons, in order'), missing=(),
                     validator=colander.Length(0, 2000),
                     widget=deform.widget.SequenceWidget(orderable=True))
+
+
+class ArchiveSchema(CSRFSchema):
+    archived = colander.SchemaNode(
+        colander.Boolean(), title=_('Archived'), missing=False,
+        description=_('An archived class or subject leaves the current lists; its journals, '
+                      'marks and history are kept, and it can be brought back.'))
