@@ -36,3 +36,17 @@ def test_sharing_without_token_is_refused(testapp, as_user, root):
                  status=303)
     root._p_jar.sync()
     assert root['documents'].get_local_roles('user:teacher') == ('editor',)
+
+
+def test_api_call_with_the_cookie_needs_the_header(testapp, as_user, root):
+    as_user('deputy')
+    response = testapp.post_json('/documents/regulation-1/@workflow/submit', {},
+                                 headers={'Accept': 'application/json'}, status=400)
+    assert response.json['error']['type'] == 'BadCSRFToken'
+    root._p_jar.sync()
+    assert root['documents']['regulation-1'].review_state == 'draft'
+    testapp.post_json('/documents/regulation-1/@workflow/submit', {},
+                      headers={'Accept': 'application/json',
+                               'X-CSRF-Token': csrf_token(testapp)}, status=200)
+    root._p_jar.sync()
+    assert root['documents']['regulation-1'].review_state == 'review'
