@@ -142,7 +142,8 @@ def test_classes_subjects_and_assignments_through_the_api(as_user, root):
 
     subject = post_json(app, '/journal/subjects/@manage',
                         {'name': 'astronomy', 'title': 'Астрономия'}, status=201)
-    assert subject.json == {'id': 'astronomy', 'title': 'Астрономия', 'short_title': ''}
+    assert subject.json == {'id': 'astronomy', 'title': 'Астрономия', 'short_title': '',
+                            'archived': False}
     post_json(app, '/journal/subjects/@manage', {'name': 'astronomy', 'title': 'X'}, status=400)
 
     assigned = post_json(app, YEAR + '/classes/6v/@assignments',
