@@ -24,7 +24,7 @@ from BTrees.OLBTree import OLBTree
 from hypatia.catalog import Catalog as HypatiaCatalog, CatalogQuery
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
-from hypatia.query import And, Any, Contains, Eq, Ge, InRange, Le
+from hypatia.query import And, Any, Contains, Eq, Ge, InRange, Le, Or
 from hypatia.text import TextIndex
 from hypatia.text.parsetree import ParseError, QueryError
 from hypatia.text.stopdict import get_stopdict
@@ -445,12 +445,13 @@ def _one_or_any(index, value):
 
 def search(root, principals, text=None, type_name=None, review_state=None, register=None,
            path=None, date_from=None, date_to=None, number=None, sort='date', reverse=True,
-           start=0, size=25):
+           start=0, size=25, include_public=False):
     """``(total, objects)``: the objects of one batch, of all those matching the criteria
-    that one of ``principals`` may view. ``type_name`` and ``review_state`` take a value or
-    a list of values; ``path`` limits to an object and what is below it; dates are
-    inclusive; ``sort`` is 'date' (undated last), 'title', 'number' or 'relevance' (with
-    ``text``); ``reverse`` means descending."""
+    that one of ``principals`` may view (or, with ``include_public``, that are on the public
+    site). ``type_name`` and ``review_state`` take a value or a list of values; ``path``
+    limits to an object and what is below it; dates are inclusive; ``sort`` is 'date'
+    (undated last), 'title', 'number' or 'relevance' (with ``text``); ``reverse`` means
+    descending."""
     if sort not in SORTS:
         raise ValueError('unknown sort %r' % sort)
     principals = list(principals)
@@ -481,7 +482,10 @@ def search(root, principals, text=None, type_name=None, review_state=None, regis
         if parsed is None:
             return 0, []
         queries.append(Contains(idx['text'], parsed))
-    queries.append(Any(idx['allowed'], principals))
+    allowed = Any(idx['allowed'], principals)
+    if include_public:
+        allowed = Or(allowed, Any(idx['allowed_public'], principals))
+    queries.append(allowed)
     query = And(*queries) if len(queries) > 1 else queries[0]
     try:
         total, docids = catalog.query(query, sort=sort, reverse=reverse,

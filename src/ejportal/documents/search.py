@@ -10,12 +10,10 @@ input is a field error on the screen and a 400 in the API, never a 500.
 import datetime
 
 import colander
-from hypatia.query import And, Any, Contains, Eq, Ge, InRange, Le, Or
-from hypatia.text.parsetree import ParseError, QueryError
 from pyramid.authorization import Everyone
 from pyramid.interfaces import ISecurityPolicy
 
-from ejportal.core.catalog import as_date, get_catalog, text_query
+from ejportal.core.catalog import search
 from ejportal.i18n import _
 from ejportal.security import VIEW, VIEW_PUBLIC
 
@@ -48,40 +46,13 @@ def find_documents(portal, principals, text=None, types=None, states=None, regis
     that one of ``principals`` may view or that are public. ``types`` and ``states`` are
     lists (any of them); dates are inclusive; ``sort`` is 'date', 'title', 'number' or
     'relevance' (with ``text``; otherwise by date)."""
-    principals = list(principals)
-    if not principals:
-        return 0, []
-    catalog = get_catalog(portal)
-    idx = catalog.indexes
     wanted = set()
     for name in types or TYPE_FILTERS:
         wanted.update(TYPE_FILTERS[name])
-    queries = [Any(idx['type_name'], sorted(wanted))]
-    if states:
-        queries.append(Any(idx['review_state'], list(states)))
-    if register:
-        queries.append(Eq(idx['register'], register))
-    date_from, date_to = as_date(date_from), as_date(date_to)
-    if date_from is not None and date_to is not None:
-        queries.append(InRange(idx['date'], date_from, date_to))
-    elif date_from is not None:
-        queries.append(Ge(idx['date'], date_from))
-    elif date_to is not None:
-        queries.append(Le(idx['date'], date_to))
-    if text and text.strip():
-        parsed = text_query(text)
-        if parsed is None:
-            return 0, []
-        queries.append(Contains(idx['text'], parsed))
-    elif sort == 'relevance':
-        sort = 'date'
-    queries.append(Or(Any(idx['allowed'], principals), Any(idx['allowed_public'], principals)))
-    try:
-        total, docids = catalog.query(And(*queries), sort=sort, reverse=reverse,
-                                      start=max(start, 0), size=size)
-    except (ParseError, QueryError):
-        return 0, []  # e.g. only common words: nothing to look for
-    return total, catalog.resolve(portal, docids)
+    return search(portal, principals, text=text, type_name=sorted(wanted),
+                  review_state=list(states) if states else None, register=register or None,
+                  date_from=date_from, date_to=date_to, sort=sort, reverse=reverse,
+                  start=start, size=size, include_public=True)
 
 
 # -- criteria --------------------------------------------------------------------------
