@@ -88,3 +88,19 @@ def test_admin_script_generates_a_small_school(app, db_dir, capsys):
     ini = write_ini(db_dir)
     assert admin_main([ini, 'generate-school', '--size', 'small']) == 0
     assert capsys.readouterr().out.strip()
+
+
+def test_pending_acknowledgements_are_rebuilt_for_an_old_database(app, db_dir):
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        portal = conn.root()['ejportal']
+        assert 'teacher' in portal['documents'].pending_acknowledgements
+        portal['documents'].pending_acknowledgements = None
+        portal.generation = 5
+    close_app(app)
+    application = main({}, **app_settings(db_dir))  # auto_evolve
+    with application.registry._zodb_databases[''].transaction() as conn:
+        from ejportal.documents.acknowledgement import to_acknowledge
+        orders = to_acknowledge(conn.root()['ejportal'], 'teacher')
+        assert [o.number for o in orders] == [181]
+    close_app(application)

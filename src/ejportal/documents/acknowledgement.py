@@ -4,9 +4,10 @@ Each acknowledgement binds to the signed version: its number and SHA-256 are rec
 the person, time and address. A newly signed amendment opens the sheet again for the new
 version; earlier acknowledgements stay as history."""
 from pyramid.threadlocal import get_current_request
+from pyramid.traversal import find_resource
 
 from ejportal.core.audit import record
-from ejportal.core.content import find_root
+from ejportal.core.content import find_root, resource_path
 from ejportal.documents.resources import AcknowledgementSheet, resolve_principals
 from ejportal.i18n import _
 
@@ -24,6 +25,9 @@ def open_sheet(order, version):
         order.sheet = AcknowledgementSheet()
     userids = resolve_principals(portal, order.acknowledge_by)
     order.sheet.open(version.number, userids)
+    path = resource_path(order)
+    for userid in userids:
+        portal['documents'].pending_for(userid, create=True).add(path)
     notify_people(order, userids, reminder=False)
     return userids
 
@@ -92,6 +96,9 @@ def acknowledge(order, user, address):
         raise AcknowledgementError(_('You are not on the acknowledgement sheet of this order.'))
     version = order.get_version(version_number)
     entry = sheet.record(version, user.__name__, user.fullname, user.position, address)
+    pending = find_root(order)['documents'].pending_for(user.__name__)
+    if pending is not None and resource_path(order) in pending:
+        pending.remove(resource_path(order))
     record(order, 'acknowledge', {'version': version.number, 'sha256': version.sha256})
     return entry
 
@@ -124,12 +131,29 @@ def sheet_rows(order, version_number=None):
 
 
 def to_acknowledge(portal, userid):
-    """Signed orders the user still has to acknowledge (newest first)."""
+    """Signed orders the user still has to acknowledge (newest first), from the user's own
+    entry of the pending index (an order cancelled since drops out here)."""
     from ejportal.documents.resources import Order
     found = []
-    for obj in portal['documents'].values():
+    for path in portal['documents'].pending_for(userid) or ():
+        try:
+            obj = find_resource(portal, path)
+        except KeyError:
+            continue
         if isinstance(obj, Order) and obj.review_state == 'signed' and obj.sheet is not None \
                 and obj.sheet.must_acknowledge(userid):
             found.append(obj)
     found.sort(key=lambda o: (o.date or o.created.date()), reverse=True)
     return found
+
+
+def rebuild_pending(portal):
+    """The pending index from the sheets themselves (evolve step, repair)."""
+    from ejportal.documents.resources import Order
+    documents = portal['documents']
+    documents.pending_acknowledgements = None
+    for obj in documents.values():
+        if isinstance(obj, Order) and obj.review_state == 'signed' and obj.sheet is not None:
+            for userid, entry in obj.sheet.rows():
+                if entry is None:
+                    documents.pending_for(userid, create=True).add(resource_path(obj))

@@ -23,3 +23,11 @@ def catalog_documents(portal):
         catalog_type(type_name)  # also when a script runs the step without the app
     catalog = rebuild_catalog(portal)
     log.info('documents: catalog rebuilt, %d objects indexed', len(catalog))
+
+
+@evolve_step(6, 'documents: index of pending acknowledgements')
+def index_pending_acknowledgements(portal):
+    """Start pages read each user's own list of orders to acknowledge; databases from
+    before that list get it built from the sheets."""
+    from ejportal.documents.acknowledgement import rebuild_pending
+    rebuild_pending(portal)

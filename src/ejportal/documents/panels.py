@@ -1,4 +1,6 @@
 """What the documents area puts on the start page and on the public school site."""
+from pyramid.authorization import Authenticated, Everyone
+
 from ejportal.i18n import _, format_date
 
 
@@ -18,17 +20,19 @@ def to_acknowledge_panel(request):
 
 def open_steps_for(portal, principals):
     """(plan, step) of roll-out plans in signed orders, not done, where ``principals`` are
-    responsible."""
-    from ejportal.documents.resources import Order, RolloutPlan
+    responsible. The catalog finds the plans (a few among thousands of documents)."""
+    from ejportal.core.catalog import search
+    from ejportal.documents.resources import Order
+    _total, plans = search(portal, [Everyone, Authenticated] + list(principals),
+                           type_name='RolloutPlan', size=500)
     found = []
-    for order in portal['documents'].values():
+    for plan in plans:
+        order = plan.__parent__
         if not isinstance(order, Order) or order.review_state != 'signed':
             continue
-        for plan in order.values():
-            if isinstance(plan, RolloutPlan):
-                for step in plan.plan_steps():
-                    if not step.done and step.is_responsible(principals):
-                        found.append((plan, step))
+        for step in plan.plan_steps():
+            if not step.done and step.is_responsible(principals):
+                found.append((plan, step))
     return found
 
 
@@ -57,8 +61,11 @@ def public_documents(request):
     from ejportal.documents.resources import Order, Regulation
     from ejportal.security import VIEW_PUBLIC
     from ejportal.site.resources import get_portal
+    from ejportal.core.catalog import search
+    _total, found = search(get_portal(request), [Everyone], type_name=['Order', 'Regulation'],
+                           include_public=True, size=200)
     items = []
-    for doc in get_portal(request)['documents'].values():
+    for doc in found:
         if not isinstance(doc, (Order, Regulation)):
             continue
         if not request.has_permission(VIEW_PUBLIC, doc) or doc.last_signed is None:

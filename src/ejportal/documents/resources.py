@@ -8,7 +8,7 @@ import contextvars
 import datetime
 import re
 
-from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
@@ -49,6 +49,19 @@ class Documents(Folder):
 
     title = _('section-documents', default='Documents')
     counters = None  # OOBTree 'register:year' -> NumberCounter
+    # userid -> OOTreeSet of the paths of orders they still have to acknowledge, so a start
+    # page reads its own few entries rather than every order the school ever signed
+    pending_acknowledgements = None
+
+    def pending_for(self, userid, create=False):
+        if self.pending_acknowledgements is None:
+            if not create:
+                return None
+            self.pending_acknowledgements = OOBTree()
+        pending = self.pending_acknowledgements.get(userid)
+        if pending is None and create:
+            pending = self.pending_acknowledgements[userid] = OOTreeSet()
+        return pending
 
     def next_number(self, register, year):
         """The next registration number of ``register`` in ``year``: gap-free and unique.
