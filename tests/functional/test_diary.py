@@ -245,3 +245,72 @@ def test_subscription_form(as_user, root):
     app.reset()
     student_app = as_user('student')
     assert student_app.get('/journal/students/%s/diary-subscription' % STUDENT, status=403)
+
+
+# -- revalidation and the family index -----------------------------------------------------
+def test_week_etag_gives_304_until_something_changes(as_user, root):
+    app = as_user('parent')
+    url = '/journal/students/%s/diary' % STUDENT
+    page = app.get(url)
+    tag = page.headers['ETag']
+    assert 'private' in page.headers['Cache-Control'] and 'no-cache' in page.headers['Cache-Control']
+    again = app.get(url, headers={'If-None-Match': tag}, status=304)
+    assert again.body == b'' and again.headers['ETag'] == tag
+    # another child's week is another page
+    assert app.get('/journal/students/%s/diary' % STUDENT2,
+                   headers={'If-None-Match': tag}).status_int == 200
+    # a new mark this week changes the tag
+    math = find_resource(root, MATH_5A)
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    lesson = math.lessons_between(monday, monday + datetime.timedelta(days=6))[0]
+    math.set_cell(STUDENT, lesson.id, (('5', 'answer', 1),), check_closed=False)
+    transaction.commit()
+    changed = app.get(url, headers={'If-None-Match': tag})
+    assert changed.status_int == 200 and changed.headers['ETag'] != tag
+    # a homework topic edited by the teacher too
+    tag = changed.headers['ETag']
+    math.edit_lesson(lesson, {'homework': 'новое задание'})
+    transaction.commit()
+    assert app.get(url, headers={'If-None-Match': tag}).status_int == 200
+    # the JSON week revalidates as well
+    week = app.get('/@diary', headers=JSON)
+    assert app.get('/@diary', headers=dict(JSON, **{'If-None-Match': week.headers['ETag']}),
+                   status=304)
+    # a foreign student stays forbidden whatever the client sends
+    assert app.get('/journal/students/%s/diary' % OTHER_5A,
+                   headers={'If-None-Match': tag}, status='*').status_int == 403
+
+
+def test_week_page_writes_no_session_cookie(as_user):
+    app = as_user('parent')
+    app.get('/journal/students/%s/diary' % STUDENT)
+    page = app.get('/journal/students/%s/diary' % STUDENT)
+    assert not page.headers.getall('Set-Cookie')
+
+
+def test_family_index_follows_changes_and_evolve_builds_it(root):
+    from ejportal.diary import model
+    from ejportal.diary.evolve import build_family_index
+    from ejportal.diary.resources import family_index
+    school = root['journal']
+    index = family_index(school)
+    assert index['parent'] == (STUDENT, STUDENT2)
+    assert index['student'] == (STUDENT,)
+    other = school['students'][OTHER_7B]
+    other.update({'parents': ('parent',)})
+    assert [s.__name__ for s in model.family_students(school, 'parent')] == sorted(
+        [STUDENT, STUDENT2, OTHER_7B], key=lambda sid: (
+            school['students'][sid].surname, school['students'][sid].first_name, sid))
+    other.update({'parents': ()})
+    assert OTHER_7B not in index['parent']
+    # a stale entry never shows a child of another family
+    index['parent'] = index['parent'] + (OTHER_5A,)
+    assert OTHER_5A not in [s.__name__ for s in model.family_students(school, 'parent')]
+    # the evolve step rebuilds it from the records, and a second run changes nothing
+    del school.family_index
+    build_family_index(root)
+    assert family_index(school)['parent'] == (STUDENT, STUDENT2)
+    before = dict(family_index(school).items())
+    build_family_index(root)
+    assert dict(family_index(school).items()) == before
+    transaction.abort()

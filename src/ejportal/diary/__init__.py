@@ -39,7 +39,11 @@ def desk_panel(request):
 def includeme(config):
     from ejportal.site.bootstrap import add_demo_builder
     from ejportal.site.layout import add_start_panel
+    from ejportal.core.events import ObjectAdded, ObjectModified, subscribe
     from ejportal.diary.demo import build_demo_diary
+    from ejportal.diary.resources import on_student_changed
+    subscribe(ObjectAdded, on_student_changed)
+    subscribe(ObjectModified, on_student_changed)
     add_start_panel(5, diary_panel)
     add_start_panel(6, desk_panel)
     add_demo_builder(40, build_demo_diary)

@@ -3,11 +3,12 @@ the current week, a second parent without consent in 5 А (so the login screen h
 to point at)."""
 import datetime
 
-from ejportal.diary.resources import student_file
+from ejportal.diary.resources import rebuild_family_index, student_file
 
 
 def build_demo_diary(portal, today=None):
     today = today or datetime.date.today()
+    rebuild_family_index(portal['journal'])   # the demo's students were added without events
     students = portal['journal']['students']
     users = portal['people']['users']
     signed = today - datetime.timedelta(days=30)

@@ -9,7 +9,7 @@ import datetime
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
 from pyramid.view import view_config
 
-from ejportal.diary import model
+from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_response
 from ejportal.diary.resources import FREQUENCIES, student_file
 from ejportal.core.audit import record
@@ -38,18 +38,17 @@ def today():
 
 
 def my_children(request):
-    """(id, short name) of the students of the user's family, cached in the session (the
-    links only; every diary checks its own ACL)."""
+    """(id, short name) of the students of the user's family, from the family index, once
+    per request (the links only; every diary checks its own ACL)."""
     user = request.user
     if user is None:
         return []
-    cached = request.session.get('diary_children')
-    if cached is not None and cached[0] == user.__name__:
-        return cached[1]
-    school = get_portal(request)['journal']
-    children = [(s.__name__, s.short_name) for s in model.family_students(school, user.__name__)]
-    request.session['diary_children'] = (user.__name__, children)
-    return children
+    cache = request.__dict__
+    if '_diary_children' not in cache:
+        school = get_portal(request)['journal']
+        cache['_diary_children'] = [(s.__name__, s.short_name)
+                                    for s in model.family_students(school, user.__name__)]
+    return cache['_diary_children']
 
 
 def common(context, request, current):
@@ -82,17 +81,32 @@ def own_diary(context, request):
 @view_config(context=Student, name='diary', permission=VIEW_DIARY,
              renderer=template('diary/week.pt'))
 def week_view(context, request):
+    """The week: every day's lessons in order. The rows are written by
+    ``weekpage.lessons_html``; a browser revalidating an unchanged week gets a 304."""
     day = parse_day(request.params['week']) if request.params.get('week') else today()
     data = model.week(context, day)
-    for item in data['days']:
-        item['weekday'] = WEEKDAYS[item['date'].weekday()]
-        item['today'] = item['date'] == today()
     result = common(context, request, 'diary')
-    result.update({'title': _('Diary'), 'week': data,
-                   'prev_url': request.resource_url(context, 'diary',
-                                                    query={'week': data['prev'].isoformat()}),
-                   'next_url': request.resource_url(context, 'diary',
-                                                    query={'week': data['next'].isoformat()}),
+    now = today()
+    answer = weekpage.not_modified(request, weekpage.page_etag(request, data, result, now))
+    if answer is not None:
+        return answer
+    labels = weekpage.Labels(request)
+    files_base = request.resource_url(context, 'homework-file')
+    days = []
+    for item in data['days']:
+        date = item['date']
+        days.append({'iso': date.isoformat(), 'css': ' today' if date == now else '',
+                     'heading': '%s, %s' % (labels(WEEKDAYS[date.weekday()]),
+                                            format_date(date)),
+                     'rows': weekpage.lessons_html(item['lessons'], labels, files_base),
+                     'absences': item['absences'], 'remarks': item['remarks']})
+    query = request.resource_url(context, 'diary') + '?week='
+    result.update({'title': _('Diary'), 'week': data, 'days': days, 'thead': labels.thead,
+                   'no_lessons': labels(_('No lessons.')),
+                   'week_title': '%s — %s' % (format_date(data['start']),
+                                              format_date(data['end'])),
+                   'prev_url': query + data['prev'].isoformat(),
+                   'next_url': query + data['next'].isoformat(),
                    'this_url': request.resource_url(context, 'diary')})
     return result
 

@@ -4,7 +4,6 @@ messages, the user menu and the language switch.
 Areas add their navigation entries and start-page panels here, from their ``includeme``.
 """
 from pyramid.csrf import get_csrf_token
-from pyramid.traversal import find_resource
 
 from ejportal.core.content import lineage
 from ejportal.i18n import LANGUAGES, format_date, format_datetime
@@ -24,6 +23,20 @@ def add_start_panel(order, function):
     if (order, function) not in START_PANELS:
         START_PANELS.append((order, function))
         START_PANELS.sort(key=lambda e: e[0])
+
+
+def _child(portal, path):
+    """The resource at ``path`` below the portal, or None: a plain item walk (the
+    navigation's paths are containers; no view names, no traverser)."""
+    target = portal
+    for name in path.strip('/').split('/'):
+        if not name:
+            continue
+        try:
+            target = target[name]
+        except (KeyError, TypeError):
+            return None
+    return target
 
 
 class Layout:
@@ -62,24 +75,30 @@ class Layout:
                 for lang in LANGUAGES]
 
     def nav(self):
-        if self._nav is None:
-            self._nav = self._compute_nav()
-        return self._nav
-
-    _nav = None
+        """The sections the user may enter, computed once per request (a view that needs
+        them before rendering, e.g. for an ETag, shares the result with the layout)."""
+        cache = self.request.__dict__
+        try:
+            return cache['_ejportal_nav']
+        except KeyError:
+            found = cache['_ejportal_nav'] = self._compute_nav()
+            return found
 
     def _compute_nav(self):
-        if self.request.user is None:
+        request = self.request
+        if request.user is None:
             return []
+        portal = self.portal
         items = []
+        current = request.path
+        has_permission = request.has_permission
         for _order, path, title, permission in NAV:
-            try:
-                target = find_resource(self.portal, path)
-            except KeyError:
+            target = _child(portal, path)
+            if target is None:
                 continue
-            if self.request.has_permission(permission, target):
-                items.append({'title': title, 'url': self.request.resource_url(target),
-                              'active': path != '/' and self.request.path.startswith(path)})
+            if has_permission(permission, target):
+                items.append({'title': title, 'url': request.resource_url(target),
+                              'active': path != '/' and current.startswith(path)})
         return items
 
     def sharing_url(self):
@@ -101,10 +120,14 @@ class Layout:
                 for r in crumbs[1:]]
 
     def flash(self):
+        # pop only the queues that hold messages: a pop marks the session changed, and
+        # a changed session is sent again as a cookie with every page
         session = self.request.session
-        return ([('success', m) for m in session.pop_flash('success')] +
-                [('info', m) for m in session.pop_flash()] +
-                [('error', m) for m in session.pop_flash('error')])
+        found = []
+        for kind, queue in (('success', 'success'), ('info', ''), ('error', 'error')):
+            if session.peek_flash(queue):
+                found.extend((kind, m) for m in session.pop_flash(queue))
+        return found
 
     def static_deform(self, path):
         # widget resources come as asset specs ('deform:static/...'), the layout's as paths
