@@ -11,8 +11,9 @@ from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.grid import (
     average_json, cell_json, chosen_period, grid, lesson_json)
-from ejportal.journal.resources import Journal, PeriodClosed
-from ejportal.security import COMMENT_JOURNAL, EDIT_JOURNAL, VIEW, VIEW_JOURNAL
+from ejportal.journal.resources import Journal, PeriodClosed, School
+from ejportal.security import (
+    COMMENT_JOURNAL, EDIT_JOURNAL, VIEW, VIEW_CONTROL, VIEW_JOURNAL)
 from ejportal.site.resources import Portal
 
 JSON = 'application/json'
@@ -294,3 +295,32 @@ def plan(context, request):
     """The lesson plan (КТП) and the planned-against-held report."""
     from ejportal.journal.plan import plan_report
     return respond({'items': [dict(i) for i in context.plan], 'report': plan_report(context)})
+
+
+@view_config(context=School, name='@control', request_method='GET', permission=VIEW_CONTROL)
+def control(context, request):
+    """The deputy's control report (``?year=&period=&min=``) as JSON."""
+    from ejportal.journal.control import control_report
+    from ejportal.journal.views import _control_args
+    year, period_id, min_marks = _control_args(context, request)
+    if year is None:
+        return json_error(request, 404, 'NotFound', _('No school year.'))
+    report = control_report(year, period_id, min_marks=min_marks)
+    period = report['period']
+    items = []
+    for row in report['rows']:
+        journal = row['journal']
+        items.append({
+            'journal': journal_summary(request, journal),
+            'period': row['period'].id if row['period'] else None,
+            'lessons': row['lessons'], 'held': row['held'], 'held_year': row['held_year'],
+            'planned_hours': row['planned'], 'behind': row['behind'],
+            'without_topic': row['no_topic'], 'without_homework': row['no_homework'],
+            'students': row['students'], 'marks': row['marks'],
+            'marks_per_student': row['marks_per_student'], 'fewest_marks': row['min_marks'],
+            'few_marks': [{'id': s.__name__, 'name': s.fullname} for s in row['few_marks']],
+            'last_filled': row['last_filled'].isoformat() if row['last_filled'] else None,
+            'last_write': row['last_write'].isoformat() if row['last_write'] else None,
+            'late': row['late'], 'remarks': row['issues']})
+    return respond({'year': year.__name__, 'period': period.id if period else None,
+                    'min_marks': min_marks, 'items': items})

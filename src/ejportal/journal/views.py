@@ -17,7 +17,7 @@ from ejportal.journal.resources import (
 from ejportal.paths import template
 from ejportal.security import (
     APPROVE_CORRECTION, COMMENT_JOURNAL, EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW,
-    VIEW_JOURNAL)
+    VIEW_CONTROL, VIEW_JOURNAL)
 from ejportal.site.resources import get_portal
 
 
@@ -39,6 +39,7 @@ def school_section(context, request):
     return {'title': context.title, 'year': year, 'by_class': by_class,
             'pending': pending,
             'can_manage': bool(request.has_permission(MANAGE_SCHOOL, context)),
+            'can_control': bool(request.has_permission(VIEW_CONTROL, context)),
             'can_close': year is not None and request.has_permission(APPROVE_CORRECTION, year)}
 
 
@@ -547,3 +548,34 @@ def plan_topics(context, request):
     request.session.flash(_('lessons-given-topics', mapping={'count': count},
                             default='Lessons given topics from the plan: ${count}.'), 'success')
     return HTTPSeeOther(request.resource_url(context, 'plan'))
+
+
+def _control_args(context, request):
+    """(year, period id, minimum of marks) from ``?year=&period=&min=``."""
+    year = context.get(request.params.get('year', '')) if request.params.get('year') else None
+    if not isinstance(year, SchoolYear):
+        year = context.current_year()
+    try:
+        min_marks = min(max(int(request.params.get('min', '3')), 0), 50)
+    except ValueError:
+        min_marks = 3
+    return year, request.params.get('period') or None, min_marks
+
+
+@view_config(context=School, name='control', request_method='GET', permission=VIEW_CONTROL,
+             renderer=template('journal/control.pt'))
+def control(context, request):
+    """The deputy's periodic control of the journal for a period: printable."""
+    from ejportal.journal.control import control_report
+    from ejportal.journal.manage import user_name
+    year, period_id, min_marks = _control_args(context, request)
+    if year is None:
+        raise HTTPNotFound()
+    report = control_report(year, period_id, min_marks=min_marks)
+    rows = [dict(r, teacher=user_name(request, r['journal'].teacher),
+                 url=request.resource_url(r['journal'], query={'period': r['period'].id}
+                                          if r['period'] else None))
+            for r in report['rows']]
+    return {'title': _('Journal control'), 'year': year, 'years': context.years(),
+            'period': report['period'], 'periods': year.all_periods(), 'rows': rows,
+            'min_marks': min_marks, 'today': datetime.date.today()}
