@@ -53,16 +53,27 @@ def test_desk_lists_family_data_and_missing_consent(as_user):
     assert 'Алексеева Мария Андреевна' in missing and 'Иванов Дмитрий' not in missing
 
 
+def field_errors(page):
+    """The names of the fields deform marked with an error."""
+    names = set()
+    for message in page.html.select('p.invalid-feedback'):
+        item = message.find_parent('div', id=lambda i: i and i.startswith('item-'))
+        field = item.find(['input', 'select', 'textarea'],
+                          attrs={'type': lambda t: t != 'hidden'})
+        names.add(field['name'])
+    return names
+
+
 def _edit_classmate(app, consent=True, email='mother@example.org'):
     page = app.get(CLASS + '/desk-student', {'student': CLASSMATE})
     form = page.forms['student-form']
     form['address'] = 'ул. Ленина, 1'
-    form['g0-fullname'] = 'Алексеева Ольга Ивановна'
-    form['g0-email'] = email
+    form.set('fullname', 'Алексеева Ольга Ивановна', index=0)
+    form.set('email', email, index=0)
     if consent:
-        form['g0-consent'] = str(TODAY)
-        form['g0-no_pass_note'] = str(TODAY)
-    form['g0-email_remarks'] = True
+        form.set('consent', str(TODAY), index=0)
+        form.set('no_pass_note', str(TODAY), index=0)
+    form.set('email_remarks', True, index=0)
     return form.submit('save', status='*')
 
 
@@ -71,10 +82,23 @@ def test_edit_student_validates_and_audits_field_names_only(as_user, root):
     page = app.get(CLASS + '/desk-student', {'student': CLASSMATE})
     form = page.forms['student-form']
     form['birth_date'] = '2014-02-31'
-    form['g0-email'] = 'not-mail'
+    form['address'] = 'ул. Ленина, 1'
+    form.set('email', 'not-mail', index=0)
     bad = form.submit('save', status=400)
-    fields = {li['data-field'] for li in bad.html.select('li.error')}
-    assert fields == {'birth_date', 'g0-email'}
+    assert field_errors(bad) == {'birth_date', 'email'}
+    transaction.abort()
+    assert root['journal']['students'][CLASSMATE].diary.address != 'ул. Ленина, 1'   # nothing saved
+    # a login typed by hand is refused, nothing saved
+    form = bad.forms['student-form']
+    form['birth_date'] = ''
+    form.set('email', '', index=0)
+    form.set('login', 'teacher', index=0)
+    refused = form.submit('save', status=400)
+    assert 'Logins are issued on the desk' in refused.text
+    transaction.abort()
+    assert root['journal']['students'][CLASSMATE].diary.address != 'ул. Ленина, 1'
+    assert app.post(CLASS + '/desk-student?student=' + CLASSMATE,
+                    {'surname': 'X', 'first_name': 'Y'}, status=400)      # no CSRF token
     assert _edit_classmate(app).status_int == 303
     transaction.abort()
     student = root['journal']['students'][CLASSMATE]
@@ -149,12 +173,13 @@ def test_absence_reaches_every_journal_and_the_diary(as_user, root):
     form['end'] = str(days[1])
     form['code'] = 'б'
     form['reason'] = 'болезнь'
-    form['certificate'] = ('spravka.pdf', b'%PDF-1.4\n%fake\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    form['upload'] = ('spravka.pdf', b'%PDF-1.4\n%fake\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
     response = form.submit('save', status='*')
     assert response.status_int in (303, 400), response.text[:300]
     if response.status_int == 400:      # the fake PDF refused: record without the file
+        assert field_errors(response) == {'upload'}
         form = response.forms['absence-form']
-        form['certificate'] = ('empty.pdf', b'')
+        form['upload'] = ('empty.pdf', b'')
         response = form.submit('save', status=303)
     transaction.abort()
     for path in (MATH_5A, RUS_5A):
@@ -182,17 +207,25 @@ def test_absence_reaches_every_journal_and_the_diary(as_user, root):
     form['start'] = 'yesterday'
     form['reason'] = ''
     bad = form.submit('save', status=400)
-    assert {li['data-field'] for li in bad.html.select('li.error')} >= {'start', 'reason'}
+    assert field_errors(bad) >= {'start', 'reason'}
+    form = bad.forms['absence-form']
+    form['start'] = str(days[1])
+    form['end'] = str(days[0])
+    form['reason'] = 'болезнь'
+    assert field_errors(form.submit('save', status=400)) == {'end'}
 
 
 def test_remark_in_diary_and_mail(as_user, app):
     ct = as_user('class_teacher')
-    page = ct.get(CLASS + '/desk')
+    bad = ct.get(CLASS + '/desk-remark').forms['remark']
+    bad['text'] = '   '
+    assert field_errors(bad.submit('save', status=400)) == {'text'}
+    page = ct.get(CLASS + '/desk-remark')
     form = page.forms['remark']
     form['student'] = 's0001'
     form['kind'] = 'concern'
     form['text'] = 'Забыл тетрадь по математике.'
-    form.submit(status=303)
+    form.submit('save', status=303)
     ct.reset()
     week = as_user('parent').get('/journal/students/s0001/diary')
     assert 'Забыл тетрадь по математике.' in week.text
@@ -240,3 +273,28 @@ def test_send_due_reports_is_idempotent(root, app):
     later = send_due_reports(root, mailer, TODAY + datetime.timedelta(days=7))
     assert ('parent', 's0001') in {(s[0], s[1]) for s in later}
     transaction.abort()
+
+
+def test_add_and_move_out_forms(as_user, root):
+    ct = as_user('class_teacher')
+    form = ct.get(CLASS + '/desk-add').forms['deform']
+    form['surname'] = ''
+    form['birth_date'] = 'soon'
+    assert field_errors(form.submit('save', status=400)) == {'surname', 'first_name', 'birth_date'}
+    form['surname'] = 'Новикова'
+    form['first_name'] = 'Анна'
+    form['birth_date'] = '2015-03-01'
+    added = form.submit('save', status=303)
+    sid = added.location.split('student=')[1]
+    transaction.abort()
+    assert sid in find_resource(root, CLASS).members
+    form = ct.get(CLASS + '/desk-move-out', {'student': sid}).forms['deform']
+    assert form['student'].value == sid
+    form['last_day'] = '1999-01-01'        # before the student joined: refused, nothing saved
+    assert field_errors(form.submit('save', status=400)) == {'last_day'}
+    transaction.abort()
+    assert root['journal']['students'][sid].diary is None
+    form['last_day'] = str(TODAY)
+    form.submit('save', status=303)
+    transaction.abort()
+    assert root['journal']['students'][sid].diary.moved_out == TODAY

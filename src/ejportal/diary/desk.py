@@ -9,13 +9,16 @@ made them, are stored hashed, and are never shown or e-mailed again.
 """
 import datetime
 
+import colander
+import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.renderers import render
 from pyramid.response import Response
 from pyramid.view import view_config
 
 from ejportal.core.audit import record
-from ejportal.diary import model
+from ejportal.core.forms import FormError, FormView
+from ejportal.diary import model, schemas
 from ejportal.diary.report import render_pdf
 from ejportal.diary.resources import RELATIONS, has_consent, student_file
 from ejportal.i18n import _, format_date
@@ -26,22 +29,15 @@ from ejportal.principals import passwords
 from ejportal.security import MANAGE_CLASS
 from ejportal.site.resources import get_portal
 
-RELATION_TITLES = {'mother': _('mother'), 'father': _('father'),
-                   'guardian': _('legal guardian'), 'other': _('other representative')}
-REMARK_KINDS = {'praise': _('praise'), 'concern': _('concern'), 'info': _('information')}
+RELATION_TITLES = schemas.RELATION_TITLES
+REMARK_KINDS = schemas.REMARK_KINDS
+DESK_FORM = template('diary/desk_form.pt')
 AT_RISK_AVERAGE = 3
 AT_RISK_MISSED_SHARE = 0.25   # a quarter of the lessons missed
 
 
 def today():
     return datetime.date.today()
-
-
-def _date_or_none(value):
-    value = (value or '').strip()
-    if not value:
-        return None
-    return datetime.date.fromisoformat(value)
 
 
 def class_student(school_class, sid):
@@ -78,113 +74,140 @@ def desk(context, request):
 # -- student and family data ------------------------------------------------------------------
 STUDENT_FIELDS = ('surname', 'first_name', 'patronymic')
 PERSONAL = ('address', 'documents')
+GUARDIAN_FIELDS = ('fullname', 'relation', 'phone', 'email', 'login', 'consent',
+                   'no_pass_note', 'email_remarks')
+
+
+class DeskForm(FormView):
+    """A form of the desk: its page shows the class and a way back to the desk."""
+
+    def render(self, form_html):
+        values = super().render(form_html)
+        values.update({'school_class': self.context, 'intro': self.intro(),
+                       'desk_url': self.request.resource_url(self.context, 'desk')})
+        return values
+
+    def intro(self):
+        return None
+
+    def back(self, message=None):
+        if message is not None:
+            self.request.session.flash(message, 'success')
+        return HTTPSeeOther(self.request.resource_url(self.context, 'desk'))
+
+    def cancel_success(self, appstruct):
+        return self.back()
 
 
 @view_config(context=SchoolClass, name='desk-student', permission=MANAGE_CLASS,
-             renderer=template('diary/desk_student.pt'))
-def edit_student(context, request):
-    student = class_student(context, request.params.get('student'))
-    file = student.diary
-    errors = {}
-    if request.method == 'POST':
-        post = request.POST
-        values = {f: post.get(f, '').strip()[:100] for f in STUDENT_FIELDS}
-        if not values['surname'] or not values['first_name']:
-            errors['surname'] = _('Surname and first name, please.')
-        try:
-            birth = _date_or_none(post.get('birth_date'))
-        except ValueError:
-            errors['birth_date'] = _('A date as YYYY-MM-DD, please.')
-        try:
-            student_consent = _date_or_none(post.get('student_consent'))
-        except ValueError:
-            errors['student_consent'] = _('A date as YYYY-MM-DD, please.')
-        guardians = []
-        for i in range(int(post.get('guardian_count', 0) or 0) + 1):
-            prefix = 'g%d-' % i
-            name = post.get(prefix + 'fullname', '').strip()[:200]
-            if not name:
-                continue
-            relation = post.get(prefix + 'relation', 'other')
-            if relation not in RELATIONS:
-                errors[prefix + 'relation'] = _('Choose the relation.')
-            email = post.get(prefix + 'email', '').strip()[:200]
-            if email and '@' not in email:
-                errors[prefix + 'email'] = _('Not an e-mail address.')
-            guardian = {'fullname': name, 'relation': relation,
-                        'phone': post.get(prefix + 'phone', '').strip()[:50], 'email': email,
-                        'login': post.get(prefix + 'login', '').strip(),
-                        'email_remarks': bool(post.get(prefix + 'email_remarks'))}
-            for key in ('consent', 'no_pass_note'):
-                try:
-                    guardian[key] = _date_or_none(post.get(prefix + key))
-                except ValueError:
-                    errors[prefix + key] = _('A date as YYYY-MM-DD, please.')
+             renderer=DESK_FORM)
+class EditStudent(DeskForm):
+    """The student's data and the family's: names, birth date, address, documents, the
+    consent for the student's login, and the parents / legal representatives. Personal
+    data changes are audited by field name, never by value."""
+    schema = schemas.StudentFileSchema
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.student = class_student(context, request.params.get('student'))
+        self.title = self.student.fullname
+
+    @property
+    def form_options(self):
+        return {'formid': 'student-form', 'action': self.request.resource_url(
+            self.context, 'desk-student', query={'student': self.student.__name__})}
+
+    def appstruct(self):
+        student, file = self.student, self.student.diary
+        guardians = [{k: g.get(k) for k in GUARDIAN_FIELDS} for g in file.guardians] \
+            if file is not None else []
+        for guardian in guardians:
+            for key in ('fullname', 'phone', 'email', 'login'):
+                guardian[key] = guardian[key] or ''
+            guardian['relation'] = guardian['relation'] or 'other'
+            guardian['email_remarks'] = bool(guardian['email_remarks'])
+        values = {f: getattr(student, f) for f in STUDENT_FIELDS}
+        values.update({'birth_date': student.birth_date,
+                       'address': file.address if file is not None else '',
+                       'documents': file.documents if file is not None else '',
+                       'student_consent': file.student_consent if file is not None else None,
+                       'guardians': guardians})
+        return {k: (colander.null if v is None else v) for k, v in values.items()}
+
+    def intro(self):
+        return {'move_out_url': self.request.resource_url(
+            self.context, 'desk-move-out', query={'student': self.student.__name__})}
+
+    def save_success(self, appstruct):
+        student = self.student
+        guardians = [dict(g) for g in appstruct['guardians'] if g['fullname']]
+        for index, guardian in enumerate(guardians):
             if guardian['login'] and guardian['login'] not in student.parents:
-                errors[prefix + 'login'] = _('Logins are issued on the desk, not typed.')
-            guardians.append(guardian)
-        if not errors:
-            values['birth_date'] = birth
-            student.update(values)
-            file = student_file(student, create=True)
-            changed = [f for f in PERSONAL if getattr(file, f) != post.get(f, '').strip()[:500]]
-            for f in PERSONAL:
-                setattr(file, f, post.get(f, '').strip()[:500])
-            if file.student_consent != student_consent:
-                file.student_consent = student_consent
-                changed.append('student_consent')
-            if [dict(g) for g in file.guardians] != guardians:
-                file.guardians[:] = guardians
-                changed.append('guardians')
-            if changed:
-                # personal data: the audit names what changed, not the values
-                record(student, 'family-data', {'fields': changed})
-            request.session.flash(_('Saved.'), 'success')
-            return HTTPSeeOther(request.resource_url(context, 'desk'))
-        request.response.status = 400
-    guardians = list(file.guardians) if file is not None else []
-    return {'title': student.fullname, 'school_class': context, 'student': student,
-            'file': file, 'guardians': guardians + [{}], 'errors': errors,
-            'relations': RELATION_TITLES, 'post': request.POST if request.method == 'POST'
-            else None}
+                raise FormError('guardians', _('Logins are issued on the desk, not typed.'))
+        # everything checked: now change
+        student.update({f: appstruct[f] for f in STUDENT_FIELDS}
+                       | {'birth_date': appstruct['birth_date']})
+        file = student_file(student, create=True)
+        changed = [f for f in PERSONAL if getattr(file, f) != appstruct[f]]
+        for f in PERSONAL:
+            setattr(file, f, appstruct[f])
+        if file.student_consent != appstruct['student_consent']:
+            file.student_consent = appstruct['student_consent']
+            changed.append('student_consent')
+        if [dict(g) for g in file.guardians] != guardians:
+            file.guardians[:] = guardians
+            changed.append('guardians')
+        if changed:
+            # personal data: the audit names what changed, not the values
+            record(student, 'family-data', {'fields': changed})
+        return self.back(_('Saved.'))
 
 
-@view_config(context=SchoolClass, name='desk-add', request_method='POST',
-             permission=MANAGE_CLASS)
-def add_student(context, request):
-    post = request.POST
-    values = {f: post.get(f, '').strip()[:100] for f in STUDENT_FIELDS}
-    try:
-        birth = _date_or_none(post.get('birth_date'))
-        start = _date_or_none(post.get('start')) or today()
-    except ValueError:
-        request.session.flash(_('A date as YYYY-MM-DD, please.'), 'error')
-        return HTTPSeeOther(request.resource_url(context, 'desk'), status=303)
-    if not values['surname'] or not values['first_name']:
-        request.session.flash(_('Surname and first name, please.'), 'error')
-        return HTTPSeeOther(request.resource_url(context, 'desk'))
-    students = context.students_folder()
-    sid = students.unique_name('s%04d' % (len(students) + 1))
-    student = students.add(sid, Student(birth_date=birth, **values))
-    enrol(student, context, max(start, context.year.start))
-    request.session.flash(_('Student added.'), 'success')
-    return HTTPSeeOther(request.resource_url(context, 'desk-student', query={'student': sid}))
+@view_config(context=SchoolClass, name='desk-add', permission=MANAGE_CLASS,
+             renderer=DESK_FORM)
+class AddStudent(DeskForm):
+    schema = schemas.AddStudentSchema
+    title = _('Add a student')
+    buttons = (deform.Button('save', _('Add')),)
+
+    def save_success(self, appstruct):
+        year = self.context.year
+        start = appstruct['start'] or today()
+        if not year.start <= start <= year.end:
+            raise FormError('start', _('The date must be inside the school year.'))
+        students = self.context.students_folder()
+        sid = students.unique_name('s%04d' % (len(students) + 1))
+        student = students.add(sid, Student(
+            birth_date=appstruct['birth_date'], **{f: appstruct[f] for f in STUDENT_FIELDS}))
+        enrol(student, self.context, start)
+        self.request.session.flash(_('Student added.'), 'success')
+        return HTTPSeeOther(self.request.resource_url(self.context, 'desk-student',
+                                                      query={'student': sid}))
 
 
-@view_config(context=SchoolClass, name='desk-move-out', request_method='POST',
-             permission=MANAGE_CLASS)
-def move_out(context, request):
-    student = class_student(context, request.POST.get('student'))
-    try:
-        last_day = _date_or_none(request.POST.get('last_day')) or today()
-    except ValueError:
-        raise HTTPBadRequest(_('A date as YYYY-MM-DD, please.'))
-    leave(student, context, last_day)
-    file = student_file(student, create=True)
-    file.moved_out = last_day
-    request.session.flash(_('${name} moved out of the class.',
-                            mapping={'name': student.fullname}), 'success')
-    return HTTPSeeOther(request.resource_url(context, 'desk'))
+@view_config(context=SchoolClass, name='desk-move-out', permission=MANAGE_CLASS,
+             renderer=DESK_FORM)
+class MoveOut(DeskForm):
+    schema = schemas.MoveOutSchema
+    title = _('Move a student out of the class')
+    buttons = (deform.Button('save', _('Move out')),)
+
+    def appstruct(self):
+        sid = self.request.params.get('student')
+        return {'student': sid} if sid in self.context.members else colander.null
+
+    def save_success(self, appstruct):
+        student = self.context.students_folder()[appstruct['student']]
+        last_day = appstruct['last_day'] or today()
+        open_spans = [s for s, e in self.context.members.get(student.__name__, ())
+                      if e is None]
+        if not open_spans or last_day < open_spans[0]:
+            raise FormError('last_day', _('The student is not in this class on that date.'))
+        leave(student, self.context, last_day)
+        file = student_file(student, create=True)
+        file.moved_out = last_day
+        return self.back(_('${name} moved out of the class.',
+                           mapping={'name': student.fullname}))
 
 
 # -- logins for families ----------------------------------------------------------------------
@@ -291,7 +314,10 @@ def generate_logins(context, request):
              permission=MANAGE_CLASS)
 def reset_password(context, request):
     """A new one-time password for one login of this class's families; its slip as PDF."""
-    login = request.POST.get('login', '')
+    try:
+        login = schemas.ResetSchema().deserialize(dict(request.POST))['login']
+    except colander.Invalid:
+        raise HTTPBadRequest(_('No such login in the families of this class.'))
     for student in context.students():
         if login and login in student.family:
             break
@@ -332,98 +358,82 @@ def record_absence(student, start, end, code, reason, certificate=None):
     return marked, skipped
 
 
-def _certificate(request, field):
-    upload = request.POST.get(field)
-    if upload is None or not hasattr(upload, 'file'):
+def certificate_blob(request, upload):
+    """The certificate (справка) from deform's upload value, checked by content (type and
+    size) like every upload; None when no file was chosen. Raises UploadRefused."""
+    if not upload or not upload.get('fp'):
         return None
     from ZODB.blob import Blob
     from ejportal.documents.uploads import check_upload, safe_filename
-    data = upload.file.read()
+    data = upload['fp'].read()
     if not data:
         return None
     kind = check_upload(data, get_portal(request)['settings'].upload_max_mb)
     blob = Blob()
     with blob.open('w') as out:
         out.write(data)
-    return {'name': safe_filename(upload.filename, kind), 'kind': kind, 'blob': blob}
+    return {'name': safe_filename(upload.get('filename') or 'certificate', kind),
+            'kind': kind, 'size': len(data), 'blob': blob}
 
 
 @view_config(context=SchoolClass, name='desk-absence', permission=MANAGE_CLASS,
-             renderer=template('diary/absence.pt'))
-def absence(context, request):
-    from ejportal.documents.uploads import UploadRefused
-    school = context.year.__parent__
-    errors, post = {}, request.POST if request.method == 'POST' else {}
-    if request.method == 'POST':
-        sid = post.get('student', '')
-        if sid not in context.members:
-            errors['student'] = _('Choose a student.')
-        start = end = None
+             renderer=DESK_FORM)
+class RecordAbsence(DeskForm):
+    """A day or a range of absence with its reason and an optional certificate: marked in
+    every journal of the student for those days (and in lessons added to them later)."""
+    schema = schemas.AbsenceSchema
+    title = _('Record an absence')
+    buttons = (deform.Button('save', _('Record')),)
+    form_options = {'formid': 'absence-form'}
+
+    def save_success(self, appstruct):
+        from ejportal.documents.uploads import UploadRefused
         try:
-            start = datetime.date.fromisoformat(post.get('start', ''))
-        except ValueError:
-            errors['start'] = _('A date as YYYY-MM-DD, please.')
-        try:
-            end = _date_or_none(post.get('end')) or start
-        except ValueError:
-            errors['end'] = _('A date as YYYY-MM-DD, please.')
-        if start and end and end < start:
-            errors['end'] = _('The last day must not be before the first.')
-        elif start and end and (end - start).days > 120:
-            errors['end'] = _('At most 120 days at once.')
-        code = post.get('code', '')
-        if code not in ('н', 'б', 'уп'):
-            errors['code'] = _('Choose: absent, ill or excused.')
-        reason = post.get('reason', '').strip()[:200]
-        if not reason:
-            errors['reason'] = _('Say the reason.')
-        certificate = None
-        if not errors:
-            try:
-                certificate = _certificate(request, 'certificate')
-            except UploadRefused as refused:
-                errors['certificate'] = refused.message
-        if not errors:
-            student = context.students_folder()[sid]
-            marked, skipped = record_absence(student, start, end, code, reason, certificate)
-            request.session.flash(_('absence-recorded', default='Absence recorded in ${n} '
-                                    'lessons.', mapping={'n': marked}), 'success')
-            if skipped:
-                request.session.flash(_('${n} lessons are in a closed period: ask for a '
-                                        'correction there.', mapping={'n': skipped}), 'error')
-            return HTTPSeeOther(request.resource_url(context, 'desk'))
-        request.response.status = 400
-    return {'title': _('Record an absence'), 'school_class': context,
-            'students': context.students(), 'errors': errors, 'post': post,
-            'reasons': school.absence_reasons, 'codes': [(c, grading.ATTENDANCE[c])
-                                                          for c in ('б', 'уп', 'н')]}
+            certificate = certificate_blob(self.request, appstruct['certificate'])
+        except UploadRefused as refused:
+            raise FormError('certificate', refused.message)
+        student = self.context.students_folder()[appstruct['student']]
+        start = appstruct['start']
+        end = appstruct['end'] or start
+        marked, skipped = record_absence(student, start, end, appstruct['code'],
+                                         appstruct['reason'], certificate)
+        if skipped:
+            self.request.session.flash(_('${n} lessons are in a closed period: ask for a '
+                                         'correction there.', mapping={'n': skipped}), 'error')
+        return self.back(_('absence-recorded', default='Absence recorded in ${n} lessons.',
+                           mapping={'n': marked}))
 
 
 # -- remarks ---------------------------------------------------------------------------------
-@view_config(context=SchoolClass, name='desk-remark', request_method='POST',
-             permission=MANAGE_CLASS)
-def remark(context, request):
+@view_config(context=SchoolClass, name='desk-remark', permission=MANAGE_CLASS,
+             renderer=DESK_FORM)
+class Remark(DeskForm):
     """A remark to the family (praise, concern, information): shown in the diary on its day,
     and e-mailed to the parents who asked for it."""
-    from ejportal.principals.mail import send
-    post = request.POST
-    student = class_student(context, post.get('student'))
-    text = post.get('text', '').strip()[:2000]
-    kind = post.get('kind', 'info')
-    if not text or kind not in REMARK_KINDS:
-        request.session.flash(_('Write the remark and choose its kind.'), 'error')
-        return HTTPSeeOther(request.resource_url(context, 'desk'))
-    file = student_file(student, create=True)
-    file.add_remark(today(), text, kind)
-    record(student, 'remark', {'kind': kind})
-    recipients = [g['email'] for g in file.guardians
-                  if g.get('email_remarks') and g.get('email') and has_consent(g)]
-    if recipients:
-        send(request, recipients, _('A remark from the class teacher'),
-             '%s\n\n%s\n%s' % (student.fullname, text,
-                               portal_address(get_portal(request), request)))
-    request.session.flash(_('The remark is in the diary.'), 'success')
-    return HTTPSeeOther(request.resource_url(context, 'desk'))
+    schema = schemas.RemarkSchema
+    title = _('A remark to the family')
+    buttons = (deform.Button('save', _('Send to the diary')),)
+    form_options = {'formid': 'remark'}
+
+    def appstruct(self):
+        sid = self.request.params.get('student')
+        return {'student': sid} if sid in self.context.members else colander.null
+
+    def save_success(self, appstruct):
+        from ejportal.principals.mail import send
+        request = self.request
+        student = self.context.students_folder()[appstruct['student']]
+        text, kind = appstruct['text'], appstruct['kind']
+        file = student_file(student, create=True)
+        file.add_remark(today(), text, kind)
+        record(student, 'remark', {'kind': kind})
+        recipients = [g['email'] for g in file.guardians
+                      if g.get('email_remarks') and g.get('email') and has_consent(g)]
+        if recipients:
+            send(request, recipients, _('A remark from the class teacher'),
+                 '%s\n\n%s\n%s' % (student.fullname, text,
+                                    portal_address(get_portal(request), request)))
+        return self.back(_('The remark is in the diary.'))
 
 
 # -- class overview ----------------------------------------------------------------------------
