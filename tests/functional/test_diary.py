@@ -314,3 +314,29 @@ def test_family_index_follows_changes_and_evolve_builds_it(root):
     build_family_index(root)
     assert dict(family_index(school).items()) == before
     transaction.abort()
+
+
+def test_periods_follow_the_grade(as_user, root):
+    """A grade with halves (as 10-11 have) sees halves in the period and year views and in
+    the class overview; another grade keeps the year's quarters."""
+    from ejportal.journal.resources import template_periods
+    year = find_resource(root, YEAR)
+    year.grade_periods = {5: ('halves', template_periods('halves', Y))}
+    transaction.commit()
+    app = as_user('parent')
+    period = app.get('/journal/students/%s/diary-period' % STUDENT)
+    links = [a.text for a in period.html.select('nav.periods a')]
+    assert links == ['I полугодие', 'II полугодие']
+    assert app.get('/journal/students/%s/diary-period?period=q1' % STUDENT, status=400)
+    assert app.get('/journal/students/%s/diary-period?period=h2' % STUDENT).status_int == 200
+    year_page = app.get('/journal/students/%s/diary-year' % STUDENT)
+    headers = [th.text for th in year_page.html.select('table.diary-year th')]
+    assert 'I полугодие' in headers and 'I четверть' not in headers
+    other = app.get('/journal/students/%s/diary-period' % STUDENT2)     # 7 Б: quarters
+    assert 'I четверть' in [a.text for a in other.html.select('nav.periods a')]
+    report = app.get('/@report', {'from': '%d-09-01' % Y, 'to': '%d-12-28' % Y},
+                     headers=JSON).json
+    app.reset()
+    overview = as_user('class_teacher').get(YEAR + '/classes/5a/overview')
+    assert 'I полугодие' in overview.text and 'I четверть' not in overview.text
+    assert report['from'] == '%d-09-01' % Y

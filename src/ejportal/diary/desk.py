@@ -468,11 +468,12 @@ def class_overview(school_class, start, end):
 @view_config(context=SchoolClass, name='overview', permission=MANAGE_CLASS,
              renderer=template('diary/overview.pt'))
 def overview(context, request):
-    year = context.year
-    period = year.period(request.params.get('period', '')) or year.current_period(today())
+    year, grade = context.year, context.grade
+    period = year.period(request.params.get('period', ''), grade) or \
+        year.current_period(today(), grade)
     if period is None:
         raise HTTPBadRequest(_('No such period.'))
     data = class_overview(context, period.start, period.end)
     return {'title': _('Class ${cls}: overview', mapping={'cls': context.title}),
-            'school_class': context, 'period': period, 'periods': year.periods,
+            'school_class': context, 'period': period, 'periods': year.periods_for(grade),
             'data': data, 'format_date': format_date}

@@ -41,6 +41,23 @@ def family_students(school, login):
     return sorted(found, key=lambda s: (s.surname, s.first_name, s.__name__))
 
 
+def grade_in(student, year):
+    """The grade of the student's class in ``year`` (the last one, if they moved), or None:
+    the grade decides the periods (grades 10-11 may have halves, the others quarters)."""
+    grade = None
+    for year_name, class_name, _s, _e in student.enrolments:
+        if year_name == year.__name__:
+            school_class = year['classes'].get(class_name)
+            if school_class is not None:
+                grade = school_class.grade
+    return grade
+
+
+def periods_of(student, year):
+    """The periods of ``year`` for the student's grade."""
+    return year.periods_for(grade_in(student, year))
+
+
 def student_journals(student, start, end):
     """(journal, first day, last day) for each journal the student belonged to between
     ``start`` and ``end``: the journals of the classes of their enrolments in that time,
@@ -188,10 +205,11 @@ def summary(student, start, end):
     for year in school.years():
         if year.start > end or year.end < start:
             continue
-        for period in year.periods:
+        year_periods = periods_of(student, year)
+        for period in year_periods:
             if period.start >= start and period.end <= end:
                 periods.append((year, period))
-        last = year.periods[-1].end if year.periods else year.end
+        last = year_periods[-1].end if year_periods else year.end
         if year.start >= start and last <= end:
             periods.append((year, Period('year', _('Year'), year.start, last)))
     wanted = {p.id for _y, p in periods}
@@ -222,7 +240,8 @@ def year_view(student, year):
     rows = OrderedDict()
     root = find_root(student)
     titles = {}
-    for period in year.periods:
+    periods = periods_of(student, year)
+    for period in periods:
         for (iso, path, _lid), entry in student.entries(period.start, period.end):
             if not path.startswith(prefix):
                 continue
@@ -237,11 +256,11 @@ def year_view(student, year):
     for path, row in rows.items():
         _subj, title = _journal_title(root, path, titles)
         cells = []
-        for period in year.periods:
+        for period in periods:
             average = grading.weighted_average(row['raw'].get(period.id, ()))['value']
             cells.append({'period': period.id, 'average': average,
                           'mark': row['marks'].get(period.id, '')})
         result.append({'journal': path, 'subject_title': title, 'cells': cells,
                        'year_mark': row['marks'].get('year', '')})
     result.sort(key=lambda r: r['subject_title'])
-    return {'year': year, 'periods': year.periods, 'rows': result}
+    return {'year': year, 'periods': periods, 'rows': result}

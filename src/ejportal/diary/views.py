@@ -128,8 +128,10 @@ def _year(context, name=None):
              renderer=template('diary/period.pt'))
 def period_view(context, request):
     year = _year(context, request.params.get('year'))
+    grade = model.grade_in(context, year)
     period_id = request.params.get('period')
-    period = year.period(period_id) if period_id else year.current_period(today())
+    period = year.period(period_id, grade) if period_id else year.current_period(today(),
+                                                                                  grade)
     if period is None:
         raise HTTPBadRequest(_('No such period.'))
     data = model.summary(context, period.start, period.end)
@@ -139,7 +141,7 @@ def period_view(context, request):
         item['suggested'] = grading.suggested_period_mark(item['average']['value'])
     result = common(context, request, 'diary-period')
     result.update({'title': _('Diary: period'), 'year': year, 'period': period,
-                   'periods': year.periods, 'summary': data,
+                   'periods': year.periods_for(grade), 'summary': data,
                    'attendance_titles': grading.ATTENDANCE})
     return result
 
@@ -164,7 +166,8 @@ def report_range(request):
     if not start_text and not end_text:
         year = model.school_of(request.context).current_year(today()) \
             if isinstance(request.context, Student) else None
-        period = year.current_period(today()) if year is not None else None
+        period = year.current_period(today(), model.grade_in(request.context, year)) \
+            if year is not None else None
         if period is not None:
             return period.start, period.end
         return model.monday_of(today()), today()
