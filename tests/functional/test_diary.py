@@ -340,3 +340,60 @@ def test_periods_follow_the_grade(as_user, root):
     overview = as_user('class_teacher').get(YEAR + '/classes/5a/overview')
     assert 'I полугодие' in overview.text and 'I четверть' not in overview.text
     assert report['from'] == '%d-09-01' % Y
+
+
+# -- homework files ----------------------------------------------------------------------------
+PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]'
+       b'/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+
+
+def _attach(journal, lesson, name='задание.pdf'):
+    from ZODB.blob import Blob
+    blob = Blob()
+    with blob.open('w') as out:
+        out.write(PDF)
+    journal.set_lesson_files(lesson, ({'name': name, 'kind': 'pdf', 'size': len(PDF),
+                                       'blob': blob},))
+
+
+def test_family_downloads_homework_files_of_own_journals_only(as_user, root):
+    from urllib.parse import quote
+    math = find_resource(root, MATH_5A)
+    math_7b = find_resource(root, YEAR + '/classes/7b/journals/math')
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    lesson = math.lessons_between(monday, monday + datetime.timedelta(days=6))[0]
+    lesson_7b = math_7b.lessons_between(monday, monday + datetime.timedelta(days=6))[0]
+    _attach(math, lesson)
+    _attach(math_7b, lesson_7b)
+    transaction.commit()
+    app = as_user('parent')
+    week = app.get('/journal/students/%s/diary' % STUDENT)
+    link = week.html.select_one('a.homework-file')
+    assert link.text == 'задание.pdf'
+    download = app.get(link['href'])
+    assert download.body == PDF and download.content_type == 'application/pdf'
+    assert download.headers['Content-Disposition'].startswith('attachment;')
+    assert download.headers['X-Content-Type-Options'] == 'nosniff'
+    api = app.get('/@diary', headers=JSON).json
+    files = [f for d in api['days'] for l in d['lessons'] for f in l['homework']['files']]
+    assert files and app.get(files[0]['url']).body == PDF
+
+    def url(sid, journal, lesson_id, name='задание.pdf'):
+        return '/journal/students/%s/homework-file?journal=%s&lesson=%s&name=%s' % (
+            sid, quote(journal), lesson_id, quote(name))
+    # another family's student (same class, same journal): the ACL refuses
+    assert app.get(url(OTHER_5A, MATH_5A, lesson.id), status='*').status_int == 403
+    # the own child with a journal of another class, another lesson, another name: 404
+    assert app.get(url(STUDENT, YEAR + '/classes/7b/journals/math', lesson_7b.id),
+                   status=404)
+    assert app.get(url(STUDENT, MATH_5A, lesson_7b.id), status=404)
+    assert app.get(url(STUDENT, MATH_5A, lesson.id, 'other.pdf'), status=404)
+    assert app.get(url(STUDENT, MATH_5A, 'junk'), status=404)
+    assert app.get(url(STUDENT, '/journal', lesson.id), status=404)
+    # the second child's own journal works
+    assert app.get(url(STUDENT2, YEAR + '/classes/7b/journals/math', lesson_7b.id)).body == PDF
+    app.reset()
+    student = as_user('student')        # s0001 only
+    assert student.get(url(STUDENT2, YEAR + '/classes/7b/journals/math', lesson_7b.id),
+                       status='*').status_int == 403
+    assert student.get(url(STUDENT, MATH_5A, lesson.id)).body == PDF

@@ -60,14 +60,17 @@ def chosen_student(context, request):
     return student
 
 
-def _lesson_json(lesson):
+def _lesson_json(lesson, files_url):
     return {'subject': {'id': lesson['subject'], 'title': lesson['subject_title']},
             'number': lesson['number'], 'lesson': lesson['lesson'], 'topic': lesson['topic'],
             'lesson_type': lesson['lesson_type'],
             'homework': {'text': lesson['homework'],
                          'due': lesson['homework_due'].isoformat()
                          if lesson['homework_due'] else None,
-                         'files': lesson['files']},
+                         'files': [{'name': f['name'], 'size': f['size'],
+                                    'url': weekpage.file_url(files_url, lesson['journal'],
+                                                             lesson['lesson'], f['name'])}
+                                   for f in lesson['files']]},
             'marks': [{'value': m['value'], 'kind': m['kind'], 'kind_title': m['kind_title'],
                        'weight': m['weight']} for m in lesson['marks']],
             'attendance': lesson['attendance']['code'] if lesson['attendance'] else None,
@@ -80,12 +83,13 @@ def _remark_json(remark):
 
 def week_json(request, student, day, data=None):
     data = data if data is not None else model.week(student, day)
+    files_url = request.resource_url(student, 'homework-file')
     return {
         'student': {'id': student.__name__, 'name': student.fullname},
         'week': {'start': data['start'].isoformat(), 'end': data['end'].isoformat(),
                  'prev': data['prev'].isoformat(), 'next': data['next'].isoformat()},
         'days': [{'date': d['date'].isoformat(),
-                  'lessons': [_lesson_json(l) for l in d['lessons']],
+                  'lessons': [_lesson_json(l, files_url) for l in d['lessons']],
                   'remarks': [_remark_json(r) for r in d['remarks']],
                   'absences': [{'start': a['start'].isoformat(), 'end': a['end'].isoformat(),
                                 'code': a['code'], 'reason': a['reason']}

@@ -93,16 +93,24 @@ def _attendance(code):
 
 
 def homework_files(lesson):
-    """The files of a lesson's homework, where the journal keeps them (name, url path)."""
-    files = getattr(lesson, 'homework_files', None) or ()
-    result = []
-    for item in files:
-        if isinstance(item, dict):
-            result.append({'name': item.get('name') or item.get('filename') or '',
-                           'id': item.get('id') or item.get('name') or ''})
-        else:
-            result.append({'name': str(item), 'id': str(item)})
-    return result
+    """The files of a lesson's homework (the journal keeps them on ``Lesson.files``):
+    [{name, size}]; the diary serves them through the student's ``homework-file``."""
+    return [{'name': f['name'], 'size': f.get('size', 0)} for f in (lesson.files or ())]
+
+
+def own_lesson(student, journal_path, lesson_id):
+    """(journal, lesson) when ``lesson_id`` is a lesson of ``journal_path`` and that journal
+    is one of the student's own on the lesson's day (their class; their subgroup); else
+    None. The id starts with the lesson's date, so only that day's journals are read."""
+    try:
+        day = datetime.date.fromisoformat((lesson_id or '')[:10])
+    except ValueError:
+        return None
+    for journal, _lo, _hi in student_journals(student, day, day):
+        if resource_path(journal) == journal_path:
+            lesson = journal.lessons.get(lesson_id)
+            return (journal, lesson) if lesson is not None else None
+    return None
 
 
 def week(student, any_day):

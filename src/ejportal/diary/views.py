@@ -111,6 +111,33 @@ def week_view(context, request):
     return result
 
 
+@view_config(context=Student, name='homework-file', request_method='GET',
+             permission=VIEW_DIARY)
+def homework_file(context, request):
+    """A homework file of a lesson in one of this student's own journals (the family may
+    not read the journal itself); 404 for anything else, so nothing can be probed. Always
+    a download, never shown inline."""
+    from urllib.parse import quote
+    from pyramid.httpexceptions import HTTPNotFound
+    from pyramid.response import Response
+    from ejportal.documents.uploads import ALLOWED
+    params = request.params
+    found = model.own_lesson(context, params.get('journal', ''), params.get('lesson', ''))
+    files = [f for f in (found[1].files if found else ()) if f['name'] == params.get('name')]
+    if not files or files[0].get('kind') not in ALLOWED:
+        raise HTTPNotFound()
+    item = files[0]
+    response = Response(content_type=ALLOWED[item['kind']][1])
+    with item['blob'].open('r') as f:
+        response.body = f.read()
+    response.headers['Content-Disposition'] = "attachment; filename*=UTF-8''%s" % quote(
+        item['name'])
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    response.headers['Content-Security-Policy'] = "default-src 'none'; sandbox"
+    response.headers['Cache-Control'] = 'private, no-cache'
+    return response
+
+
 def _year(context, name=None):
     school = model.school_of(context)
     if name:

@@ -98,7 +98,7 @@ def week_state(data):
         (d['date'],
          [(l['journal'], l['lesson'], l['number'], l['subject_title'], l['topic'],
            l['lesson_type'], l['homework'], l['homework_due'],
-           tuple(f['name'] for f in l['files']),
+           tuple((f['name'], f['size']) for f in l['files']),
            tuple((m['value'], m['kind'], m['weight'], m['kind_title']) for m in l['marks']),
            l['attendance']['code'] if l['attendance'] else None, l['comment'])
           for l in d['lessons']],
