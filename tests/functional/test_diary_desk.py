@@ -129,6 +129,9 @@ def test_generate_logins_slips_and_forced_change(as_user, testapp, root, app):
     parent_login = student.diary.guardians[0]['login']
     assert student.login and parent_login and student.login != parent_login
     assert parent_login in student.parents
+    from ejportal.diary.resources import family_index     # the index followed the logins
+    index = family_index(root['journal'])
+    assert index[parent_login] == (CLASSMATE,) and index[student.login] == (CLASSMATE,)
     assert users[student.login].must_change_password and users[parent_login].must_change_password
     # the one-time password on the slip works once and forces a new password
     words = text.split()
@@ -298,3 +301,43 @@ def test_add_and_move_out_forms(as_user, root):
     form.submit('save', status=303)
     transaction.abort()
     assert root['journal']['students'][sid].diary.moved_out == TODAY
+
+
+PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]'
+       b'/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+
+
+def test_absence_marks_lessons_added_later_and_certificate_downloads(as_user, root):
+    math = find_resource(root, MATH_5A)
+    days = sorted({l.date for l in math.lessons.values() if l.date > TODAY})[:3]
+    ct = as_user('class_teacher')
+    form = ct.get(CLASS + '/desk-absence').forms['absence-form']
+    form['student'] = 's0001'
+    form['start'] = str(days[0])
+    form['end'] = str(days[2])
+    form['code'] = 'уп'
+    form['reason'] = 'соревнования'
+    form['upload'] = ('справка.pdf', PDF)
+    form.submit('save', status=303)
+    transaction.abort()
+    # a lesson added afterwards inside the range gets the absence; one outside does not
+    math = find_resource(root, MATH_5A)
+    inside = math.add_lesson(days[1], 9, topic='Дополнительный урок')
+    after = days[2] + datetime.timedelta(days=1)
+    outside = math.add_lesson(after, 9, topic='Позже')
+    transaction.commit()
+    cell = math.cell('s0001', inside.id)
+    assert cell['attendance'] == 'уп' and cell['reason'] == 'соревнования'
+    assert math.cell('s0001', outside.id) is None
+    assert math.cell(CLASSMATE, inside.id) is None          # only the absent student
+    # the class teacher downloads the certificate from the desk
+    desk = ct.get(CLASS + '/desk')
+    link = desk.html.find('tr', attrs={'data-student': 's0001'}).select_one('a.certificate')
+    download = ct.get(link['href'])
+    assert download.body == PDF and download.content_type == 'application/pdf'
+    assert download.headers['Content-Disposition'].startswith('attachment;')
+    assert download.headers['X-Content-Type-Options'] == 'nosniff'
+    assert ct.get(CLASS + '/desk-certificate?student=s0001&absence=99', status=404)
+    assert ct.get(CLASS + '/desk-certificate?student=s0009&absence=0', status=404)
+    ct.reset()
+    assert as_user('teacher').get(link['href'], status='*').status_int == 403

@@ -41,9 +41,13 @@ def includeme(config):
     from ejportal.site.layout import add_start_panel
     from ejportal.core.events import ObjectAdded, ObjectModified, subscribe
     from ejportal.diary.demo import build_demo_diary
+    from ejportal.diary.desk import absence_on_new_lesson
     from ejportal.diary.resources import on_student_changed
+    from ejportal.journal.resources import LESSON_ADDED
     subscribe(ObjectAdded, on_student_changed)
     subscribe(ObjectModified, on_student_changed)
+    if absence_on_new_lesson not in LESSON_ADDED:     # lessons added into a recorded absence
+        LESSON_ADDED.append(absence_on_new_lesson)
     add_start_panel(5, diary_panel)
     add_start_panel(6, desk_panel)
     add_demo_builder(40, build_demo_diary)

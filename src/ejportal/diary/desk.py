@@ -52,7 +52,10 @@ def desk_rows(school_class):
     for student in school_class.students():
         file = student.diary
         guardians = list(file.guardians) if file is not None else []
+        certificates = [(n, a) for n, a in enumerate(file.absences) if a.get('certificate')] \
+            if file is not None else []
         rows.append({'student': student, 'file': file, 'guardians': guardians,
+                     'certificates': certificates,
                      'moved_out': file.moved_out if file is not None else None,
                      'consent': any(has_consent(g) for g in guardians),
                      'missing': [g for g in guardians if not has_consent(g)]})
@@ -358,6 +361,38 @@ def record_absence(student, start, end, code, reason, certificate=None):
     return marked, skipped
 
 
+def absence_on_new_lesson(journal, lesson):
+    """A lesson added to a journal on a day that a recorded absence covers: its cell gets
+    the absence's code and reason, as the lessons there already had (a cell someone filled
+    is left alone; closed periods too). Reads the class's enrolment spans, and the files
+    of the students enrolled that day only."""
+    day = lesson.date
+    school_class = journal.school_class
+    group = None
+    if journal.subgroup:
+        group = set((school_class.subgroups.get(journal.subject) or {}).get(
+            journal.subgroup, ()))
+    students = None
+    for sid, spans in school_class.members.items():
+        if group is not None and sid not in group:
+            continue
+        if not any(s <= day and (e is None or day <= e) for s, e in spans):
+            continue
+        students = students if students is not None else school_class.students_folder()
+        student = students.get(sid)
+        file = student.diary if student is not None else None
+        if file is None or not file.absences:
+            continue
+        found = [a for a in file.absences if a['start'] <= day <= a['end']]
+        if not found or journal.cell(sid, lesson.id):
+            continue
+        absence = found[-1]
+        try:
+            journal.set_cell(sid, lesson.id, (), absence['code'], '', absence['reason'])
+        except PeriodClosed:
+            pass
+
+
 def certificate_blob(request, upload):
     """The certificate (справка) from deform's upload value, checked by content (type and
     size) like every upload; None when no file was chosen. Raises UploadRefused."""
@@ -402,6 +437,33 @@ class RecordAbsence(DeskForm):
                                          'correction there.', mapping={'n': skipped}), 'error')
         return self.back(_('absence-recorded', default='Absence recorded in ${n} lessons.',
                            mapping={'n': marked}))
+
+
+@view_config(context=SchoolClass, name='desk-certificate', request_method='GET',
+             permission=MANAGE_CLASS)
+def certificate(context, request):
+    """The certificate (справка) of a recorded absence of a student of this class, as a
+    download; 404 for anything else."""
+    from urllib.parse import quote
+    from pyramid.httpexceptions import HTTPNotFound
+    from ejportal.documents.uploads import ALLOWED
+    sid, number = request.params.get('student'), request.params.get('absence', '')
+    student = context.students_folder().get(sid) if sid in context.members else None
+    file = student.diary if student is not None else None
+    if file is None or not number.isdigit() or int(number) >= len(file.absences):
+        raise HTTPNotFound()
+    item = file.absences[int(number)].get('certificate')
+    if not item or item.get('kind') not in ALLOWED:
+        raise HTTPNotFound()
+    response = Response(content_type=ALLOWED[item['kind']][1])
+    with item['blob'].open('r') as f:
+        response.body = f.read()
+    response.headers['Content-Disposition'] = "attachment; filename*=UTF-8''%s" % quote(
+        item['name'])
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    response.headers['Content-Security-Policy'] = "default-src 'none'; sandbox"
+    response.headers['Cache-Control'] = 'private, no-store'
+    return response
 
 
 # -- remarks ---------------------------------------------------------------------------------

@@ -428,6 +428,11 @@ class Lesson(Persistent):
                 **{f: getattr(self, f) for f in self.FIELDS}}
 
 
+# functions(journal, lesson) called after a lesson is added; other areas register theirs
+# (the diary marks the absences its class teachers recorded for that day)
+LESSON_ADDED = []
+
+
 def lesson_id(date, number):
     return '%s-%d' % (date.isoformat(), number)
 
@@ -534,6 +539,8 @@ class Journal(Resource):
         self.lessons[lesson.id] = lesson
         if audit:
             record(self, 'lesson-add', {'lesson': lesson.id, 'new': lesson.as_dict()})
+        for hook in LESSON_ADDED:
+            hook(self, lesson)
         return lesson
 
     def edit_lesson(self, lesson, values):
