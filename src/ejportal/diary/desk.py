@@ -20,7 +20,7 @@ from ejportal.core.audit import record
 from ejportal.core.forms import FormError, FormView
 from ejportal.diary import model, schemas
 from ejportal.diary.report import render_pdf
-from ejportal.diary.resources import RELATIONS, has_consent, student_file
+from ejportal.diary.resources import has_consent, student_file
 from ejportal.i18n import _, format_date
 from ejportal.journal import grading
 from ejportal.journal.resources import PeriodClosed, SchoolClass, Student, enrol, leave
