@@ -153,11 +153,27 @@ def test_not_found_page(testapp):
     assert 'Page not found' in page.text
 
 
-def test_start_page_for_every_role(testapp):
-    for role in ('admin', 'director', 'deputy', 'secretary', 'teacher', 'class_teacher',
-                 'psychologist', 'student', 'parent'):
+NAV_BY_ROLE = {
+    'admin': {'Documents', 'Journal', 'Settings', 'Audit log', 'Users', 'Groups',
+              'Registers of orders', 'Kinds of local acts'},
+    'director': {'Documents', 'Journal', 'Audit log'},
+    'deputy': {'Documents', 'Journal'},
+    'secretary': {'Documents', 'Journal'},
+    'teacher': {'Documents', 'Journal'},
+    'class_teacher': {'Documents', 'Journal'},
+    'psychologist': {'Documents', 'Journal'},
+    'student': {'Diary'},
+    'parent': {'Diary'},
+}
+
+
+def test_every_role_logs_in_and_sees_its_sections(testapp):
+    for role, sections in NAV_BY_ROLE.items():
         testapp.reset()
         assert login(testapp, role).status_int == 303
         page = testapp.get('/@@start')
-        assert page.status_int == 200
         assert page.html.find('header').find(class_='user-name')
+        nav = {a.get_text().strip() for a in page.html.select('nav.main-nav a')}
+        assert nav == sections, role
+        for link in page.html.select('nav.main-nav a'):
+            assert testapp.get(link['href']).maybe_follow().status_int == 200, (role, link['href'])

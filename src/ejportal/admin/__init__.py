@@ -6,5 +6,5 @@ from ejportal.site.layout import add_nav
 
 def includeme(config):
     add_nav(80, '/settings', _('Settings'), MANAGE_SETTINGS)
-    add_nav(85, '/settings/audit', _('Audit log'), VIEW_AUDIT)
+    add_nav(85, '/settings', _('Audit log'), VIEW_AUDIT, view='audit')
     config.scan('.views')

@@ -2,6 +2,7 @@
 class teacher's desk (family data, logins, absences, remarks, class overview) and report
 mailing."""
 from ejportal.i18n import _
+from ejportal.security import VIEW_DIARY
 
 
 def diary_panel(request):
@@ -38,7 +39,7 @@ def desk_panel(request):
 
 def includeme(config):
     from ejportal.site.bootstrap import add_demo_builder
-    from ejportal.site.layout import add_start_panel
+    from ejportal.site.layout import add_nav, add_start_panel
     from ejportal.core.events import ObjectAdded, ObjectModified, subscribe
     from ejportal.diary.demo import build_demo_diary
     from ejportal.diary.desk import absence_on_new_lesson
@@ -48,6 +49,7 @@ def includeme(config):
     subscribe(ObjectModified, on_student_changed)
     if absence_on_new_lesson not in LESSON_ADDED:     # lessons added into a recorded absence
         LESSON_ADDED.append(absence_on_new_lesson)
+    add_nav(5, '/', _('Diary'), VIEW_DIARY, view='diary')
     add_start_panel(5, diary_panel)
     add_start_panel(6, desk_panel)
     add_demo_builder(40, build_demo_diary)

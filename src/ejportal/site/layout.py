@@ -8,12 +8,14 @@ from pyramid.csrf import get_csrf_token
 from ejportal.core.content import lineage
 from ejportal.i18n import LANGUAGES, format_date, format_datetime
 
-NAV = []            # (order, path, title, permission)
+NAV = []            # (order, path, title, permission, view name)
 START_PANELS = []   # (order, function(request) -> dict(title, items, ...) or None)
 
 
-def add_nav(order, path, title, permission):
-    entry = (order, path, title, permission)
+def add_nav(order, path, title, permission, view=''):
+    """A navigation entry: the resource at ``path`` (and its ``view``), shown to those who
+    have ``permission`` there."""
+    entry = (order, path, title, permission, view)
     if entry not in NAV:
         NAV.append(entry)
         NAV.sort(key=lambda e: e[0])
@@ -92,13 +94,16 @@ class Layout:
         items = []
         current = request.path
         has_permission = request.has_permission
-        for _order, path, title, permission in NAV:
+        for _order, path, title, permission, view in NAV:
             target = _child(portal, path)
             if target is None:
                 continue
             if has_permission(permission, target):
-                items.append({'title': title, 'url': request.resource_url(target),
-                              'active': path != '/' and current.startswith(path)})
+                url = request.resource_url(target, '@@' + view) if view else \
+                    request.resource_url(target)
+                here = path.rstrip('/') + ('/@@' + view if view else '')
+                items.append({'title': title, 'url': url,
+                              'active': here not in ('', '/') and current.startswith(here)})
         return items
 
     def sharing_url(self):
