@@ -94,7 +94,18 @@ LOCAL_ROLE_PERMISSIONS = {
 
 
 def root_acl():
-    """The ACL of the portal root: the two tables above, as ACEs."""
+    """The ACL of the portal root: the two tables above, as ACEs (built once: it is read on
+    every permission check)."""
+    global _ROOT_ACL
+    if _ROOT_ACL is None:
+        _ROOT_ACL = _build_root_acl()
+    return _ROOT_ACL
+
+
+_ROOT_ACL = None
+
+
+def _build_root_acl():
     acl = [(Allow, Everyone, VIEW_PUBLIC), (Allow, Authenticated, OWN_ACCOUNT)]
     for role, permissions in sorted(ROLE_PERMISSIONS.items()):
         acl.append((Allow, 'role:' + role, tuple(sorted(permissions))))
