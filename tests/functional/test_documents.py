@@ -515,3 +515,27 @@ def test_appendix_of_files_on_the_public_order(testapp):
     link = page.html.select_one('#appendix-1 .files a')
     assert link.text == 'smeta.pdf'
     assert testapp.get(link['href'].replace('http://localhost', '')).body == PDF
+
+
+def test_oversize_and_zip_bomb_uploads_are_refused_with_a_message(testapp, root):
+    import io
+    import zipfile
+    root['settings'].upload_max_mb = 1
+    transaction.commit()
+    login(testapp, 'director')
+    path = '/documents/regulation-1'
+    big = b'%PDF-1.4\n' + b'0' * (1024 * 1024 + 10)
+    page = testapp.post(path + '/@@attach', {'csrf_token': csrf_token(testapp)},
+                        upload_files=[('file', 'big.pdf', big)], status=303).follow()
+    assert page.html.find(class_='alert-danger')
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml', '<Types/>')
+        z.writestr('word/document.xml', '0' * (200 * 1024 * 1024))
+    page = testapp.post(path + '/@@attach', {'csrf_token': csrf_token(testapp)},
+                        upload_files=[('file', 'bomb.docx', bomb.getvalue())],
+                        status=303).follow()
+    assert page.html.find(class_='alert-danger')
+    transaction.begin()
+    root._p_jar.sync()
+    assert root['documents']['regulation-1'].attachments() == []
