@@ -10,7 +10,6 @@ import statistics
 import sys
 import tempfile
 import time
-from urllib.parse import urlencode
 
 from pyramid.config import Configurator
 from pyramid.response import Response

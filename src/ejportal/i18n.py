@@ -21,7 +21,6 @@ def format_date(value):
 def format_datetime(value):
     if not value:
         return ''
-    import datetime
     if getattr(value, 'tzinfo', None) is not None:
         value = value.astimezone()
     return value.strftime('%d.%m.%Y %H:%M')

@@ -6,7 +6,6 @@ from pyramid.view import view_config
 from ejportal.api.errors import json_error
 from ejportal.api.serialize import serialize
 from ejportal.api.traversal import JSON_VIEW
-from ejportal.core.audit import record
 from ejportal.core.content import TYPES, Resource, create
 from ejportal.core.folder import check_name
 from ejportal.i18n import _

@@ -13,9 +13,9 @@ import colander
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.renderers import render
-from pyramid.response import Response
 from pyramid.view import view_config
 
+from ejportal.core.files import PDF, blob_response, download_response
 from ejportal.core.audit import record
 from ejportal.core.forms import FormError, FormView
 from ejportal.diary import model, schemas
@@ -293,11 +293,8 @@ def slips_response(request, school_class, families):
         'address': portal_address(portal, request), 'class_title': school_class.title,
         'families': families, 'roles': {'student': _('Student'), 'parent': _('Parent')},
         'issued': format_date(today())}, request=request)
-    response = Response(body=render_pdf(request, html), content_type='application/pdf')
-    response.headers['Content-Disposition'] = 'attachment; filename="slips.pdf"'
-    response.headers['Cache-Control'] = 'no-store'
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    return response
+    # the one-time passwords are in it: never cached anywhere
+    return download_response(render_pdf(request, html), 'slips.pdf', PDF, cache='no-store')
 
 
 @view_config(context=SchoolClass, name='desk-logins', request_method='POST',
@@ -444,7 +441,6 @@ class RecordAbsence(DeskForm):
 def certificate(context, request):
     """The certificate (справка) of a recorded absence of a student of this class, as a
     download; 404 for anything else."""
-    from urllib.parse import quote
     from pyramid.httpexceptions import HTTPNotFound
     from ejportal.documents.uploads import ALLOWED
     sid, number = request.params.get('student'), request.params.get('absence', '')
@@ -455,15 +451,8 @@ def certificate(context, request):
     item = file.absences[int(number)].get('certificate')
     if not item or item.get('kind') not in ALLOWED:
         raise HTTPNotFound()
-    response = Response(content_type=ALLOWED[item['kind']][1])
-    with item['blob'].open('r') as f:
-        response.body = f.read()
-    response.headers['Content-Disposition'] = "attachment; filename*=UTF-8''%s" % quote(
-        item['name'])
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    response.headers['Content-Security-Policy'] = "default-src 'none'; sandbox"
-    response.headers['Cache-Control'] = 'private, no-store'
-    return response
+    return blob_response(item['blob'], item['name'], ALLOWED[item['kind']][1],
+                         cache='private, no-store')
 
 
 # -- remarks ---------------------------------------------------------------------------------

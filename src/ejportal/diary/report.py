@@ -4,8 +4,8 @@ the page's printable template) and an XLSX workbook (openpyxl)."""
 import io
 
 from pyramid.renderers import render, render_to_response
-from pyramid.response import Response
 
+from ejportal.core.files import PDF, XLSX, download_response, html_to_pdf
 from ejportal.diary import model
 from ejportal.i18n import _, format_date
 from ejportal.journal import grading
@@ -63,9 +63,7 @@ def report_json(data):
             'absences_total': data['absences_total']}
 
 
-def render_pdf(request, html):
-    from weasyprint import HTML
-    return HTML(string=html, base_url=request.application_url if request else None).write_pdf()
+render_pdf = html_to_pdf
 
 
 def pdf_bytes(request, data):
@@ -108,17 +106,11 @@ def xlsx_bytes(request, data):
     return out.getvalue()
 
 
-XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
-
 def report_response(request, data, fmt):
     if fmt == 'pdf':
-        response = Response(body=pdf_bytes(request, data), content_type='application/pdf')
-        response.headers['Content-Disposition'] = 'inline; filename="report.pdf"'
-    elif fmt == 'xlsx':
-        response = Response(body=xlsx_bytes(request, data), content_type=XLSX)
-        response.headers['Content-Disposition'] = 'attachment; filename="report.xlsx"'
-    else:
-        return render_to_response(template('diary/report.pt'), data, request=request)
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    return response
+        return download_response(pdf_bytes(request, data), 'report.pdf', PDF, inline=True,
+                                 cache='private, no-store')
+    if fmt == 'xlsx':
+        return download_response(xlsx_bytes(request, data), 'report.xlsx', XLSX,
+                                 cache='private, no-store')
+    return render_to_response(template('diary/report.pt'), data, request=request)

@@ -9,6 +9,7 @@ import datetime
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
 from pyramid.view import view_config
 
+from ejportal.core.files import blob_response
 from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_response
 from ejportal.diary.resources import FREQUENCIES, student_file
@@ -117,9 +118,7 @@ def homework_file(context, request):
     """A homework file of a lesson in one of this student's own journals (the family may
     not read the journal itself); 404 for anything else, so nothing can be probed. Always
     a download, never shown inline."""
-    from urllib.parse import quote
     from pyramid.httpexceptions import HTTPNotFound
-    from pyramid.response import Response
     from ejportal.documents.uploads import ALLOWED
     params = request.params
     found = model.own_lesson(context, params.get('journal', ''), params.get('lesson', ''))
@@ -127,15 +126,7 @@ def homework_file(context, request):
     if not files or files[0].get('kind') not in ALLOWED:
         raise HTTPNotFound()
     item = files[0]
-    response = Response(content_type=ALLOWED[item['kind']][1])
-    with item['blob'].open('r') as f:
-        response.body = f.read()
-    response.headers['Content-Disposition'] = "attachment; filename*=UTF-8''%s" % quote(
-        item['name'])
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    response.headers['Content-Security-Policy'] = "default-src 'none'; sandbox"
-    response.headers['Cache-Control'] = 'private, no-cache'
-    return response
+    return blob_response(item['blob'], item['name'], ALLOWED[item['kind']][1])
 
 
 def _year(context, name=None):

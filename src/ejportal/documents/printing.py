@@ -1,8 +1,8 @@
 """The normative print form of a document (A4), shared by the print view, the PDF and the
 public site. The PDF is WeasyPrint's rendering of the very same template."""
 from pyramid.renderers import render
-from pyramid.response import Response
 
+from ejportal.core.files import PDF, download_response, html_to_pdf
 from ejportal.documents.references import register_short, regulation_kinds
 from ejportal.documents.resources import Appendix, Order, Regulation, RolloutPlan
 from ejportal.i18n import format_date
@@ -71,12 +71,6 @@ def render_print(request, data):
 
 
 def pdf_response(request, data):
-    from weasyprint import HTML
     data = dict(data, for_pdf=True)
-    html = render_print(request, data)
-    pdf = HTML(string=html, base_url=request.application_url).write_pdf()
-    response = Response(body=pdf, content_type='application/pdf')
-    name = 'document.pdf'
-    response.headers['Content-Disposition'] = 'inline; filename="%s"' % name
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    return response
+    pdf = html_to_pdf(request, render_print(request, data))
+    return download_response(pdf, 'document.pdf', PDF, inline=True)

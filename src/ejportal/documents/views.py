@@ -3,9 +3,9 @@
 transition's own permission on top of VIEW."""
 import colander
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
-from pyramid.response import Response
 from pyramid.view import view_config
 
+from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
 from ejportal.core.content import TYPES, create
 from ejportal.core.forms import FormError, FormView
@@ -525,15 +525,7 @@ def attach(context, request):
 
 
 def file_response(context, request):
-    from urllib.parse import quote
-    response = Response(content_type=context.content_type)
-    with context.open() as f:
-        response.body = f.read()
-    response.headers['Content-Disposition'] = "attachment; filename*=UTF-8''%s" % quote(
-        context.filename)
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    response.headers['Content-Security-Policy'] = "default-src 'none'; sandbox"
-    return response
+    return blob_response(context.blob, context.filename, context.content_type)
 
 
 @view_config(context=Attachment, permission=VIEW, request_method='GET')

@@ -59,7 +59,6 @@ def journal_json(context, request):
         return json_error(request, 404, 'NotFound', _('This school year has no periods.'))
     data = grid(context, period)
     result = journal_summary(request, context)
-    year = context.year
     result['period'] = {'id': period.id, 'title': period.title, 'start': period.start.isoformat(),
                         'end': period.end.isoformat(), 'closed': data['closed']}
     result['periods'] = [{'id': p.id, 'title': p.title} for p in context.periods]

@@ -7,6 +7,7 @@ import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from ejportal.core.files import blob_response
 from ejportal.core.forms import FormError, FormView
 from ejportal.i18n import _
 from ejportal.journal import grading, schemas
@@ -271,8 +272,6 @@ def _homework_files(request, lesson):
 @view_config(context=Journal, name='homework-file', request_method='GET',
              permission=VIEW_JOURNAL)
 def homework_file(context, request):
-    from urllib.parse import quote
-    from pyramid.response import Response
     from ejportal.documents.uploads import ALLOWED
     lesson = context.lessons.get(request.params.get('lesson', ''))
     found = [f for f in (lesson.files if lesson else ())
@@ -280,14 +279,7 @@ def homework_file(context, request):
     if not found:
         raise HTTPNotFound()
     item = found[0]
-    response = Response(content_type=ALLOWED[item['kind']][1])
-    with item['blob'].open('r') as f:
-        response.body = f.read()
-    response.headers['Content-Disposition'] = "attachment; filename*=UTF-8''%s" % quote(
-        item['name'])
-    response.headers['X-Content-Type-Options'] = 'nosniff'
-    response.headers['Content-Security-Policy'] = "default-src 'none'; sandbox"
-    return response
+    return blob_response(item['blob'], item['name'], ALLOWED[item['kind']][1])
 
 
 @view_config(context=Journal, name='comment', request_method='POST',
