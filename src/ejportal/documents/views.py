@@ -160,7 +160,7 @@ class AddOrderView(DocumentForm):
 
     def save_success(self, appstruct):
         obj = create(self.type_name, **appstruct)
-        obj = self.context.add(self.context.unique_name('order'), obj)
+        obj = self.context.add(self.context.unique_name(self.type_name.lower()), obj)
         self.request.session.flash(_('The draft is saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(obj))
 
@@ -173,12 +173,6 @@ class AddRegulationView(AddOrderView):
 
     def appstruct(self):
         return colander.null
-
-    def save_success(self, appstruct):
-        obj = create(self.type_name, **appstruct)
-        obj = self.context.add(self.context.unique_name('regulation'), obj)
-        self.request.session.flash(_('The draft is saved.'), 'success')
-        return HTTPSeeOther(self.request.resource_url(obj))
 
 
 @view_config(context=Order, name='add-appendix', permission=ADD_DOCUMENT,
