@@ -231,8 +231,11 @@ def test_report_page_pdf_and_xlsx(as_user, marked):
 def test_subscription_form(as_user, root):
     app = as_user('parent')
     page = app.get('/journal/students/%s/diary-subscription' % STUDENT)
-    form = page.forms['subscription']
-    form['frequency'] = 'weekly'
+    form = page.forms['deform']
+    radio = [name for name, fields in form.fields.items()
+             if any(getattr(f, 'options', None) and 'weekly' in [o[0] for o in f.options]
+                    for f in fields)][0]
+    form[radio] = 'weekly'
     form.submit('save', status=303)
     bad = app.post('/journal/students/%s/diary-subscription' % STUDENT,
                    {'frequency': 'daily', 'csrf_token': form['csrf_token'].value}, status=400)

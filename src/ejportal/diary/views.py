@@ -6,10 +6,13 @@ student's ACL grants to the family (and the director, deputy and class teacher) 
 rule for every URL of a diary, so no query string can reach another family."""
 import datetime
 
+import colander
+import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
 from pyramid.view import view_config
 
 from ejportal.core.files import blob_response
+from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_response
 from ejportal.diary.resources import FREQUENCIES, student_file
@@ -215,36 +218,52 @@ def report_view(context, request):
     return report_response(request, data, fmt)
 
 
+class SubscriptionSchema(CSRFSchema):
+    frequency = colander.SchemaNode(
+        colander.String(), title=_('Report by e-mail'), missing='',
+        validator=colander.OneOf(('',) + FREQUENCIES, msg_err=_('Choose weekly, monthly or none.')),
+        widget=deform.widget.RadioChoiceWidget(values=(
+            ('', _('No e-mail')), ('weekly', _('Weekly')), ('monthly', _('Monthly')))))
+
+
 @view_config(context=Student, name='diary-subscription', permission=VIEW_DIARY,
              renderer=template('diary/subscription.pt'))
-def subscription_view(context, request):
+class SubscriptionView(FormView):
     """A parent subscribes to the progress report of this child by e-mail (weekly or
     monthly), or ends the subscription. Only the child's parents."""
-    user = request.user
-    if user.__name__ not in context.parents:
-        raise HTTPForbidden()
-    file = context.diary
-    current = file.subscriptions.get(user.__name__, '') if file is not None else ''
-    errors = {}
-    if request.method == 'POST':
-        frequency = request.POST.get('frequency', '')
-        if frequency not in FREQUENCIES + ('',):
-            errors['frequency'] = _('Choose weekly, monthly or none.')
-        elif frequency and not user.email:
-            errors['frequency'] = _('Your account has no e-mail address: ask the class '
-                                    'teacher to add it.')
+
+    schema = SubscriptionSchema
+    title = _('Report by e-mail')
+
+    def __call__(self):
+        if self.request.user.__name__ not in self.context.parents:
+            raise HTTPForbidden()
+        return super().__call__()
+
+    def current(self):
+        file = self.context.diary
+        return file.subscriptions.get(self.request.user.__name__, '') if file is not None else ''
+
+    def appstruct(self):
+        return {'frequency': self.current()}
+
+    def render(self, form_html):
+        result = super().render(form_html)
+        result.update(common(self.context, self.request, 'diary-subscription'))
+        result.update({'title': self.title, 'email': self.request.user.email})
+        return result
+
+    def save_success(self, appstruct):
+        user, frequency, current = self.request.user, appstruct['frequency'], self.current()
+        if frequency and not user.email:
+            raise FormError('frequency', _('Your account has no e-mail address: ask the '
+                                           'class teacher to add it.'))
+        file = student_file(self.context, create=True)
+        if frequency:
+            file.subscriptions[user.__name__] = frequency
         else:
-            file = student_file(context, create=True)
-            if frequency:
-                file.subscriptions[user.__name__] = frequency
-            else:
-                file.subscriptions.pop(user.__name__, None)
-            record(context, 'report-subscription', {'parent': user.__name__,
-                                                    'old': current, 'new': frequency})
-            request.session.flash(_('Saved.'), 'success')
-            return HTTPSeeOther(request.resource_url(context, 'diary-subscription'))
-        request.response.status = 400
-    result = common(context, request, 'diary-subscription')
-    result.update({'title': _('Report by e-mail'), 'current': current, 'errors': errors,
-                   'email': user.email})
-    return result
+            file.subscriptions.pop(user.__name__, None)
+        record(self.context, 'report-subscription', {'parent': user.__name__,
+                                                     'old': current, 'new': frequency})
+        self.request.session.flash(_('Saved.'), 'success')
+        return HTTPSeeOther(self.request.resource_url(self.context, 'diary-subscription'))
