@@ -9,6 +9,7 @@ import datetime
 import re
 
 from BTrees.OOBTree import OOBTree, OOTreeSet
+from pyramid.authorization import Deny, Everyone
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
@@ -295,9 +296,23 @@ def resolve_principals(portal, principals):
 
 # -- orders ---------------------------------------------------------------------------
 
+class PublishedByWorkflow(WorkflowAware):
+    """A document whose state decides who sees it, and which reaches the public site only
+    where its ``public`` flag allows."""
+
+    public = False
+
+    @property
+    def __acl__(self):
+        acl = state_acl(self)
+        if not self.public:
+            acl = [(Deny, Everyone, VIEW_PUBLIC)] + acl
+        return acl
+
+
 @content_type('Order', _('type-Order', default='Order'), schema=schemas.OrderFields,
               add_permission=ADD_DOCUMENT, addable_to=('Documents',))
-class Order(WorkflowAware, Document):
+class Order(PublishedByWorkflow, Document):
     """Приказ: number and date come at signing, per register per calendar year."""
 
     register = 'od'
@@ -311,14 +326,6 @@ class Order(WorkflowAware, Document):
     date = None
     extra_content = ('number', 'date')
     sheet = None  # AcknowledgementSheet, made at the first signing
-
-    @property
-    def __acl__(self):
-        acl = state_acl(self)
-        if not self.public:
-            from pyramid.authorization import Deny, Everyone
-            acl = [(Deny, Everyone, VIEW_PUBLIC)] + acl
-        return acl
 
     @property
     def reference(self):
@@ -484,7 +491,7 @@ class RolloutPlan(Appendix):
 @content_type('Regulation', _('type-Regulation', default='Local act'),
               schema=schemas.RegulationFields, add_permission=ADD_DOCUMENT,
               addable_to=('Documents',))
-class Regulation(WorkflowAware, Document):
+class Regulation(PublishedByWorkflow, Document):
     """Локальный акт: approved by a signed order, then published on the school site."""
 
     kind = 'polozhenie'
@@ -494,14 +501,6 @@ class Regulation(WorkflowAware, Document):
     approved_by = ''   # the name of the approving order in /documents
     public = True
     rich_text_fields = ('body',)
-
-    @property
-    def __acl__(self):
-        acl = state_acl(self)
-        if not self.public:
-            from pyramid.authorization import Deny, Everyone
-            acl = [(Deny, Everyone, VIEW_PUBLIC)] + acl
-        return acl
 
     @property
     def date(self):
