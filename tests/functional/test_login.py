@@ -163,3 +163,34 @@ def test_a_user_turns_on_the_second_factor(testapp, as_user, root):
     assert form.submit('confirm').status_int == 303
     testapp.reset()
     assert login(testapp, 'parent').location.endswith('/@@login-code')
+
+
+def test_old_ended_sessions_are_pruned_at_the_next_login(testapp, root):
+    from ejportal.principals.sessions import KEEP_ENDED, sessions_of
+    login(testapp, 'teacher')
+    testapp.reset()
+    root._p_jar.sync()
+    people = root['people']
+    (key, session), = sessions_of(people, 'teacher')
+    session.ended = session.last_seen = session.last_seen - KEEP_ENDED - datetime.timedelta(days=1)
+    transaction.commit()
+    login(testapp, 'teacher')
+    root._p_jar.sync()
+    assert key not in people.login_sessions
+    assert len(sessions_of(people, 'teacher')) == 1
+
+
+def test_sessions_index_is_built_for_an_old_database(app, db_dir, root):
+    from conftest import app_settings, close_app
+    from ejportal import main
+    from ejportal.principals.sessions import sessions_of
+    login(EnglishClient(app), 'teacher')
+    root._p_jar.sync()
+    root['people'].user_sessions = None
+    root.generation = 6
+    transaction.commit()
+    close_app(app)
+    application = main({}, **app_settings(db_dir))
+    with application.registry._zodb_databases[''].transaction() as conn:
+        assert len(sessions_of(conn.root()['ejportal']['people'], 'teacher')) == 1
+    close_app(application)

@@ -10,3 +10,12 @@ def add_login_failures(portal):
     people = portal['people']
     if getattr(people, 'login_failures', None) is None:
         people.login_failures = OOBTree()
+
+
+@evolve_step(7, 'people: an index of each user\'s login sessions')
+def index_user_sessions(portal):
+    """Sessions were found by reading them all; they are now listed per user."""
+    people = portal['people']
+    people.user_sessions = None
+    for key, session in people.login_sessions.items():
+        people.session_keys(session.userid, create=True).add(key)

@@ -3,7 +3,7 @@
 A user who authored records is never deleted, only disabled: the audit log and versions
 keep naming them.
 """
-from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from persistent.list import PersistentList
 
@@ -35,6 +35,22 @@ class People(Folder):
         self.add('groups', Groups(), send_events=False)
         self.login_sessions = OOBTree()
         self.login_failures = OOBTree()
+
+    # login -> OOTreeSet of that user's session keys, so a user's sessions are found (and
+    # old ones pruned) without reading every session of the school
+    user_sessions = None
+
+    def session_keys(self, userid, create=False):
+        if self.user_sessions is None:
+            if not create:
+                return ()
+            self.user_sessions = OOBTree()
+        keys = self.user_sessions.get(userid)
+        if keys is None:
+            if not create:
+                return ()
+            keys = self.user_sessions[userid] = OOTreeSet()
+        return keys
 
     @property
     def users(self):

@@ -14,6 +14,8 @@ from ejportal.principals.resources import LoginSession
 # Writing last_seen on every request would turn reads into writes; once a minute is enough
 # for the sessions screen and the idle timeout.
 TOUCH_EVERY = datetime.timedelta(seconds=60)
+# Ended sessions stay listed (and in the audit trail's terms, explainable) this long.
+KEEP_ENDED = datetime.timedelta(days=30)
 
 
 class Identity:
@@ -51,9 +53,23 @@ def start_session(request, user, kind='browser'):
     from ejportal.site.resources import get_portal
     people = get_portal(request)['people']
     session_id = new_session_id()
-    people.login_sessions[_key(session_id)] = LoginSession(
+    key = _key(session_id)
+    people.login_sessions[key] = LoginSession(
         user.__name__, client_address(request), request.user_agent or '', kind)
+    prune_sessions(people, user.__name__)
+    people.session_keys(user.__name__, create=True).add(key)
     return session_id
+
+
+def prune_sessions(people, userid, moment=None):
+    """Forget the user's sessions that ended (or went idle) more than KEEP_ENDED ago."""
+    moment = moment or now()
+    keys = people.session_keys(userid)
+    for key in list(keys):
+        session = people.login_sessions.get(key)
+        if session is None or moment - (session.ended or session.last_seen) > KEEP_ENDED:
+            people.login_sessions.pop(key, None)
+            keys.remove(key)
 
 
 def end_session(request, session_key):
@@ -65,8 +81,11 @@ def end_session(request, session_key):
 
 
 def sessions_of(people, userid, include_ended=False):
-    found = [(key, s) for key, s in people.login_sessions.items()
-             if s.userid == userid and (include_ended or s.ended is None)]
+    found = []
+    for key in people.session_keys(userid):
+        session = people.login_sessions.get(key)
+        if session is not None and (include_ended or session.ended is None):
+            found.append((key, session))
     return sorted(found, key=lambda pair: pair[1].last_seen, reverse=True)
 
 
