@@ -62,6 +62,7 @@ ACCESS = {
     ('Portal', 'logout'): [('POST', '/@@logout', ALL)],
     ('Portal', 'start'): [('GET', '/@@start', USERS)],
     ('Portal', 'account'): [('GET', '/@@account', USERS)],
+    ('Portal', 'notices-read'): [('POST', '/@@notices-read', USERS)],
     ('Portal', 'change-password'): [('GET', '/@@change-password', USERS)],
     ('Portal', 'second-factor'): [('GET', '/@@second-factor', USERS)],
     ('Portal', 'end-session'): [('POST', '/@@end-session', USERS)],

@@ -177,3 +177,16 @@ def test_every_role_logs_in_and_sees_its_sections(testapp):
         assert nav == sections, role
         for link in page.html.select('nav.main-nav a'):
             assert testapp.get(link['href']).maybe_follow().status_int == 200, (role, link['href'])
+
+
+def test_notices_are_dismissed(testapp, as_user, root):
+    as_user('teacher')
+    page = testapp.get('/@@start')
+    assert 'Please acknowledge' in page.text or 'acknowledge' in page.text.lower()
+    form = [f for f in page.forms.values() if (f.action or '').endswith('@@notices-read')][0]
+    form.submit(status=303)
+    page = testapp.get('/@@start')
+    assert not page.html.select('form[action$="@@notices-read"]')
+    root._p_jar.sync()
+    user = root['people']['users']['teacher']
+    assert user.notices and not user.unread_notices()

@@ -130,10 +130,21 @@ class User(Resource):
         from ejportal.security import STAFF_ROLES
         return any(r in STAFF_ROLES for r in self.roles)
 
+    KEEP_NOTICES = 100
+
     def add_notice(self, text, kind='info'):
         if self.notices is None:
             self.notices = PersistentList()
         self.notices.append({'time': now(), 'text': text, 'kind': kind, 'read': False})
+        del self.notices[:-self.KEEP_NOTICES]
+
+    def unread_notices(self):
+        return [n for n in (self.notices or ()) if not n.get('read')]
+
+    def mark_notices_read(self):
+        """Dismiss every notice (they are kept, read, up to KEEP_NOTICES)."""
+        if self.notices:
+            self.notices[:] = [dict(n, read=True) for n in self.notices]
 
     def remember_device(self, device_id):
         """True if the device is new for this user."""

@@ -28,9 +28,15 @@ def start(context, request):
         panel = function(request)
         if panel:
             panels.append(panel)
-    user = request.user
-    notices = [n for n in (user.notices or ()) if not n.get('read')][-10:]
-    return {'title': _('Start page'), 'panels': panels, 'notices': notices}
+    notices = request.user.unread_notices()
+    return {'title': _('Start page'), 'panels': panels, 'notices': notices[-10:],
+            'more_notices': max(len(notices) - 10, 0)}
+
+
+@view_config(context=Portal, name='notices-read', permission=OWN_ACCOUNT, request_method='POST')
+def notices_read(context, request):
+    request.user.mark_notices_read()
+    return HTTPSeeOther(request.application_url + '/@@start')
 
 
 @view_config(context=Portal, name='set-language', permission=VIEW_PUBLIC)
