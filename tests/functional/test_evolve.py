@@ -104,3 +104,22 @@ def test_pending_acknowledgements_are_rebuilt_for_an_old_database(app, db_dir):
         orders = to_acknowledge(conn.root()['ejportal'], 'teacher')
         assert [o.number for o in orders] == [181]
     close_app(application)
+
+
+def test_admin_script_maintains(app, db_dir, capsys):
+    import datetime
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        people = conn.root()['ejportal']['people']
+        old = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+        people.login_failures['login:ghost'] = (2, old)
+        people.login_failures['addr:10.1.1.1'] = (1, datetime.datetime.now(datetime.timezone.utc))
+    close_app(app)
+    ini = write_ini(db_dir)
+    assert admin_main([ini, 'maintain']) == 0
+    assert 'login failure records forgotten: 1' in capsys.readouterr().out
+    application = main({}, **app_settings(db_dir))
+    with application.registry._zodb_databases[''].transaction() as conn:
+        failures = conn.root()['ejportal']['people'].login_failures
+        assert 'login:ghost' not in failures and 'addr:10.1.1.1' in failures
+    close_app(application)

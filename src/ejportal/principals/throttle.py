@@ -53,3 +53,12 @@ def record_success(failures, login, address):
     key = _keys(login, address)[0][0]
     if key in failures:
         del failures[key]
+
+
+def forget_stale(failures, moment=None):
+    """Delete the records no check looks at any more; returns how many."""
+    moment = moment or now()
+    stale = [key for key, (_count, last) in failures.items() if moment - last > FORGET_AFTER]
+    for key in stale:
+        del failures[key]
+    return len(stale)

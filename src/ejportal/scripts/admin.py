@@ -107,6 +107,20 @@ def cmd_generate_school(portal, args, out):
     out.write('%s\n' % summary)
 
 
+def cmd_maintain(portal, args, out):
+    """Housekeeping for cron (daily): forget stale login-failure records and sessions that
+    ended long ago."""
+    from ejportal.principals import throttle
+    from ejportal.principals.sessions import prune_sessions
+    people = portal['people']
+    failures = throttle.forget_stale(people.login_failures)
+    before = len(people.login_sessions)
+    for userid in list(people.user_sessions or ()):
+        prune_sessions(people, userid)
+    out.write('login failure records forgotten: %d; sessions forgotten: %d\n' % (
+        failures, before - len(people.login_sessions)))
+
+
 def mailer_from(settings):
     from pyramid.settings import asbool
     from pyramid_mailer.mailer import DebugMailer, Mailer
@@ -148,6 +162,8 @@ def parser():
     c.set_defaults(func=cmd_evolve)
     sub.add_parser('audit-verify', help='check the audit log\'s hash chain').set_defaults(
         func=cmd_audit_verify)
+    sub.add_parser('maintain', help='forget stale login failures and long-ended sessions '
+                   '(daily from cron)').set_defaults(func=cmd_maintain)
     sub.add_parser('send-reports', help='e-mail the parents\' due report subscriptions').set_defaults(
         func=cmd_send_reports)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')
