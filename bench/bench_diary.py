@@ -45,42 +45,27 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
-
-import transaction
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
-from conftest import app_settings, close_app  # noqa: E402
+from conftest import close_app  # noqa: E402
 from servers import LiveServer  # noqa: E402
 
-from bench.bench_login import hello_app, percentile, time_requests  # noqa: E402
+from bench.bench_login import hello_app, time_requests  # noqa: E402
+from bench.common import generated_school, percentile  # noqa: E402
 
 
 def build(directory, size):
-    from ejportal import main
-    from ejportal.core.actor import SYSTEM, acting_as
-    from ejportal.journal.generate import generate_school
-    from ejportal.principals.resources import User
-    app = main({}, **app_settings(directory))
-    db = app.registry._zodb_databases['']
-    conn = db.open()
-    started = time.perf_counter()
-    with acting_as(SYSTEM):
-        portal = conn.root()['ejportal']
-        summary = generate_school(portal, size=size)
-        transaction.commit()
-        year = [y for y in portal['journal'].years() if y.__name__.startswith('gen-')][-1]
-        school_class = year['classes'].sorted()[-1]
-        student = school_class.students()[0]
+    def prepare(portal, year):
+        from ejportal.principals.resources import User
+        student = year['classes'].sorted()[-1].students()[0]
         user = User(surname='Родитель', first_name='Бенч', roles=('parent',))
         user.set_password('bench-password')
         portal['people']['users'].add('bench-parent', user)
         student.update({'parents': ('bench-parent',)})   # the family index follows
-        sid = student.__name__
         marks = sum(len(s.index) for s in portal['journal']['students'].values())
-        transaction.commit()
-    conn.close()
-    return app, sid, marks, summary, time.perf_counter() - started
+        return student.__name__, marks
+    app, (sid, marks), summary, seconds = generated_school(directory, size, prepare)
+    return app, sid, marks, summary, seconds
 
 
 HELLO = '/__hello'

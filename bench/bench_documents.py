@@ -44,7 +44,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
 from conftest import app_settings, close_app  # noqa: E402
 from servers import LiveServer  # noqa: E402
 
-from bench.bench_login import percentile, time_requests  # noqa: E402
+from bench.bench_login import time_requests  # noqa: E402
+from bench.common import percentile  # noqa: E402
 
 WORDS = (
     'введение электронного журнала дневника учебном году организация работы школы '

@@ -47,50 +47,36 @@ from http.cookies import SimpleCookie
 import transaction
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
-from conftest import app_settings, close_app  # noqa: E402
+from conftest import close_app  # noqa: E402
 from servers import LiveServer  # noqa: E402
+
+from bench.common import generated_school, percentile  # noqa: E402
 
 PASSWORD = 'bench-password'
 REPEAT = {'small': (200, 200, 50), 'full': (500, 500, 100)}  # page, cell, period marks
 
 
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def build(directory, size):
     """The app on a generated school; the teacher of one journal gets a password."""
-    from ejportal import main
-    from ejportal.core.actor import SYSTEM, acting_as
     from ejportal.core.content import resource_path
-    from ejportal.journal.generate import generate_school
-    app = main({}, **app_settings(directory, **{'ejportal.demo': 'false'}))
-    db = app.registry._zodb_databases['']
-    conn = db.open()
-    started = time.perf_counter()
-    with acting_as(SYSTEM):
-        portal = conn.root()['ejportal']
-        summary = generate_school(portal, size=size)
-        transaction.commit()
-        year = [y for y in portal['journal'].years() if y.__name__.startswith('gen-')][-1]
+
+    def prepare(portal, year):
         classes = year['classes'].sorted()
         school_class = classes[len(classes) // 2]
         journal = school_class['journals']['math']
         period = year.periods[1]  # the second quarter
         lessons = journal.lessons_of(period)
         student = journal.students(period.start, period.end)[0]
-        user = portal['people']['users'][journal.teacher]
-        user.set_password(PASSWORD)
-        target = {'path': resource_path(journal), 'period': period.id,
-                  'teacher': journal.teacher, 'student': student.__name__,
-                  'lesson': lessons[len(lessons) // 2].id, 'lessons': len(lessons),
-                  'students': len(journal.students(period.start, period.end)),
-                  'class': school_class.title}
-        transaction.commit()
-    conn.close()
+        portal['people']['users'][journal.teacher].set_password(PASSWORD)
+        return {'path': resource_path(journal), 'period': period.id,
+                'teacher': journal.teacher, 'student': student.__name__,
+                'lesson': lessons[len(lessons) // 2].id, 'lessons': len(lessons),
+                'students': len(journal.students(period.start, period.end)),
+                'class': school_class.title}
+    app, target, summary, seconds = generated_school(
+        directory, size, prepare, **{'ejportal.demo': 'false'})
     size_mb = os.path.getsize(os.path.join(directory, 'Data.fs')) / 2 ** 20
-    return app, target, summary, time.perf_counter() - started, size_mb
+    return app, target, summary, seconds, size_mb
 
 
 class Client:

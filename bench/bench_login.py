@@ -20,10 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
 from conftest import app_settings, close_app  # noqa: E402
 from servers import LiveServer  # noqa: E402
 
-
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+from bench.common import percentile  # noqa: E402
 
 
 def time_requests(port, requests, repeat):
