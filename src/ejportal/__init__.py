@@ -58,10 +58,28 @@ def main(global_config, **settings):
     try:
         prepare_database(app.registry)
     except Exception:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_databases(app.registry)
         raise
+    if asbool(settings.get('ejportal.close_on_exit', False)):
+        close_on_exit(app.registry)
     return app
+
+
+def close_databases(registry):
+    for db in registry._zodb_databases.values():
+        db.close()
+
+
+def close_on_exit(registry):
+    """Close the database when the server stops, SIGTERM included: a FileStorage that is
+    not closed leaves a stale index, and the next start rebuilds it (slow on a big file)."""
+    import atexit
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(0)  # waitress stops serving, pserve returns, atexit runs
+    atexit.register(close_databases, registry)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def needs_csrf_check(request):
