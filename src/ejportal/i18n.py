@@ -9,7 +9,7 @@ DEFAULT_LANGUAGE = 'ru'
 
 def locale_negotiator(request):
     """``?lang=`` (remembered in a cookie by the language switch), the cookie, then Russian."""
-    lang = request.params.get('lang') or request.cookies.get('ejportal_lang')
+    lang = request.GET.get('lang') or request.cookies.get('ejportal_lang')
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
