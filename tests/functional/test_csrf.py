@@ -1,5 +1,5 @@
 """Every state-changing form checks the CSRF token; without it nothing changes."""
-from conftest import csrf_token
+from conftest import csrf_token, login
 
 
 def test_user_edit_without_token_changes_nothing(testapp, as_user, root):
@@ -50,3 +50,11 @@ def test_api_call_with_the_cookie_needs_the_header(testapp, as_user, root):
                                'X-CSRF-Token': csrf_token(testapp)}, status=200)
     root._p_jar.sync()
     assert root['documents']['regulation-1'].review_state == 'review'
+
+
+def test_the_token_changes_at_login(testapp):
+    before = csrf_token(testapp)
+    login(testapp, 'teacher')
+    after = csrf_token(testapp)
+    assert before != after
+    testapp.post('/@@logout', {'csrf_token': before}, status=400)

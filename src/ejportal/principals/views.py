@@ -4,6 +4,7 @@ import colander
 import deform
 import pyotp
 import segno
+from pyramid.csrf import new_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import view_config
@@ -38,12 +39,13 @@ def logged_in_response(request, user, came_from):
     session_id = complete_login(request, user)
     device = check_device(request, user)
     request.session.pop(PENDING, None)
+    new_csrf_token(request)  # a token seen before the login is not good after it
     target = request.application_url + '/@@change-password' if user.must_change_password \
         else safe_came_from(request, came_from)
     response = HTTPSeeOther(target)
     response.headerlist.extend(remember(request, user.__name__, session_id=session_id))
     response.set_cookie(DEVICE_COOKIE, device, max_age=5 * 365 * 86400,
-                        httponly=True, samesite='Lax')
+                        httponly=True, samesite='Lax', secure=request.scheme == 'https')
     return response
 
 
