@@ -238,8 +238,10 @@ def test_history_diff_and_revert_of_a_draft(testapp, root):
     page = testapp.get(path + '/@@history', {'a': 1, 'b': 2})
     assert '<ins>' in page.text and 'Новый' in page.text
     testapp.get(path + '/@@history', {'a': 1, 'b': 99}, status=404)
-    testapp.post(path + '/@@revert', {'version': '1', 'csrf_token': csrf_token(testapp)},
-                 status=303)
+    # the row's button submits its own form (forms cannot nest in the compare form)
+    button = page.html.find('button', attrs={'form': 'revert-1'})
+    assert button is not None and not button.find_parent('form')
+    page.forms['revert-1'].submit(status=303)
     transaction.begin()
     root._p_jar.sync()
     regulation = root['documents']['regulation-1']
