@@ -239,8 +239,9 @@ def test_history_diff_and_revert_of_a_draft(testapp, root):
     assert '<ins>' in page.text and 'Новый' in page.text
     testapp.get(path + '/@@history', {'a': 1, 'b': 99}, status=404)
     # the row's button submits its own form (forms cannot nest in the compare form)
-    button = page.html.find('button', attrs={'form': 'revert-1'})
-    assert button is not None and not button.find_parent('form')
+    assert page.html.find('button', attrs={'form': 'revert-1'}) is not None
+    revert = page.html.find('form', id='revert-1')
+    assert revert is not None and revert.find_parent('form') is None
     page.forms['revert-1'].submit(status=303)
     transaction.begin()
     root._p_jar.sync()
