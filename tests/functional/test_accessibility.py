@@ -1,5 +1,6 @@
 """Every page's form fields have labels (a screen reader can name each one), every image
-has alternative text, and each page has one main heading."""
+has alternative text, each page has one main heading, and no form stands inside another
+(a browser drops the inner one, so its button would send the outer form)."""
 import pytest
 
 from conftest import EnglishClient, login
@@ -47,3 +48,5 @@ def test_fields_are_labelled(app, url, role):
     assert not unlabelled(html), unlabelled(html)
     assert all(img.has_attr('alt') for img in html.find_all('img'))
     assert len(html.find_all('h1')) == 1
+    nested = [str(f)[:120] for f in html.find_all('form') if f.find_parent('form')]
+    assert not nested, nested
