@@ -269,6 +269,23 @@ def sheet_summary(obj, request):
             'mine': bool(userid) and obj.sheet.must_acknowledge(userid)}
 
 
+def workflow_history_rows(context, request, limit=20):
+    """The workflow's history in the reader's words: who (by name), the transition's and
+    the state's titles, when, the comment."""
+    workflow = get_workflow(context)
+    users = get_portal(request)['people']['users']
+    rows = []
+    for entry in reversed(context.workflow_history or []):
+        transition = workflow.transitions.get(entry['transition'])
+        state = workflow.states.get(entry['to'])
+        user = users.get(entry['userid'])
+        rows.append({'time': entry['time'], 'comment': entry['comment'],
+                     'who': user.short_name if user is not None else entry['userid'],
+                     'transition': transition.title if transition else entry['transition'],
+                     'to': state.title if state else entry['to']})
+    return rows[:limit]
+
+
 @view_config(context=Document, permission=VIEW, renderer=template('documents/document.pt'),
              request_method='GET', accept='text/html')
 def document_view(context, request):
@@ -286,8 +303,7 @@ def document_view(context, request):
     return {
         'title': doc_title(context), 'doc': data, 'state': state_title(context),
         'transitions': transitions_for(workflow_obj, request) if workflow_obj else [],
-        'history': list(reversed(context.workflow_history or []))[:20]
-        if workflow_obj else [],
+        'history': workflow_history_rows(context, request) if workflow_obj else [],
         'kind_title': kind_titles.get(getattr(context, 'kind', None), ''),
         'appendices': context.appendices() if isinstance(context, Order) else [],
         'attachments': context.attachments(),
@@ -378,7 +394,12 @@ def history(context, request):
             'versions': versions, 'diff': diff,
             'can_revert': request.has_permission(EDIT, context)
             and not (context.current_version and context.current_version.frozen),
-            'people': get_portal(request)['people']['users']}
+            'people': get_portal(request)['people']['users'],
+            'frozen_titles': FROZEN_TITLES}
+
+
+FROZEN_TITLES = {'signed': _('frozen-signed', default='signed'),
+                 'approved': _('frozen-approved', default='approved')}
 
 
 @view_config(context=Document, name='revert', permission=EDIT, request_method='POST')

@@ -67,7 +67,8 @@ def journal_json(context, request):
     kind_title = context.school.kind_title
     result['cells'] = [cell_json(sid, lid, cell, kind_title)
                        for (sid, lid), cell in sorted(data['cells'].items())]
-    result['averages'] = {sid: average_json(a) for sid, a in data['averages'].items()}
+    result['averages'] = {sid: average_json(a, context.school.kind_title)
+                          for sid, a in data['averages'].items()}
     result['period_marks'] = data['period_marks']
     result['comments'] = [comment_json(c) for c in context.comments]
     return respond(result)
@@ -144,7 +145,8 @@ def cell(context, request):
     result = cell_json(student_id, lesson.id, stored, context.school.kind_title)
     period = context.period_of(lesson.date)
     if period is not None:
-        result['average'] = average_json(context.average(student_id, context.lessons_of(period)))
+        result['average'] = average_json(context.average(student_id, context.lessons_of(period)),
+                                         context.school.kind_title)
     return respond(result)
 
 

@@ -74,10 +74,11 @@ def cell_json(student_id, lesson_id, cell, kind_title=None):
             'comment': cell['comment'], 'text': grading.cell_text(cell)}
 
 
-def average_json(average):
+def average_json(average, kind_title=str):
     return {'value': float(average['value']) if average['value'] is not None else None,
             'formula': average['formula'],
-            'terms': [{'value': v, 'weight': w, 'kind': k} for v, w, k in average['terms']],
+            'terms': [{'value': v, 'weight': w, 'kind': k, 'kind_title': kind_title(k)}
+                      for v, w, k in average['terms']],
             'ignored': average['ignored'],
             'suggested': grading.suggested_period_mark(average['value'])}
 

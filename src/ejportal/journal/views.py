@@ -76,7 +76,7 @@ def journal_grid(context, request):
                                               data['cells'], data['spans'][sid], can_edit,
                                               history_url),
                      'average': average,
-                     'explain': explain(average, not_counted),
+                     'explain': explain(average, not_counted, context.school.kind_title),
                      'suggested': grading.suggested_period_mark(average['value']),
                      'period_mark': data['period_marks'][sid]})
     column_url = request.resource_url(context, 'column') + '?lesson='
@@ -95,11 +95,12 @@ def journal_grid(context, request):
             'period_mark_url': request.resource_url(context, '@period-mark')}
 
 
-def explain(average, not_counted='not counted'):
-    """The average in words for the hover: each mark with its weight, then the formula."""
+def explain(average, not_counted='not counted', kind_title=str):
+    """The average in words for the hover: each mark with its kind and weight, then the
+    formula."""
     if average['value'] is None:
         return ''
-    parts = ['%d (%s, ×%s)' % (v, k, ('%g' % w)) for v, w, k in average['terms']]
+    parts = ['%d (%s, ×%s)' % (v, kind_title(k), ('%g' % w)) for v, w, k in average['terms']]
     text = '; '.join(parts) + '. ' + average['formula']
     if average['ignored']:
         text += ' (' + ', '.join(average['ignored']) + ' — ' + not_counted + ')'
@@ -332,7 +333,7 @@ def period_marks_screen(context, request):
             if grading.MARKS.get(mark, (None,))[0] is not None:
                 numeric.append(grading.MARKS[mark][0])
             cells.append({'average': average['value'],
-                          'explain': explain(average, not_counted),
+                          'explain': explain(average, not_counted, context.school.kind_title),
                           'mark': mark})
         suggested = None
         if numeric:

@@ -31,7 +31,7 @@
   function explain(a) {
     // the same words as the server's hover: each mark with its weight, then the formula
     if (a.value === null) { return ''; }
-    var parts = a.terms.map(function (t) { return t.value + ' (' + t.kind + ', ×' + t.weight + ')'; });
+    var parts = a.terms.map(function (t) { return t.value + ' (' + (t.kind_title || t.kind) + ', ×' + t.weight + ')'; });
     var text = parts.join('; ') + '. ' + a.formula;
     if (a.ignored && a.ignored.length) {
       text += ' (' + a.ignored.join(', ') + ' — ' + (grid.dataset.notCounted || 'not counted') + ')';
