@@ -32,6 +32,8 @@ def app_settings(directory, **overrides):
         'mail.debug': 'true',
         'mail.top_level_directory': os.path.join(str(directory), 'mail'),
         'retry.attempts': '3',
+        # every page served from the response cache is rendered again and compared
+        'ejportal.response_cache_verify': 'true',
     }
     settings.update(overrides)
     return settings

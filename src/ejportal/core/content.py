@@ -135,6 +135,29 @@ def find_root(resource):
     return root
 
 
+def serial(obj):
+    """The id of the transaction that last wrote ``obj`` (loading a ghost first: its
+    serial is unknown until then). Only committed writes move it, which is all a reader
+    sees, so serials name cheaply "this has not changed" for ETags."""
+    obj._p_activate()
+    return obj._p_serial
+
+
+def item_at(root, path):
+    """The resource at ``path`` (e.g. '/journal/2025-2026') below ``root`` by a plain
+    item walk, or None: for stored paths of containers, which need no view names and no
+    traverser (Pyramid's ``find_resource`` costs several times more on a hot path)."""
+    target = root
+    for name in path.split('/'):
+        if not name:
+            continue
+        try:
+            target = target[name]
+        except (KeyError, TypeError):
+            return None
+    return target
+
+
 def resource_path(resource):
     names = [r.__name__ for r in lineage(resource) if r.__name__]
     return '/' + '/'.join(reversed(names))

@@ -62,6 +62,7 @@ def register_event_subscribers():
 
 def includeme(config):
     config.add_request_method(request_user, 'user', reify=True)
+    config.include('ejportal.core.caching')
     config.add_subscriber(set_request_actor, NewRequest)
     config.add_subscriber(add_layout, BeforeRender)
     deform.renderer.configure_zpt_renderer(

@@ -12,6 +12,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from ejportal.api.errors import json_error
+from ejportal.core.caching import cached_response
 from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_json, report_response
 from ejportal.diary.views import my_children
@@ -81,8 +82,8 @@ def _remark_json(remark):
     return {'text': remark['text'], 'kind': remark['kind']}
 
 
-def week_json(request, student, day, data=None):
-    data = data if data is not None else model.week(student, day)
+def week_json(request, student, day):
+    data = model.week(student, day)
     files_url = request.resource_url(student, 'homework-file')
     return {
         'student': {'id': student.__name__, 'name': student.fullname},
@@ -136,14 +137,8 @@ def diary(context, request):
         if 'from' in request.params or 'to' in request.params:
             return respond(summary_json(student, *_range(request)))
         day = _date(request, 'week') if 'week' in request.params else datetime.date.today()
-        data = model.week(student, day)
-        tag = weekpage.json_etag(request, student, data)
-        if tag in request.if_none_match:      # a client revalidating an unchanged week
-            return weekpage.not_modified(request, tag)
-        response = respond(week_json(request, student, day, data))
-        response.etag = tag
-        response.cache_control = 'private, no-cache'
-        return response
+        return cached_response(request, weekpage.json_etag(request, student, day),
+                               lambda: respond(week_json(request, student, day)))
     except ApiError as error:
         return json_error(request, error.status, error.error_type, error.message, error.fields)
 

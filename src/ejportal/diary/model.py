@@ -10,7 +10,7 @@ from collections import OrderedDict
 
 from pyramid.traversal import find_resource
 
-from ejportal.core.content import find_root, resource_path
+from ejportal.core.content import find_root, resource_path, serial
 from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.resources import Period
@@ -167,6 +167,29 @@ def week(student, any_day):
     return {'start': monday, 'end': sunday, 'days': result,
             'prev': monday - datetime.timedelta(days=7),
             'next': monday + datetime.timedelta(days=7)}
+
+
+def week_stamp(student, any_day):
+    """A value that changes whenever ``week(student, any_day)`` would, read without
+    building the week: ZODB serials (the id of the transaction that last wrote an object)
+    of the student's record, of each of their journals and of each lesson in the week,
+    the student's index counter, and the serials of their file and its absences. The set
+    of journals and lessons is part of it, so a lesson added or a subgroup changed shows
+    too. Only committed writes move serials, which is all a reader sees."""
+    monday = monday_of(any_day)
+    sunday = monday + datetime.timedelta(days=6)
+    school = school_of(student)
+    parts = [monday.toordinal(), serial(school), serial(student)]
+    if student.index_version is not None:
+        parts.append(student.index_version())
+    for journal, lo, hi in student_journals(student, monday, sunday):
+        parts.append((journal._p_oid, serial(journal)))
+        parts.extend((lesson.id, serial(lesson)) for lesson in journal.lessons_between(lo, hi))
+    file = student.diary
+    if file is not None:
+        parts.append(serial(file))
+        parts.append(serial(file.absences))
+    return parts
 
 
 def _journal_title(root, path, cache):

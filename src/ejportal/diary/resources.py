@@ -50,6 +50,9 @@ class StudentFile(Persistent):
         key = (day.isoformat(), seq)
         self.remarks[key] = {'text': text, 'kind': kind, 'author': actor.userid,
                              'time': now()}
+        # the file itself is rewritten too, so its serial tells a diary that a remark came
+        # (the remarks' BTree buckets have serials no reader can reach)
+        self._p_changed = True
         return key
 
     def remarks_between(self, start, end):

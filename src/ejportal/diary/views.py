@@ -9,8 +9,10 @@ import datetime
 import colander
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
+from ejportal.core.caching import cached_response
 from ejportal.core.files import blob_response
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.diary import model, weekpage
@@ -82,18 +84,20 @@ def own_diary(context, request):
                                              'diary'))
 
 
-@view_config(context=Student, name='diary', permission=VIEW_DIARY,
-             renderer=template('diary/week.pt'))
+@view_config(context=Student, name='diary', permission=VIEW_DIARY)
 def week_view(context, request):
-    """The week: every day's lessons in order. The rows are written by
-    ``weekpage.lessons_html``; a browser revalidating an unchanged week gets a 304."""
+    """The week: every day's lessons in order. A browser revalidating an unchanged week
+    gets a 304, and an unchanged week is sent from the response cache."""
     day = parse_day(request.params['week']) if request.params.get('week') else today()
+    now = today()
+    return cached_response(request, weekpage.page_etag(request, context, day, now),
+                           lambda: render_week(context, request, day, now))
+
+
+def render_week(context, request, day, now):
+    """The week page; its lesson rows are written by ``weekpage.lessons_html``."""
     data = model.week(context, day)
     result = common(context, request, 'diary')
-    now = today()
-    answer = weekpage.not_modified(request, weekpage.page_etag(request, data, result, now))
-    if answer is not None:
-        return answer
     labels = weekpage.Labels(request)
     files_base = request.resource_url(context, 'homework-file')
     days = []
@@ -112,7 +116,7 @@ def week_view(context, request):
                    'prev_url': query + data['prev'].isoformat(),
                    'next_url': query + data['next'].isoformat(),
                    'this_url': request.resource_url(context, 'diary')})
-    return result
+    return render_to_response(template('diary/week.pt'), result, request=request)
 
 
 @view_config(context=Student, name='homework-file', request_method='GET',

@@ -6,25 +6,26 @@ A week shows up to forty lessons; in the template each row cost a dozen expressi
 look-ups and several translations, repeated in every day's table header. Here the
 headers are made once and each row is one string format with every value escaped.
 
-The ETag is a hash of everything the page shows: the week's data (the student's index
-entries, the lessons of their journals, remarks and absences), whose diary it is, the
-children to switch between, the tabs, the user, the language, the navigation, the CSRF
-token of the forms in the layout and today's date. A browser that revalidates gets a 304
-when none of it changed; any new mark, topic, remark or absence changes the hash. Pages
-with a flash message pending are never answered with a 304 (the message must be shown).
+The ETag is a hash of everything the page shows, named cheaply: the week's stamp
+(``model.week_stamp``: serials and counters, so the week is not built to name it), the
+user, the language, the navigation, the CSRF token of the forms in the layout, the
+children to switch between, the class and today's date. ``core.caching`` answers a
+revalidating browser with a 304 and sends the body rendered earlier under the same tag;
+any new mark, topic, remark or absence changes the tag. Pages with a flash message
+pending are never reused (the message must be shown).
 """
 import hashlib
 from html import escape
 from urllib.parse import quote
 
 from pyramid.csrf import get_csrf_token
-from pyramid.response import Response
 from translationstring import TranslationString
 
+from ejportal.diary import model
 from ejportal.i18n import _, format_date
 
 # Change when the page's markup changes, so browsers do not keep an older page.
-PAGE_VERSION = '2'
+PAGE_VERSION = '3'
 
 HEADERS = ('№', _('Subject'), _('Topic'), _('Homework'), _('Marks'), _('Attendance'),
            _('Remark'))
@@ -92,22 +93,6 @@ def lessons_html(lessons, labels, files_base):
 
 
 # -- the ETag -----------------------------------------------------------------------------
-def week_state(data):
-    """What the week shows, as plain values (no objects whose repr could vary)."""
-    return (data['start'], [
-        (d['date'],
-         [(l['journal'], l['lesson'], l['number'], l['subject_title'], l['topic'],
-           l['lesson_type'], l['homework'], l['homework_due'],
-           tuple((f['name'], f['size']) for f in l['files']),
-           tuple((m['value'], m['kind'], m['weight'], m['kind_title']) for m in l['marks']),
-           l['attendance']['code'] if l['attendance'] else None, l['comment'])
-          for l in d['lessons']],
-         [(r['text'], r['kind']) for r in d['remarks']],
-         [(a['start'], a['end'], a['code'], a['reason'], bool(a.get('certificate')))
-          for a in d['absences']])
-        for d in data['days']])
-
-
 def digest(*parts):
     return hashlib.blake2b(repr(parts).encode('utf-8'), digest_size=16).hexdigest()
 
@@ -117,41 +102,22 @@ def has_flash(request):
     return any(session.peek_flash(queue) for queue in ('', 'success', 'error'))
 
 
-def page_etag(request, data, page, today):
-    """The week page's ETag, or None when the page must not be revalidated (a pending
-    flash message)."""
+def page_etag(request, student, day, today):
+    """The week page's ETag, or None when the page must not be reused (a pending flash
+    message): the week's stamp and everything around it on the page."""
     if has_flash(request):
         return None
+    from ejportal.diary.views import my_children
     from ejportal.site.layout import Layout
-    layout = Layout(request, request.context)
+    layout = Layout(request, student)
+    school_class = student.current_class()
+    return digest(PAGE_VERSION, 'html', model.week_stamp(student, day), today,
+                  request.locale_name, layout.nav_stamp(), get_csrf_token(request),
+                  layout.school_name, my_children(request),
+                  school_class.title if school_class is not None else None)
+
+
+def json_etag(request, student, day):
     user = request.user
-    nav = [(str(i['title']), i['url'], i['active']) for i in layout.nav()]
-    return digest(PAGE_VERSION, 'html', week_state(data), today, request.locale_name,
-                  user.__name__ if user else None, user.short_name if user else None,
-                  get_csrf_token(request), nav, layout.school_name,
-                  page['student'].fullname, page['class_title'], list(page['children']),
-                  [(t['name'], t['current']) for t in page['tabs']])
-
-
-def json_etag(request, student, data):
-    user = request.user
-    return digest(PAGE_VERSION, 'json', week_state(data), student.__name__,
-                  student.fullname, request.locale_name, user.__name__ if user else None)
-
-
-def not_modified(request, tag):
-    """A 304 when the browser's copy carries ``tag``; else None (and the response that
-    will be rendered gets the ETag). Browsers must revalidate every time (no-cache), and
-    only their own cache keeps the page (private)."""
-    response = request.response
-    if tag is None:
-        response.cache_control = 'private, no-cache'
-        return None
-    if tag in request.if_none_match:
-        answer = Response(status=304)
-        answer.etag = tag
-        answer.cache_control = 'private, no-cache'
-        return answer
-    response.etag = tag
-    response.cache_control = 'private, no-cache'
-    return None
+    return digest(PAGE_VERSION, 'json', model.week_stamp(student, day), request.locale_name,
+                  user.__name__ if user else None)

@@ -21,6 +21,7 @@ object and BTree conflict resolution merges writes to different keys.
 import datetime
 from collections import namedtuple
 
+from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
@@ -28,7 +29,8 @@ from pyramid.authorization import Allow, Deny, Everyone
 
 from ejportal.core.actor import current_actor
 from ejportal.core.audit import record
-from ejportal.core.content import Resource, content_type, find_root, now, resource_path
+from ejportal.core.content import (
+    Resource, content_type, find_root, item_at, now, resource_path)
 from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.i18n import _
 from ejportal.journal import grading
@@ -125,6 +127,7 @@ class Student(Resource):
     enrolments = ()
     class_path = ''       # the current class, e.g. /journal/2025-2026/classes/5a
     index = None
+    index_version = None  # Length: counts the changes of ``index`` (made on the first one)
     period_marks = None
     diary = None          # the diary's file of this student (ejportal.diary.resources)
 
@@ -153,11 +156,7 @@ class Student(Resource):
     def current_class(self):
         if not self.class_path:
             return None
-        from pyramid.traversal import find_resource
-        try:
-            return find_resource(find_root(self), self.class_path)
-        except KeyError:
-            return None
+        return item_at(find_root(self), self.class_path)
 
     @property
     def __acl__(self):
@@ -176,6 +175,13 @@ class Student(Resource):
         """The indexed cells from ``start`` to ``end`` (dates, inclusive), in date order:
         (date ISO, journal path, lesson id), entry."""
         return self.index.items(min=(start.isoformat(),), max=(end.isoformat(), '\uffff'))
+
+    def index_changed(self):
+        # a counter apart from the index, so a diary can tell cheaply that its week may
+        # show something new; a Length, so concurrent cell saves do not conflict on it
+        if self.index_version is None:
+            self.index_version = Length()
+        self.index_version.change(1)
 
     def enrolled_in(self, year_name, class_name):
         """(start, end) spans of this student's enrolment in that class."""
@@ -672,6 +678,9 @@ class Journal(Resource):
                                   'attendance': cell['attendance'], 'comment': cell['comment']}
         elif key in student.index:
             del student.index[key]
+        else:
+            return
+        student.index_changed()
 
     def history(self, student_id, lesson_id):
         """The cell's values, oldest first, the current one last."""

@@ -5,7 +5,7 @@ Areas add their navigation entries and start-page panels here, from their ``incl
 """
 from pyramid.csrf import get_csrf_token
 
-from ejportal.core.content import lineage
+from ejportal.core.content import item_at, lineage, serial
 from ejportal.i18n import LANGUAGES, format_date, format_datetime
 
 NAV = []            # (order, path, title, permission, view name)
@@ -25,20 +25,6 @@ def add_start_panel(order, function):
     if (order, function) not in START_PANELS:
         START_PANELS.append((order, function))
         START_PANELS.sort(key=lambda e: e[0])
-
-
-def _child(portal, path):
-    """The resource at ``path`` below the portal, or None: a plain item walk (the
-    navigation's paths are containers; no view names, no traverser)."""
-    target = portal
-    for name in path.strip('/').split('/'):
-        if not name:
-            continue
-        try:
-            target = target[name]
-        except (KeyError, TypeError):
-            return None
-    return target
 
 
 class Layout:
@@ -86,6 +72,28 @@ class Layout:
             found = cache['_ejportal_nav'] = self._compute_nav()
             return found
 
+    def nav_stamp(self):
+        """What ``nav()`` depends on, named without its permission checks (for an ETag):
+        the user's record (roles and groups live on it), which targets exist, and the
+        local roles held on each target and above it (the serials of their mappings).
+        The targets' ACLs are fixed by their classes."""
+        user = self.request.user
+        if user is None:
+            return None
+        portal = self.portal
+        parts = [user.__name__, serial(user)]
+        seen = set()
+        for _order, path, _title, _permission, _view in NAV:
+            target = item_at(portal, path)
+            parts.append(target is not None)
+            for resource in lineage(target):
+                if id(resource) in seen:
+                    continue
+                seen.add(id(resource))
+                local_roles = getattr(resource, 'local_roles', None)
+                parts.append(serial(local_roles) if local_roles is not None else None)
+        return parts
+
     def _compute_nav(self):
         request = self.request
         if request.user is None:
@@ -95,7 +103,7 @@ class Layout:
         current = request.path
         has_permission = request.has_permission
         for _order, path, title, permission, view in NAV:
-            target = _child(portal, path)
+            target = item_at(portal, path)
             if target is None:
                 continue
             if has_permission(permission, target):
