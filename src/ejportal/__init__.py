@@ -5,7 +5,7 @@ from pyramid.settings import asbool
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import DebugMailer
 
-from ejportal.core.session import SessionSerializer
+from ejportal.core.session import COOKIE_NAME as SESSION_COOKIE, SessionSerializer
 from ejportal.i18n import locale_negotiator
 from ejportal.paths import LOCALES
 from ejportal.security import SecurityPolicy
@@ -42,7 +42,7 @@ def main(global_config, **settings):
         else:
             config.include('pyramid_mailer')
         config.set_session_factory(SignedCookieSessionFactory(
-            secret + ':session', cookie_name='ejportal_session', httponly=True,
+            secret + ':session', cookie_name=SESSION_COOKIE, httponly=True,
             samesite='Lax', secure=secure, timeout=None, reissue_time=None,
             serializer=SessionSerializer()))
         config.set_security_policy(SecurityPolicy(secret, secure=secure))

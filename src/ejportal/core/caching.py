@@ -76,9 +76,23 @@ def not_modified(tag):
     return answer
 
 
+def session_state(request):
+    """The session as the browser holds it (its signed cookie), for a tag: a page that
+    shows anything of the session (its CSRF token, a flash message) is the same page
+    under the same cookie, so the session need not even be read. None without a cookie."""
+    from ejportal.core.session import COOKIE_NAME
+    return request.cookies.get(COOKIE_NAME)
+
+
+def session_changed(request):
+    session = request.__dict__.get('session')   # only if the request opened it
+    return session is not None and (session.new or getattr(session, '_dirty', False))
+
+
 def cached_response(request, tag, render):
     """The response for the page ``render()`` makes, whose content depends on nothing but
-    the request's URL and ``tag`` (None: not cacheable this time, e.g. a message pending)."""
+    the request's URL and ``tag`` (None: not cacheable this time). A page whose rendering
+    changed the session is neither tagged nor kept."""
     if tag is None:
         response = render()
         response.cache_control = CACHE_CONTROL
@@ -93,6 +107,11 @@ def cached_response(request, tag, render):
         response = Response(body=hit[1], headerlist=[('Content-Type', hit[0])])
     else:
         response = render()
+        if session_changed(request):
+            # the tag named the session as the browser sent it, and this page changed it
+            # (a message shown, a new token): the browser holds another session now
+            response.cache_control = CACHE_CONTROL
+            return response
         if response.status_code == 200:
             fresh = (response.headers['Content-Type'], response.body)
             if hit is not None and hit != fresh:

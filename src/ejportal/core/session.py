@@ -9,6 +9,7 @@ import json
 from translationstring import TranslationString
 
 _MARK = '__ts__'
+COOKIE_NAME = 'ejportal_session'
 
 
 def _encode(value):

@@ -8,19 +8,19 @@ headers are made once and each row is one string format with every value escaped
 
 The ETag is a hash of everything the page shows, named cheaply: the week's stamp
 (``model.week_stamp``: serials and counters, so the week is not built to name it), the
-user, the language, the navigation, the CSRF token of the forms in the layout, the
-children to switch between, the class and today's date. ``core.caching`` answers a
-revalidating browser with a 304 and sends the body rendered earlier under the same tag;
-any new mark, topic, remark or absence changes the tag. Pages with a flash message
-pending are never reused (the message must be shown).
+user, the language, the navigation, the session cookie (the CSRF token of the layout's
+forms and any flash message live in it), the children to switch between, the class and
+today's date. ``core.caching`` answers a revalidating browser with a 304 and sends the
+body rendered earlier under the same tag; any new mark, topic, remark or absence changes
+the tag. A page that shows a flash message changes the session, so it is not reused.
 """
 import hashlib
 from html import escape
 from urllib.parse import quote
 
-from pyramid.csrf import get_csrf_token
 from translationstring import TranslationString
 
+from ejportal.core.caching import session_state
 from ejportal.diary import model
 from ejportal.i18n import _, format_date
 
@@ -97,22 +97,18 @@ def digest(*parts):
     return hashlib.blake2b(repr(parts).encode('utf-8'), digest_size=16).hexdigest()
 
 
-def has_flash(request):
-    session = request.session
-    return any(session.peek_flash(queue) for queue in ('', 'success', 'error'))
-
-
 def page_etag(request, student, day, today):
-    """The week page's ETag, or None when the page must not be reused (a pending flash
-    message): the week's stamp and everything around it on the page."""
-    if has_flash(request):
+    """The week page's ETag: the week's stamp and everything around it on the page; None
+    for a browser without a session yet (its page gets a new one)."""
+    session = session_state(request)
+    if session is None:
         return None
     from ejportal.diary.views import my_children
     from ejportal.site.layout import Layout
     layout = Layout(request, student)
     school_class = student.current_class()
     return digest(PAGE_VERSION, 'html', model.week_stamp(student, day), today,
-                  request.locale_name, layout.nav_stamp(), get_csrf_token(request),
+                  request.locale_name, layout.nav_stamp(), session,
                   layout.school_name, my_children(request),
                   school_class.title if school_class is not None else None)
 
