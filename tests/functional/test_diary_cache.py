@@ -131,6 +131,36 @@ def test_every_change_a_week_shows_moves_its_tag(as_user, root, change):
         assert app.get(url, headers=headers).body == new.body
 
 
+def set_period_mark(root, value='4'):
+    journal = math(root)
+    journal.set_period_mark(STUDENT, journal.periods[0].id, value, check_closed=False)
+
+
+def change_period_mark(root):
+    set_period_mark(root, '3')
+
+
+SUMMARY_CHANGES = [set_mark, absence, set_period_mark, change_period_mark]
+BEFORE = {change_period_mark: set_period_mark}    # a period mark to change
+
+
+@pytest.mark.parametrize('change', SUMMARY_CHANGES, ids=[c.__name__ for c in SUMMARY_CHANGES])
+def test_every_change_a_summary_shows_moves_its_tag(as_user, root, change):
+    year = find_resource(root, YEAR)
+    url = '/@diary?student=%s&from=%s&to=%s' % (STUDENT, year.start, year.end)
+    if change in BEFORE:
+        BEFORE[change](root)
+        transaction.commit()
+    app = as_user('parent')
+    first = app.get(url, headers=JSON)
+    assert app.get(url, headers=JSON).body == first.body
+    change(root)
+    transaction.commit()
+    new = app.get(url, headers=dict(JSON, **{'If-None-Match': first.headers['ETag']}))
+    assert new.status_int == 200 and new.body != first.body
+    assert new.headers['ETag'] != first.headers['ETag']
+
+
 def test_navigation_follows_the_users_roles(as_user, root):
     """The page's tag names the navigation by the user's record and the local roles on
     its targets, without checking permissions: a role given shows in the next page."""

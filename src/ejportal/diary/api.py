@@ -135,7 +135,9 @@ def diary(context, request):
     try:
         student = chosen_student(context, request)
         if 'from' in request.params or 'to' in request.params:
-            return respond(summary_json(student, *_range(request)))
+            start, end = _range(request)
+            return cached_response(request, weekpage.summary_etag(request, student, start, end),
+                                   lambda: respond(summary_json(student, start, end)))
         day = _date(request, 'week') if 'week' in request.params else datetime.date.today()
         return cached_response(request, weekpage.json_etag(request, student, day),
                                lambda: respond(week_json(request, student, day)))

@@ -10,7 +10,7 @@ from collections import OrderedDict
 
 from pyramid.traversal import find_resource
 
-from ejportal.core.content import find_root, resource_path, serial
+from ejportal.core.content import find_root, item_at, resource_path, serial
 from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.resources import Period
@@ -169,6 +169,10 @@ def week(student, any_day):
             'next': monday + datetime.timedelta(days=7)}
 
 
+def records_version(student):
+    return student.records_version() if student.records_version is not None else 0
+
+
 def week_stamp(student, any_day):
     """A value that changes whenever ``week(student, any_day)`` would, read without
     building the week: ZODB serials (the id of the transaction that last wrote an object)
@@ -180,8 +184,7 @@ def week_stamp(student, any_day):
     sunday = monday + datetime.timedelta(days=6)
     school = school_of(student)
     parts = [monday.toordinal(), serial(school), serial(student)]
-    if student.index_version is not None:
-        parts.append(student.index_version())
+    parts.append(records_version(student))
     for journal, lo, hi in student_journals(student, monday, sunday):
         parts.append((journal._p_oid, serial(journal)))
         parts.extend((lesson.id, serial(lesson)) for lesson in journal.lessons_between(lo, hi))
@@ -189,6 +192,23 @@ def week_stamp(student, any_day):
     if file is not None:
         parts.append(serial(file))
         parts.append(serial(file.absences))
+    return parts
+
+
+def summary_stamp(student, start, end):
+    """A value that changes whenever ``summary(student, start, end)`` would: the
+    student's record (enrolments decide the periods) and records counter (marks,
+    attendance, period marks), the school (mark kinds) and its years (periods), and the
+    journals of the student's period marks (a subject known only by its period mark
+    takes its title from there)."""
+    school = school_of(student)
+    root = find_root(student)
+    parts = [start.toordinal(), end.toordinal(), serial(school), serial(student),
+             records_version(student)]
+    parts.extend((year.__name__, serial(year)) for year in school.years())
+    for path in sorted({path for path, _period in student.period_marks.keys()}):
+        journal = item_at(root, path)
+        parts.append((path, serial(journal) if journal is not None else None))
     return parts
 
 

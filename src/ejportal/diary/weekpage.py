@@ -14,13 +14,12 @@ today's date. ``core.caching`` answers a revalidating browser with a 304 and sen
 body rendered earlier under the same tag; any new mark, topic, remark or absence changes
 the tag. A page that shows a flash message changes the session, so it is not reused.
 """
-import hashlib
 from html import escape
 from urllib.parse import quote
 
 from translationstring import TranslationString
 
-from ejportal.core.caching import session_state
+from ejportal.core.caching import etag, session_state
 from ejportal.diary import model
 from ejportal.i18n import _, format_date
 
@@ -93,10 +92,6 @@ def lessons_html(lessons, labels, files_base):
 
 
 # -- the ETag -----------------------------------------------------------------------------
-def digest(*parts):
-    return hashlib.blake2b(repr(parts).encode('utf-8'), digest_size=16).hexdigest()
-
-
 def page_etag(request, student, day, today):
     """The week page's ETag: the week's stamp and everything around it on the page; None
     for a browser without a session yet (its page gets a new one)."""
@@ -107,13 +102,19 @@ def page_etag(request, student, day, today):
     from ejportal.site.layout import Layout
     layout = Layout(request, student)
     school_class = student.current_class()
-    return digest(PAGE_VERSION, 'html', model.week_stamp(student, day), today,
-                  request.locale_name, layout.nav_stamp(), session,
-                  layout.school_name, my_children(request),
-                  school_class.title if school_class is not None else None)
+    return etag(PAGE_VERSION, 'html', model.week_stamp(student, day), today,
+                request.locale_name, layout.nav_stamp(), session, layout.school_name,
+                my_children(request),
+                school_class.title if school_class is not None else None)
 
 
 def json_etag(request, student, day):
     user = request.user
-    return digest(PAGE_VERSION, 'json', model.week_stamp(student, day), request.locale_name,
-                  user.__name__ if user else None)
+    return etag(PAGE_VERSION, 'json', model.week_stamp(student, day), request.locale_name,
+                user.__name__ if user else None)
+
+
+def summary_etag(request, student, start, end):
+    user = request.user
+    return etag(PAGE_VERSION, 'summary', model.summary_stamp(student, start, end),
+                request.locale_name, user.__name__ if user else None)

@@ -127,7 +127,7 @@ class Student(Resource):
     enrolments = ()
     class_path = ''       # the current class, e.g. /journal/2025-2026/classes/5a
     index = None
-    index_version = None  # Length: counts the changes of ``index`` (made on the first one)
+    records_version = None  # Length: counts changes of ``index`` and ``period_marks``
     period_marks = None
     diary = None          # the diary's file of this student (ejportal.diary.resources)
 
@@ -176,12 +176,13 @@ class Student(Resource):
         (date ISO, journal path, lesson id), entry."""
         return self.index.items(min=(start.isoformat(),), max=(end.isoformat(), '\uffff'))
 
-    def index_changed(self):
-        # a counter apart from the index, so a diary can tell cheaply that its week may
-        # show something new; a Length, so concurrent cell saves do not conflict on it
-        if self.index_version is None:
-            self.index_version = Length()
-        self.index_version.change(1)
+    def records_changed(self):
+        # a counter apart from the records, so a diary can tell cheaply that a week or a
+        # summary may show something new; a Length, so concurrent saves do not conflict
+        # on it (made on the first change)
+        if self.records_version is None:
+            self.records_version = Length()
+        self.records_version.change(1)
 
     def enrolled_in(self, year_name, class_name):
         """(start, end) spans of this student's enrolment in that class."""
@@ -680,7 +681,7 @@ class Journal(Resource):
             del student.index[key]
         else:
             return
-        student.index_changed()
+        student.records_changed()
 
     def history(self, student_id, lesson_id):
         """The cell's values, oldest first, the current one last."""
@@ -732,6 +733,7 @@ class Journal(Resource):
             student.period_marks[pkey] = value
         elif pkey in student.period_marks:
             del student.period_marks[pkey]
+        student.records_changed()
         if audit:
             record(self, 'period-mark', {'student': student_id, 'period': period_id,
                                          'old': old_value, 'new': value})
