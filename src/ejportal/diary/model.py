@@ -177,17 +177,21 @@ def week_stamp(student, any_day):
     """A value that changes whenever ``week(student, any_day)`` would, read without
     building the week: ZODB serials (the id of the transaction that last wrote an object)
     of the student's record, of each of their journals and of each lesson in the week,
-    the student's index counter, and the serials of their file and its absences. The set
-    of journals and lessons is part of it, so a lesson added or a subgroup changed shows
-    too. Only committed writes move serials, which is all a reader sees."""
+    the student's records counter, and the serials of their file and its absences. A
+    lesson added or removed shows too: the list gets longer, or shorter, or holds the
+    serial of a transaction newer than any before. Only committed writes move serials,
+    which is all a reader sees."""
     monday = monday_of(any_day)
     sunday = monday + datetime.timedelta(days=6)
     school = school_of(student)
     parts = [monday.toordinal(), serial(school), serial(student)]
     parts.append(records_version(student))
     for journal, lo, hi in student_journals(student, monday, sunday):
-        parts.append((journal._p_oid, serial(journal)))
-        parts.extend((lesson.id, serial(lesson)) for lesson in journal.lessons_between(lo, hi))
+        parts.append(journal._p_oid)
+        parts.append(serial(journal))
+        for lesson in journal.lessons_between(lo, hi):
+            lesson._p_activate()
+            parts.append(lesson._p_serial)
     file = student.diary
     if file is not None:
         parts.append(serial(file))

@@ -19,6 +19,22 @@ def add_nav(order, path, title, permission, view=''):
     if entry not in NAV:
         NAV.append(entry)
         NAV.sort(key=lambda e: e[0])
+        _LINEAGE_PATHS.clear()
+
+
+_LINEAGE_PATHS = []
+
+
+def nav_lineage_paths():
+    """Every path on the way to a navigation target ('/', '/people', '/people/users'...),
+    once each: where the local roles that decide the navigation can be held."""
+    if not _LINEAGE_PATHS:
+        paths = set()
+        for _order, path, _title, _permission, _view in NAV:
+            names = [n for n in path.split('/') if n]
+            paths.update('/' + '/'.join(names[:i]) for i in range(len(names) + 1))
+        _LINEAGE_PATHS.extend(sorted(paths))
+    return _LINEAGE_PATHS
 
 
 def add_start_panel(order, function):
@@ -82,16 +98,10 @@ class Layout:
             return None
         portal = self.portal
         parts = [user.__name__, serial(user)]
-        seen = set()
-        for _order, path, _title, _permission, _view in NAV:
-            target = item_at(portal, path)
-            parts.append(target is not None)
-            for resource in lineage(target):
-                if id(resource) in seen:
-                    continue
-                seen.add(id(resource))
-                local_roles = getattr(resource, 'local_roles', None)
-                parts.append(serial(local_roles) if local_roles is not None else None)
+        for path in nav_lineage_paths():
+            resource = item_at(portal, path)
+            local_roles = getattr(resource, 'local_roles', None)
+            parts.append(serial(local_roles) if local_roles is not None else resource is None)
         return parts
 
     def _compute_nav(self):
