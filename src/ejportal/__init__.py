@@ -45,7 +45,7 @@ def main(global_config, **settings):
             secret + ':session', cookie_name=SESSION_COOKIE, httponly=True,
             samesite='Lax', secure=secure, timeout=None, reissue_time=None,
             serializer=SessionSerializer()))
-        config.set_security_policy(SecurityPolicy(secret, secure=secure))
+        config.set_security_policy(SecurityPolicy(secure=secure))
         config.set_default_csrf_options(require_csrf=True, callback=needs_csrf_check)
         config.set_locale_negotiator(locale_negotiator)
         config.add_translation_dirs('colander:locale', 'deform:locale', str(LOCALES))

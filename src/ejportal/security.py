@@ -7,8 +7,8 @@ sharing screen, principal ``local:<id>``, Plone's model). The two tables below s
 role grants in each case: a global ``teacher`` is a member of the teaching staff, while a
 local ``teacher`` on a journal may keep that journal.
 """
-from pyramid.authentication import AuthTktCookieHelper
 from pyramid.authorization import ACLHelper, Allow, Authenticated, DENY_ALL, Everyone
+from webob.cookies import make_cookie
 
 from ejportal.core.content import lineage
 from ejportal.i18n import _
@@ -138,16 +138,25 @@ def local_role_principals(context, principals):
 _NO_CONTEXT = object()
 
 
-class SecurityPolicy:
-    """Identity from the auth-ticket cookie or a bearer token, both naming a login session
-    (``principals.sessions``); principals are the user, their groups, global roles and the
-    local roles found up the traversal lineage."""
+AUTH_COOKIE = 'ejportal_auth'
 
-    def __init__(self, secret, secure=False):
-        self.cookie = AuthTktCookieHelper(
-            secret, cookie_name='ejportal_auth', hashalg='sha512', http_only=True,
-            samesite='Lax', secure=secure, wild_domain=False)
+
+class SecurityPolicy:
+    """Identity from the login cookie or a bearer token, both carrying the id of a login
+    session (``principals.sessions``): a random secret the server looks up, so the cookie
+    needs no signature of its own (an auth ticket would sign what the server's record
+    already decides, at a cost on every request). Principals are the user, their groups,
+    global roles and the local roles found up the traversal lineage."""
+
+    def __init__(self, secure=False):
+        self.secure = secure
         self.acl = ACLHelper()
+
+    def _cookie(self, value):
+        # a browser-session cookie (no expiry): the login session's idle timeout and end
+        # are kept by the server
+        return [('Set-Cookie', make_cookie(AUTH_COOKIE, value, path='/', httponly=True,
+                                           samesite='Lax', secure=self.secure))]
 
     def identity(self, request):
         # Pyramid asks on every use of request.identity; look the session up once.
@@ -155,7 +164,7 @@ class SecurityPolicy:
             return request.__dict__['_ejportal_identity']
         except KeyError:
             from ejportal.principals.sessions import identify
-            found = request.__dict__['_ejportal_identity'] = identify(request, self.cookie)
+            found = request.__dict__['_ejportal_identity'] = identify(request, AUTH_COOKIE)
             return found
 
     def authenticated_userid(self, request):
@@ -195,8 +204,10 @@ class SecurityPolicy:
         return self.acl.permits(context, self.principals(request, context), permission)
 
     def remember(self, request, userid, session_id=None, **kw):
-        tokens = (session_id,) if session_id else ()
-        return self.cookie.remember(request, userid, tokens=tokens, **kw)
+        """The login cookie of the session ``session_id`` (``sessions.start_session``)."""
+        if not session_id:
+            raise ValueError('a login cookie names a login session')
+        return self._cookie(session_id)
 
     def forget(self, request, **kw):
-        return self.cookie.forget(request)
+        return self._cookie(None)

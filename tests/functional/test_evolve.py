@@ -123,3 +123,18 @@ def test_admin_script_maintains(app, db_dir, capsys):
         failures = conn.root()['ejportal']['people'].login_failures
         assert 'login:ghost' not in failures and 'addr:10.1.1.1' in failures
     close_app(application)
+
+
+def test_students_get_their_records_counter_in_an_old_database(app, db_dir):
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        portal = conn.root()['ejportal']
+        for student in portal['journal']['students'].values():
+            del student.records_version        # as made before generation 8
+        portal.generation = 7
+    close_app(app)
+    application = main({}, **app_settings(db_dir))  # auto_evolve
+    with application.registry._zodb_databases[''].transaction() as conn:
+        students = list(conn.root()['ejportal']['journal']['students'].values())
+        assert students and all(s.records_version() == 0 for s in students)
+    close_app(application)

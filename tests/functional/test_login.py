@@ -59,6 +59,28 @@ def test_logout_ends_the_session(testapp, as_user):
     assert testapp.get('/@@start', status=303).location.startswith('http://localhost/@@login')
 
 
+def test_the_login_cookie_is_the_session_id_and_nothing_else_passes(testapp, as_user, root):
+    """The cookie carries only the login session's random id, HttpOnly and SameSite; a
+    made-up id, a changed one, an ended session's or an old signed ticket is anonymous."""
+    response = login(testapp, 'teacher', 'demo')
+    header = [v for k, v in response.headerlist
+              if k == 'Set-Cookie' and v.startswith('ejportal_auth=')][0]
+    assert 'HttpOnly' in header and 'SameSite=Lax' in header and 'Path=/' in header
+    token = testapp.cookies['ejportal_auth']
+    assert testapp.get('/@@start').status_int == 200
+    anonymous = EnglishClient(testapp.app)
+    for bad in ('s' + '0' * 48, token[:-1] + ('0' if token[-1] != '0' else '1'),
+                token + 'x', 'teacher!userid_type:b64unicode', ''):
+        anonymous.set_cookie('ejportal_auth', bad)
+        assert anonymous.get('/@@start', status=303).location.startswith(
+            'http://localhost/@@login'), bad
+    logout = testapp.post('/@@logout', {'csrf_token': csrf_token(testapp)}, status=303)
+    assert any(v.startswith('ejportal_auth=;') and 'Max-Age=0' in v
+               for k, v in logout.headerlist if k == 'Set-Cookie')
+    anonymous.set_cookie('ejportal_auth', token)       # the ended session's id
+    assert anonymous.get('/@@start', status=303).location.startswith('http://localhost/@@login')
+
+
 def test_logout_without_csrf_changes_nothing(testapp, as_user):
     as_user('teacher')
     testapp.post('/@@logout', {}, status=400)

@@ -30,3 +30,15 @@ def test_average_explains_itself_with_mark_kinds_by_title(testapp):
     page = testapp.get('/journal/%d-%d/classes/5a/journals/math' % (start, start + 1))
     assert 'за ответ' in page.text
     assert '(answer,' not in page.text and '(test,' not in page.text
+
+
+def test_a_bad_request_says_why_in_russian(testapp):
+    """A page asked for something it cannot serve answers 400 with the reason translated
+    (not its message id), on the error page and in the API."""
+    russian(testapp)
+    login(testapp, 'parent')
+    page = testapp.get('/journal/students/s0001/diary?week=yesterday', status=400)
+    assert 'week: укажите дату в формате ГГГГ-ММ-ДД.' in page.text
+    assert 'not-a-date' not in page.text
+    period = testapp.get('/journal/students/s0001/diary-period?period=q9', status=400)
+    assert 'No such period' not in period.text and period.html.h1

@@ -169,10 +169,6 @@ def week(student, any_day):
             'next': monday + datetime.timedelta(days=7)}
 
 
-def records_version(student):
-    return student.records_version() if student.records_version is not None else 0
-
-
 def week_stamp(student, any_day):
     """A value that changes whenever ``week(student, any_day)`` would, read without
     building the week: ZODB serials (the id of the transaction that last wrote an object)
@@ -185,7 +181,7 @@ def week_stamp(student, any_day):
     sunday = monday + datetime.timedelta(days=6)
     school = school_of(student)
     parts = [monday.toordinal(), serial(school), serial(student)]
-    parts.append(records_version(student))
+    parts.append(student.records_version())
     for journal, lo, hi in student_journals(student, monday, sunday):
         parts.append(journal._p_oid)
         parts.append(serial(journal))
@@ -208,7 +204,7 @@ def summary_stamp(student, start, end):
     school = school_of(student)
     root = find_root(student)
     parts = [start.toordinal(), end.toordinal(), serial(school), serial(student),
-             records_version(student)]
+             student.records_version()]
     parts.extend((year.__name__, serial(year)) for year in school.years())
     for path in sorted({path for path, _period in student.period_marks.keys()}):
         journal = item_at(root, path)

@@ -9,3 +9,17 @@ def add_reference_folders(portal):
     school = portal.get('journal') if hasattr(portal, 'get') else None
     if school is not None and hasattr(school, 'ensure_structure'):
         school.ensure_structure()
+
+
+@evolve_step(8, "journal: a counter of each student's records")
+def add_records_counters(portal):
+    """Students made before ``Student.records_version`` get the counter that the diary's
+    tags read (made here, not on the first mark, so two first marks do not conflict on
+    the student)."""
+    from BTrees.Length import Length
+    school = portal.get('journal') if hasattr(portal, 'get') else None
+    if school is None or 'students' not in school:
+        return
+    for student in school['students'].values():
+        if getattr(student, 'records_version', None) is None:
+            student.records_version = Length()

@@ -135,6 +135,7 @@ class Student(Resource):
         super().__init__(**fields)
         self.index = OOBTree()
         self.period_marks = OOBTree()
+        self.records_version = Length()
 
     @property
     def fullname(self):
@@ -179,9 +180,7 @@ class Student(Resource):
     def records_changed(self):
         # a counter apart from the records, so a diary can tell cheaply that a week or a
         # summary may show something new; a Length, so concurrent saves do not conflict
-        # on it (made on the first change)
-        if self.records_version is None:
-            self.records_version = Length()
+        # on it
         self.records_version.change(1)
 
     def enrolled_in(self, year_name, class_name):

@@ -6,6 +6,7 @@ sessions (device, address, last seen) and may end any of them.
 """
 import datetime
 import hashlib
+import re
 import secrets
 
 from ejportal.core.content import now
@@ -33,8 +34,10 @@ def _key(session_id):
     return hashlib.sha256(session_id.encode('ascii', 'replace')).hexdigest()
 
 
+SESSION_ID = re.compile(r's[0-9a-f]{48}')
+
+
 def new_session_id():
-    # Auth-ticket tokens must start with a letter and hold only [A-Za-z0-9+_-].
     return 's' + secrets.token_hex(24)
 
 
@@ -101,26 +104,20 @@ def _bearer_token(request):
     return None
 
 
-def identify(request, cookie_helper):
+def identify(request, cookie_name):
     """The ``Identity`` of the request, or None. Called once per request by the policy."""
     from ejportal.site.resources import get_portal
     token = _bearer_token(request)
     request.auth_via = 'token' if token else 'cookie'
     if token is None:
-        ticket = cookie_helper.identify(request)
-        if not ticket or not ticket.get('tokens'):
-            return None
-        token = ticket['tokens'][0]
-        ticket_userid = ticket['userid']
-    else:
-        ticket_userid = None
+        token = request.cookies.get(cookie_name)
+    if not token or not SESSION_ID.fullmatch(token):
+        return None
     portal = get_portal(request)
     people = portal['people']
     key = _key(token)
     session = people.login_sessions.get(key)
     if session is None or session.ended is not None:
-        return None
-    if ticket_userid is not None and ticket_userid != session.userid:
         return None
     user = people['users'].get(session.userid)
     if user is None or not user.enabled:

@@ -1,6 +1,6 @@
 """The public front page, the start page, the language switch and the error pages."""
 from pyramid.exceptions import BadCSRFToken
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config, view_config
 
 from ejportal.api.errors import json_error, wants_json
@@ -89,6 +89,16 @@ def bad_csrf(exc, request):
     return render_error(request, 400, _('The form has expired'),
                         _('The page was open too long or came from elsewhere. Nothing was '
                           'saved. Go back, reload the page and send it again.'))
+
+
+@exception_view_config(HTTPBadRequest)
+def bad_request(exc, request):
+    """A request a page cannot serve as asked (a date that is not one, an unknown
+    period...): the reason in the reader's language, on the error page or as JSON."""
+    message = exc.detail or _('The request could not be understood.')
+    if wants_json(request):
+        return json_error(request, 400, 'BadRequest', message)
+    return render_error(request, 400, _('The request could not be served'), message)
 
 
 def render_error(request, status, title, message):
