@@ -63,6 +63,11 @@ def add_lesson(root):
     math(root).add_lesson(MONDAY, free_number(math(root), MONDAY), topic='Добавленный урок')
 
 
+def remove_lesson(root):
+    added = [l for l in this_week(math(root)) if l.topic == 'Добавленный урок'][0]
+    math(root).remove_lesson(added.id)
+
+
 def remark(root):
     student_file(student(root), create=True).add_remark(MONDAY, 'Молодец!', 'praise')
 
@@ -106,12 +111,28 @@ def change_subgroup(root):
 
 
 CHANGES = [set_mark, edit_topic, write_lesson_directly, attach_homework_file, add_lesson,
-           remark, absence, rename_student, rename_subject_title, rename_mark_kind,
-           new_journal, change_subgroup]
+           remove_lesson, remark, absence, rename_student, rename_subject_title,
+           rename_mark_kind, new_journal, change_subgroup]
+
+
+def set_period_mark(root, value='4'):
+    journal = math(root)
+    journal.set_period_mark(STUDENT, journal.periods[0].id, value, check_closed=False)
+
+
+def change_period_mark(root):
+    set_period_mark(root, '3')
+
+
+# what must be there before the change
+BEFORE = {remove_lesson: add_lesson, change_period_mark: set_period_mark}
 
 
 @pytest.mark.parametrize('change', CHANGES, ids=[c.__name__ for c in CHANGES])
 def test_every_change_a_week_shows_moves_its_tag(as_user, root, change):
+    if change in BEFORE:
+        BEFORE[change](root)
+        transaction.commit()
     app = as_user('parent')
     urls = [('/@diary?student=%s&week=%s' % (STUDENT, MONDAY), JSON),
             ('/journal/students/%s/diary?week=%s' % (STUDENT, MONDAY), {})]
@@ -131,17 +152,7 @@ def test_every_change_a_week_shows_moves_its_tag(as_user, root, change):
         assert app.get(url, headers=headers).body == new.body
 
 
-def set_period_mark(root, value='4'):
-    journal = math(root)
-    journal.set_period_mark(STUDENT, journal.periods[0].id, value, check_closed=False)
-
-
-def change_period_mark(root):
-    set_period_mark(root, '3')
-
-
 SUMMARY_CHANGES = [set_mark, absence, set_period_mark, change_period_mark]
-BEFORE = {change_period_mark: set_period_mark}    # a period mark to change
 
 
 @pytest.mark.parametrize('change', SUMMARY_CHANGES, ids=[c.__name__ for c in SUMMARY_CHANGES])
