@@ -138,3 +138,29 @@ def test_students_get_their_records_counter_in_an_old_database(app, db_dir):
         students = list(conn.root()['ejportal']['journal']['students'].values())
         assert students and all(s.records_version() == 0 for s in students)
     close_app(application)
+
+
+def test_lessons_get_their_journal_and_counter_in_an_old_database(app, db_dir):
+    from ejportal.journal.resources import Journal
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        portal = conn.root()['ejportal']
+        journals = [j for y in portal['journal'].years() for c in y['classes'].values()
+                    for j in c['journals'].values()]
+        for journal in journals:       # as made before generation 9
+            del journal.lessons_version
+            for lesson in journal.lessons.values():
+                del lesson.__parent__
+        portal.generation = 8
+    close_app(app)
+    application = main({}, **app_settings(db_dir))  # auto_evolve
+    with application.registry._zodb_databases[''].transaction() as conn:
+        portal = conn.root()['ejportal']
+        journal = [j for y in portal['journal'].years() for c in y['classes'].values()
+                   for j in c['journals'].values()][0]
+        assert isinstance(journal, Journal) and journal.lessons_version() == 0
+        lesson = next(iter(journal.lessons.values()))
+        assert lesson.__parent__ is journal
+        lesson.topic = 'changed'
+        assert journal.lessons_version() == 1
+    close_app(application)

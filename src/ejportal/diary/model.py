@@ -172,11 +172,10 @@ def week(student, any_day):
 def week_stamp(student, any_day):
     """A value that changes whenever ``week(student, any_day)`` would, read without
     building the week: ZODB serials (the id of the transaction that last wrote an object)
-    of the student's record, of each of their journals and of each lesson in the week,
-    the student's records counter, and the serials of their file and its absences. A
-    lesson added or removed shows too: the list gets longer, or shorter, or holds the
-    serial of a transaction newer than any before. Only committed writes move serials,
-    which is all a reader sees."""
+    of the student's record and of each of their journals that week, each journal's
+    lessons counter, the student's records counter (marks, attendance, comments), and the
+    serials of their file (remarks) and its absences. Only committed writes move serials
+    and counters, which is all a reader sees."""
     monday = monday_of(any_day)
     sunday = monday + datetime.timedelta(days=6)
     school = school_of(student)
@@ -185,9 +184,7 @@ def week_stamp(student, any_day):
     for journal, lo, hi in student_journals(student, monday, sunday):
         parts.append(journal._p_oid)
         parts.append(serial(journal))
-        for lesson in journal.lessons_between(lo, hi):
-            lesson._p_activate()
-            parts.append(lesson._p_serial)
+        parts.append(journal.lessons_version())
     file = student.diary
     if file is not None:
         parts.append(serial(file))

@@ -23,3 +23,24 @@ def add_records_counters(portal):
     for student in school['students'].values():
         if getattr(student, 'records_version', None) is None:
             student.records_version = Length()
+
+
+@evolve_step(9, "journal: lessons know their journal, which counts their changes")
+def add_lesson_counters(portal):
+    """Journals made before ``Journal.lessons_version`` get the counter, and their lessons
+    a ``__parent__`` (through which they move it)."""
+    from BTrees.Length import Length
+    from ejportal.journal.resources import Journal, SchoolYear
+    school = portal.get('journal') if hasattr(portal, 'get') else None
+    if school is None:
+        return
+    for year in [y for y in school.values() if isinstance(y, SchoolYear)]:
+        for school_class in year['classes'].values():
+            for journal in school_class['journals'].values():
+                if not isinstance(journal, Journal):
+                    continue
+                if getattr(journal, 'lessons_version', None) is None:
+                    journal.lessons_version = Length()
+                for lesson in journal.lessons.values():
+                    if lesson.__parent__ is None:
+                        lesson.__parent__ = journal

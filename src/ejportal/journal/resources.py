@@ -410,7 +410,11 @@ class Journals(Folder):
 
 class Lesson(Persistent):
     """One lesson of a journal; ``id`` is 'YYYY-MM-DD-N' (date and number in the day), so
-    the lessons' BTree is in date order."""
+    the lessons' BTree is in date order. ``__parent__`` is its journal, which counts every
+    change of its lessons: whoever sets a lesson's field (the journal's methods, the plan's
+    renumbering), the journal's ``lessons_version`` moves, so a diary's tag reads one
+    counter per journal instead of every lesson of the week."""
+    __parent__ = None
     topic = ''
     lesson_type = 'lesson'
     ict = ()
@@ -428,6 +432,11 @@ class Lesson(Persistent):
             setattr(self, key, value)
 
     FIELDS = ('topic', 'lesson_type', 'ict', 'homework', 'homework_due', 'note', 'planned')
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if not name.startswith('_') and self.__parent__ is not None:
+            self.__parent__.lessons_changed()
 
     def as_dict(self):
         return {'id': self.id, 'date': self.date, 'number': self.number,
@@ -476,6 +485,7 @@ class Journal(Resource):
     plan = ()  # the КТП: tuple of {'number', 'topic', 'hours', 'section'}
     comments = ()  # remarks of the deputy or director: tuple of {'time', 'userid', 'text'}
     lessons = None
+    lessons_version = None  # Length: counts the changes of the lessons (see ``Lesson``)
     cells = None
     period_marks = None
     corrections = None
@@ -483,6 +493,7 @@ class Journal(Resource):
     def __init__(self, **fields):
         super().__init__(**fields)
         self.lessons = OOBTree()
+        self.lessons_version = Length()
         self.cells = OOBTree()
         self.period_marks = OOBTree()
         self.corrections = OOBTree()
@@ -532,6 +543,9 @@ class Journal(Resource):
             students = [s for s in students if s.__name__ in ids]
         return students
 
+    def lessons_changed(self):
+        self.lessons_version.change(1)
+
     def lessons_between(self, start, end):
         return list(self.lessons.values(min=start.isoformat(), max=end.isoformat() + '~'))
 
@@ -542,7 +556,9 @@ class Journal(Resource):
         lesson = Lesson(date, number, **fields)
         if lesson.id in self.lessons:
             raise ValueError(lesson.id)
+        lesson.__parent__ = self
         self.lessons[lesson.id] = lesson
+        self.lessons_changed()
         if audit:
             record(self, 'lesson-add', {'lesson': lesson.id, 'new': lesson.as_dict()})
         for hook in LESSON_ADDED:
@@ -597,6 +613,7 @@ class Journal(Resource):
         for student in self.students():
             self.cells.pop((student.__name__, lesson_id), None)
         del self.lessons[lesson_id]
+        self.lessons_changed()
         record(self, 'lesson-remove', {'lesson': lesson_id, 'old': lesson.as_dict()})
 
     def plan_item(self, number):
