@@ -116,3 +116,29 @@ def test_english_symbolic_ids_read_as_english(localizers):
     assert localizers['en'].translate(ts) == 'Class teacher'
     ts = TranslationString('password-too-short', domain='ejportal', mapping={'n': 8})
     assert localizers['en'].translate(ts) == 'At least 8 characters, please.'
+
+
+def test_colander_and_deform_read_well_in_russian(tmp_path):
+    """The portal's own colander and deform catalogs, layered over the libraries' as the
+    app adds them, fix colander's broken placeholder and deform's missing message."""
+    import shutil
+    for domain in ('colander', 'deform'):
+        with open(LOCALES / 'ru' / 'LC_MESSAGES' / (domain + '.po'), 'rb') as f:
+            catalog = read_po(f, locale='ru')
+        target = tmp_path / 'ru' / 'LC_MESSAGES'
+        target.mkdir(parents=True, exist_ok=True)
+        with open(target / (domain + '.mo'), 'wb') as f:
+            write_mo(f, catalog)
+    from pyramid.path import AssetResolver
+    libraries = [AssetResolver().resolve(spec).abspath()
+                 for spec in ('colander:locale', 'deform:locale')]
+    localizer = make_localizer('ru', libraries + [str(tmp_path)])
+    shorter = TranslationString('Shorter than minimum length ${min}', domain='colander',
+                                mapping={'min': 8})
+    assert localizer.translate(shorter) == 'Короче минимальной длины (8)'
+    longer = TranslationString('Longer than maximum length ${max}', domain='colander',
+                               mapping={'max': 9})
+    assert localizer.translate(longer) == 'Больше, чем максимальная длина 9'   # colander's own
+    reorder = TranslationString('Reorder (via drag and drop)', domain='deform')
+    assert localizer.translate(reorder) == 'Переставить (перетаскиванием)'
+    shutil.rmtree(tmp_path / 'ru')

@@ -3,6 +3,7 @@ transitions, POST ``@workflow/<transition>``), ``@history``, ``@acknowledge`` an
 ``@acknowledgements``."""
 from pyramid.response import Response
 from pyramid.view import view_config
+from translationstring import TranslationString
 
 from ejportal.api.errors import json_error
 from ejportal.api.serialize import jsonable
@@ -74,8 +75,10 @@ def post_transition(context, request):
 @view_config(context=Document, name='@history', permission=VIEW, request_method='GET')
 def get_history(context, request):
     base = request.resource_url(context).rstrip('/')
+    translate = request.localizer.translate
     versions = [{'version': v.number, 'actor': v.author, 'time': v.time,
-                 'comments': v.comment, 'frozen': v.frozen_reason, 'sha256': v.sha256,
+                 'comments': translate(v.comment) if isinstance(v.comment, TranslationString)
+                 else v.comment, 'frozen': v.frozen_reason, 'sha256': v.sha256,
                  'may_revert': False, '@id': '%s/@history/%d' % (base, v.number)}
                 for v in reversed(context.versions or [])]
     if len(request.subpath) == 1:

@@ -406,7 +406,9 @@ FROZEN_TITLES = {'signed': _('frozen-signed', default='signed'),
 def revert(context, request):
     try:
         number = int(request.POST.get('version', ''))
-        context.revert_to(number, comment='reverted to version %d' % number)
+        context.revert_to(number, comment=_(
+            'version-reverted', default='reverted to version ${number}',
+            mapping={'number': number}))
     except (ValueError, KeyError):
         raise HTTPBadRequest()
     except VersionError as refused:

@@ -17,6 +17,8 @@ from ejportal.security import (
     ACKNOWLEDGE, ADD_DOCUMENT, DELETE, EDIT, MANAGE_ACKNOWLEDGEMENTS, REVIEW_DOCUMENT,
     SIGN_ORDER, VIEW, VIEW_PUBLIC)
 
+NUMBER_ASSIGNED = _('version-number-assigned', default='number assigned')
+
 STAFF = ('role:admin', 'role:director', 'role:deputy', 'role:secretary', 'role:teacher',
          'role:class_teacher', 'role:psychologist')
 OFFICE = ('role:director', 'role:deputy', 'role:secretary')
@@ -161,8 +163,9 @@ def _after_transition(obj, event):
             obj.assign_number()
             content = obj.content()
             if obj.current_version.content != content:
-                # the number and date become part of what is signed
-                obj.save_version(content, comment='number assigned')
+                # the number and date become part of what is signed; the comment is kept
+                # as a translation string, so each reader sees it in their language
+                obj.save_version(content, comment=NUMBER_ASSIGNED)
             for appendix in obj.appendices():
                 if appendix.current_version is not None and not appendix.current_version.frozen:
                     appendix.freeze(reason, userid)
