@@ -205,3 +205,16 @@ def test_a_cached_week_is_one_users_page(as_user, root):
     assert page.headers['ETag'] != first.headers['ETag']
     assert page.html.find('meta', attrs={'name': 'csrf-token'})['content'] != \
         first.html.find('meta', attrs={'name': 'csrf-token'})['content']
+
+
+def test_the_family_shares_one_json_week_and_each_child_has_its_own(as_user):
+    from test_diary import STUDENT2
+    url = '/@diary?student=%s&week=%s' % (STUDENT, MONDAY)
+    parent = as_user('parent')
+    first = parent.get(url, headers=JSON)
+    other_child = parent.get('/@diary?student=%s&week=%s' % (STUDENT2, MONDAY), headers=JSON)
+    assert other_child.headers['ETag'] != first.headers['ETag']
+    parent.reset()
+    student_app = as_user('student')
+    own = student_app.get(url, headers=JSON)
+    assert own.headers['ETag'] == first.headers['ETag'] and own.body == first.body

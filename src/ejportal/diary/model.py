@@ -179,7 +179,7 @@ def week_stamp(student, any_day):
     monday = monday_of(any_day)
     sunday = monday + datetime.timedelta(days=6)
     school = school_of(student)
-    parts = [monday.toordinal(), serial(school), serial(student)]
+    parts = [student.__name__, monday.toordinal(), serial(school), serial(student)]
     parts.append(student.records_version())
     for journal, lo, hi in student_journals(student, monday, sunday):
         parts.append(journal._p_oid)
@@ -200,8 +200,8 @@ def summary_stamp(student, start, end):
     takes its title from there)."""
     school = school_of(student)
     root = find_root(student)
-    parts = [start.toordinal(), end.toordinal(), serial(school), serial(student),
-             student.records_version()]
+    parts = [student.__name__, start.toordinal(), end.toordinal(), serial(school),
+             serial(student), student.records_version()]
     parts.extend((year.__name__, serial(year)) for year in school.years())
     for path in sorted({path for path, _period in student.period_marks.keys()}):
         journal = item_at(root, path)
