@@ -26,9 +26,12 @@ def make_app(state, **settings):
 def test_a_page_is_rendered_once_per_tag():
     state = {'tag': 'a', 'body': 'first', 'renders': 0}
     app = make_app(state)
-    assert app.get('/page').text == 'first'
-    assert app.get('/page').text == 'first'
-    assert state['renders'] == 1
+    first = app.get('/page')
+    again = app.get('/page')
+    assert first.text == again.text == 'first' and state['renders'] == 1
+    assert again.headers['ETag'] == first.headers['ETag'] == '"a"'
+    assert again.headers['Cache-Control'] == first.headers['Cache-Control']
+    assert again.headers['Content-Type'] == first.headers['Content-Type']
     response = app.get('/page', headers={'If-None-Match': '"a"'}, status=304)
     assert response.headers['ETag'] == '"a"' and 'private' in response.headers['Cache-Control']
     state.update(tag='b', body='second')

@@ -86,8 +86,9 @@ def session_state(request):
     """The session as the browser holds it (its signed cookie), for a tag: a page that
     shows anything of the session (its CSRF token, a flash message) is the same page
     under the same cookie, so the session need not even be read. None without a cookie."""
+    from ejportal.core.cookies import cookie_value
     from ejportal.core.session import COOKIE_NAME
-    return request.cookies.get(COOKIE_NAME)
+    return cookie_value(request, COOKIE_NAME)
 
 
 def session_changed(request):
@@ -110,7 +111,10 @@ def cached_response(request, tag, render):
     key = (request.url, tag)
     hit = cache.get(key)
     if hit is not None and not registry.response_cache_verify:
-        response = Response(body=hit[1], headerlist=[('Content-Type', hit[0])])
+        # the headers written out at once: the hot path of a page served again
+        return Response(body=hit[1], headerlist=[
+            ('Content-Type', hit[0]), ('ETag', '"%s"' % tag),
+            ('Cache-Control', CACHE_CONTROL)])
     else:
         response = render()
         if session_changed(request):

@@ -10,6 +10,7 @@ import re
 import secrets
 
 from ejportal.core.content import now
+from ejportal.core.cookies import cookie_value
 from ejportal.principals.resources import LoginSession
 
 # Writing last_seen on every request would turn reads into writes; once a minute is enough
@@ -46,9 +47,10 @@ def client_address(request):
 
 
 def idle_timeout(request, user):
-    settings = request.registry.settings
-    name = 'ejportal.idle_timeout_staff' if user.is_staff() else 'ejportal.idle_timeout_family'
-    return datetime.timedelta(minutes=int(settings.get(name, 30 if user.is_staff() else 240)))
+    staff = user.is_staff()
+    name = 'ejportal.idle_timeout_staff' if staff else 'ejportal.idle_timeout_family'
+    return datetime.timedelta(
+        minutes=int(request.registry.settings.get(name, 30 if staff else 240)))
 
 
 def start_session(request, user, kind='browser'):
@@ -98,7 +100,7 @@ def end_all_sessions(people, userid):
 
 
 def _bearer_token(request):
-    header = request.headers.get('Authorization', '')
+    header = request.environ.get('HTTP_AUTHORIZATION', '')
     if header[:7].lower() == 'bearer ':
         return header[7:].strip()
     return None
@@ -110,7 +112,7 @@ def identify(request, cookie_name):
     token = _bearer_token(request)
     request.auth_via = 'token' if token else 'cookie'
     if token is None:
-        token = request.cookies.get(cookie_name)
+        token = cookie_value(request, cookie_name)
     if not token or not SESSION_ID.fullmatch(token):
         return None
     portal = get_portal(request)
