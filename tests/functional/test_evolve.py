@@ -164,3 +164,23 @@ def test_lessons_get_their_journal_and_counter_in_an_old_database(app, db_dir):
         lesson.topic = 'changed'
         assert journal.lessons_version() == 1
     close_app(application)
+
+
+def test_admin_script_ends_login_sessions(app, db_dir, as_user, capsys):
+    import re
+    as_user('teacher')
+    close_app(app)
+    ini = write_ini(db_dir)
+    assert admin_main([ini, 'end-sessions']) == 1            # neither a login nor --all
+    assert admin_main([ini, 'end-sessions', 'nobody']) == 1
+    capsys.readouterr()
+    assert admin_main([ini, 'end-sessions', '--all']) == 0
+    assert int(re.search(r'sessions ended: (\d+)', capsys.readouterr().out).group(1)) >= 1
+    application = main({}, **app_settings(db_dir))
+    with application.registry._zodb_databases[''].transaction() as conn:
+        from ejportal.core.audit import get_audit_log
+        from ejportal.principals.sessions import sessions_of
+        portal = conn.root()['ejportal']
+        assert sessions_of(portal['people'], 'teacher') == []
+        assert list(get_audit_log(portal).search(action='sessions-ended', limit=1))
+    close_app(application)

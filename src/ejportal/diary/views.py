@@ -88,7 +88,8 @@ def own_diary(context, request):
 def week_view(context, request):
     """The week: every day's lessons in order. A browser revalidating an unchanged week
     gets a 304, and an unchanged week is sent from the response cache."""
-    day = parse_day(request.params['week']) if request.params.get('week') else today()
+    week = request.GET.get('week')
+    day = parse_day(week) if week else today()
     now = today()
     return cached_response(request, weekpage.page_etag(request, context, day, now),
                            lambda: render_week(context, request, day, now))

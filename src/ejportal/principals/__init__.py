@@ -19,7 +19,7 @@ def enforce_password_change(event):
 
 
 def _must_change(request):
-    if request.path.startswith(('/static', '/static-deform')):
+    if request.path_info.startswith(('/static', '/static-deform')):
         return False
     identity = request.identity
     return identity is not None and identity.user.must_change_password

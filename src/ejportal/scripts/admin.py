@@ -121,6 +121,28 @@ def cmd_maintain(portal, args, out):
         failures, before - len(people.login_sessions)))
 
 
+def cmd_end_sessions(portal, args, out):
+    """End the login sessions of one user, or of everyone (after a leak, say): each must
+    log in again. Audited."""
+    from ejportal.core.audit import record
+    from ejportal.principals.sessions import end_all_sessions
+    people = portal['people']
+    if args.login:
+        if args.login not in people['users']:
+            return 'no user %s' % args.login
+        logins = [args.login]
+    elif args.all:
+        logins = list(people.user_sessions or ())
+    else:
+        return 'name a login, or --all'
+    ended = 0
+    for login in logins:
+        ended += end_all_sessions(people, login)
+    record(people, 'sessions-ended', {'users': logins if args.login else 'all',
+                                      'sessions': ended})
+    out.write('sessions ended: %d\n' % ended)
+
+
 def mailer_from(settings):
     from pyramid.settings import asbool
     from pyramid_mailer.mailer import DebugMailer, Mailer
@@ -164,6 +186,10 @@ def parser():
         func=cmd_audit_verify)
     sub.add_parser('maintain', help='forget stale login failures and long-ended sessions '
                    '(daily from cron)').set_defaults(func=cmd_maintain)
+    c = sub.add_parser('end-sessions', help='end the login sessions of a user (or --all)')
+    c.add_argument('login', nargs='?')
+    c.add_argument('--all', action='store_true')
+    c.set_defaults(func=cmd_end_sessions)
     sub.add_parser('send-reports', help='e-mail the parents\' due report subscriptions').set_defaults(
         func=cmd_send_reports)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')

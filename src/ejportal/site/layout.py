@@ -96,10 +96,12 @@ class Layout:
         user = self.request.user
         if user is None:
             return None
-        portal = self.portal
+        found = {'': self.portal}
         parts = [user.__name__, serial(user)]
-        for path in nav_lineage_paths():
-            resource = item_at(portal, path)
+        for path in nav_lineage_paths():     # parents before their children
+            parent, _slash, name = path.rstrip('/').rpartition('/')
+            resource = item_at(found.get(parent), name) if name else found['']
+            found[path.rstrip('/')] = resource
             local_roles = getattr(resource, 'local_roles', None)
             parts.append(serial(local_roles) if local_roles is not None else resource is None)
         return parts
