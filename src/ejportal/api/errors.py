@@ -1,5 +1,6 @@
 """JSON errors in plone.restapi's shape: ``{"error": {"type", "message", "fields"?}}``."""
-from pyramid.response import Response
+
+from ejportal.api.responses import json_response
 
 
 def wants_json(request):
@@ -20,5 +21,4 @@ def json_error(request, status, error_type, message, fields=None):
     body = {'type': error_type, 'message': localizer.translate(message)}
     if fields:
         body['fields'] = {k: localizer.translate(v) for k, v in fields.items()}
-    return Response(json_body={'error': body}, status=status, charset='utf-8',
-                    content_type='application/json')
+    return json_response({'error': body}, status)

@@ -4,6 +4,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from ejportal.api.errors import json_error
+from ejportal.api.responses import json_response
 from ejportal.api.serialize import serialize
 from ejportal.api.traversal import JSON_VIEW
 from ejportal.core.content import TYPES, Resource, create
@@ -13,8 +14,6 @@ from ejportal.principals.login import LoginRefused, check_credentials, complete_
 from ejportal.principals.sessions import end_session
 from ejportal.security import ADD, DELETE, EDIT, OWN_ACCOUNT, VIEW, VIEW_PUBLIC
 from ejportal.site.resources import Portal
-
-JSON = 'application/json'
 
 
 class BadRequest(Exception):
@@ -61,7 +60,7 @@ def login(context, request):
         return json_error(request, 403, 'SecondFactorRequired', _(
             'This account uses a second factor: API tokens for it are issued on the site.'))
     token = complete_login(request, user, kind='api')
-    return Response(json_body={'token': token}, content_type=JSON, charset='utf-8')
+    return json_response({'token': token})
 
 
 @view_config(context=Portal, name='@logout', request_method='POST', permission=OWN_ACCOUNT)
@@ -73,7 +72,7 @@ def logout(context, request):
 @view_config(context=Portal, name=JSON_VIEW, request_method='GET', permission=VIEW_PUBLIC)
 @view_config(context=Resource, name=JSON_VIEW, request_method='GET', permission=VIEW)
 def get(context, request):
-    return Response(json_body=serialize(request, context), content_type=JSON, charset='utf-8')
+    return json_response(serialize(request, context))
 
 
 @view_config(context=Resource, name=JSON_VIEW, request_method='POST', permission=ADD)
@@ -101,8 +100,7 @@ def post(context, request):
         return json_error(request, 409, 'Conflict', _('This id is taken.'), {'id': _('Taken.')})
     obj = context.add(name, create(info.name, **{k: tuple(sorted(v)) if isinstance(v, set) else v
                                                   for k, v in appstruct.items()}))
-    response = Response(json_body=serialize(request, obj), status=201, content_type=JSON,
-                        charset='utf-8')
+    response = json_response(serialize(request, obj), 201)
     response.location = request.resource_url(obj)
     return response
 

@@ -8,10 +8,10 @@ allowed to read it; a student the user may not read answers 404 exactly like one
 not exist, so ids cannot be probed."""
 import datetime
 
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from ejportal.api.errors import json_error
+from ejportal.api.responses import json_response
 from ejportal.core.caching import cached_response
 from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_json, report_response
@@ -30,8 +30,7 @@ class ApiError(Exception):
 
 
 def respond(data, status=200):
-    return Response(json_body=data, status=status, content_type='application/json',
-                    charset='utf-8')
+    return json_response(data, status)
 
 
 def _date(request, field):

@@ -1,10 +1,10 @@
 """JSON endpoints of documents, after plone.restapi: ``@workflow`` (GET the state and
 transitions, POST ``@workflow/<transition>``), ``@history``, ``@acknowledge`` and
 ``@acknowledgements``."""
-from pyramid.response import Response
 from pyramid.view import view_config
 from translationstring import TranslationString
 
+from ejportal.api import responses
 from ejportal.api.errors import json_error
 from ejportal.api.serialize import jsonable
 from ejportal.core.versioning import VersionError
@@ -16,12 +16,9 @@ from ejportal.i18n import _
 from ejportal.security import ACKNOWLEDGE, MANAGE_ACKNOWLEDGEMENTS, VIEW, VIEW_PUBLIC
 from ejportal.site.resources import Portal
 
-JSON = 'application/json'
-
 
 def json_response(request, data, status=200):
-    return Response(json_body=jsonable(data, request.localizer), status=status,
-                    content_type=JSON, charset='utf-8')
+    return responses.json_response(jsonable(data, request.localizer), status)
 
 
 def workflow_info(context, request):

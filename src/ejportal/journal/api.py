@@ -5,6 +5,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from ejportal.api.errors import json_error
+from ejportal.api.responses import json_response
 from ejportal.api.traversal import JSON_VIEW
 from ejportal.api.views import BadRequest, json_body
 from ejportal.i18n import _
@@ -16,11 +17,9 @@ from ejportal.security import (
     COMMENT_JOURNAL, EDIT_JOURNAL, VIEW, VIEW_CONTROL, VIEW_JOURNAL)
 from ejportal.site.resources import Portal
 
-JSON = 'application/json'
-
 
 def respond(data, status=200):
-    return Response(json_body=data, status=status, content_type=JSON, charset='utf-8')
+    return json_response(data, status)
 
 
 def readable_journals(request, school, year=None):
