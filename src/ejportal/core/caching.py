@@ -115,20 +115,19 @@ def cached_response(request, tag, render):
         return Response(body=hit[1], headerlist=[
             ('Content-Type', hit[0]), ('ETag', '"%s"' % tag),
             ('Cache-Control', CACHE_CONTROL)])
-    else:
-        response = render()
-        if session_changed(request):
-            # the tag named the session as the browser sent it, and this page changed it
-            # (a message shown, a new token): the browser holds another session now
-            response.cache_control = CACHE_CONTROL
-            return response
-        if response.status_code == 200:
-            fresh = (response.headers['Content-Type'], response.body)
-            if hit is not None and hit != fresh:
-                raise StaleCache('the page at %s changed under the same tag %s'
-                                 % (request.url, tag))
-            if cache.max_bytes:
-                cache.put(key, *fresh)
+    response = render()
+    if session_changed(request):
+        # the tag named the session as the browser sent it, and this page changed it (a
+        # message shown, a new token): the browser holds another session now
+        response.cache_control = CACHE_CONTROL
+        return response
+    if response.status_code == 200:
+        fresh = (response.headers['Content-Type'], response.body)
+        if hit is not None and hit != fresh:
+            raise StaleCache('the page at %s changed under the same tag %s'
+                             % (request.url, tag))
+        if cache.max_bytes:
+            cache.put(key, *fresh)
     response.etag = tag
     response.cache_control = CACHE_CONTROL
     return response
