@@ -5,6 +5,7 @@ from pyramid.settings import asbool
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import DebugMailer
 
+from ejportal.core.request import PortalRequest
 from ejportal.core.session import COOKIE_NAME as SESSION_COOKIE, SessionSerializer
 from ejportal.i18n import locale_negotiator
 from ejportal.paths import LOCALES
@@ -31,7 +32,8 @@ def main(global_config, **settings):
     secure = asbool(settings.get('ejportal.secure_cookies', False))
     settings.setdefault('tm.manager_hook', 'pyramid_tm.explicit_manager')
     settings.setdefault('retry.attempts', 3)
-    with Configurator(settings=settings, root_factory=root_factory) as config:
+    with Configurator(settings=settings, root_factory=root_factory,
+                      request_factory=PortalRequest) as config:
         config.include('pyramid_chameleon')
         config.include('pyramid_tm')
         config.include('pyramid_retry')

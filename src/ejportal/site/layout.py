@@ -4,11 +4,13 @@ messages, the user menu and the language switch.
 Areas add their navigation entries and start-page panels here, from their ``includeme``.
 """
 from pyramid.csrf import get_csrf_token
+from pyramid.decorator import reify
 
 from ejportal.core.content import item_at, lineage, serial
 from ejportal.i18n import LANGUAGES, format_date, format_datetime
 
 NAV = []            # (order, path, title, permission, view name)
+_STATIC_URLS = {}   # (application URL, asset spec) -> URL: the same on every page
 START_PANELS = []   # (order, function(request) -> dict(title, items, ...) or None)
 
 
@@ -50,24 +52,24 @@ class Layout:
         self.format_date = format_date
         self.format_datetime = format_datetime
 
-    @property
+    @reify
     def portal(self):
         from ejportal.site.resources import get_portal
         return get_portal(self.request)
 
-    @property
+    @reify
     def school_name(self):
         return self.portal['settings'].school_name
 
-    @property
+    @reify
     def user(self):
         return self.request.user
 
-    @property
+    @reify
     def csrf_token(self):
         return get_csrf_token(self.request)
 
-    @property
+    @reify
     def language(self):
         return self.request.locale_name
 
@@ -154,12 +156,21 @@ class Layout:
                 found.extend((kind, m) for m in session.pop_flash(queue))
         return found
 
-    def static_deform(self, path):
-        # widget resources come as asset specs ('deform:static/...'), the layout's as paths
-        return self.request.static_url(path if ':' in path else 'deform:static/' + path)
+    def static_url(self, path):
+        """The URL of a static asset: an asset spec, or a path under deform's static
+        folder (widget resources come as specs, the layout's deform files as paths)."""
+        spec = path if ':' in path else 'deform:static/' + path
+        key = (self.request.application_url, spec)
+        try:
+            return _STATIC_URLS[key]
+        except KeyError:
+            if len(_STATIC_URLS) > 1000:    # many host names: start again
+                _STATIC_URLS.clear()
+            found = _STATIC_URLS[key] = self.request.static_url(spec)
+            return found
 
     def widget_resources(self, resources):
         """URLs of the JS and CSS that a form's widgets need (``form.get_widget_resources()``)."""
         resources = resources or {'css': (), 'js': ()}
-        return {'css': [self.static_deform(p) for p in resources.get('css', ())],
-                'js': [self.static_deform(p) for p in resources.get('js', ())]}
+        return {'css': [self.static_url(p) for p in resources.get('css', ())],
+                'js': [self.static_url(p) for p in resources.get('js', ())]}
