@@ -218,3 +218,23 @@ def test_the_family_shares_one_json_week_and_each_child_has_its_own(as_user):
     student_app = as_user('student')
     own = student_app.get(url, headers=JSON)
     assert own.headers['ETag'] == first.headers['ETag'] and own.body == first.body
+
+
+def test_readers_of_one_week_share_its_days(app, as_user):
+    """The days of a week are rendered once for every reader; each page around them is
+    their own (the suite's verify mode renders every shared piece again and compares)."""
+    cache = app.registry.response_cache
+
+    def fragments():
+        return {key for key in cache._items if key[0] == 'fragment'}
+    url = '/journal/students/%s/diary?week=%s' % (STUDENT, MONDAY)
+    parent = as_user('parent')
+    parent_page = parent.get(url)
+    shared = fragments()
+    assert len(shared) == 1
+    parent.reset()
+    student_page = as_user('student').get(url)
+    assert fragments() == shared
+    days = [str(s) for s in parent_page.html.select('section.diary-day')]
+    assert days and days == [str(s) for s in student_page.html.select('section.diary-day')]
+    assert student_page.headers['ETag'] != parent_page.headers['ETag']

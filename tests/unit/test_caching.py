@@ -76,3 +76,27 @@ def test_memory_is_bounded_least_recently_used_first():
     assert cache.get(('/p', 0)) is not None and cache.get(('/p', 1)) is None
     cache.put(('/p', 'big'), 'text/plain', b'x' * 200)  # over a sixteenth: not kept
     assert cache.get(('/p', 'big')) is None
+
+
+def test_a_fragment_is_kept_once_and_checked_in_verify_mode():
+    from ejportal.core.caching import cached_fragment
+    from pyramid.request import Request
+    from pyramid.testing import testConfig
+    with testConfig(settings={'ejportal.response_cache_verify': 'true'}) as config:
+        config.include('ejportal.core.caching')
+        request = Request.blank('/')
+        request.registry = config.registry
+        renders = []
+
+        def render():
+            renders.append(1)
+            return state['text']
+        state = {'text': '<p>день</p>'}
+        assert cached_fragment(request, 'a', render) == '<p>день</p>'
+        assert cached_fragment(request, 'a', render) == '<p>день</p>'   # verified again
+        assert len(renders) == 2
+        state['text'] = '<p>другой</p>'
+        with pytest.raises(StaleCache):
+            cached_fragment(request, 'a', render)
+        config.registry.response_cache_verify = False
+        assert cached_fragment(request, 'a', render) == '<p>день</p>' and len(renders) == 3

@@ -131,3 +131,24 @@ def cached_response(request, tag, render):
     response.etag = tag
     response.cache_control = CACHE_CONTROL
     return response
+
+
+FRAGMENT = 'text/html; fragment'
+
+
+def cached_fragment(request, tag, render):
+    """A piece of HTML that many pages share (a student's week, for every reader), kept
+    under ``tag`` (which must name all the piece shows) beside the pages, and checked the
+    same way in verify mode. Its size is counted in characters."""
+    registry = request.registry
+    cache = registry.response_cache
+    key = ('fragment', tag)
+    hit = cache.get(key)
+    if hit is not None and not registry.response_cache_verify:
+        return hit[1]
+    text = render()
+    if hit is not None and hit[1] != text:
+        raise StaleCache('a fragment changed under the same tag %s' % tag)
+    if cache.max_bytes:
+        cache.put(key, FRAGMENT, text)
+    return text

@@ -26,9 +26,6 @@ from ejportal.paths import template
 from ejportal.security import VIEW_DIARY
 from ejportal.site.resources import Portal, get_portal
 
-WEEKDAYS = (_('Monday'), _('Tuesday'), _('Wednesday'), _('Thursday'), _('Friday'),
-            _('Saturday'), _('Sunday'))
-
 
 def parse_day(value, field='week'):
     """A date from ``YYYY-MM-DD``; raises HTTPBadRequest naming the field."""
@@ -91,31 +88,23 @@ def week_view(context, request):
     week = request.GET.get('week')
     day = parse_day(week) if week else today()
     now = today()
-    return cached_response(request, weekpage.page_etag(request, context, day, now),
-                           lambda: render_week(context, request, day, now))
+    stamp = model.week_stamp(context, day)
+    return cached_response(request, weekpage.page_etag(request, context, stamp, now),
+                           lambda: render_week(context, request, day, now, stamp))
 
 
-def render_week(context, request, day, now):
-    """The week page; its lesson rows are written by ``weekpage.lessons_html``."""
-    data = model.week(context, day)
+def render_week(context, request, day, now, stamp):
+    """The week page around its days, which every reader of the student's week shares
+    (``weekpage.days_html``)."""
+    monday = model.monday_of(day)
     result = common(context, request, 'diary')
-    labels = weekpage.Labels(request)
-    files_base = request.resource_url(context, 'homework-file')
-    days = []
-    for item in data['days']:
-        date = item['date']
-        days.append({'iso': date.isoformat(), 'css': ' today' if date == now else '',
-                     'heading': '%s, %s' % (labels(WEEKDAYS[date.weekday()]),
-                                            format_date(date)),
-                     'rows': weekpage.lessons_html(item['lessons'], labels, files_base),
-                     'absences': item['absences'], 'remarks': item['remarks']})
     query = request.resource_url(context, 'diary') + '?week='
-    result.update({'title': _('Diary'), 'week': data, 'days': days, 'thead': labels.thead,
-                   'no_lessons': labels(_('No lessons.')),
-                   'week_title': '%s — %s' % (format_date(data['start']),
-                                              format_date(data['end'])),
-                   'prev_url': query + data['prev'].isoformat(),
-                   'next_url': query + data['next'].isoformat(),
+    result.update({'title': _('Diary'),
+                   'days_html': weekpage.days_html(request, context, day, now, stamp),
+                   'week_title': '%s — %s' % (format_date(monday),
+                                              format_date(monday + datetime.timedelta(6))),
+                   'prev_url': query + (monday - datetime.timedelta(7)).isoformat(),
+                   'next_url': query + (monday + datetime.timedelta(7)).isoformat(),
                    'this_url': request.resource_url(context, 'diary')})
     return render_to_response(template('diary/week.pt'), result, request=request)
 

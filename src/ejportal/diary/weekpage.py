@@ -17,15 +17,19 @@ the tag. A page that shows a flash message changes the session, so it is not reu
 from html import escape
 from urllib.parse import quote
 
+from pyramid.renderers import render
 from translationstring import TranslationString
 
-from ejportal.core.caching import etag, session_state
+from ejportal.core.caching import cached_fragment, etag, session_state
 from ejportal.diary import model
 from ejportal.i18n import _, format_date
+from ejportal.paths import template
 
 # Change when the page's markup changes, so browsers do not keep an older page.
-PAGE_VERSION = '3'
+PAGE_VERSION = '4'
 
+WEEKDAYS = (_('Monday'), _('Tuesday'), _('Wednesday'), _('Thursday'), _('Friday'),
+            _('Saturday'), _('Sunday'))
 HEADERS = ('№', _('Subject'), _('Topic'), _('Homework'), _('Marks'), _('Attendance'),
            _('Remark'))
 
@@ -91,10 +95,35 @@ def lessons_html(lessons, labels, files_base):
     return ''.join(out)
 
 
+def days_html(request, student, day, now, stamp):
+    """The week's days as HTML (headings, lesson rows, absences, remarks): the same for
+    every reader of the student's week in one language on one day, so it is kept once
+    for all of them (``core.caching.cached_fragment``) and only the layout around it is
+    rendered per reader."""
+    files_base = request.resource_url(student, 'homework-file')
+    tag = etag(PAGE_VERSION, 'days', stamp, request.locale_name, now, files_base)
+
+    def render_days():
+        data = model.week(student, day)
+        labels = Labels(request)
+        days = []
+        for item in data['days']:
+            date = item['date']
+            days.append({'iso': date.isoformat(), 'css': ' today' if date == now else '',
+                         'heading': '%s, %s' % (labels(WEEKDAYS[date.weekday()]),
+                                                format_date(date)),
+                         'rows': lessons_html(item['lessons'], labels, files_base),
+                         'absences': item['absences'], 'remarks': item['remarks']})
+        return render(template('diary/week_days.pt'),
+                      {'days': days, 'thead': labels.thead,
+                       'no_lessons': labels(_('No lessons.'))}, request=request)
+    return cached_fragment(request, tag, render_days)
+
+
 # -- the ETag -----------------------------------------------------------------------------
-def page_etag(request, student, day, today):
-    """The week page's ETag: the week's stamp and everything around it on the page; None
-    for a browser without a session yet (its page gets a new one)."""
+def page_etag(request, student, stamp, today):
+    """The week page's ETag: the week's stamp (``model.week_stamp``) and everything around
+    it on the page; None for a browser without a session yet (its page gets a new one)."""
     session = session_state(request)
     if session is None:
         return None
@@ -102,7 +131,7 @@ def page_etag(request, student, day, today):
     from ejportal.site.layout import Layout
     layout = Layout(request, student)
     school_class = student.current_class()
-    return etag(PAGE_VERSION, 'html', model.week_stamp(student, day), today,
+    return etag(PAGE_VERSION, 'html', stamp, today,
                 request.locale_name, layout.nav_stamp(), session, layout.school_name,
                 my_children(request),
                 school_class.title if school_class is not None else None)
