@@ -20,13 +20,9 @@ from ejportal.i18n import _
 
 
 def invalid_fields(invalid):
-    """colander's errors as ``{field: message}`` with the field's own name (the last part
-    of colander's dotted path; list items keep their index: ``rows.3.hours``)."""
-    fields = {}
-    for path, message in invalid.asdict().items():
-        parts = path.split('.')
-        fields['.'.join(parts[1:]) if len(parts) > 1 and parts[0] == '' else path] = message
-    return fields
+    """colander's errors as ``{field: message}`` (nested fields by their dotted path:
+    ``rows.3.hours``)."""
+    return dict(invalid.asdict())
 
 
 class Action:
