@@ -119,6 +119,11 @@ def create(type_name, **fields):
     return obj
 
 
+def type_info(type_name):
+    """The ``TypeInfo`` registered for ``type_name``, or None."""
+    return TYPES.get(type_name)
+
+
 def addable_types(container):
     return [info for info in TYPES.values() if container.type_name in info.addable_to]
 
