@@ -3,6 +3,7 @@
 The demo school is built once per test session into a template database; each test gets
 its own copy of that file, so tests never see each other's changes.
 """
+import contextlib
 import os
 import shutil
 import tempfile
@@ -43,6 +44,51 @@ def close_app(app):
     transaction.abort()
     for db in app.registry._zodb_databases.values():
         db.close()
+
+
+@pytest.fixture
+def config():
+    """A bare Pyramid configuration, current as in a request, with the portal's directives:
+    a unit test includes or registers what it needs (``config.include('ejportal.core.audit')``,
+    ``config.add_workflow(...)``); changes apply at once."""
+    from pyramid import testing
+    config = testing.setUp()
+    config.include('ejportal.core.registry')
+    yield config
+    testing.tearDown()
+
+
+@pytest.fixture(scope='session')
+def portal_registry_of_the_app():
+    """The registry of the whole portal's configuration, made once (no database opened)."""
+    from pyramid.config import Configurator
+    from ejportal import include_portal
+    config = Configurator(settings={'ejportal.secret': SECRET})
+    config.include('pyramid_chameleon')
+    config.include(include_portal)
+    config.commit()
+    return config.registry
+
+
+@pytest.fixture
+def portal_registry(portal_registry_of_the_app):
+    """The whole portal's registry, current as in a request (for unit tests that make
+    objects through ``create()``)."""
+    from pyramid import threadlocal
+    threadlocal.manager.push({'registry': portal_registry_of_the_app, 'request': None})
+    yield portal_registry_of_the_app
+    threadlocal.manager.pop()
+
+
+@contextlib.contextmanager
+def subscribed(registry, handler, event_class):
+    """``handler`` receives ``event_class`` events sent through ``registry`` for the block."""
+    from zope.interface import implementedBy
+    registry.registerHandler(handler, (implementedBy(event_class),))
+    try:
+        yield handler
+    finally:
+        registry.unregisterHandler(handler, (implementedBy(event_class),))
 
 
 @pytest.fixture(scope='session')
@@ -117,10 +163,14 @@ def csrf_token(testapp):
 
 @pytest.fixture
 def root(app):
-    """The portal in a connection of the test's own (reads; commit to write)."""
+    """The portal in a connection of the test's own (reads; commit to write), with the app's
+    registry current as a console script has it, so that changes send their events."""
+    from pyramid import threadlocal
     db = app.registry._zodb_databases['']
     conn = db.open()
+    threadlocal.manager.push({'registry': app.registry, 'request': None})
     yield conn.root()['ejportal']
+    threadlocal.manager.pop()
     transaction.abort()
     conn.close()
 

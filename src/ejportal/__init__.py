@@ -10,24 +10,30 @@ from ejportal.core.session import COOKIE_NAME as SESSION_COOKIE, SessionSerializ
 from ejportal.i18n import locale_negotiator
 from ejportal.paths import LOCALES
 from ejportal.security import SecurityPolicy
+from ejportal.site.bootstrap import prepare_database
 from ejportal.site.resources import root_factory
 
 
 AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'diary', 'api')
 
 
-def load_evolve_steps():
-    """Import each area's ``evolve`` module, which registers its steps."""
-    import importlib
-    import importlib.util
-    for area in AREAS:
-        name = 'ejportal.%s.evolve' % area
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
-
-
 def main(global_config, **settings):
-    """The WSGI application, from the ini file's settings."""
+    """The WSGI application, from the ini file's settings: configured, and its database
+    made or checked (and the demo school built where asked) before the first request."""
+    app = configure(settings).make_wsgi_app()
+    try:
+        prepare_database(app.registry)
+    except Exception:
+        close_databases(app.registry)
+        raise
+    if asbool(settings.get('ejportal.close_on_exit', False)):
+        close_on_exit(app.registry)
+    return app
+
+
+def configure(settings):
+    """The committed configuration of the portal: the registry that the app, the console
+    (``ejportal-admin``) and the tests all use. Opens the databases of the settings."""
     secret = settings['ejportal.secret']
     secure = asbool(settings.get('ejportal.secure_cookies', False))
     settings.setdefault('tm.manager_hook', 'pyramid_tm.explicit_manager')
@@ -51,20 +57,17 @@ def main(global_config, **settings):
         config.set_default_csrf_options(require_csrf=True, callback=needs_csrf_check)
         config.set_locale_negotiator(locale_negotiator)
         config.add_translation_dirs('colander:locale', 'deform:locale', str(LOCALES))
-        config.include('ejportal.core.setup')
-        for area in AREAS:
-            config.include('ejportal.' + area)
-        app = config.make_wsgi_app()
-    load_evolve_steps()
-    from ejportal.site.bootstrap import prepare_database
-    try:
-        prepare_database(app.registry)
-    except Exception:
-        close_databases(app.registry)
-        raise
-    if asbool(settings.get('ejportal.close_on_exit', False)):
-        close_on_exit(app.registry)
-    return app
+        config.include(include_portal)
+    return config
+
+
+def include_portal(config):
+    """The portal's own registrations: the shared mechanisms, the grants, then each area in
+    order (each declares its content types, sections, navigation, panels and views)."""
+    config.include('ejportal.core.setup')
+    config.include('ejportal.security')
+    for area in AREAS:
+        config.include('ejportal.' + area)
 
 
 def close_databases(registry):

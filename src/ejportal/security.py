@@ -10,6 +10,7 @@ local ``teacher`` on a journal may keep that journal.
 from pyramid.authorization import ACLHelper, Allow, Authenticated, DENY_ALL, Everyone
 from webob.cookies import make_cookie
 
+from ejportal.core.catalog import DISCRIMINATORS, keyword_index
 from ejportal.core.content import lineage
 from ejportal.i18n import _
 
@@ -211,3 +212,12 @@ class SecurityPolicy:
 
     def forget(self, request, **kw):
         return self._cookie(None)
+
+
+def includeme(config):
+    """The catalog's security indexes: who holds ``view`` (``view_public``) on each object,
+    so that searches are filtered by the user's principals inside the catalog."""
+    config.add_catalog_index('allowed', keyword_index(DISCRIMINATORS['allowed']),
+                             security_permission=VIEW)
+    config.add_catalog_index('allowed_public', keyword_index(DISCRIMINATORS['allowed_public']),
+                             security_permission=VIEW_PUBLIC)

@@ -1,6 +1,7 @@
 """A ConflictError from a concurrent write is retried (pyramid_retry), never shown."""
 import transaction
 
+from conftest import subscribed
 from ejportal.core import events
 
 
@@ -25,13 +26,10 @@ def test_conflicting_write_is_retried(app, testapp, as_user):
         finally:
             conn.close()
 
-    events.subscribe(events.ObjectModified, write_concurrently)
-    try:
+    with subscribed(app.registry, write_concurrently, events.ObjectModified):
         form = testapp.get('/people/users/teacher').forms['deform']
         form['position'] = 'Учитель истории'
         response = form.submit('save')
-    finally:
-        events._subscribers.remove((events.ObjectModified, write_concurrently))
     assert response.status_int == 303
     assert len(attempts) == 2  # the first attempt conflicted, the retry went through
     with db.transaction() as conn:

@@ -16,12 +16,22 @@ def write_ini(directory, **overrides):
     return str(path)
 
 
+def as_legacy(portal, generation):
+    """Make ``portal`` look like a database of the integer-numbered steps, at ``generation``."""
+    del portal.evolve_done
+    portal.generation = generation
+
+
+def all_steps_done(application, portal):
+    return set(portal.evolve_done) == set(application.registry.portal.evolve_steps)
+
+
 def age_database(app):
     """Make the database look like one from before generation 1."""
     db = app.registry._zodb_databases['']
     with db.transaction() as conn:
         portal = conn.root()['ejportal']
-        portal.generation = 0
+        as_legacy(portal, 0)
         del portal['people'].login_failures
     close_app(app)
 
@@ -36,7 +46,7 @@ def test_old_database_is_refused_without_auto_evolve_then_evolved_by_the_command
     application = main({}, **app_settings(db_dir, **{'ejportal.auto_evolve': 'false'}))
     with application.registry._zodb_databases[''].transaction() as conn:
         portal = conn.root()['ejportal']
-        assert portal.generation == evolve.code_generation()
+        assert all_steps_done(application, portal)
         assert len(portal['people'].login_failures) == 0
     close_app(application)
 
@@ -45,16 +55,47 @@ def test_auto_evolve_brings_an_old_database_up(app, db_dir):
     age_database(app)
     application = main({}, **app_settings(db_dir))
     with application.registry._zodb_databases[''].transaction() as conn:
-        assert conn.root()['ejportal'].generation == evolve.code_generation()
+        assert all_steps_done(application, conn.root()['ejportal'])
+    close_app(application)
+
+
+def test_a_named_step_not_done_is_run_by_name(app, db_dir, capsys):
+    step = 'people: login failures kept for throttling'
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        portal = conn.root()['ejportal']
+        portal.evolve_done.remove(step)
+        del portal['people'].login_failures
+    close_app(app)
+    with pytest.raises(evolve.DatabaseTooOld, match=step):
+        main({}, **app_settings(db_dir, **{'ejportal.auto_evolve': 'false'}))
+    ini = write_ini(db_dir, **{'ejportal.auto_evolve': 'false'})
+    assert admin_main([ini, 'evolve', '--dry-run']) == 0
+    assert capsys.readouterr().out.strip() == 'pending: ' + step
+    assert admin_main([ini, 'evolve']) == 0
+    assert 'applied: ' + step in capsys.readouterr().out
+    application = main({}, **app_settings(db_dir, **{'ejportal.auto_evolve': 'false'}))
     close_app(application)
 
 
 def test_newer_database_is_refused(app, db_dir):
     db = app.registry._zodb_databases['']
     with db.transaction() as conn:
-        conn.root()['ejportal'].generation = evolve.code_generation() + 1
+        conn.root()['ejportal'].evolve_done.add('journal: a step of a later version')
     close_app(app)
-    with pytest.raises(evolve.DatabaseTooNew, match='newer than this code'):
+    with pytest.raises(evolve.DatabaseTooNew, match='a step of a later version'):
+        main({}, **app_settings(db_dir))
+    transaction.abort()
+    ini = write_ini(db_dir)
+    assert admin_main([ini, 'evolve']) == 1
+
+
+def test_a_legacy_database_newer_than_the_numbered_steps_is_refused(app, db_dir):
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        as_legacy(conn.root()['ejportal'], 99)
+    close_app(app)
+    with pytest.raises(evolve.DatabaseTooNew, match='generation 99'):
         main({}, **app_settings(db_dir))
     transaction.abort()
 
@@ -96,7 +137,7 @@ def test_pending_acknowledgements_are_rebuilt_for_an_old_database(app, db_dir):
         portal = conn.root()['ejportal']
         assert 'teacher' in portal['documents'].pending_acknowledgements
         portal['documents'].pending_acknowledgements = None
-        portal.generation = 5
+        as_legacy(portal, 5)
     close_app(app)
     application = main({}, **app_settings(db_dir))  # auto_evolve
     with application.registry._zodb_databases[''].transaction() as conn:
@@ -131,7 +172,7 @@ def test_students_get_their_records_counter_in_an_old_database(app, db_dir):
         portal = conn.root()['ejportal']
         for student in portal['journal']['students'].values():
             del student.records_version        # as made before generation 8
-        portal.generation = 7
+        as_legacy(portal, 7)
     close_app(app)
     application = main({}, **app_settings(db_dir))  # auto_evolve
     with application.registry._zodb_databases[''].transaction() as conn:
@@ -151,7 +192,7 @@ def test_lessons_get_their_journal_and_counter_in_an_old_database(app, db_dir):
             del journal.lessons_version
             for lesson in journal.lessons.values():
                 del lesson.__parent__
-        portal.generation = 8
+        as_legacy(portal, 8)
     close_app(app)
     application = main({}, **app_settings(db_dir))  # auto_evolve
     with application.registry._zodb_databases[''].transaction() as conn:

@@ -14,10 +14,10 @@ import ZODB
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
-from ejportal.core import audit, events
+from ejportal.core import audit
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import (
-    GENESIS, AuditLog, get_audit_log, json_safe, record, register_subscribers, write_csv)
+    GENESIS, AuditLog, get_audit_log, json_safe, record, write_csv)
 from ejportal.core.events import ObjectModified, ObjectMoved, notify
 from ejportal.core.folder import Folder
 
@@ -415,8 +415,7 @@ def test_appending_100000_entries_in_one_transaction_is_fast(db):
 # -- the portal: root, record(), subscribers -------------------------------------------
 
 @pytest.fixture
-def portal(monkeypatch):
-    monkeypatch.setattr(events, '_subscribers', [])
+def portal(config):
     root = Root()
     root.add('journal', Folder())
     return root
@@ -444,9 +443,9 @@ def test_record_outside_the_portal_logs_nothing_and_adds_no_log():
     assert 'audit_log' not in loose.__dict__
 
 
-def test_subscribers_log_create_edit_move_and_delete(portal):
-    register_subscribers()
-    register_subscribers()  # a second include must not log twice
+def test_subscribers_log_create_edit_move_and_delete(portal, config):
+    config.include('ejportal.core.audit')
+    config.include('ejportal.core.audit')  # a second include must not log twice
     journal = portal['journal']
     with acting_as(TEACHER):
         lesson = journal.add('lesson-1', Lesson())
@@ -477,8 +476,8 @@ def test_subscribers_log_create_edit_move_and_delete(portal):
     assert log.verify()[:2] == (True, None)
 
 
-def test_objects_filled_before_they_join_the_portal_are_logged_when_added(portal):
-    register_subscribers()
+def test_objects_filled_before_they_join_the_portal_are_logged_when_added(portal, config):
+    config.include('ejportal.core.audit')
     folder = Folder()
     folder.add('inner', Folder())
     assert 'audit_log' not in folder.__dict__

@@ -9,13 +9,13 @@ from ZODB.FileStorage import FileStorage
 from ejportal import security
 from ejportal.core import catalog as catalog_module
 from ejportal.core.catalog import (
-    CATALOGED_TYPES, catalog_type, get_catalog, index_object, rebuild_catalog,
-    register_subscribers, reindex_security, search, text_query, unindex_object)
+    DISCRIMINATORS, field_index, get_catalog, index_object, is_cataloged, rebuild_catalog,
+    reindex_security, search, text_query, unindex_object)
 from ejportal.core.content import Resource
 from ejportal.core.events import ObjectModified, ObjectMoved, notify
 from ejportal.core.folder import Folder
 from ejportal.core.workflow import (
-    State, Transition, Workflow, WorkflowAware, do_transition, initialize, register_workflow)
+    State, Transition, Workflow, WorkflowAware, do_transition, initialize)
 
 DIRECTOR = [Everyone, Authenticated, 'user:ivanova', 'role:director']
 TEACHER = [Everyone, Authenticated, 'user:petrov', 'role:teacher']
@@ -67,11 +67,19 @@ class WFFolder(WorkflowAware, Folder):
     type_name = 'CatalogTestWFFolder'
 
 
-register_workflow(WFDocument.type_name, WORKFLOW)
-register_workflow(WFFolder.type_name, WORKFLOW)
-for _type in (Document.type_name, Secret.type_name, WFDocument.type_name):
-    catalog_type(_type)
-register_subscribers()
+@pytest.fixture(autouse=True)
+def catalog_config(config):
+    """The catalog with its generic and security indexes, the document indexes, and the
+    test types, as the portal's areas declare theirs."""
+    config.include('ejportal.core.catalog')
+    config.include('ejportal.security')
+    for index in ('register', 'number', 'date'):
+        config.add_catalog_index(index, field_index(DISCRIMINATORS[index]))
+    config.add_workflow(WORKFLOW, WFDocument.type_name)
+    config.add_workflow(WORKFLOW, WFFolder.type_name)
+    for type_name in (Document.type_name, Secret.type_name, WFDocument.type_name):
+        config.add_cataloged_type(type_name)
+    return config
 
 
 @pytest.fixture
@@ -95,10 +103,10 @@ def titles(result):
     return [obj.title for obj in result[1]]
 
 
-def test_catalog_type_registers_a_type():
-    assert catalog_type('CatalogTestOther') == 'CatalogTestOther'
-    assert 'CatalogTestOther' in CATALOGED_TYPES
-    CATALOGED_TYPES.discard('CatalogTestOther')
+def test_a_cataloged_type_is_declared_on_the_registry(config):
+    assert not is_cataloged(Untracked())
+    config.add_cataloged_type(Untracked.type_name)
+    assert is_cataloged(Untracked())
 
 
 def test_get_catalog_is_made_once(root):

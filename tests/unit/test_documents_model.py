@@ -5,13 +5,16 @@ import transaction
 import ZODB
 from ZODB.POSException import ConflictError
 
+from conftest import subscribed
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.content import create
 from ejportal.core.workflow import do_transition
-from ejportal.documents import workflows  # noqa: F401
 from ejportal.documents.resources import Documents, deadline_end
 from ejportal.documents.sanitize import clean_html
 from ejportal.documents.uploads import UploadRefused, check_upload
+
+
+pytestmark = pytest.mark.usefixtures('portal_registry')
 
 
 def make_order(documents, name, **fields):
@@ -123,15 +126,11 @@ def test_searchable_text_is_plain_text_of_every_field():
     assert 'Текст жирный' in text and '<' not in text and 'x()' not in text
 
 
-def test_every_save_after_the_first_sends_object_modified():
+def test_every_save_after_the_first_sends_object_modified(portal_registry):
     from ejportal.core import events
     from ejportal.core.versioning import checkin, checkout
     seen = []
-
-    def handler(event):
-        seen.append(event)
-    events.subscribe(events.ObjectModified, handler)
-    try:
+    with subscribed(portal_registry, seen.append, events.ObjectModified):
         documents = Documents()
         regulation = documents.add('r', create('Regulation', title='Первое'),
                                    send_events=False)
@@ -147,5 +146,3 @@ def test_every_save_after_the_first_sends_object_modified():
         checkin(regulation)
         assert seen[-1].info['changes']['version'] == (3, 4)
         assert len(seen) == 4
-    finally:
-        events._subscribers.remove((events.ObjectModified, handler))

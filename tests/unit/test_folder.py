@@ -5,15 +5,11 @@ from ejportal.core.content import Resource, lineage, resource_path
 from ejportal.core.folder import Folder, FolderKeyError, OrderedFolder, check_name
 
 
-def test_add_sets_location_counts_and_sends_an_event():
+def test_add_sets_location_counts_and_sends_an_event(config):
     seen = []
-    handler = seen.append
-    events.subscribe(events.ObjectAdded, handler)
-    try:
-        folder = Folder()
-        child = folder.add('a', Resource(title='A'))
-    finally:
-        events._subscribers.remove((events.ObjectAdded, handler))
+    config.add_subscriber(seen.append, events.ObjectAdded)
+    folder = Folder()
+    child = folder.add('a', Resource(title='A'))
     assert child.__parent__ is folder and child.__name__ == 'a'
     assert len(folder) == 1 and 'a' in folder and folder['a'] is child
     assert [e.object for e in seen] == [child]
@@ -30,15 +26,12 @@ def test_names_are_checked_and_unique():
     assert folder.unique_name('x') == 'x-2'
 
 
-def test_remove_sends_the_old_parent():
+def test_remove_sends_the_old_parent(config):
     seen = []
-    events.subscribe(events.ObjectRemoved, seen.append)
-    try:
-        folder = Folder()
-        folder.add('a', Resource())
-        removed = folder.remove('a')
-    finally:
-        events._subscribers.remove((events.ObjectRemoved, seen.append))
+    config.add_subscriber(seen.append, events.ObjectRemoved)
+    folder = Folder()
+    folder.add('a', Resource())
+    removed = folder.remove('a')
     assert removed.__parent__ is None and len(folder) == 0
     assert seen[0].info['parent'] is folder
 

@@ -15,6 +15,8 @@ from ejportal.site.resources import make_portal
 
 D = datetime.date
 
+pytestmark = pytest.mark.usefixtures('portal_registry')
+
 
 @pytest.fixture
 def db(tmp_path):

@@ -11,6 +11,8 @@ from ejportal.site.resources import make_portal
 
 D = datetime.date
 
+pytestmark = pytest.mark.usefixtures('portal_registry')
+
 
 @pytest.fixture
 def school():
@@ -183,11 +185,8 @@ def test_generate_school_small_returns_a_summary():
         generate_school(portal, size='huge')
 
 
-def test_evolve_step_2_adds_missing_reference_folders_idempotently():
-    from ejportal.core import evolve
-    import ejportal.journal.evolve  # noqa: F401  registers the step
-    name, step = evolve.STEPS[2]
-    assert name == 'journal: subjects and students folders'
+def test_evolve_step_adds_missing_reference_folders_idempotently(portal_registry):
+    step = portal_registry.portal.evolve_steps['journal: subjects and students folders'].function
     portal = make_portal()
     school = portal['journal']
     school['subjects'].add('math', Subject(title='Математика'))

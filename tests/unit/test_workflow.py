@@ -6,12 +6,10 @@ from pyramid.authorization import ACLHelper, Everyone
 from ejportal import security
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.content import Resource
-from ejportal.core import events as events_module
-from ejportal.core.events import subscribe
 from ejportal.core.workflow import (
     State, Transition, Workflow, WorkflowAware, WorkflowError, WorkflowTransitioned,
     check_transition, current_state, do_transition, get_workflow, initialize,
-    register_workflow, state_acl, transitions_for)
+    state_acl, transitions_for)
 
 STAFF = ('role:director', 'role:deputy', 'role:secretary', 'role:teacher')
 
@@ -47,7 +45,10 @@ class WFDocument(WorkflowAware, Resource):
     type_name = 'WorkflowTestDocument'
 
 
-register_workflow(WFDocument.type_name, WORKFLOW)
+@pytest.fixture(autouse=True)
+def workflow_registered(config):
+    config.add_workflow(WORKFLOW, WFDocument.type_name)
+    return config
 
 
 class Root:
@@ -87,10 +88,9 @@ def test_registry_and_initial_state():
     assert get_workflow(Resource()) is None
 
 
-def test_transition_changes_state_records_history_and_notifies(monkeypatch):
-    monkeypatch.setattr(events_module, '_subscribers', [])
+def test_transition_changes_state_records_history_and_notifies(config):
     events = []
-    subscribe(WorkflowTransitioned, events.append)
+    config.add_subscriber(events.append, WorkflowTransitioned)
     doc = make_document()
     with acting_as(Actor(userid='alice')):
         new = do_transition(doc, 'submit', FakeRequest('user:alice'), comment='please sign')

@@ -1,7 +1,7 @@
 """Resources as JSON, after plone.restapi's serialisers."""
 import datetime
 
-from ejportal.core.content import TYPES
+from ejportal.core.content import addable_types
 from ejportal.security import VIEW
 
 DEFAULT_BATCH = 25
@@ -83,4 +83,4 @@ def batched_items(request, folder):
 
 
 def addable_here(container):
-    return [info for info in TYPES.values() if container.type_name in info.addable_to]
+    return addable_types(container)

@@ -7,7 +7,7 @@ from ejportal.api.errors import json_error
 from ejportal.api.responses import json_response
 from ejportal.api.serialize import serialize
 from ejportal.api.traversal import JSON_VIEW
-from ejportal.core.content import TYPES, Resource, create
+from ejportal.core.content import Resource, create, type_info
 from ejportal.core.folder import check_name
 from ejportal.i18n import _
 from ejportal.principals.login import LoginRefused, check_credentials, complete_login
@@ -79,7 +79,7 @@ def get(context, request):
 def post(context, request):
     """Create a child: ``{"@type", "id"?, fields...}`` -> 201 and the new resource."""
     body = json_body(request)
-    info = TYPES.get(body.get('@type'))
+    info = type_info(body.get("@type"))
     if info is None or not context.is_folder or context.type_name not in info.addable_to:
         raise BadRequest(_('This type cannot be added here.'), {'@type': _('Not addable here.')})
     if info.add_permission and not request.has_permission(info.add_permission, context):
@@ -109,7 +109,7 @@ def post(context, request):
 def patch(context, request):
     """Change the given fields only; 204."""
     body = json_body(request)
-    info = TYPES.get(context.type_name)
+    info = type_info(context.type_name)
     if info is None or info.schema is None:
         raise BadRequest(_('This resource is not changed through the API.'))
     schema = info.schema()

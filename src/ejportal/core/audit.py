@@ -36,7 +36,7 @@ from ZODB.POSException import ConflictError
 from ejportal.core.actor import current_actor
 from ejportal.core.content import find_root, now, resource_path
 from ejportal.core.events import (
-    ObjectAdded, ObjectModified, ObjectMoved, ObjectRemoved, subscribe)
+    ObjectAdded, ObjectModified, ObjectMoved, ObjectRemoved)
 from ejportal.i18n import _
 
 FIELDS = ('seq', 'time', 'userid', 'address', 'user_agent', 'action', 'path', 'type_name',
@@ -391,12 +391,12 @@ def _on_moved(event):
     record(obj, 'move', details)
 
 
-def register_subscribers():
-    """Log every added, changed, removed and moved object. Safe to call more than once."""
-    subscribe(ObjectAdded, _on_added)
-    subscribe(ObjectModified, _on_modified)
-    subscribe(ObjectRemoved, _on_removed)
-    subscribe(ObjectMoved, _on_moved)
+def includeme(config):
+    """The audit log follows object events, in the app and in scripts alike."""
+    config.add_subscriber(_on_added, ObjectAdded)
+    config.add_subscriber(_on_modified, ObjectModified)
+    config.add_subscriber(_on_removed, ObjectRemoved)
+    config.add_subscriber(_on_moved, ObjectMoved)
 
 
 def _csv_cell(value):

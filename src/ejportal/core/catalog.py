@@ -6,9 +6,10 @@ turned back into objects by traversal, and only for the batch being shown. Who m
 is indexed too (``allowed``: the principals holding ``view``), so a search is filtered by the
 user's principals inside the catalog and the total it reports is the user's total.
 
-Areas say which of their types are cataloged::
+Areas say which of their types are cataloged and which indexes they need::
 
-    catalog_type('Order')
+    config.add_cataloged_type('Order')
+    config.add_catalog_index('number', field_index(DISCRIMINATORS['number']))
 
 Folders that are not cataloged (sections, years) are still walked through, so their
 cataloged contents are found.
@@ -34,23 +35,14 @@ from pyramid.traversal import find_resource
 
 from ejportal.core.content import find_root, lineage, resource_path
 from ejportal.core.events import (
-    ObjectAdded, ObjectModified, ObjectMoved, ObjectRemoved, subscribe)
+    ObjectAdded, ObjectModified, ObjectMoved, ObjectRemoved)
 from ejportal.core.workflow import WorkflowTransitioned
-from ejportal.security import VIEW, VIEW_PUBLIC
+from ejportal.core.registry import portal_registry
 
 log = logging.getLogger(__name__)
 
-CATALOGED_TYPES = set()
-
-
-def catalog_type(type_name):
-    """Have objects of ``type_name`` cataloged (called by each area for its types)."""
-    CATALOGED_TYPES.add(type_name)
-    return type_name
-
-
 def is_cataloged(obj):
-    return getattr(obj, 'type_name', None) in CATALOGED_TYPES
+    return getattr(obj, 'type_name', None) in portal_registry().cataloged_types
 
 
 # -- values the indexes see ------------------------------------------------------------
@@ -158,27 +150,33 @@ def allowed_principals(obj, permission):
 
 
 def _allowed(obj, default):
-    return allowed_principals(obj, VIEW)
+    return allowed_principals(obj, portal_registry().catalog_permissions['allowed'])
 
 
 def _allowed_public(obj, default):
-    return allowed_principals(obj, VIEW_PUBLIC)
+    return allowed_principals(obj, portal_registry().catalog_permissions['allowed_public'])
+
+
+# The discriminators an area may declare an index with (``config.add_catalog_index``):
+# module-level, because the indexes keep them in the database.
+def field_index(discriminator):
+    return lambda: FieldIndex(discriminator)
+
+
+def keyword_index(discriminator):
+    return lambda: KeywordIndex(discriminator)
+
+
+# What the declared indexes read (module-level functions: the indexes keep them in the
+# database, by these names).
+DISCRIMINATORS = {'register': _register, 'number': _number, 'date': _date,
+                  'allowed': _allowed, 'allowed_public': _allowed_public}
 
 
 def make_indexes():
-    """The indexes of the catalog, by name: the one place that declares them."""
-    return {
-        'type_name': FieldIndex(_type_name),
-        'path': KeywordIndex(_path),
-        'review_state': FieldIndex(_review_state),
-        'register': FieldIndex(_register),
-        'number': FieldIndex(_number),
-        'date': FieldIndex(_date),
-        'title': FieldIndex(_title),
-        'text': TextIndex(_text),
-        'allowed': KeywordIndex(_allowed),
-        'allowed_public': KeywordIndex(_allowed_public),
-    }
+    """The indexes of the catalog, by name, as the areas declared them."""
+    return {name: factory()
+            for name, factory in portal_registry().catalog_indexes.items()}
 
 
 SECURITY_INDEXES = ('allowed', 'allowed_public')
@@ -416,13 +414,20 @@ def _on_transitioned(event):
         reindex_security(event.object)
 
 
-def register_subscribers():
-    """Keep the catalog current from object events. Safe to call more than once."""
-    subscribe(ObjectAdded, _on_added)
-    subscribe(ObjectModified, _on_modified)
-    subscribe(ObjectRemoved, _on_removed)
-    subscribe(ObjectMoved, _on_moved)
-    subscribe(WorkflowTransitioned, _on_transitioned)
+def includeme(config):
+    """Keep the catalog current from object events; the generic indexes. Areas declare
+    their own indexes and cataloged types with ``config.add_catalog_index`` and
+    ``config.add_cataloged_type``."""
+    config.add_subscriber(_on_added, ObjectAdded)
+    config.add_subscriber(_on_modified, ObjectModified)
+    config.add_subscriber(_on_removed, ObjectRemoved)
+    config.add_subscriber(_on_moved, ObjectMoved)
+    config.add_subscriber(_on_transitioned, WorkflowTransitioned)
+    config.add_catalog_index('type_name', lambda: FieldIndex(_type_name))
+    config.add_catalog_index('path', lambda: KeywordIndex(_path))
+    config.add_catalog_index('review_state', lambda: FieldIndex(_review_state))
+    config.add_catalog_index('title', lambda: FieldIndex(_title))
+    config.add_catalog_index('text', lambda: TextIndex(_text))
 
 
 # -- search ----------------------------------------------------------------------------

@@ -2,15 +2,18 @@
 
 Every content type is declared once with ``@content_type``: its type name (``@type`` in the
 API), a translatable title, the colander schema used by its forms and the JSON API, the
-permission needed to add it, and the container types it may be added to. Objects are made
-through ``create()`` so that after-create hooks always run.
+permission needed to add it, and the container types it may be added to; scanning registers
+it in the registry (``core.registry``). Objects are made through ``create()`` so that
+after-create hooks always run.
 """
 import datetime
 
+import venusian
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
 from ejportal.core.actor import current_actor
+from ejportal.core.registry import portal_registry
 
 
 def now():
@@ -57,7 +60,7 @@ class Resource(Persistent):
     def update(self, values):
         """Set fields and send ObjectModified with old -> new (the audit log's record).
         Types that version their content override this. Returns the changes."""
-        from ejportal.core.events import ObjectModified, notify
+        from ejportal.core.events import ObjectModified, notify  # events imports content
         changes = {}
         for name, value in values.items():
             if isinstance(value, (set, frozenset, list)):
@@ -73,59 +76,43 @@ class Resource(Persistent):
 
     def fields(self):
         """The values named by the type's schema, for the API and versioning."""
-        info = TYPES.get(self.type_name)
+        info = type_info(self.type_name)
         if info is None or info.schema is None:
             return {}
         return {node.name: getattr(self, node.name, None) for node in info.schema().children}
 
 
-class TypeInfo:
-    def __init__(self, name, factory, title, schema=None, add_permission=None,
-                 addable_to=(), name_from=None):
-        self.name = name
-        self.factory = factory
-        self.title = title
-        self.schema = schema
-        self.add_permission = add_permission
-        self.addable_to = tuple(addable_to)
-        self.name_from = name_from
-
-
-TYPES = {}
-_after_create = {}
-
-
 def content_type(name, title, schema=None, add_permission=None, addable_to=(), name_from=None):
-    """Class decorator declaring a content type."""
+    """Class decorator declaring a content type; ``config.scan()`` of the class's module
+    registers it (``config.add_content_type``), Substance D's ``@content``."""
     def decorate(cls):
         cls.type_name = name
-        TYPES[name] = TypeInfo(name, cls, title, schema, add_permission, addable_to, name_from)
+
+        def callback(context, _name, ob):
+            context.config.add_content_type(
+                name, ob, title, schema, add_permission, addable_to, name_from)
+        venusian.attach(cls, callback, category='ejportal')
         return cls
     return decorate
 
 
-def after_create(type_name):
-    """Register ``hook(obj)`` to run on every new object of ``type_name``."""
-    def decorate(hook):
-        _after_create.setdefault(type_name, []).append(hook)
-        return hook
-    return decorate
+def type_info(type_name, registry=None):
+    """The ``TypeInfo`` registered for ``type_name``, or None."""
+    return portal_registry(registry).types.get(type_name)
 
 
-def create(type_name, **fields):
-    obj = TYPES[type_name].factory(**fields)
-    for hook in _after_create.get(type_name, ()):
+def create(type_name, registry=None, **fields):
+    """A new object of ``type_name``, its after-create hooks run (workflow state...)."""
+    info = portal_registry(registry).types[type_name]
+    obj = info.factory(**fields)
+    for hook in info.after_create:
         hook(obj)
     return obj
 
 
-def type_info(type_name):
-    """The ``TypeInfo`` registered for ``type_name``, or None."""
-    return TYPES.get(type_name)
-
-
-def addable_types(container):
-    return [info for info in TYPES.values() if container.type_name in info.addable_to]
+def addable_types(container, registry=None):
+    return [info for info in portal_registry(registry).types.values()
+            if container.type_name in info.addable_to]
 
 
 def lineage(resource):

@@ -1,8 +1,10 @@
-"""Object events. Resources send them; subscribers (audit log, catalog) react.
+"""Object events. Resources send them; subscribers (audit log, catalog, areas) react,
+registered with ``config.add_subscriber`` like any Pyramid event.
 
 Events carry no request: a subscriber that wants to know who acted and from where reads
 ``ejportal.core.actor.current_actor()``, which the request sets and scripts may set too.
 """
+from pyramid.threadlocal import get_current_registry
 
 
 class ObjectEvent:
@@ -27,16 +29,8 @@ class ObjectMoved(ObjectEvent):
     """After ``obj`` moved from ``info['old_parent']`` to its new parent."""
 
 
-_subscribers = []
-
-
-def subscribe(event_class, handler):
-    """Register ``handler(event)`` for ``event_class`` and its subclasses. Idempotent."""
-    if (event_class, handler) not in _subscribers:
-        _subscribers.append((event_class, handler))
-
-
-def notify(event):
-    for event_class, handler in list(_subscribers):
-        if isinstance(event, event_class):
-            handler(event)
+def notify(event, registry=None):
+    """Send ``event`` to the subscribers registered with ``config.add_subscriber(handler,
+    EventClass)`` (for the class and its bases), through the registry of the request or
+    script at hand."""
+    (registry if registry is not None else get_current_registry()).notify(event)

@@ -1,17 +1,25 @@
-"""Schema evolution: ordered, named evolve steps, registered next to the model they change.
+"""Schema evolution: named evolve steps, registered next to the model they change
+(Substance D's ``add_evolution_step``).
 
-The portal root stores ``generation``, the number of the last step applied. A new
-database starts at the code's generation; an older one is brought up by
-``ejportal-admin evolve`` (each step committed on its own), and the app refuses to serve a
-database newer than its code.
+A step is declared with ``@evolve_step(name, after=(...))`` in an area's ``evolve`` module,
+which the area scans. The portal root records the names of the steps done. A new database
+has every step of its code done; an older one is brought up by ``ejportal-admin evolve``
+(each step committed on its own, in the order their ``after`` names), and the app refuses a
+database that has done a step its code does not know (it was made by newer code).
+
+Databases from before steps had names count their steps with an integer ``generation``;
+the steps of that sequence keep their number (``generation=N``), and such a database has
+the steps up to its number done.
 """
 import logging
 
 import transaction
+import venusian
+from BTrees.OOBTree import OOTreeSet
+
+from ejportal.core.registry import portal_registry
 
 log = logging.getLogger(__name__)
-
-STEPS = {}  # generation -> (name, function)
 
 
 class DatabaseTooNew(Exception):
@@ -22,50 +30,97 @@ class DatabaseTooOld(Exception):
     pass
 
 
-def evolve_step(generation, name):
-    """Register ``function(portal)`` as step ``generation``; steps must be idempotent and
-    check the current state before they change anything."""
+def evolve_step(name, after=(), generation=None):
+    """Declare ``function(portal)`` as the evolve step ``name``, run after the steps named
+    in ``after``. Steps must be idempotent and check the current state before they change
+    anything."""
     def decorate(function):
-        if generation in STEPS and STEPS[generation][1] is not function:
-            raise ValueError('evolve generation %d is taken by %s' % (generation, STEPS[generation][0]))
-        STEPS[generation] = (name, function)
+        def callback(context, _name, ob):
+            context.config.add_evolve_step(name, ob, after=after, generation=generation)
+        venusian.attach(function, callback, category='ejportal')
         return function
     return decorate
 
 
-def code_generation():
-    return max(STEPS) if STEPS else 0
+def ordered_steps(registry=None):
+    """Every registered step, each after those it names (then by its old number and its
+    name, so the order is stable)."""
+    steps = portal_registry(registry).evolve_steps
+    for step in steps.values():
+        unknown = set(step.after) - set(steps)
+        if unknown:
+            raise ValueError('evolve step %r runs after unknown steps %s'
+                             % (step.name, sorted(unknown)))
+    ordered, placed = [], set()
+    remaining = sorted(steps.values(), key=lambda s: (s.generation is None,
+                                                      s.generation or 0, s.name))
+    while remaining:
+        ready = [s for s in remaining if set(s.after) <= placed]
+        if not ready:
+            raise ValueError('evolve steps depend on each other in a circle: %s'
+                             % sorted(s.name for s in remaining))
+        step = ready[0]
+        ordered.append(step)
+        placed.add(step.name)
+        remaining.remove(step)
+    return ordered
 
 
-def pending_steps(portal):
-    current = getattr(portal, 'generation', 0)
-    return [(g, STEPS[g][0], STEPS[g][1]) for g in sorted(STEPS) if g > current]
+def steps_done(portal, registry=None):
+    """The names of the steps done on ``portal`` (from its old ``generation`` where the
+    database predates named steps; nothing is written here)."""
+    done = getattr(portal, 'evolve_done', None)
+    if done is not None:
+        return set(done)
+    generation = getattr(portal, 'generation', 0)
+    return {s.name for s in portal_registry(registry).evolve_steps.values()
+            if s.generation is not None and s.generation <= generation}
 
 
-def check(portal):
-    """Raise unless the database is at the code's generation."""
-    current = getattr(portal, 'generation', 0)
-    if current > code_generation():
+def mark_all_done(portal, registry=None):
+    """A new database: its code's steps are all done."""
+    portal.evolve_done = OOTreeSet(portal_registry(registry).evolve_steps)
+
+
+def pending_steps(portal, registry=None):
+    done = steps_done(portal, registry)
+    return [step for step in ordered_steps(registry) if step.name not in done]
+
+
+def check(portal, registry=None):
+    """Raise unless the database has done exactly the steps of its code."""
+    known = set(portal_registry(registry).evolve_steps)
+    unknown = steps_done(portal, registry) - known
+    legacy_max = max((s.generation or 0 for s in portal_registry(registry).evolve_steps.values()),
+                     default=0)
+    if unknown or (getattr(portal, 'evolve_done', None) is None
+                   and getattr(portal, 'generation', 0) > legacy_max):
         raise DatabaseTooNew(
-            'The database is at schema generation %d, newer than this code (%d). '
-            'Install the newer ejportal or restore a backup made for this version.'
-            % (current, code_generation()))
-    if current < code_generation():
+            'The database was evolved by newer code (steps unknown here: %s). Install the '
+            'newer ejportal or restore a backup made for this version.'
+            % (', '.join(sorted(unknown)) or 'generation %d' % portal.generation))
+    pending = pending_steps(portal, registry)
+    if pending:
         raise DatabaseTooOld(
-            'The database is at schema generation %d, the code needs %d. '
-            'Run: ejportal-admin evolve <ini file>' % (current, code_generation()))
+            'The database lacks %d evolve step(s) of this code (%s). '
+            'Run: ejportal-admin evolve <ini file>'
+            % (len(pending), ', '.join(step.name for step in pending)))
 
 
-def evolve(portal, tm=None):
+def evolve(portal, tm=None, registry=None):
     """Apply the pending steps in order, each committed on its own (with ``tm``, the
     transaction manager of the portal's connection); returns the names applied."""
     tm = tm or transaction.manager
-    done = []
-    for generation, name, function in pending_steps(portal):
-        function(portal)
-        portal.generation = generation
-        tm.get().note('evolve %d: %s' % (generation, name))
+    if getattr(portal, 'evolve_done', None) is None:
+        portal.evolve_done = OOTreeSet(steps_done(portal, registry))
+        tm.get().note('evolve: steps recorded by name')
         tm.commit()
-        log.info('evolve step %d applied: %s', generation, name)
-        done.append(name)
-    return done
+    applied = []
+    for step in pending_steps(portal, registry):
+        step.function(portal)
+        portal.evolve_done.add(step.name)
+        tm.get().note('evolve: %s' % step.name)
+        tm.commit()
+        log.info('evolve step applied: %s', step.name)
+        applied.append(step.name)
+    return applied

@@ -1,11 +1,12 @@
-"""Wiring shared by every area: request helpers, the acting user for the audit log,
-deform's renderer and static assets."""
+"""Wiring shared by every area: the registry's directives, the audit log and the catalog
+(subscribers), request helpers, the acting user for the audit log, deform's renderer and
+static assets."""
 import deform
-from pyramid.events import BeforeRender, NewRequest
+from pyramid.events import NewRequest
 from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
 
-from ejportal.core import actor, audit, catalog
+from ejportal.core import actor
 
 
 class RequestActor(actor.Actor):
@@ -45,28 +46,14 @@ def translate_for_deform(term):
     return get_localizer(request).translate(term)
 
 
-def add_layout(event):
-    from ejportal.site.layout import Layout
-    request = event.get('request')
-    if request is not None and 'layout' not in event:
-        event['layout'] = Layout(request, event.get('context'))
-        event.setdefault('form_resources', None)
-        event.setdefault('title', '')
-
-
-def register_event_subscribers():
-    """The audit log (and the catalog) follow object events, in the app and in scripts."""
-    audit.register_subscribers()
-    catalog.register_subscribers()
-
-
 def includeme(config):
+    config.include('ejportal.core.registry')
+    config.include('ejportal.core.audit')
+    config.include('ejportal.core.catalog')
     config.add_request_method(request_user, 'user', reify=True)
     config.include('ejportal.core.caching')
     config.add_subscriber(set_request_actor, NewRequest)
-    config.add_subscriber(add_layout, BeforeRender)
     deform.renderer.configure_zpt_renderer(
         translator=translate_for_deform)
     config.add_static_view('static-deform', 'deform:static', cache_max_age=86400)
     config.add_static_view('static', 'ejportal:static', cache_max_age=3600)
-    register_event_subscribers()

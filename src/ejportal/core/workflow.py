@@ -5,8 +5,8 @@ principals hold each permission it manages, each ``Transition`` names the states
 from, the state it enters and the permission it needs, plus an optional guard. An area
 declares its workflow once and registers it for its content type::
 
-    register_workflow('Order', ORDER_WORKFLOW)
-    after_create('Order')(initialize)
+    config.add_workflow(ORDER_WORKFLOW, 'Order')
+    config.add_after_create('Order', initialize)
 
 Because a state's ACL is computed from the object's ``review_state``, moving an object
 through its workflow is one of the two places where what people may do changes (the other
@@ -22,6 +22,7 @@ from ejportal.core.actor import current_actor
 from ejportal.core.content import now
 from ejportal.core.errors import UserError
 from ejportal.core.events import ObjectEvent, notify
+from ejportal.core.registry import portal_registry
 from ejportal.i18n import _
 
 OWNER = 'owner'  # stands for ``user:<obj.creator>`` in a state's permissions
@@ -87,16 +88,9 @@ class Workflow:
                                  % (name, t.id, sorted(unknown)))
 
 
-_workflows = {}
-
-
-def register_workflow(type_name, workflow):
-    _workflows[type_name] = workflow
-
-
-def get_workflow(obj):
+def get_workflow(obj, registry=None):
     """The workflow registered for ``obj``'s content type, or None."""
-    return _workflows.get(getattr(obj, 'type_name', None))
+    return portal_registry(registry).workflows.get(getattr(obj, 'type_name', None))
 
 
 def current_state(obj):

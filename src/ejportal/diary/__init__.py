@@ -1,13 +1,19 @@
 """The diary: the student's and parents' read model of the journal, progress reports, the
 class teacher's desk (family data, logins, absences, remarks, class overview) and report
 mailing."""
+from ejportal.core.events import ObjectAdded, ObjectModified
+from ejportal.diary.demo import build_demo_diary
+from ejportal.diary.desk import absence_on_new_lesson
+from ejportal.diary.resources import on_student_changed
+from ejportal.diary.views import my_children
 from ejportal.i18n import _
-from ejportal.security import VIEW_DIARY
+from ejportal.journal.resources import LessonAdded
+from ejportal.security import MANAGE_CLASS, VIEW_DIARY
+from ejportal.site.resources import get_portal
 
 
 def diary_panel(request):
     """The start page of a student or parent: a link to each child's diary."""
-    from ejportal.diary.views import my_children
     user = request.user
     if user is None or not ({'student', 'parent'} & set(user.roles)):
         return None
@@ -20,8 +26,6 @@ def diary_panel(request):
 
 def desk_panel(request):
     """A class teacher's start page: the desk of each class they keep."""
-    from ejportal.security import MANAGE_CLASS
-    from ejportal.site.resources import get_portal
     user = request.user
     if user is None or not user.is_staff():
         return None
@@ -38,21 +42,15 @@ def desk_panel(request):
 
 
 def includeme(config):
-    from ejportal.site.bootstrap import add_demo_builder
-    from ejportal.site.layout import add_nav, add_start_panel
-    from ejportal.core.events import ObjectAdded, ObjectModified, subscribe
-    from ejportal.diary.demo import build_demo_diary
-    from ejportal.diary.desk import absence_on_new_lesson
-    from ejportal.diary.resources import on_student_changed
-    from ejportal.journal.resources import LESSON_ADDED
-    subscribe(ObjectAdded, on_student_changed)
-    subscribe(ObjectModified, on_student_changed)
-    if absence_on_new_lesson not in LESSON_ADDED:     # lessons added into a recorded absence
-        LESSON_ADDED.append(absence_on_new_lesson)
-    add_nav(5, '/', _('Diary'), VIEW_DIARY, view='diary')
-    add_start_panel(5, diary_panel)
-    add_start_panel(6, desk_panel)
-    add_demo_builder(40, build_demo_diary)
+    config.scan('.evolve', categories=('ejportal',))
+    config.add_subscriber(on_student_changed, ObjectAdded)
+    config.add_subscriber(on_student_changed, ObjectModified)
+    # lessons added into a recorded absence
+    config.add_subscriber(absence_on_new_lesson, LessonAdded)
+    config.add_nav_entry(5, '/', _('Diary'), VIEW_DIARY, view='diary')
+    config.add_start_panel(5, diary_panel)
+    config.add_start_panel(6, desk_panel)
+    config.add_demo_builder(40, build_demo_diary)
     config.scan('.views')
     config.scan('.api')
     config.scan('.desk')

@@ -358,11 +358,12 @@ def record_absence(student, start, end, code, reason, certificate=None):
     return marked, skipped
 
 
-def absence_on_new_lesson(journal, lesson):
+def absence_on_new_lesson(event):
     """A lesson added to a journal on a day that a recorded absence covers: its cell gets
     the absence's code and reason, as the lessons there already had (a cell someone filled
     is left alone; closed periods too). Reads the class's enrolment spans, and the files
     of the students enrolled that day only."""
+    lesson, journal = event.object, event.info['journal']
     day = lesson.date
     school_class = journal.school_class
     group = None

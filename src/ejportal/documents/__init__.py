@@ -1,26 +1,30 @@
 """Orders, appendices, local acts, acknowledgement sheets and the roll-out plan."""
+from ejportal.core.catalog import DISCRIMINATORS, field_index
+from ejportal.documents.demo import build_demo_documents
+from ejportal.documents.panels import my_plan_steps, public_documents, to_acknowledge_panel
+from ejportal.documents.search import SEARCH_TYPES
 from ejportal.i18n import _
 from ejportal.security import MANAGE_SETTINGS, VIEW
-from ejportal.site.layout import add_nav
 
 
 def includeme(config):
-    from ejportal.core.catalog import catalog_type
-    from ejportal.documents import workflows  # noqa: F401  (workflows and hooks)
-    from ejportal.documents.search import SEARCH_TYPES
-    from ejportal.documents.demo import build_demo_documents
-    from ejportal.documents.panels import my_plan_steps, public_documents, to_acknowledge_panel
-    from ejportal.site.bootstrap import add_demo_builder
-    from ejportal.site.layout import add_start_panel
-    from ejportal.site.public import add_public_section
+    config.scan('.resources', categories=('ejportal',))
+    config.scan('.references', categories=('ejportal',))
+    config.scan('.evolve', categories=('ejportal',))
+    config.include('.workflows')
+    config.add_section('documents', 'Documents', order=30)
     for type_name in SEARCH_TYPES:
-        catalog_type(type_name)
-    add_nav(10, '/documents', _('Documents'), VIEW)
-    add_nav(82, '/settings/order-registers', _('Registers of orders'), MANAGE_SETTINGS)
-    add_nav(83, '/settings/regulation-kinds', _('Kinds of local acts'), MANAGE_SETTINGS)
-    add_start_panel(20, to_acknowledge_panel)
-    add_start_panel(25, my_plan_steps)
-    add_public_section(10, public_documents)
-    add_demo_builder(30, build_demo_documents)
+        config.add_cataloged_type(type_name)
+    for index in ('register', 'number', 'date'):
+        config.add_catalog_index(index, field_index(DISCRIMINATORS[index]))
+    config.add_nav_entry(10, '/documents', _('Documents'), VIEW)
+    config.add_nav_entry(82, '/settings/order-registers', _('Registers of orders'),
+                         MANAGE_SETTINGS)
+    config.add_nav_entry(83, '/settings/regulation-kinds', _('Kinds of local acts'),
+                         MANAGE_SETTINGS)
+    config.add_start_panel(20, to_acknowledge_panel)
+    config.add_start_panel(25, my_plan_steps)
+    config.add_public_section(10, public_documents)
+    config.add_demo_builder(30, build_demo_documents)
     config.scan('.views')
     config.scan('.api')

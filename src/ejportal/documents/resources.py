@@ -13,7 +13,7 @@ from pyramid.authorization import Deny, Everyone
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
-from ejportal.core.content import TYPES, Resource, content_type, find_root, now
+from ejportal.core.content import Resource, content_type, find_root, now, type_info
 from ejportal.core.events import ObjectModified, notify
 from ejportal.core.folder import Folder
 from ejportal.core.versioning import (
@@ -124,7 +124,7 @@ class Document(Versionable, Folder):
     description = ''
 
     def content_names(self):
-        info = TYPES[self.type_name]
+        info = type_info(self.type_name)
         return [node.name for node in info.schema().children] + list(self.extra_content)
 
     def content(self):

@@ -7,7 +7,7 @@ from pyramid.view import view_config
 
 from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
-from ejportal.core.content import TYPES, create
+from ejportal.core.content import create, type_info
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.versioning import (
     VersionError, cancel_checkout, checkout)
@@ -80,7 +80,7 @@ def result_row(request, obj, register_titles, states):
         title = doc_title(obj)
     state = obj.review_state or getattr(obj.__parent__, 'review_state', None)
     return {'obj': obj, 'title': title, 'url': result_url(request, obj),
-            'date': as_date(getattr(obj, 'date', None)), 'type': TYPES[obj.type_name].title,
+            'date': as_date(getattr(obj, 'date', None)), 'type': type_info(obj.type_name).title,
             'register': register_titles.get(getattr(obj, 'register', None), ''),
             'state': states.get(state, ''), 'state_id': state or ''}
 
@@ -145,7 +145,7 @@ class DocumentForm(FormView):
     type_name = None
 
     def schema_instance(self):
-        return form_schema(TYPES[self.type_name].schema)
+        return form_schema(type_info(self.type_name).schema)
 
 
 @view_config(context=Documents, name='add-order', permission=ADD_DOCUMENT,
@@ -366,7 +366,7 @@ def workflow_action(context, request):
 # -- versions --------------------------------------------------------------------------
 
 def field_titles(obj):
-    info = TYPES[obj.type_name]
+    info = type_info(obj.type_name)
     titles = {node.name: node.title for node in info.schema().children}
     titles.update({'number': _('Number'), 'date': _('Date')})
     return titles

@@ -8,10 +8,8 @@ from pyramid.authorization import Everyone
 
 from ejportal.core.actor import current_actor
 from ejportal.core.audit import record
-from ejportal.core.content import after_create
-from ejportal.core.events import subscribe
 from ejportal.core.workflow import (
-    OWNER, State, Transition, Workflow, WorkflowTransitioned, register_workflow)
+    OWNER, State, Transition, Workflow, WorkflowTransitioned, get_workflow, initialize)
 from ejportal.i18n import _
 from ejportal.security import (
     ACKNOWLEDGE, ADD_DOCUMENT, DELETE, EDIT, MANAGE_ACKNOWLEDGEMENTS, REVIEW_DOCUMENT,
@@ -186,14 +184,14 @@ def _after_transition(obj, event):
 def start_document(obj):
     """After-create hook: the first version (and the initial state, for types with a
     workflow)."""
-    from ejportal.core.workflow import get_workflow, initialize
     if get_workflow(obj) is not None:
         initialize(obj)
     obj.initial_version()
 
 
-register_workflow('Order', ORDER_WORKFLOW)
-register_workflow('Regulation', REGULATION_WORKFLOW)
-for _type in ('Order', 'Regulation', 'Appendix', 'RolloutPlan'):
-    after_create(_type)(start_document)
-subscribe(WorkflowTransitioned, on_transition)
+def includeme(config):
+    config.add_workflow(ORDER_WORKFLOW, 'Order')
+    config.add_workflow(REGULATION_WORKFLOW, 'Regulation')
+    for type_name in ('Order', 'Regulation', 'Appendix', 'RolloutPlan'):
+        config.add_after_create(type_name, start_document)
+    config.add_subscriber(on_transition, WorkflowTransitioned)

@@ -1,14 +1,15 @@
 """The school: years, classes, subjects, assignments, journals, lessons and marks."""
 from ejportal.i18n import _
+from ejportal.journal.demo import build_demo_school
 from ejportal.security import VIEW
-from ejportal.site.bootstrap import add_demo_builder
-from ejportal.site.layout import add_nav
 
 
 def includeme(config):
-    add_nav(20, '/journal', _('Journal'), VIEW)
-    from ejportal.journal.demo import build_demo_school
-    add_demo_builder(20, build_demo_school)
+    config.scan('.resources', categories=('ejportal',))
+    config.scan('.evolve', categories=('ejportal',))
+    config.add_section('journal', 'School', order=40)
+    config.add_nav_entry(20, '/journal', _('Journal'), VIEW)
+    config.add_demo_builder(20, build_demo_school)
     config.scan('.views')
     config.scan('.api')
     config.include('.manage')

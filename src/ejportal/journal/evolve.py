@@ -1,8 +1,11 @@
 """Evolve steps of the journal area."""
+from BTrees.Length import Length
+
 from ejportal.core.evolve import evolve_step
+from ejportal.journal.resources import Journal, SchoolYear
 
 
-@evolve_step(2, 'journal: subjects and students folders')
+@evolve_step('journal: subjects and students folders', generation=2)
 def add_reference_folders(portal):
     """Databases made before the school kept its subjects and students in folders of
     their own get them (``School.ensure_structure`` adds only what is missing)."""
@@ -11,12 +14,12 @@ def add_reference_folders(portal):
         school.ensure_structure()
 
 
-@evolve_step(8, "journal: a counter of each student's records")
+@evolve_step("journal: a counter of each student's records", generation=8,
+             after=('journal: subjects and students folders',))
 def add_records_counters(portal):
     """Students made before ``Student.records_version`` get the counter that the diary's
     tags read (made here, not on the first mark, so two first marks do not conflict on
     the student)."""
-    from BTrees.Length import Length
     school = portal.get('journal') if hasattr(portal, 'get') else None
     if school is None or 'students' not in school:
         return
@@ -25,12 +28,11 @@ def add_records_counters(portal):
             student.records_version = Length()
 
 
-@evolve_step(9, "journal: lessons know their journal, which counts their changes")
+@evolve_step("journal: lessons know their journal, which counts their changes",
+             generation=9)
 def add_lesson_counters(portal):
     """Journals made before ``Journal.lessons_version`` get the counter, and their lessons
     a ``__parent__`` (through which they move it)."""
-    from BTrees.Length import Length
-    from ejportal.journal.resources import Journal, SchoolYear
     school = portal.get('journal') if hasattr(portal, 'get') else None
     if school is None:
         return

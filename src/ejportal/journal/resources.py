@@ -31,6 +31,7 @@ from ejportal.core.actor import current_actor
 from ejportal.core.audit import record
 from ejportal.core.content import (
     Resource, content_type, find_root, item_at, now, resource_path)
+from ejportal.core.events import ObjectEvent, notify
 from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.i18n import _
 from ejportal.journal import grading
@@ -443,9 +444,9 @@ class Lesson(Persistent):
                 **{f: getattr(self, f) for f in self.FIELDS}}
 
 
-# functions(journal, lesson) called after a lesson is added; other areas register theirs
-# (the diary marks the absences its class teachers recorded for that day)
-LESSON_ADDED = []
+class LessonAdded(ObjectEvent):
+    """After a lesson was added to ``info['journal']`` (the diary marks the absences its
+    class teachers recorded for that day)."""
 
 
 def lesson_id(date, number):
@@ -561,8 +562,7 @@ class Journal(Resource):
         self.lessons_changed()
         if audit:
             record(self, 'lesson-add', {'lesson': lesson.id, 'new': lesson.as_dict()})
-        for hook in LESSON_ADDED:
-            hook(self, lesson)
+        notify(LessonAdded(lesson, journal=self))
         return lesson
 
     def edit_lesson(self, lesson, values):

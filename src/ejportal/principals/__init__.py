@@ -3,9 +3,8 @@ from pyramid.events import ContextFound
 from pyramid.httpexceptions import HTTPSeeOther
 
 from ejportal.i18n import _
+from ejportal.principals.demo import build_demo_people
 from ejportal.security import MANAGE_USERS
-from ejportal.site.bootstrap import add_demo_builder
-from ejportal.site.layout import add_nav
 
 # What a user with a one-time password may still reach before choosing their own.
 _ALLOWED_BEFORE_CHANGE = {'change-password', 'logout', 'set-language', 'login'}
@@ -26,10 +25,12 @@ def _must_change(request):
 
 
 def includeme(config):
+    config.scan('.resources', categories=('ejportal',))
+    config.scan('.evolve', categories=('ejportal',))
+    config.add_section('people', 'People', order=10)
     config.add_subscriber(enforce_password_change, ContextFound)
-    add_nav(90, '/people/users', _('Users'), MANAGE_USERS)
-    add_nav(91, '/people/groups', _('Groups'), MANAGE_USERS)
-    from ejportal.principals.demo import build_demo_people
-    add_demo_builder(10, build_demo_people)
+    config.add_nav_entry(90, '/people/users', _('Users'), MANAGE_USERS)
+    config.add_nav_entry(91, '/people/groups', _('Groups'), MANAGE_USERS)
+    config.add_demo_builder(10, build_demo_people)
     config.scan('.views')
     config.scan('.sharing')

@@ -4,7 +4,7 @@ from BTrees.OOBTree import OOBTree
 from ejportal.core.evolve import evolve_step
 
 
-@evolve_step(1, 'people: login failures kept for throttling')
+@evolve_step('people: login failures kept for throttling', generation=1)
 def add_login_failures(portal):
     """Databases made before login throttling have no place to count failures."""
     people = portal['people']
@@ -12,7 +12,7 @@ def add_login_failures(portal):
         people.login_failures = OOBTree()
 
 
-@evolve_step(7, 'people: an index of each user\'s login sessions')
+@evolve_step('people: an index of each user\'s login sessions', generation=7)
 def index_user_sessions(portal):
     """Sessions were found by reading them all; they are now listed per user."""
     people = portal['people']

@@ -1,8 +1,11 @@
 """``ejportal-admin <ini file> <command>``: users, evolve steps, the audit chain, and the
 generated school for benchmarks.
 
-It opens the database named by ``zodbconn.uri`` itself. An embedded FileStorage is held by
-one process only: stop the server first, or run the portal on ZEO or RelStorage.
+It configures the portal exactly as the app does (``ejportal.configure``: the same registry of
+content types, workflows, subscribers and evolve steps) and opens the database named by
+``zodbconn.uri``. It does not prepare the database as the app's start does, since
+``evolve`` must open a database the app would refuse. An embedded FileStorage is held by one
+process only: stop the server first, or run the portal on ZEO or RelStorage.
 """
 import argparse
 import os
@@ -10,38 +13,35 @@ import sys
 
 import transaction
 import zc.lockfile
-import zodburi
 from pyramid.paster import get_appsettings, setup_logging
-from ZODB import DB
+from pyramid.scripting import prepare
 
-from ejportal import load_evolve_steps
+from ejportal import close_databases, configure
 from ejportal.core import evolve as evolution
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import get_audit_log
-from ejportal.core.setup import register_event_subscribers
 from ejportal.principals import passwords
 from ejportal.principals.resources import User
 from ejportal.security import ROLES
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
 
 
-def open_database(settings):
+def configure_portal(settings):
+    """The app's configuration (and so its registry), its databases open."""
     uri = settings['zodbconn.uri']
     if uri.startswith('file://'):
         os.makedirs(os.path.dirname(uri[len('file://'):].split('?')[0]), exist_ok=True)
-    factory, dbkw = zodburi.resolve_uri(uri)
     try:
-        storage = factory()
+        return configure(dict(settings))
     except zc.lockfile.LockError:
         sys.exit('The database file is in use by a running server. Stop it first, or run '
                  'the portal on ZEO or RelStorage (see production.ini).')
-    return DB(storage, **dbkw)
 
 
-def portal_of(conn):
+def portal_of(conn, registry):
     root = conn.root()
     if ZODB_ROOT_KEY not in root:
-        root[ZODB_ROOT_KEY] = make_portal()
+        root[ZODB_ROOT_KEY] = make_portal(registry)
     return root[ZODB_ROOT_KEY]
 
 
@@ -79,17 +79,19 @@ def cmd_list_users(portal, args, out):
 
 
 def cmd_evolve(portal, args, out):
-    pending = evolution.pending_steps(portal)
-    if getattr(portal, 'generation', 0) > evolution.code_generation():
-        return 'the database (generation %d) is newer than this code (%d)' % (
-            portal.generation, evolution.code_generation())
+    try:
+        evolution.check(portal)
+    except evolution.DatabaseTooNew as too_new:
+        return str(too_new)
+    except evolution.DatabaseTooOld:
+        pass
     if args.dry_run:
-        for generation, name, _f in pending:
-            out.write('pending %d: %s\n' % (generation, name))
+        for step in evolution.pending_steps(portal):
+            out.write('pending: %s\n' % step.name)
         return None
     for name in evolution.evolve(portal):
         out.write('applied: %s\n' % name)
-    out.write('database at generation %d\n' % portal.generation)
+    out.write('database up to date: %d evolve steps done\n' % len(portal.evolve_done))
 
 
 def cmd_audit_verify(portal, args, out):
@@ -203,24 +205,24 @@ def main(argv=None, out=None):
     args = parser().parse_args(argv)
     setup_logging(args.config_uri)
     settings = args.settings = get_appsettings(args.config_uri)
-    load_evolve_steps()
-    register_event_subscribers()
-    db = open_database(settings)
+    registry = configure_portal(settings).registry
     try:
-        conn = db.open()
-        with acting_as(Actor(userid='ejportal-admin', address='console',
-                             user_agent='ejportal-admin ' + args.command)):
-            portal = portal_of(conn)
-            error = args.func(portal, args, out)
-            if error:
-                transaction.abort()
-                sys.stderr.write('ejportal-admin: %s\n' % error)
-                return 1
-            transaction.get().note('ejportal-admin ' + args.command)
-            transaction.commit()
-        conn.close()
+        # the app's registry is the current one, as in a request (pyramid.paster.bootstrap)
+        with prepare(registry=registry):
+            conn = registry._zodb_databases[''].open()
+            with acting_as(Actor(userid='ejportal-admin', address='console',
+                                 user_agent='ejportal-admin ' + args.command)):
+                portal = portal_of(conn, registry)
+                error = args.func(portal, args, out)
+                if error:
+                    transaction.abort()
+                    sys.stderr.write('ejportal-admin: %s\n' % error)
+                    return 1
+                transaction.get().note('ejportal-admin ' + args.command)
+                transaction.commit()
+            conn.close()
     finally:
-        db.close()
+        close_databases(registry)
     return 0
 
 

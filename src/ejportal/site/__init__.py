@@ -1,5 +1,20 @@
 """The portal root, its sections, the public school site, login and the start page."""
+from pyramid.events import BeforeRender
+
+from ejportal.site.layout import Layout
+
+
+def add_layout(event):
+    request = event.get('request')
+    if request is not None and 'layout' not in event:
+        event['layout'] = Layout(request, event.get('context'))
+        event.setdefault('form_resources', None)
+        event.setdefault('title', '')
 
 
 def includeme(config):
+    config.add_subscriber(add_layout, BeforeRender)
+    config.scan('.resources', categories=('ejportal',))
+    config.scan('.settings', categories=('ejportal',))
+    config.add_section('settings', 'Settings', order=20)
     config.scan('.views')

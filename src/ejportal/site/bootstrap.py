@@ -1,27 +1,20 @@
 """First start: the portal, and where ``ejportal.demo = true`` a demo school.
 
 Runs once in ``main()`` from one process before any request, so two workers never race to
-create the root. Areas add their part of the demo school with ``add_demo_builder``.
+create the root. Areas add their part of the demo school with ``config.add_demo_builder``.
 """
 import logging
 
 import transaction
+from pyramid import threadlocal
 from pyramid.settings import asbool
 
 from ejportal.core import evolve
 from ejportal.core.actor import SYSTEM, acting_as
+from ejportal.core.registry import portal_registry
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
 
 log = logging.getLogger(__name__)
-
-DEMO_BUILDERS = []  # (order, function(portal))
-
-
-def add_demo_builder(order, function):
-    if (order, function) not in DEMO_BUILDERS:
-        DEMO_BUILDERS.append((order, function))
-        DEMO_BUILDERS.sort(key=lambda e: e[0])
-
 
 def database(registry):
     return registry._zodb_databases['']
@@ -33,34 +26,39 @@ def prepare_database(registry):
     settings = registry.settings
     tm = transaction.TransactionManager()
     conn = database(registry).open(tm)
+    # models and demo builders find the registrations in the current registry, as they
+    # do in a request
+    threadlocal.manager.push({'registry': registry, 'request': None})
     try:
         with acting_as(SYSTEM):
             root = conn.root()
             if ZODB_ROOT_KEY not in root:
-                root[ZODB_ROOT_KEY] = make_portal()
+                root[ZODB_ROOT_KEY] = make_portal(registry)
                 tm.get().note('ejportal: new portal')
                 tm.commit()
                 log.info('new portal created')
             portal = root[ZODB_ROOT_KEY]
             try:
-                evolve.check(portal)
+                evolve.check(portal, registry)
             except evolve.DatabaseTooOld:
                 if not asbool(settings.get('ejportal.auto_evolve', False)):
                     raise
-                evolve.evolve(portal, tm)
-            if asbool(settings.get('ejportal.demo', False)) and build_demo(portal):
+                evolve.evolve(portal, tm, registry)
+            if asbool(settings.get('ejportal.demo', False)) and build_demo(portal, registry):
                 tm.get().note('ejportal: demo school')
                 tm.commit()
     finally:
+        threadlocal.manager.pop()
         tm.abort()
         conn.close()
 
 
-def build_demo(portal):
+def build_demo(portal, registry):
     """The demo school, once. True if it was built now."""
     if getattr(portal, 'demo_built', False):
         return False
-    for _order, function in DEMO_BUILDERS:
+    reg = portal_registry(registry)
+    for function in reg.values(reg.demo_builders):
         function(portal)
     portal.demo_built = True
     log.info('demo school created')

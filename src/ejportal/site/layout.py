@@ -1,48 +1,32 @@
 """What the one layout macro needs: school name, navigation by role, breadcrumbs, flash
 messages, the user menu and the language switch.
 
-Areas add their navigation entries and start-page panels here, from their ``includeme``.
+Areas declare their navigation entries and start-page panels with ``config.add_nav_entry``
+and ``config.add_start_panel``; the layout reads them from the registry.
 """
 from pyramid.csrf import get_csrf_token
 from pyramid.decorator import reify
 
 from ejportal.core.content import item_at, lineage, serial
+from ejportal.core.registry import portal_registry
 from ejportal.i18n import LANGUAGES, format_date, format_datetime
 
-NAV = []            # (order, path, title, permission, view name)
 _STATIC_URLS = {}   # (application URL, asset spec) -> URL: the same on every page
-START_PANELS = []   # (order, function(request) -> dict(title, items, ...) or None)
 
 
-def add_nav(order, path, title, permission, view=''):
-    """A navigation entry: the resource at ``path`` (and its ``view``), shown to those who
-    have ``permission`` there."""
-    entry = (order, path, title, permission, view)
-    if entry not in NAV:
-        NAV.append(entry)
-        NAV.sort(key=lambda e: e[0])
-        _LINEAGE_PATHS.clear()
-
-
-_LINEAGE_PATHS = []
-
-
-def nav_lineage_paths():
+def nav_lineage_paths(registry):
     """Every path on the way to a navigation target ('/', '/people', '/people/users'...),
-    once each: where the local roles that decide the navigation can be held."""
-    if not _LINEAGE_PATHS:
-        paths = set()
-        for _order, path, _title, _permission, _view in NAV:
-            names = [n for n in path.split('/') if n]
-            paths.update('/' + '/'.join(names[:i]) for i in range(len(names) + 1))
-        _LINEAGE_PATHS.extend(sorted(paths))
-    return _LINEAGE_PATHS
-
-
-def add_start_panel(order, function):
-    if (order, function) not in START_PANELS:
-        START_PANELS.append((order, function))
-        START_PANELS.sort(key=lambda e: e[0])
+    once each: where the local roles that decide the navigation can be held. Worked out
+    once per registry (the navigation is fixed at start-up)."""
+    reg = portal_registry(registry)
+    paths = getattr(reg, 'nav_lineage_paths', None)
+    if paths is None:
+        found = set()
+        for entry in reg.values(reg.nav):
+            names = [n for n in entry.path.split('/') if n]
+            found.update('/' + '/'.join(names[:i]) for i in range(len(names) + 1))
+        paths = reg.nav_lineage_paths = sorted(found)
+    return paths
 
 
 class Layout:
@@ -100,7 +84,7 @@ class Layout:
             return None
         found = {'': self.portal}
         parts = [user.__name__, serial(user)]
-        for path in nav_lineage_paths():     # parents before their children
+        for path in nav_lineage_paths(self.request.registry):     # parents before their children
             parent, _slash, name = path.rstrip('/').rpartition('/')
             resource = item_at(found.get(parent), name) if name else found['']
             found[path.rstrip('/')] = resource
@@ -116,15 +100,17 @@ class Layout:
         items = []
         current = request.path
         has_permission = request.has_permission
-        for _order, path, title, permission, view in NAV:
-            target = item_at(portal, path)
+        reg = portal_registry(request.registry)
+        for entry in reg.values(reg.nav):
+            target = item_at(portal, entry.path)
             if target is None:
                 continue
-            if has_permission(permission, target):
+            if has_permission(entry.permission, target):
+                view = entry.view
                 url = request.resource_url(target, '@@' + view) if view else \
                     request.resource_url(target)
-                here = path.rstrip('/') + ('/@@' + view if view else '')
-                items.append({'title': title, 'url': url,
+                here = entry.path.rstrip('/') + ('/@@' + view if view else '')
+                items.append({'title': entry.title, 'url': url,
                               'active': here not in ('', '/') and current.startswith(here)})
         return items
 

@@ -5,23 +5,13 @@ from pyramid_zodbconn import get_connection
 from ejportal.core.content import content_type, create
 from ejportal.core.audit import AuditLog
 from ejportal.core.catalog import Catalog
-from ejportal.core.evolve import code_generation
+from ejportal.core.evolve import mark_all_done
 from ejportal.core.folder import Folder
+from ejportal.core.registry import portal_registry
 from ejportal.i18n import _
 from ejportal.security import root_acl
 
 ZODB_ROOT_KEY = 'ejportal'
-
-
-
-def sections():
-    """The sections at their stable names, in the order a new portal makes them."""
-    from ejportal.documents.resources import Documents
-    from ejportal.journal.resources import School
-    from ejportal.principals.resources import People
-    from ejportal.site.settings import Settings
-    return (('people', People), ('settings', Settings), ('documents', Documents),
-            ('journal', School))
 
 
 @content_type('Portal', _('type-Portal', default='School portal'))
@@ -45,13 +35,16 @@ class Portal(Folder):
         pass  # the school's name lives in the settings
 
 
-def make_portal():
+def make_portal(registry=None):
+    """A new portal with the sections the areas declared (``config.add_section``), at
+    their stable names; its database has every evolve step of this code done."""
+    reg = portal_registry(registry)
     portal = Portal(title='')
-    portal.generation = code_generation()
+    mark_all_done(portal, registry)
     portal.audit_log = AuditLog()
     portal.catalog = Catalog()
-    for name, factory in sections():
-        portal.add(name, create(factory.type_name), send_events=False)
+    for name, type_name in reg.values(reg.sections):
+        portal.add(name, create(type_name, registry=registry), send_events=False)
     return portal
 
 

@@ -7,7 +7,8 @@ from ejportal.api.errors import json_error, wants_json
 from ejportal.i18n import LANGUAGES, _
 from ejportal.paths import template
 from ejportal.security import OWN_ACCOUNT, VIEW_PUBLIC
-from ejportal.site.layout import START_PANELS
+from ejportal.core.registry import portal_registry
+from ejportal.site.public import public_sections
 from ejportal.site.resources import Portal
 
 
@@ -15,7 +16,6 @@ from ejportal.site.resources import Portal
              request_method='GET', accept='text/html')
 def home(context, request):
     """The school site's front page, for everyone."""
-    from ejportal.site.public import public_sections
     return {'title': context['settings'].school_name, 'sections': public_sections(request)}
 
 
@@ -24,7 +24,8 @@ def home(context, request):
 def start(context, request):
     """A signed-in user's start page: notices and what each area wants them to do."""
     panels = []
-    for _order, function in START_PANELS:
+    reg = portal_registry(request.registry)
+    for function in reg.values(reg.start_panels):
         panel = function(request)
         if panel:
             panels.append(panel)
