@@ -13,6 +13,7 @@ from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
 from ejportal.core.actor import current_actor
+from ejportal.core.events import ObjectModified, notify
 from ejportal.core.registry import portal_registry
 
 
@@ -60,7 +61,6 @@ class Resource(Persistent):
     def update(self, values):
         """Set fields and send ObjectModified with old -> new (the audit log's record).
         Types that version their content override this. Returns the changes."""
-        from ejportal.core.events import ObjectModified, notify  # events imports content
         changes = {}
         for name, value in values.items():
             if isinstance(value, (set, frozenset, list)):
