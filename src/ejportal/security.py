@@ -77,6 +77,10 @@ ROLE_PERMISSIONS = {
     'parent': {VIEW_DIARY},
 }
 
+# Who reads every student's diary and records, past the family barrier on each student
+# (a student's records are closed to everyone else but the family and the class teacher).
+SCHOOL_WIDE_DIARY_READERS = ('director', 'deputy')
+
 # What a role grants on the container where it is held locally, and below it.
 LOCAL_ROLES = {
     'teacher': _('local-teacher', default='Teaches here'),

@@ -56,6 +56,14 @@ class Resource(Persistent):
         else:
             self.local_roles.pop(principal, None)
 
+    def holders_of(self, role):
+        """The user ids holding the local ``role`` here, sorted."""
+        if not self.local_roles:
+            return ()
+        return tuple(sorted(principal[len('user:'):]
+                            for principal, roles in self.local_roles.items()
+                            if principal.startswith('user:') and role in roles))
+
     deletable = True  # False where records must stay (users who authored, signed documents)
 
     def update(self, values):

@@ -46,3 +46,33 @@ def add_lesson_counters(portal):
                 for lesson in journal.lessons.values():
                     if lesson.__parent__ is None:
                         lesson.__parent__ = journal
+
+
+@evolve_step('journal: teachers are local roles only', after=(
+    "journal: lessons know their journal, which counts their changes",))
+def teachers_as_local_roles(portal):
+    """A journal's teacher and a class's class teacher were also kept in a field beside the
+    local role that grants them the journal; the local role is now the one fact. A field
+    whose user lacks the role gets it (the field was what the screens showed); the field
+    goes."""
+    school = portal.get('journal') if hasattr(portal, 'get') else None
+    if school is None:
+        return
+    for year in [y for y in school.values() if isinstance(y, SchoolYear)]:
+        for school_class in year['classes'].values():
+            _field_to_role(school_class, 'class_teacher')
+            for journal in school_class['journals'].values():
+                if isinstance(journal, Journal):
+                    _field_to_role(journal, 'teacher')
+
+
+def _field_to_role(resource, role):
+    resource._p_activate()  # a ghost's __dict__ is empty
+    login = resource.__dict__.get(role)
+    if login is None:
+        return
+    del resource.__dict__[role]
+    resource._p_changed = True
+    if login and login not in resource.holders_of(role):
+        resource.set_local_roles('user:' + login,
+                                 set(resource.get_local_roles('user:' + login)) | {role})

@@ -35,7 +35,7 @@ from ejportal.core.events import ObjectEvent, notify
 from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.i18n import _
 from ejportal.journal import grading
-from ejportal.security import VIEW_DIARY
+from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW_DIARY
 
 
 class PeriodClosed(Exception):
@@ -165,8 +165,7 @@ class Student(Resource):
         """The family reads the diary; the school's leaders and the class teacher of the
         current class too; no one else, whatever their global role."""
         acl = [(Allow, 'user:' + login, VIEW_DIARY) for login in self.family]
-        acl.append((Allow, 'role:director', VIEW_DIARY))
-        acl.append((Allow, 'role:deputy', VIEW_DIARY))
+        acl.extend((Allow, 'role:' + role, VIEW_DIARY) for role in SCHOOL_WIDE_DIARY_READERS)
         school_class = self.current_class()
         if school_class is not None and school_class.class_teacher:
             acl.append((Allow, 'user:' + school_class.class_teacher, VIEW_DIARY))
@@ -339,12 +338,18 @@ class SchoolClass(Folder):
     (start, end or None) spans; ``subgroups``: subject id -> {group: tuple of student ids}."""
     grade = 0
     letter = ''
-    class_teacher = ''
     members = None
     subgroups = None
     placed_by_default = None  # {subject: student ids put into the first group on joining}
     archived = False   # hidden from current lists, kept with its journals
     deletable = False  # archived instead
+
+    @property
+    def class_teacher(self):
+        """The user holding the local role 'class_teacher' here: one fact, which the
+        sharing screen and ``assign_class_teacher`` both change."""
+        holders = self.holders_of('class_teacher')
+        return holders[0] if holders else ''
 
     def __init__(self, **fields):
         super().__init__(**fields)
@@ -481,7 +486,6 @@ class Journal(Resource):
     subject = ''
     subject_title = ''
     subgroup = ''
-    teacher = ''
     deletable = False  # its marks are records: the class or subject is archived instead
     plan = ()  # the КТП: tuple of {'number', 'topic', 'hours', 'section'}
     comments = ()  # remarks of the deputy or director: tuple of {'time', 'userid', 'text'}
@@ -498,6 +502,13 @@ class Journal(Resource):
         self.cells = OOBTree()
         self.period_marks = OOBTree()
         self.corrections = OOBTree()
+
+    @property
+    def teacher(self):
+        """The user holding the local role 'teacher' here: one fact, which the sharing
+        screen and ``assign_teacher`` both change."""
+        holders = self.holders_of('teacher')
+        return holders[0] if holders else ''
 
     @property
     def title(self):
@@ -905,10 +916,10 @@ def assign_teacher(journal, login):
     """Make ``login`` the journal's teacher (local role 'teacher'), taking it from the
     previous teacher; audited as the sharing screen does."""
     from ejportal.principals.sharing import set_local_roles
-    if journal.teacher and journal.teacher != login:
-        roles = set(journal.get_local_roles('user:' + journal.teacher)) - {'teacher'}
-        set_local_roles(journal, 'user:' + journal.teacher, roles)
-    journal.teacher = login
+    for holder in journal.holders_of('teacher'):
+        if holder != login:
+            roles = set(journal.get_local_roles('user:' + holder)) - {'teacher'}
+            set_local_roles(journal, 'user:' + holder, roles)
     if login:
         roles = set(journal.get_local_roles('user:' + login)) | {'teacher'}
         set_local_roles(journal, 'user:' + login, roles)
@@ -916,11 +927,10 @@ def assign_teacher(journal, login):
 
 def assign_class_teacher(school_class, login):
     from ejportal.principals.sharing import set_local_roles
-    if school_class.class_teacher and school_class.class_teacher != login:
-        roles = set(school_class.get_local_roles('user:' + school_class.class_teacher))
-        set_local_roles(school_class, 'user:' + school_class.class_teacher,
-                        roles - {'class_teacher'})
-    school_class.class_teacher = login
+    for holder in school_class.holders_of('class_teacher'):
+        if holder != login:
+            roles = set(school_class.get_local_roles('user:' + holder))
+            set_local_roles(school_class, 'user:' + holder, roles - {'class_teacher'})
     if login:
         roles = set(school_class.get_local_roles('user:' + login)) | {'class_teacher'}
         set_local_roles(school_class, 'user:' + login, roles)
