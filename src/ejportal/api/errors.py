@@ -4,9 +4,9 @@ from ejportal.api.responses import json_response
 
 
 def wants_json(request):
-    """An API call: a bearer token, an ``@endpoint``, or JSON preferred to HTML."""
-    if request.headers.get('Authorization', '').lower().startswith('bearer '):
-        return True
+    """An API call: an ``@endpoint``, a method or body only the API takes, or JSON
+    preferred to HTML. A bearer token is authentication only (as in plone.restapi): with
+    ``Accept: text/html`` its user gets the page."""
     if '/@' in request.path and '/@@' not in request.path:
         return True
     if request.method in ('PATCH', 'DELETE') or request.content_type == 'application/json':

@@ -8,10 +8,11 @@ from ejportal.api.responses import json_response
 from ejportal.api.serialize import serialize
 from ejportal.api.traversal import JSON_VIEW
 from ejportal.core.content import Resource, create, type_info
+from ejportal.core.errors import UserError
 from ejportal.core.folder import check_name
 from ejportal.i18n import _
-from ejportal.principals.login import LoginRefused, check_credentials, complete_login
-from ejportal.principals.sessions import end_session
+from ejportal.principals.login import LogIn
+from ejportal.principals.sessions import API, end_session
 from ejportal.security import ADD, DELETE, EDIT, OWN_ACCOUNT, VIEW, VIEW_PUBLIC
 from ejportal.site.resources import Portal
 
@@ -45,21 +46,15 @@ def invalid_fields(invalid):
 @view_config(context=Portal, name='@login', request_method='POST', permission=VIEW_PUBLIC,
              require_csrf=False)
 def login(context, request):
-    """``{"login", "password"}`` -> ``{"token"}``. CSRF does not apply: a JSON body cannot
-    be sent cross-site without the browser asking first, and no cookie is set."""
-    body = json_body(request)
+    """``{"login", "password", "code"?}`` -> ``{"token"}``: the login action, as the login
+    screen calls it, opening a session good only as a bearer token. CSRF does not apply: a
+    JSON body cannot be sent cross-site without the browser asking first, and no cookie is
+    set. A refusal is answered, not raised, so the failure it recorded is kept."""
     try:
-        user = check_credentials(request, str(body.get('login', '')), str(body.get('password', '')))
-    except LoginRefused as refused:
-        status = 429 if refused.kind == 'throttled' else 401
-        return json_error(request, status, 'Unauthorized', refused.message)
-    if user.must_change_password:
-        return json_error(request, 403, 'PasswordChangeRequired', _(
-            'This account has a one-time password: log in on the site and choose your own.'))
-    if user.totp_secret:
-        return json_error(request, 403, 'SecondFactorRequired', _(
-            'This account uses a second factor: API tokens for it are issued on the site.'))
-    token = complete_login(request, user, kind='api')
+        _user, token = LogIn(context, request, kind=API)(json_body(request))
+    except UserError as refused:
+        return json_error(request, refused.status, refused.error_type, refused.message,
+                          refused.fields)
     return json_response({'token': token})
 
 

@@ -1,21 +1,79 @@
-"""Checking credentials, throttling and audit of logins, shared by the login screen and
-the API's ``@login``."""
+"""The one login action: the login screen and the API's ``@login`` both call ``LogIn``.
+
+It checks the credentials (throttled and audited), then the second factor, and only then
+opens a login session of the door's kind (a cookie for the screen, a bearer token for the
+API). Whether a user needs a second factor is decided here and nowhere else, so no door can
+skip it: a user who has one, or a staff member when *Settings* require it, gets a session
+only with a valid code from their authenticator app.
+"""
 import secrets
 
-from ejportal.core.audit import get_audit_log
+import colander
+import pyotp
+
+from ejportal.core.actions import Action
+from ejportal.core.audit import get_audit_log, record
+from ejportal.core.errors import UserError
 from ejportal.i18n import _
 from ejportal.principals import throttle
-from ejportal.principals.sessions import client_address, start_session
+from ejportal.principals.sessions import API, BROWSER, client_address, start_session
 from ejportal.site.resources import get_portal
 
 DEVICE_COOKIE = 'ejportal_device'
+CODE_MISMATCH = _('The code does not match. Check the time on your phone.')
 
 
-class LoginRefused(Exception):
-    def __init__(self, message, kind='failed'):
-        super().__init__(message)
-        self.message = message
+class LoginRefused(UserError):
+    """No session was opened; ``kind`` says why ('failed', 'throttled', 'code', ...)."""
+
+    status = 401
+    error_type = 'Unauthorized'
+
+    def __init__(self, message, kind='failed', fields=None, status=None):
+        super().__init__(message, fields, status)
         self.kind = kind
+
+
+class SecondFactorNeeded(LoginRefused):
+    """The password was right; the login goes on with the code (``user``: whose)."""
+
+    error_type = 'SecondFactorRequired'
+
+    def __init__(self, user, message=None):
+        super().__init__(message or _(
+            'This account needs a second factor: send the six digits of your '
+            'authenticator app as "code".'), kind='second-factor')
+        self.user = user
+
+
+class SecondFactorSetupNeeded(SecondFactorNeeded):
+    """The user must set up an authenticator app first, which is done on the login screen."""
+
+    status = 403
+    error_type = 'SecondFactorSetupRequired'
+
+    def __init__(self, user):
+        super().__init__(user, _(
+            'Your school requires a second factor for this account: log in on the site '
+            'once to set up your authenticator app.'))
+
+
+class PasswordChangeRequired(LoginRefused):
+    status = 403
+    error_type = 'PasswordChangeRequired'
+
+    def __init__(self):
+        super().__init__(_('This account has a one-time password: log in on the site and '
+                           'choose your own.'), kind='password-change')
+
+
+class LoginFields(colander.MappingSchema):
+    login = colander.SchemaNode(colander.String(), title=_('Login'))
+    password = colander.SchemaNode(colander.String(), title=_('Password'))
+    code = colander.SchemaNode(colander.String(), title=_('Code from your authenticator app'),
+                               missing=None, preparer=lambda value: value.strip() if value
+                               else value,
+                               validator=colander.Regex(r'^\d{6}$', _('Six digits, please.')))
 
 
 def _audit(request, action, login, **details):
@@ -24,39 +82,90 @@ def _audit(request, action, login, **details):
                                               details=details)
 
 
-def check_credentials(request, login, password):
-    """The user whose login and password these are; raises ``LoginRefused`` otherwise.
-    Failures are recorded (throttling, audit) whatever the reason."""
-    people = get_portal(request)['people']
-    address = client_address(request)
-    login = (login or '').strip()
-    wait = throttle.wait_seconds(people.login_failures, login, address)
-    if wait:
-        _audit(request, 'login-throttled', login, wait=wait)
-        raise LoginRefused(_('login-throttled', default='Too many failed attempts. Try again in '
-                             '${seconds} s. If you forgot the password, ask the school '
-                             'administrator or your class teacher.',
-                             mapping={'seconds': wait}), kind='throttled')
-    user = people['users'].get(login)
-    if user is None or not user.check_password(password or '') or not user.enabled:
-        throttle.record_failure(people.login_failures, login, address)
-        _audit(request, 'login-failed', login,
-               reason='disabled' if user is not None and user.enabled is False else 'password')
-        raise LoginRefused(_('Wrong login or password.'))
-    throttle.record_success(people.login_failures, login, address)
-    return user
-
-
 def needs_second_factor(request, user):
     settings = get_portal(request)['settings']
     return bool(user.totp_secret) or (settings.require_totp_for_staff and user.is_staff())
 
 
-def complete_login(request, user, kind='browser'):
-    """Open the session and audit it; returns the session id."""
-    session_id = start_session(request, user, kind)
-    _audit(request, 'login', user.__name__, kind=kind)
-    return session_id
+class LogIn(Action):
+    """``LogIn(portal, request, kind)({"login", "password", "code"?})`` -> ``(user, session
+    id)``. Refusals are ``LoginRefused`` and its kinds; the failures they record (throttle,
+    audit) must be kept, so a door renders the refusal as a response rather than letting
+    it abort the transaction.
+
+    The login screen asks in two steps: ``run()`` with the password (it raises
+    ``SecondFactorNeeded`` for a user who needs a code), then ``finish()`` with the code.
+    """
+
+    schema = LoginFields
+
+    def __init__(self, context, request, kind=BROWSER):
+        super().__init__(context, request)
+        self.kind = kind
+
+    def perform(self, appstruct):
+        user = self.check_credentials(appstruct['login'], appstruct['password'])
+        return self.finish(user, appstruct.get('code'))
+
+    def check_credentials(self, login, password):
+        """The user whose login and password these are. Failures are recorded (throttling,
+        audit) whatever the reason."""
+        people = get_portal(self.request)['people']
+        login = (login or '').strip()
+        self.check_throttle(login)
+        user = people['users'].get(login)
+        if user is None or not user.check_password(password or '') or not user.enabled:
+            self.record_failure(login, reason='disabled' if user is not None and
+                                user.enabled is False else 'password')
+            raise LoginRefused(_('Wrong login or password.'))
+        return user
+
+    def finish(self, user, code=None, new_secret=None):
+        """Open the session of ``user``, whose password was right, once the second factor
+        (if they need one) is given: ``code`` checked against their secret, or against
+        ``new_secret`` being set up on the login screen, which is then theirs."""
+        if not user.enabled:  # disabled between the password and the code
+            raise LoginRefused(_('Wrong login or password.'))
+        if self.kind == API and user.must_change_password:
+            raise PasswordChangeRequired()
+        if needs_second_factor(self.request, user):
+            secret = user.totp_secret or new_secret
+            if not secret:
+                raise SecondFactorSetupNeeded(user)
+            if code is None:
+                raise SecondFactorNeeded(user)
+            self.check_code(user, secret, code)
+            if not user.totp_secret:
+                user.totp_secret = secret
+                record(user, 'totp-enabled')
+        throttle.record_success(self.failures(), user.__name__, client_address(self.request))
+        session_id = start_session(self.request, user, self.kind)
+        _audit(self.request, 'login', user.__name__, kind=self.kind)
+        return user, session_id
+
+    def check_code(self, user, secret, code):
+        # A wrong code is a failed login like a wrong password: whoever holds the password
+        # gets no more guesses at the code than at the password.
+        self.check_throttle(user.__name__)
+        if not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
+            self.record_failure(user.__name__, reason='code')
+            raise LoginRefused(CODE_MISMATCH, kind='code', fields={'code': CODE_MISMATCH})
+
+    def failures(self):
+        return get_portal(self.request)['people'].login_failures
+
+    def check_throttle(self, login):
+        wait = throttle.wait_seconds(self.failures(), login, client_address(self.request))
+        if wait:
+            _audit(self.request, 'login-throttled', login, wait=wait)
+            raise LoginRefused(_('login-throttled', default='Too many failed attempts. Try '
+                                 'again in ${seconds} s. If you forgot the password, ask the '
+                                 'school administrator or your class teacher.',
+                                 mapping={'seconds': wait}), kind='throttled', status=429)
+
+    def record_failure(self, login, **details):
+        throttle.record_failure(self.failures(), login, client_address(self.request))
+        _audit(self.request, 'login-failed', login, **details)
 
 
 def check_device(request, user):

@@ -1,8 +1,11 @@
 """Login sessions: a browser cookie or an API bearer token each names one ``LoginSession``.
 
-The session id travels only in the signed auth ticket or as the bearer token; the database
-keeps its SHA-256, so a copy of the database holds no usable token. Each user sees their
-sessions (device, address, last seen) and may end any of them.
+The session id travels only in the login cookie or as the bearer token; the database
+keeps its SHA-256, so a copy of the database holds no usable token. A session opened by the
+login screen is accepted only as the cookie, one opened by ``@login`` only as a bearer
+token: a token handed to a script cannot become a browser login, nor a browser's cookie an
+API token. Each user sees their sessions (device, address, last seen) and may end any of
+them.
 """
 import datetime
 import hashlib
@@ -16,6 +19,9 @@ from ejportal.principals.resources import LoginSession
 # Writing last_seen on every request would turn reads into writes; once a minute is enough
 # for the sessions screen and the idle timeout.
 TOUCH_EVERY = datetime.timedelta(seconds=60)
+# The kinds of login session: which door opened it, and the only one it is good for.
+BROWSER = 'browser'
+API = 'api'
 # Ended sessions stay listed (and in the audit trail's terms, explainable) this long.
 KEEP_ENDED = datetime.timedelta(days=30)
 
@@ -53,7 +59,7 @@ def idle_timeout(request, user):
         minutes=int(request.registry.settings.get(name, 30 if staff else 240)))
 
 
-def start_session(request, user, kind='browser'):
+def start_session(request, user, kind=BROWSER):
     """Open a session for ``user``; returns its id (the cookie token or the bearer token)."""
     from ejportal.site.resources import get_portal
     people = get_portal(request)['people']
@@ -115,6 +121,7 @@ def identify(request, cookie_name):
     from ejportal.site.resources import get_portal
     token = _bearer_token(request)
     request.auth_via = 'token' if token else 'cookie'
+    kind = API if token else BROWSER
     if token is None:
         token = cookie_value(request, cookie_name)
     if not token or not SESSION_ID.fullmatch(token):
@@ -123,7 +130,7 @@ def identify(request, cookie_name):
     people = portal['people']
     key = _key(token)
     session = people.login_sessions.get(key)
-    if session is None or session.ended is not None:
+    if session is None or session.ended is not None or session.kind != kind:
         return None
     user = people['users'].get(session.userid)
     if user is None or not user.enabled:

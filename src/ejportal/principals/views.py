@@ -10,13 +10,13 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config
 
 from ejportal.core.audit import record
+from ejportal.core.errors import UserError
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.principals import passwords
 from ejportal.principals.login import (
-    DEVICE_COOKIE, LoginRefused, check_credentials, check_device, complete_login,
-    needs_second_factor)
+    CODE_MISMATCH, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded, check_device)
 from ejportal.principals.resources import Group, Groups, User, Users
 from ejportal.principals.schemas import UserFields
 from ejportal.principals.sessions import end_all_sessions, end_session, sessions_of
@@ -34,9 +34,9 @@ def safe_came_from(request, value):
     return request.application_url + '/@@start'
 
 
-def logged_in_response(request, user, came_from):
-    """Finish a login: the session, the cookies, and the forced password change if due."""
-    session_id = complete_login(request, user)
+def logged_in_response(request, user, session_id, came_from):
+    """After the login action opened the session: the cookies, and the forced password
+    change if due."""
     device = check_device(request, user)
     request.session.pop(PENDING, None)
     new_csrf_token(request)  # a token seen before the login is not good after it
@@ -73,15 +73,22 @@ class LoginView(FormView):
 
     def submit_success(self, appstruct):
         try:
-            user = check_credentials(self.request, appstruct['login'], appstruct['password'])
-        except LoginRefused as refused:
-            raise FormError(None, refused.message,
-                            status=429 if refused.kind == 'throttled' else 200)
-        if needs_second_factor(self.request, user):
-            self.request.session[PENDING] = {'userid': user.__name__,
+            user, session_id = LogIn(self.context, self.request).run(
+                {'login': appstruct['login'], 'password': appstruct['password']})
+        except SecondFactorNeeded as needed:
+            self.request.session[PENDING] = {'userid': needed.user.__name__,
                                              'came_from': appstruct['came_from']}
             return HTTPSeeOther(self.request.application_url + '/@@login-code')
-        return logged_in_response(self.request, user, appstruct['came_from'])
+        except UserError as refused:
+            raise refused_on_form(refused, None)
+        return logged_in_response(self.request, user, session_id, appstruct['came_from'])
+
+
+def refused_on_form(refused, field):
+    """A refused login as the form's error (a 429 when throttled, the page's 200 else)."""
+    throttled = isinstance(refused, LoginRefused) and refused.kind == 'throttled'
+    return FormError(None if throttled else field, refused.message,
+                     status=429 if throttled else None)
 
 
 class CodeSchema(CSRFSchema):
@@ -132,14 +139,13 @@ class LoginCodeView(FormView):
 
     def confirm_success(self, appstruct):
         user = self.pending_user()
-        secret = self.secret(user)
-        if not pyotp.TOTP(secret).verify(appstruct['code'].strip(), valid_window=1):
-            raise FormError('code', _('The code does not match. Check the time on your phone.'))
-        if not user.totp_secret:
-            user.totp_secret = secret
-            record(user, 'totp-enabled')
+        try:
+            user, session_id = LogIn(self.context, self.request).finish(
+                user, appstruct['code'], new_secret=self.secret(user))
+        except UserError as refused:
+            raise refused_on_form(refused, 'code')
         pending = self.request.session[PENDING]
-        return logged_in_response(self.request, user, pending.get('came_from'))
+        return logged_in_response(self.request, user, session_id, pending.get('came_from'))
 
 
 @view_config(context=Portal, name='logout', permission=VIEW_PUBLIC, request_method='POST')
@@ -258,7 +264,7 @@ class SecondFactorView(FormView):
     def confirm_success(self, appstruct):
         secret = self.secret()
         if not pyotp.TOTP(secret).verify(appstruct['code'].strip(), valid_window=1):
-            raise FormError('code', _('The code does not match. Check the time on your phone.'))
+            raise FormError('code', CODE_MISMATCH)
         self.request.user.totp_secret = secret
         del self.request.session[self.SESSION_KEY]
         record(self.request.user, 'totp-enabled')
