@@ -19,10 +19,11 @@ from ejportal.core.text import check_input
 from ejportal.i18n import _
 
 
-def invalid_fields(invalid):
+def invalid_fields(invalid, translate=None):
     """colander's errors as ``{field: message}`` (nested fields by their dotted path:
-    ``rows.3.hours``)."""
-    return dict(invalid.asdict())
+    ``rows.3.hours``). colander joins a field's messages into plain text, so they are
+    translated here (``translate``: the request's localizer) or read in English."""
+    return dict(invalid.asdict(translate=translate))
 
 
 class Action:
@@ -59,7 +60,8 @@ class Action:
         try:
             return schema.deserialize(data)
         except colander.Invalid as invalid:
-            raise Invalid(_('Some fields are not valid.'), invalid_fields(invalid))
+            translate = self.request.localizer.translate if self.request is not None else None
+            raise Invalid(_('Some fields are not valid.'), invalid_fields(invalid, translate))
 
     def check_permission(self):
         if self.permission is None:

@@ -1,6 +1,10 @@
 """The journal's JSON API: ``GET /@journals``, ``GET <journal>`` (Accept: application/json,
 ``?period=``), ``POST <journal>/@cell``, ``POST <journal>/@period-mark``,
-``POST <journal>/@correction``. Same permissions as the screens."""
+``POST <journal>/@correction``, lessons (``@lessons``, ``@lesson``) and the lesson plan
+(``@plan``). Same permissions as the screens; a change goes through the same action as
+its form (``journal.actions``)."""
+import functools
+
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -8,8 +12,10 @@ from ejportal.api.errors import json_error
 from ejportal.api.responses import json_response
 from ejportal.api.traversal import JSON_VIEW
 from ejportal.api.views import BadRequest, json_body
+from ejportal.core.errors import UserError
 from ejportal.i18n import _
 from ejportal.journal import grading
+from ejportal.journal.actions import ImportPlan, RemoveLesson, SaveLesson
 from ejportal.journal.grid import (
     average_json, cell_json, chosen_period, grid, lesson_json)
 from ejportal.journal.resources import Journal, PeriodClosed, School
@@ -20,6 +26,26 @@ from ejportal.site.resources import Portal
 
 def respond(data, status=200):
     return json_response(data, status)
+
+
+def error_response(request, error):
+    """A refusal (``core.errors.UserError``) as the API answers it, from the error alone:
+    ``{"error": {"type", "message", "fields"}}`` with its status; the transaction is
+    doomed, as an exception view's would be aborted."""
+    request.tm.doom()
+    return json_error(request, error.status, error.error_type, error.message, error.fields)
+
+
+def user_errors(view):
+    """Render the refusals of an endpoint's actions (the API's own exception view for
+    ``UserError`` replaces this once registered)."""
+    @functools.wraps(view)
+    def rendered(context, request):
+        try:
+            return view(context, request)
+        except UserError as error:
+            return error_response(request, error)
+    return rendered
 
 
 def readable_journals(request, school, year=None):
@@ -78,17 +104,13 @@ def comment_json(entry):
 
 
 @view_config(context=Journal, name='@comment', request_method='POST',
-             permission=COMMENT_JOURNAL)
+             permission=COMMENT_JOURNAL, decorator=user_errors)
 def comment(context, request):
     """``{"text"}``: a remark of the deputy or director on the journal -> the remark."""
     text = json_body(request).get('text')
     if not isinstance(text, str):
         raise BadRequest(_('Write the remark.'), {'text': _('Write the remark.')})
-    try:
-        entry = context.add_comment(text)
-    except grading.GradingError as error:
-        raise BadRequest(error.message, {error.field: error.message})
-    return respond(comment_json(entry), status=201)
+    return respond(comment_json(context.add_comment(text)), status=201)
 
 
 def _cell_input(journal, body):
@@ -99,19 +121,16 @@ def _cell_input(journal, body):
     if student_id not in {s.__name__ for s in journal.students(lesson.date, lesson.date)}:
         raise BadRequest(_('No such student in this journal.'),
                          {'student': _('Unknown student.')})
-    try:
-        if 'text' in body and 'marks' not in body:
-            marks, attendance = grading.parse_cell_text(
-                str(body['text']), journal.default_kind(lesson), journal.school.mark_kinds)
-        else:
-            raw = body.get('marks') or []
-            if not isinstance(raw, list):
-                raise grading.GradingError('marks', _('Marks must be a list.'))
-            marks = grading.make_marks(raw, journal.default_kind(lesson),
-                                       journal.school.mark_kinds)
-            attendance = grading.normalize_attendance(str(body.get('attendance') or ''))
-    except grading.GradingError as error:
-        raise BadRequest(error.message, {error.field: error.message})
+    if 'text' in body and 'marks' not in body:
+        marks, attendance = grading.parse_cell_text(
+            str(body['text']), journal.default_kind(lesson), journal.school.mark_kinds)
+    else:
+        raw = body.get('marks') or []
+        if not isinstance(raw, list):
+            raise grading.GradingError('marks', _('Marks must be a list.'))
+        marks = grading.make_marks(raw, journal.default_kind(lesson),
+                                   journal.school.mark_kinds)
+        attendance = grading.normalize_attendance(str(body.get('attendance') or ''))
     comment = body.get('comment') or ''
     if not isinstance(comment, str) or len(comment) > 500:
         raise BadRequest(_('The comment is too long.'), {'comment': _('At most 500 characters.')})
@@ -121,17 +140,17 @@ def _cell_input(journal, body):
     return student_id, lesson, marks, attendance, comment.strip(), reason.strip()
 
 
-def closed_error(request, journal, period):
-    response = json_error(request, 409, 'PeriodClosed', _(
-        'period-closed', mapping={'period': period.title},
-        default='${period} is closed: ask for a correction instead.'))
+def closed_error(request, journal, closed):
+    """A closed period's refusal, with where to ask for the correction instead."""
+    response = error_response(request, closed)
     body = response.json_body
     body['error']['correction'] = request.resource_url(journal, '@correction').rstrip('/')
     response.json_body = body
     return response
 
 
-@view_config(context=Journal, name='@cell', request_method='POST', permission=EDIT_JOURNAL)
+@view_config(context=Journal, name='@cell', request_method='POST', permission=EDIT_JOURNAL,
+             decorator=user_errors)
 def cell(context, request):
     """``{"student", "lesson", "marks": [{"value", "kind"}] or ["5"], "attendance",
     "comment"}`` (or ``"text": "оп 5"`` as typed in the grid) -> the stored cell."""
@@ -140,7 +159,7 @@ def cell(context, request):
     try:
         stored = context.set_cell(student_id, lesson.id, marks, attendance, comment, reason)
     except PeriodClosed as closed:
-        return closed_error(request, context, closed.period)
+        return closed_error(request, context, closed)
     result = cell_json(student_id, lesson.id, stored, context.school.kind_title)
     period = context.period_of(lesson.date)
     if period is not None:
@@ -150,7 +169,7 @@ def cell(context, request):
 
 
 @view_config(context=Journal, name='@period-mark', request_method='POST',
-             permission=EDIT_JOURNAL)
+             permission=EDIT_JOURNAL, decorator=user_errors)
 def period_mark(context, request):
     """``{"student", "period", "value"}`` -> ``{"student", "period", "value"}``."""
     body = json_body(request)
@@ -162,45 +181,25 @@ def period_mark(context, request):
         raise BadRequest(_('No such period.'), {'period': _('Unknown period.')})
     try:
         context.set_period_mark(student_id, period_id, body.get('value'))
-    except grading.GradingError as error:
-        raise BadRequest(error.message, {'value': error.message})
     except PeriodClosed as closed:
-        return closed_error(request, context, closed.period)
+        return closed_error(request, context, closed)
     return respond({'student': student_id, 'period': period_id,
                     'value': context.period_mark(student_id, period_id)})
 
 
 @view_config(context=Journal, name='@correction', request_method='POST',
-             permission=EDIT_JOURNAL)
+             permission=EDIT_JOURNAL, decorator=user_errors)
 def correction(context, request):
     """A correction request for a closed period's cell: the @cell body plus ``reason``."""
     student_id, lesson, marks, attendance, comment, reason = _cell_input(
         context, json_body(request))
-    try:
-        item = context.request_correction(student_id, lesson.id, marks, attendance, comment,
-                                          reason)
-    except grading.GradingError as error:
-        raise BadRequest(error.message, {error.field: error.message})
+    item = context.request_correction(student_id, lesson.id, marks, attendance, comment,
+                                      reason)
     return respond({'id': item.id, 'state': item.state, 'student': student_id,
                     'lesson': lesson.id, 'reason': item.reason}, status=201)
 
 
-# -- lessons: create, edit, delete ---------------------------------------------------------
-def _lesson_appstruct(request, journal, schema, body):
-    import colander
-    from ejportal.api.views import invalid_fields
-    try:
-        return schema.bind(request=request, context=journal).deserialize(body)
-    except colander.Invalid as invalid:
-        raise BadRequest(_('Check the fields.'), invalid_fields(invalid))
-
-
-def lesson_closed_error(request, period):
-    return json_error(request, 409, 'PeriodClosed', _(
-        'lesson-period-closed', mapping={'period': period.title},
-        default='${period} is closed: its lessons do not change.'))
-
-
+# -- lessons: create, edit, delete (the column form's action) -----------------------------
 def lesson_result(request, journal, lesson):
     result = lesson_json(lesson)
     result['@id'] = request.resource_url(journal, '@lesson', query={'lesson': lesson.id})
@@ -208,39 +207,16 @@ def lesson_result(request, journal, lesson):
     return result
 
 
-def _with_plan_topic(journal, fields):
-    """A plan item chosen without a topic gives the lesson its topic."""
-    if fields.get('planned') is not None and 'topic' not in fields:
-        fields['topic'] = journal.plan_item(fields['planned'])['topic']
-    return fields
-
-
-@view_config(context=Journal, name='@lessons', request_method='POST', permission=EDIT_JOURNAL)
+@view_config(context=Journal, name='@lessons', request_method='POST', permission=EDIT_JOURNAL,
+             decorator=user_errors)
 def add_lesson(context, request):
     """``{"date", "number", "topic"?, "lesson_type"?, "ict"?, "homework"?, "homework_due"?,
     "note"?, "planned"?}`` -> 201 and the lesson. Without a topic (and without ``planned``)
     the lesson takes the next topic of the plan (КТП)."""
-    from ejportal.journal.resources import lesson_id
-    from ejportal.journal.schemas import new_lesson_schema
-    appstruct = _lesson_appstruct(request, context, new_lesson_schema(), json_body(request))
-    date, number = appstruct.pop('date'), appstruct.pop('number')
-    if context.period_of(date) is None:
-        raise BadRequest(_('The date is outside the periods of the school year.'),
-                         {'date': _('The date is outside the periods of the school year.')})
-    closed = context.year.closed_period_of(date, context.grade)
-    if closed is not None:
-        return lesson_closed_error(request, closed)
-    if lesson_id(date, number) in context.lessons:
-        return json_error(request, 409, 'Conflict', _(
-            'There is already a lesson with this number on this day.'),
-            {'number': _('There is already a lesson with this number on this day.')})
-    if 'planned' not in appstruct and not appstruct.get('topic'):
-        item = context.next_planned_topic()
-        if item is not None:
-            appstruct['planned'] = item['number']
-    lesson = context.add_lesson(date, number, **_with_plan_topic(context, appstruct))
-    response = respond(lesson_result(request, context, lesson), status=201)
-    response.location = lesson_result(request, context, lesson)['@id']
+    lesson = SaveLesson(context, request)(json_body(request))
+    result = lesson_result(request, context, lesson)
+    response = respond(result, status=201)
+    response.location = result['@id']
     return response
 
 
@@ -252,41 +228,23 @@ def _find_lesson(journal, value):
 
 
 @view_config(context=Journal, name='@lesson', request_method=('POST', 'PATCH'),
-             permission=EDIT_JOURNAL)
+             permission=EDIT_JOURNAL, decorator=user_errors)
 def edit_lesson(context, request):
     """``{"lesson": id, fields...}``: change the given fields (date and number are the
     lesson's id and do not change: delete an empty lesson and add it anew) -> the lesson."""
-    from ejportal.journal.schemas import lesson_edit_schema
     body = json_body(request)
-    fixed = [k for k in ('date', 'number', 'id') if k in body]
-    if fixed:
-        message = _('The date and number of a lesson do not change.')
-        raise BadRequest(message, {k: message for k in fixed})
-    appstruct = _lesson_appstruct(request, context, lesson_edit_schema(), body)
-    lesson = _find_lesson(context, appstruct.pop('lesson'))
-    try:
-        context.check_open(lesson)
-    except PeriodClosed as closed:
-        return lesson_closed_error(request, closed.period)
-    context.edit_lesson(lesson, _with_plan_topic(context, appstruct))
+    lesson = _find_lesson(context, body.get('lesson'))
+    SaveLesson(context, request, lesson)({k: v for k, v in body.items() if k != 'lesson'})
     return respond(lesson_result(request, context, lesson))
 
 
 @view_config(context=Journal, name='@lesson', request_method='DELETE',
-             permission=EDIT_JOURNAL)
+             permission=EDIT_JOURNAL, decorator=user_errors)
 def delete_lesson(context, request):
     """``DELETE <journal>/@lesson?lesson=<id>``: remove a lesson nobody has a mark,
     attendance or comment in (409 otherwise) -> 204."""
     lesson = _find_lesson(context, request.params.get('lesson'))
-    try:
-        context.check_open(lesson)
-    except PeriodClosed as closed:
-        return lesson_closed_error(request, closed.period)
-    try:
-        context.remove_lesson(lesson.id)
-    except ValueError:
-        return json_error(request, 409, 'LessonNotEmpty', _(
-            'The lesson has marks, attendance or comments: it cannot be deleted.'))
+    RemoveLesson(context, request, lesson)()
     return Response(status=204)
 
 
@@ -295,6 +253,15 @@ def plan(context, request):
     """The lesson plan (КТП) and the planned-against-held report."""
     from ejportal.journal.plan import plan_report
     return respond({'items': [dict(i) for i in context.plan], 'report': plan_report(context)})
+
+
+@view_config(context=Journal, name='@plan', request_method='POST', permission=EDIT_JOURNAL,
+             decorator=user_errors)
+def import_plan(context, request):
+    """``{"rows": [{"number", "topic", "hours"?, "section"?}, ...]}``: the import's save
+    step (the plan screen's preview posts the same rows) -> the plan and its report."""
+    ImportPlan(context, request)(json_body(request))
+    return plan(context, request)
 
 
 @view_config(context=School, name='@control', request_method='GET', permission=VIEW_CONTROL)

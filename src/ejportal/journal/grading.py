@@ -6,6 +6,7 @@ mutated: ``{'marks': ((value, kind, weight), ...), 'attendance': code, 'reason':
 """
 from decimal import ROUND_HALF_UP, Decimal
 
+from ejportal.core.errors import Invalid
 from ejportal.i18n import _
 
 # value -> (numeric value or None, title). Only numeric marks enter the average.
@@ -65,13 +66,12 @@ ABSENCE_REASONS = ('болезнь', 'семейные обстоятельст�
 EMPTY_CELL = {'marks': (), 'attendance': '', 'reason': '', 'comment': '', 'history': ()}
 
 
-class GradingError(ValueError):
+class GradingError(Invalid):
     """A value outside the grading scale or attendance codes; ``field`` names where."""
 
     def __init__(self, field, message):
-        super().__init__(message)
+        super().__init__(message, {field: message})
         self.field = field
-        self.message = message
 
 
 def normalize_mark(value):

@@ -9,7 +9,6 @@ schema and the same rules, and ``GET <context>/@<name>`` answers the listing as 
 Every change is audited: by the object events (create, edit), the sharing record of a
 local role, or an entry of its own (enrol, leave, subgroups, lessons-schedule)."""
 import datetime
-import re
 
 import colander
 import deform
@@ -19,13 +18,17 @@ from ejportal.api.errors import json_error
 from ejportal.api.views import invalid_fields, json_body
 from ejportal.core.audit import record
 from ejportal.core.content import resource_path
+from ejportal.core.errors import UserError
 from ejportal.core.forms import FormError, FormView, without_csrf
 from ejportal.i18n import _
 from ejportal.journal import schemas
+from ejportal.journal.actions import (
+    SplitSubgroups, default_subject, group_names, subjects_with_journals)
+from ejportal.journal.api import respond, user_errors
 from ejportal.journal.resources import (
     PERIOD_KINDS, Journal, School, SchoolClass, SchoolYear, Student, Subject, Subjects,
-    add_class, add_journal, add_subgroup, assign_class_teacher, assign_teacher, default_year,
-    enrol, leave, letter_name, lesson_id, set_archived, split_subgroups, template_periods)
+    add_class, add_journal, assign_class_teacher, assign_teacher, default_year, enrol, leave,
+    letter_name, lesson_id, set_archived, template_periods)
 from ejportal.paths import template
 from ejportal.security import EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS
 from ejportal.site.resources import get_portal
@@ -104,14 +107,12 @@ def json_post(cls, status=200):
         except FormError as error:
             return json_error(request, error.status or 400, 'BadRequest', error.message,
                               {error.field: error.message} if error.field else None)
-        from ejportal.journal.api import respond
         return respond(action.json_result(result), status=status)
     return view
 
 
 def json_get(cls):
     def view(context, request):
-        from ejportal.journal.api import respond
         return respond(cls(context, request).json_listing())
     return view
 
@@ -736,134 +737,76 @@ def slot_clash(journal, slots, start, end):
     return None
 
 
-# -- subgroups: a table of students and groups, one POST --------------------------------
-def split_target(context, request):
-    """(class, subject id, subjects with journals) for a class (``?subject=``) or a
-    journal (its own subject)."""
-    if isinstance(context, Journal):
-        school_class = context.school_class
-        subject = context.subject
-    else:
-        school_class = context
-        subject = request.params.get('subject', '')
-    subjects = []
-    for journal in school_class.journals():
-        if (journal.subject, journal.subject_title) not in subjects:
-            subjects.append((journal.subject, journal.subject_title))
-    if not subject and subjects:
-        grouped = [s for s, _t in subjects if any(
-            j.subgroup for j in school_class.journals() if j.subject == s)]
-        subject = grouped[0] if grouped else subjects[0][0]
-    return school_class, subject, subjects
-
-
-def group_names(school_class, subject):
-    names = {j.subgroup for j in school_class.journals() if j.subject == subject and j.subgroup}
-    names.update((school_class.subgroups.get(subject) or {}).keys())
-    return sorted(names) or ['1', '2']
-
-
+# -- subgroups: a table of students and groups, one POST (``actions.SplitSubgroups``) --
 def subgroups_view(context, request):
-    school_class, subject, subjects = split_target(context, request)
+    """The split screen of a class (``?subject=``) or of a journal (its own subject): add
+    a group, or place every student and save once."""
+    is_journal = isinstance(context, Journal)
+    school_class = context.school_class if is_journal else context
+    subjects = subjects_with_journals(school_class)
+    subject = context.subject if is_journal else (
+        request.params.get('subject') or default_subject(school_class))
     if subject not in dict(subjects):
         raise HTTPBadRequest()
     groups = group_names(school_class, subject)
     students = school_class.current_students()
-    group_error = None
-    if request.method == 'POST' and 'add_group' in request.POST:
-        try:
-            name = new_group(school_class, subject, request.POST.get('new_group', ''))
-        except FormError as error:
-            group_error = error.message
-            request.response.status = 400
+    group_error = split_error = None
+    if request.method == 'POST':
+        if 'add_group' in request.POST:
+            data = {'subject': subject, 'create': request.POST.get('new_group', '')}
         else:
-            request.session.flash(_('group-added', mapping={'group': name},
+            data = {'subject': subject, 'groups': chosen_groups(request.POST, students)}
+        try:
+            _class, _subject, created = SplitSubgroups(context, request)(data)
+        except UserError as error:
+            request.response.status = error.status
+            if 'create' in data:
+                group_error = error.fields.get('create') or error.message
+            else:
+                split_error = error.fields.get('groups') or error.message
+        else:
+            request.session.flash(_('group-added', mapping={'group': created},
                                     default='Group ${group} is added with its journal; the '
-                                            'administrator assigns its teacher.'), 'success')
+                                            'administrator assigns its teacher.')
+                                  if created else _('Subgroups saved.'), 'success')
             return HTTPSeeOther(request.url)
-    elif request.method == 'POST':
-        chosen = {}
-        for student in students:
-            value = request.POST.get('group-' + student.__name__, '')
-            if value and value not in groups:
-                raise HTTPBadRequest()
-            if value:
-                chosen.setdefault(value, []).append(student.__name__)
-        # students who left keep their old group (their marks stay in its journal)
-        current = {s.__name__ for s in students}
-        for name, ids in (school_class.subgroups.get(subject) or {}).items():
-            chosen.setdefault(name, []).extend(i for i in ids if i not in current)
-        split_subgroups(school_class, subject, {g: chosen.get(g, []) for g in groups})
-        request.session.flash(_('Subgroups saved.'), 'success')
-        return HTTPSeeOther(request.url)
     placed = set((school_class.placed_by_default or {}).get(subject, ()))
     rows = [{'id': s.__name__, 'name': s.fullname, 'placed': s.__name__ in placed,
              'group': school_class.group_of(subject, s.__name__) or ''} for s in students]
     return {'title': _('Subgroups'), 'school_class': school_class, 'subject': subject,
             'subjects': subjects, 'groups': groups, 'rows': rows,
-            'group_error': group_error, 'new_group': request.POST.get('new_group', ''),
+            'group_error': group_error, 'split_error': split_error,
+            'new_group': request.POST.get('new_group', ''),
             'counts': {g: sum(1 for r in rows if r['group'] == g) for g in groups},
-            'action': request.url, 'is_journal': isinstance(context, Journal)}
+            'action': request.url, 'is_journal': is_journal}
 
 
-GROUP_NAME = re.compile(r'^[0-9A-Za-zА-Яа-яЁё]{1,10}$')
+def chosen_groups(post, students):
+    """{group: [student ids]} from the screen's radio buttons (one ``group-<id>`` a
+    student; empty: in no group)."""
+    chosen = {}
+    for student in students:
+        value = post.get('group-' + student.__name__, '')
+        if value:
+            chosen.setdefault(value, []).append(student.__name__)
+    return chosen
 
 
-def new_group(school_class, subject, text):
-    """Add group ``text`` ("3" or "3 группа") of ``subject`` with its journal; FormError
-    for a bad or taken name. Returns the group's name."""
-    name = re.sub(r'\s*(группа|group)$', '', str(text or '').strip(), flags=re.I)
-    if not GROUP_NAME.match(name):
-        raise FormError('new_group', _('Letters and digits, e.g. "3".'))
-    if name in group_names(school_class, subject):
-        raise FormError('new_group', _('This group exists.'))
-    subject_obj = school_class.year.__parent__['subjects'].get(subject)
-    if subject_obj is None:
-        raise FormError('new_group', _('No such subject.'))
-    try:
-        add_subgroup(school_class, subject_obj, name)
-    except ValueError:
-        raise FormError('new_group', _('This group exists.'))
-    return name
-
-
+@user_errors
 def subgroups_json(context, request):
-    from ejportal.journal.api import respond
-    school_class, subject, subjects = split_target(context, request)
+    """``GET``: the split of the journal's subject (of a class: ``?subject=``). ``POST
+    {"subject"?, "create"?, "groups"?}``: the split screen's action -> the split (201 when
+    only a group was added)."""
     if request.method == 'POST':
         body = json_body(request)
-        subject = str(body.get('subject') or subject)
-        if subject not in dict(subjects):
-            return json_error(request, 400, 'BadRequest', _('No journal of this subject in '
-                                                            'the class.'),
-                              {'subject': _('Unknown subject.')})
-        if 'create' in body:
-            try:
-                new_group(school_class, subject, body['create'])
-            except FormError as error:
-                return json_error(request, 400, 'BadRequest', error.message,
-                                  {'create': error.message})
-            if 'groups' not in body:
-                return respond(split_json(school_class, subject), status=201)
-        groups = body.get('groups')
-        members = set(school_class.members)
-        allowed = set(group_names(school_class, subject))
-        if not isinstance(groups, dict) or not all(
-                isinstance(ids, list) and set(map(str, ids)) <= members
-                for ids in groups.values()):
-            return json_error(request, 400, 'BadRequest', _('Groups: {"1": [student ids], '
-                                                            '"2": [...]}.'),
-                              {'groups': _('Not valid.')})
-        if not set(groups) <= allowed:
-            return json_error(request, 400, 'BadRequest', _('No journal for this group.'),
-                              {'groups': _('Unknown group.')})
-        try:
-            split_subgroups(school_class, subject,
-                            {str(g): [str(i) for i in ids] for g, ids in groups.items()})
-        except ValueError:
-            return json_error(request, 400, 'BadRequest', _('A student is in two groups.'),
-                              {'groups': _('A student is in two groups.')})
-    elif subject not in dict(subjects):
+        school_class, subject, _created = SplitSubgroups(context, request)(body)
+        status = 201 if 'create' in body and 'groups' not in body else 200
+        return respond(split_json(school_class, subject), status=status)
+    is_journal = isinstance(context, Journal)
+    school_class = context.school_class if is_journal else context
+    subject = context.subject if is_journal else (
+        request.params.get('subject') or default_subject(school_class))
+    if subject not in dict(subjects_with_journals(school_class)):
         return json_error(request, 400, 'BadRequest', _('No journal of this subject in the '
                                                         'class.'))
     return respond(split_json(school_class, subject))

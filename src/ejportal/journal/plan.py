@@ -5,11 +5,14 @@ import csv
 import datetime
 import io
 
+import colander
+
 from ejportal.core.audit import record
+from ejportal.core.errors import Invalid
 from ejportal.i18n import _
+from ejportal.journal.schemas import PLAN_MAX_ROWS as MAX_ROWS, PlannedLesson
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 2000
 # header words (lower case) -> field
 HEADERS = {'№': 'number', 'no': 'number', 'номер': 'number', 'number': 'number',
            '№ урока': 'number', 'тема': 'topic', 'тема урока': 'topic', 'topic': 'topic',
@@ -17,11 +20,14 @@ HEADERS = {'№': 'number', 'no': 'number', 'номер': 'number', 'number': 'n
            'раздел': 'section', 'section': 'section'}
 
 
-class PlanError(ValueError):
+class PlanError(Invalid):
+    """A file that cannot be imported; ``rows`` [(row number in the file, message)] say
+    which rows are wrong (``fields`` name them ``file.<row>``)."""
+
     def __init__(self, message, rows=None):
-        super().__init__(message)
-        self.message = message
-        self.rows = rows or []  # [(row number, message)]
+        self.rows = list(rows or ())
+        super().__init__(message, {'file.%d' % row: text for row, text in self.rows} or
+                         {'file': message})
 
 
 def _rows_from_xlsx(data):
@@ -80,37 +86,36 @@ def parse_plan(data, filename=''):
     if 'topic' not in columns:
         raise PlanError(_('plan-columns', default='The first row must name the columns: '
                           '"№", "Тема", "Часы", "Раздел" (the topic column is required).'))
-    items, errors, seen = [], [], set()
+    node, items, errors, seen = PlannedLesson(), [], [], set()
     for offset, row in enumerate(rows[1:], start=2):
         def get(field):
             index = columns.get(field)
             return row[index] if index is not None and index < len(row) else ''
-        topic = get('topic')
-        number_text, hours_text = get('number'), get('hours') or '1'
+        # the row as the save step will get it back, read with the save step's schema
+        raw = {'number': get('number') or str(len(items) + 1), 'topic': get('topic')[:500],
+               'hours': get('hours'), 'section': get('section')[:200]}
         try:
-            number = int(float(number_text)) if number_text else len(items) + 1
-        except ValueError:
-            errors.append((offset, _('The lesson number is not a number.')))
+            item = node.deserialize(raw)
+        except colander.Invalid as invalid:
+            errors.append((offset, first_message(invalid)))
             continue
-        try:
-            hours = int(float(hours_text))
-            if not 1 <= hours <= 10:
-                raise ValueError
-        except ValueError:
-            errors.append((offset, _('Hours must be a whole number from 1 to 10.')))
-            continue
-        if not topic:
-            errors.append((offset, _('The topic is empty.')))
-            continue
-        if number in seen:
+        if item['number'] in seen:
             errors.append((offset, _('This lesson number is used twice.')))
             continue
-        seen.add(number)
-        items.append({'number': number, 'topic': topic[:500], 'hours': hours,
-                      'section': get('section')[:200]})
+        seen.add(item['number'])
+        items.append(item)
     if errors:
         raise PlanError(_('Some rows are not valid; nothing was saved.'), errors)
     return sorted(items, key=lambda i: i['number'])
+
+
+def first_message(invalid):
+    """The message of a row's first wrong field (a translation string, kept so)."""
+    for path in invalid.paths():
+        for error in reversed(path):
+            if error.msg:
+                return error.msg
+    return _('Not valid.')
 
 
 def set_plan(journal, items):

@@ -31,6 +31,7 @@ from ejportal.core.actor import current_actor
 from ejportal.core.audit import record
 from ejportal.core.content import (
     Resource, content_type, find_root, item_at, now, resource_path)
+from ejportal.core.errors import Conflict
 from ejportal.core.events import ObjectEvent, notify
 from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.i18n import _
@@ -38,11 +39,15 @@ from ejportal.journal import grading
 from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW_DIARY
 
 
-class PeriodClosed(Exception):
-    """A cell of a closed period: changes go through a correction request."""
+class PeriodClosed(Conflict):
+    """A change to a closed period: its cells change through a correction request, its
+    lessons and period marks not at all. ``period`` is the closed period."""
+    error_type = 'PeriodClosed'
 
-    def __init__(self, period):
-        super().__init__(period.id)
+    def __init__(self, period, message=None, fields=None):
+        super().__init__(message or _(
+            'period-closed', mapping={'period': period.title},
+            default='${period} is closed: ask for a correction instead.'), fields)
         self.period = period
 
 

@@ -376,7 +376,60 @@ class ScheduleSchema(CSRFSchema):
                                    missing=False)
 
 
-# -- lessons (the JSON API's @lessons and @lesson) ----------------------------------------
+# -- values as both doors send them -----------------------------------------------------
+class Text(colander.String):
+    """Text, stripped; anything but a string (an object, a number from JSON) is refused
+    rather than stored, since every page that prints it expects text."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is None:
+            cstruct = colander.null
+        if cstruct is not colander.null and not isinstance(cstruct, str):
+            raise colander.Invalid(node, _('Text is expected here.'))
+        value = super().deserialize(node, cstruct)
+        return value.strip() if isinstance(value, str) else value
+
+
+class WholeNumber(colander.SchemaType):
+    """A whole number as JSON sends it (``3``) or as a form or a spreadsheet cell does
+    (``"3"``, ``"3.0"``); anything else is refused with ``message``."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def serialize(self, node, appstruct):
+        return colander.null if appstruct in (colander.null, None) else str(appstruct)
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ''):
+            return colander.null
+        if isinstance(cstruct, int) and not isinstance(cstruct, bool):
+            return cstruct
+        if isinstance(cstruct, (str, float)) and not isinstance(cstruct, bool):
+            try:
+                value = float(cstruct)
+            except ValueError:
+                value = None
+            if value is not None and value.is_integer():
+                return int(value)
+        raise colander.Invalid(node, self.message)
+
+
+class Day(colander.SchemaType):
+    """A day as a date input and JSON send it: ``2026-09-01``."""
+
+    def serialize(self, node, appstruct):
+        return colander.null if appstruct in (colander.null, None) else appstruct.isoformat()
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ''):
+            return colander.null
+        try:
+            return datetime.date.fromisoformat(cstruct.strip())
+        except (AttributeError, ValueError):
+            raise colander.Invalid(node, _('Write the date as YYYY-MM-DD.'))
+
+
 class Optional(colander.SchemaType):
     """A value that may be cleared: absent -> not changed, ``null`` or "" -> None, else the
     wrapped type's value."""
@@ -395,9 +448,29 @@ class Optional(colander.SchemaType):
         return self.typ.deserialize(node, cstruct)
 
 
+class Fixed(colander.SchemaType):
+    """A lesson's date and number on an edit: they are its id and do not change (delete an
+    empty lesson and add it anew)."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        raise colander.Invalid(node, _('The date and number of a lesson do not change.'))
+
+
+# -- a lesson: the column form, @lessons and @lesson ----------------------------------------
+LESSON_NUMBER = _('A lesson number from 1 to 12.')
+NOT_IN_PLAN = _('No such lesson in the plan.')
+
+
 @colander.deferred
 def deferred_lesson_type(node, kw):
-    return colander.OneOf([k for k, _t in kw['context'].school.lesson_types])
+    types = {k for k, _t in kw['context'].school.lesson_types}
+
+    def validate(node, value):
+        if value not in types:
+            raise colander.Invalid(node, _('Choose a lesson type.'))
+    return validate
 
 
 @colander.deferred
@@ -416,51 +489,129 @@ def deferred_plan_number(node, kw):
 
     def validate(node, value):
         if value is not None and value not in numbers:
-            raise colander.Invalid(node, _('No such lesson in the plan.'))
+            raise colander.Invalid(node, NOT_IN_PLAN)
     return validate
 
 
 class IctList(colander.SequenceSchema):
-    item = colander.SchemaNode(colander.String())
+    item = colander.SchemaNode(Text())
 
 
-def lesson_field_nodes():
-    """The lesson's own fields, each optional (``colander.drop`` when absent)."""
-    drop = colander.drop
-    return [
-        colander.SchemaNode(colander.String(), name='topic', missing=drop,
-                            validator=colander.Length(0, 500)),
-        colander.SchemaNode(colander.String(), name='lesson_type', missing=drop,
-                            validator=deferred_lesson_type),
-        IctList(name='ict', missing=drop, validator=deferred_ict),
-        colander.SchemaNode(colander.String(), name='homework', missing=drop,
-                            validator=colander.Length(0, 2000)),
-        colander.SchemaNode(Optional(colander.Date()), name='homework_due', missing=drop),
-        colander.SchemaNode(colander.String(), name='note', missing=drop,
-                            validator=colander.Length(0, 1000)),
-        colander.SchemaNode(Optional(colander.Int()), name='planned', missing=drop,
-                            validator=deferred_plan_number),
-    ]
+class LessonSchema(colander.MappingSchema):
+    """One lesson's fields, the one schema of the column form and of ``@lessons`` and
+    ``@lesson``. Bound with ``context`` (the journal) and ``lesson``: None for a new
+    lesson, which needs its date and number; an existing lesson's date and number are its
+    id and are refused. The other fields are optional: absent, they stay as they are (a
+    new lesson: empty, the topic from the plan)."""
+
+    date = colander.SchemaNode(Day(), missing_msg=_('Enter the date.'))
+    number = colander.SchemaNode(
+        WholeNumber(LESSON_NUMBER), missing_msg=LESSON_NUMBER,
+        validator=colander.Range(1, 12, min_err=LESSON_NUMBER, max_err=LESSON_NUMBER))
+    topic = colander.SchemaNode(
+        Text(allow_empty=True), missing=colander.drop,
+        validator=colander.Length(0, 500, max_err=_('At most 500 characters.')))
+    lesson_type = colander.SchemaNode(Text(), missing=colander.drop,
+                                      validator=deferred_lesson_type)
+    ict = IctList(missing=colander.drop, validator=deferred_ict, preparer=tuple)
+    homework = colander.SchemaNode(
+        Text(allow_empty=True), missing=colander.drop,
+        validator=colander.Length(0, 2000, max_err=_('At most 2000 characters.')))
+    homework_due = colander.SchemaNode(Optional(Day()), missing=colander.drop)
+    note = colander.SchemaNode(
+        Text(allow_empty=True), missing=colander.drop,
+        validator=colander.Length(0, 1000, max_err=_('At most 1000 characters.')))
+    planned = colander.SchemaNode(Optional(WholeNumber(NOT_IN_PLAN)), missing=colander.drop,
+                                  validator=deferred_plan_number)
+
+    def after_bind(self, node, kw):
+        if kw.get('lesson') is not None:
+            for name in ('date', 'number'):
+                node[name] = colander.SchemaNode(Fixed(), missing=colander.drop)
 
 
-def new_lesson_schema():
-    """``POST <journal>/@lessons``: date and number, then any of the lesson's fields."""
-    schema = colander.SchemaNode(colander.Mapping())
-    schema.add(colander.SchemaNode(colander.Date(), name='date'))
-    schema.add(colander.SchemaNode(colander.Int(), name='number',
-                                   validator=colander.Range(1, 12)))
-    for child in lesson_field_nodes():
-        schema.add(child)
-    return schema
+# -- the lesson plan (КТП) imported: each row as the preview reads it and the save stores it -
+PLAN_NUMBER = _('The lesson number is not a number.')
+PLAN_HOURS = _('Hours must be a whole number from 1 to 10.')
+PLAN_TOPIC = _('The topic is empty.')
+PLAN_MAX_ROWS = 2000
 
 
-def lesson_edit_schema():
-    """``POST <journal>/@lesson``: the lesson's id, then the fields to change."""
-    schema = colander.SchemaNode(colander.Mapping())
-    schema.add(colander.SchemaNode(colander.String(), name='lesson'))
-    for child in lesson_field_nodes():
-        schema.add(child)
-    return schema
+class PlannedLesson(colander.MappingSchema):
+    number = colander.SchemaNode(
+        WholeNumber(PLAN_NUMBER), missing_msg=PLAN_NUMBER,
+        validator=colander.Range(1, 9999, min_err=_('A lesson number from 1 to 9999.'),
+                                 max_err=_('A lesson number from 1 to 9999.')))
+    topic = colander.SchemaNode(
+        Text(), missing_msg=PLAN_TOPIC,
+        validator=colander.Length(1, 500, min_err=PLAN_TOPIC,
+                                  max_err=_('At most 500 characters.')))
+    hours = colander.SchemaNode(
+        WholeNumber(PLAN_HOURS), missing=1,
+        validator=colander.Range(1, 10, min_err=PLAN_HOURS, max_err=PLAN_HOURS))
+    section = colander.SchemaNode(
+        Text(), missing='', validator=colander.Length(0, 200, max_err=_(
+            'At most 200 characters.')))
+
+
+def unique_numbers(node, rows):
+    """Each lesson number once; the error names the row that repeats one."""
+    error, seen = None, set()
+    for index, row in enumerate(rows):
+        if row['number'] in seen:
+            error = error or colander.Invalid(node)
+            row_error = colander.Invalid(node.children[0])
+            row_error['number'] = _('This lesson number is used twice.')
+            error.add(row_error, index)
+        seen.add(row['number'])
+    if error is not None:
+        raise error
+
+
+class RowList(colander.Sequence):
+    """A list of rows; a string (which colander would read as a list of characters) or an
+    object is refused."""
+
+    def deserialize(self, node, cstruct, accept_scalar=None):
+        if isinstance(cstruct, (str, bytes, dict)):
+            raise colander.Invalid(node, _('A list of rows is expected.'))
+        return super().deserialize(node, cstruct, accept_scalar)
+
+
+class PlannedLessons(colander.SequenceSchema):
+    schema_type = RowList
+    row = PlannedLesson()
+    validator = colander.All(
+        colander.Length(1, PLAN_MAX_ROWS, min_err=_('The plan has no rows.'),
+                        max_err=_('Too many rows (at most 2000).')),
+        unique_numbers)
+
+
+class PlanImportSchema(colander.MappingSchema):
+    """The import's save step: the rows the preview showed, each checked again."""
+    rows = PlannedLessons()
+
+
+# -- subgroups: a class's split for one subject --------------------------------------------
+class GroupsType(colander.SchemaType):
+    """``{"1": [student ids], "2": [...]}`` -> {group name: tuple of student ids}."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if not isinstance(cstruct, dict) or not all(
+                isinstance(name, str) and isinstance(ids, (list, tuple)) and
+                all(isinstance(i, str) for i in ids) for name, ids in cstruct.items()):
+            raise colander.Invalid(node, _('Groups: {"1": [student ids], "2": [...]}.'))
+        return {name: tuple(ids) for name, ids in cstruct.items()}
+
+
+class SubgroupsSchema(colander.MappingSchema):
+    """``subject`` (default: the journal's own, or the class screen's), ``create`` (a new
+    group: "3" or "3 группа") and/or ``groups`` (the whole split)."""
+    subject = colander.SchemaNode(Text(), missing='')
+    create = colander.SchemaNode(Text(allow_empty=True), missing=colander.drop)
+    groups = colander.SchemaNode(GroupsType(), missing=colander.drop)
 
 
 # -- the lesson plan (КТП) edited in the browser -------------------------------------------

@@ -2,19 +2,21 @@
 period, the no-JavaScript form for one lesson column, a cell's history, period closing and
 correction requests."""
 import datetime
+import json
 
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from ejportal.core.errors import Invalid, UserError
 from ejportal.core.files import blob_response
 from ejportal.core.forms import FormError, FormView
 from ejportal.i18n import _
 from ejportal.journal import grading, schemas
+from ejportal.journal.actions import ImportPlan, SaveLesson
 from ejportal.journal.api import readable_journals
 from ejportal.journal.grid import cells_html, chosen_period, grid
-from ejportal.journal.resources import (
-    Journal, PeriodClosed, School, SchoolClass, SchoolYear, lesson_id)
+from ejportal.journal.resources import Journal, School, SchoolClass, SchoolYear
 from ejportal.paths import template
 from ejportal.security import (
     APPROVE_CORRECTION, COMMENT_JOURNAL, EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW,
@@ -114,60 +116,47 @@ def _parse_date(value):
         return None
 
 
+LESSON_TEXT_FIELDS = ('topic', 'lesson_type', 'homework', 'homework_due', 'note', 'planned')
+
+
+def lesson_cstruct(post, lesson):
+    """The column form's POST as the lesson action reads it (what ``@lessons`` and
+    ``@lesson`` get as JSON): an unchecked ICT box sends nothing, so the list is always
+    given; an existing lesson's date and number are not inputs."""
+    data = {name: post[name] for name in LESSON_TEXT_FIELDS if name in post}
+    data['ict'] = post.getall('ict')
+    if lesson is None:
+        data['date'], data['number'] = post.get('date', ''), post.get('number', '')
+    return data
+
+
 @view_config(context=Journal, name='column', permission=EDIT_JOURNAL,
              renderer=template('journal/column.pt'))
 def lesson_column(context, request):
     """One lesson (new or existing) and its column of cells, as a plain form: the journal
-    without JavaScript. Nothing is saved unless every cell is valid."""
+    without JavaScript. The lesson goes through the action of ``@lessons``/``@lesson``
+    (``actions.SaveLesson``) and shows its field errors; nothing is saved unless the lesson
+    and every cell are valid."""
     lesson = context.lessons.get(request.params.get('lesson', ''))
     period = context.period_of(lesson.date) if lesson else context.year.current_period(
         grade=context.grade)
     students = context.students(period.start, period.end) if period else context.students()
-    errors, values = {}, {}
+    errors, values, message = {}, {}, None
     if request.method == 'POST':
         post = request.POST
-        date = lesson.date if lesson else _parse_date(post.get('date'))
-        number = lesson.number if lesson else post.get('number', '')
-        fields = {'topic': post.get('topic', '').strip()[:500],
-                  'lesson_type': post.get('lesson_type', 'lesson'),
-                  'homework': post.get('homework', '').strip()[:2000],
-                  'homework_due': _parse_date(post.get('homework_due')),
-                  'note': post.get('note', '').strip()[:1000]}
-        ict_means = dict(context.school.ict_means)
-        fields['ict'] = tuple(v for v in post.getall('ict') if v in ict_means)
-        if len(fields['ict']) != len(post.getall('ict')):
-            errors['ict'] = _('Choose from the list.')
-        planned_given = 'planned' in post and bool(context.plan)
-        planned = _chosen_plan_item(context, post.get('planned', ''))
-        if planned is False:
-            errors['planned'] = _('No such lesson in the plan.')
-        elif planned_given:
-            fields['planned'] = planned
-            # a newly chosen plan item brings its topic unless the teacher typed another
-            chosen_anew = planned != (lesson.planned if lesson else None)
-            if planned is not None and (not fields['topic'] or (
-                    chosen_anew and lesson is not None and fields['topic'] == lesson.topic)):
-                fields['topic'] = context.plan_item(planned)['topic']
+        action = SaveLesson(context, request, lesson)
+        appstruct, status = None, 400
+        try:
+            action.check_permission()
+            appstruct = action.deserialize(lesson_cstruct(post, lesson))
+        except UserError as error:
+            errors.update(error.fields)
+            message, status = error.message, error.status
         files, file_error = _homework_files(request, lesson)
         if file_error:
             errors['homework_files'] = file_error
-        if date is None:
-            errors['date'] = _('Enter the date.')
-        elif context.period_of(date) is None:
-            errors['date'] = _('The date is outside the periods of the school year.')
-        try:
-            number = int(number)
-            if not 1 <= number <= 12:
-                raise ValueError
-        except (TypeError, ValueError):
-            errors['number'] = _('A lesson number from 1 to 12.')
-        if fields['lesson_type'] not in dict(context.school.lesson_types):
-            errors['lesson_type'] = _('Choose a lesson type.')
-        if not lesson and not errors and lesson_id(date, number) in context.lessons:
-            errors['number'] = _('There is already a lesson with this number on this day.')
-        if not errors and context.year.closed_period_of(date, context.grade) is not None:
-            errors['date'] = _('The period is closed.')
-        kind = grading.LESSON_TYPE_KIND.get(fields['lesson_type'], grading.DEFAULT_KIND)
+        kind = grading.LESSON_TYPE_KIND.get(post.get('lesson_type', lesson.lesson_type if lesson
+                                                     else 'lesson'), grading.DEFAULT_KIND)
         parsed = {}
         for student in students:
             text = post.get('cell-' + student.__name__, '')
@@ -177,17 +166,13 @@ def lesson_column(context, request):
                     text, kind, context.school.mark_kinds)
             except grading.GradingError as error:
                 errors['cell-' + student.__name__] = error.message
-        if not errors:
-            if lesson is None:
-                if 'planned' not in fields:
-                    plan_item = context.next_planned_topic()
-                    fields['planned'] = plan_item['number'] if plan_item else None
-                    if not fields['topic'] and plan_item:
-                        fields['topic'] = plan_item['topic']
-                lesson = context.add_lesson(date, number, **fields)
-            else:
-                context.edit_lesson(lesson, fields)
-            context.set_lesson_files(lesson, files)
+        if appstruct is not None and not errors:
+            try:
+                lesson = action.run(dict(appstruct, files=files), checked=True)
+            except UserError as error:
+                errors.update(error.fields)
+                message, status = error.message, error.status
+        if appstruct is not None and not errors and message is None:
             for sid, (marks, attendance) in parsed.items():
                 old = context.cell(sid, lesson.id)
                 if old is None and not marks and not attendance:
@@ -197,7 +182,8 @@ def lesson_column(context, request):
             request.session.flash(_('Lesson saved.'), 'success')
             period = context.period_of(lesson.date)
             return HTTPSeeOther(request.resource_url(context, query={'period': period.id}))
-        request.response.status = 400
+        message = message or _('Some fields are not valid.')
+        request.response.status = status
     else:
         for student in students:
             cell = context.cell(student.__name__, lesson.id) if lesson else None
@@ -214,7 +200,7 @@ def lesson_column(context, request):
     plan_options = [(str(i['number']), '%s. %s' % (i['number'], i['topic'][:80]))
                     for i in context.plan]
     return {'title': _('Lesson'), 'journal': context, 'lesson': lesson,
-            'students': students, 'values': values, 'errors': errors,
+            'students': students, 'values': values, 'errors': errors, 'message': message,
             'lesson_types': context.school.lesson_types,
             'ict_means': context.school.ict_means, 'ict': set(ict),
             'files': lesson.files if lesson else (),
@@ -224,17 +210,6 @@ def lesson_column(context, request):
             'default_topic': plan_item['topic'] if plan_item else '',
             'plan_options': plan_options, 'planned': planned,
             'today': datetime.date.today()}
-
-
-def _chosen_plan_item(journal, value):
-    """The plan item number chosen on the lesson form: None for none, False if unknown."""
-    if not value:
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        return False
-    return number if journal.plan_item(number) is not None else False
 
 
 def _homework_files(request, lesson):
@@ -290,7 +265,7 @@ def comment(context, request):
     try:
         context.add_comment(request.POST.get('text', ''))
         request.session.flash(_('The remark is added.'), 'success')
-    except grading.GradingError as error:
+    except UserError as error:
         request.session.flash(error.message, 'error')
     return HTTPSeeOther(request.resource_url(context, query={
         'period': request.POST.get('period', '')} if request.POST.get('period') else None))
@@ -365,7 +340,7 @@ def period_marks_form(context, request):
         if field in request.POST:
             try:
                 context.set_period_mark(student.__name__, period_id, request.POST[field])
-            except (grading.GradingError, PeriodClosed):
+            except UserError:
                 errors += 1
     if errors:
         request.session.flash(_('Some period marks were not saved.'), 'error')
@@ -387,7 +362,7 @@ def correction_form(context, request):
         context.request_correction(post['student'], lesson.id, marks, attendance,
                                    post.get('comment', ''), post.get('reason', ''))
         request.session.flash(_('Correction requested; a deputy will decide.'), 'success')
-    except grading.GradingError as error:
+    except UserError as error:
         request.session.flash(error.message, 'error')
     return HTTPSeeOther(request.resource_url(context, 'history', query={
         'student': post['student'], 'lesson': lesson.id}))
@@ -456,9 +431,10 @@ def class_view(context, request):
              renderer=template('journal/plan.pt'))
 def lesson_plan(context, request):
     """The КТП: the plan, and (for the journal's teacher) an import with a preview: the
-    upload is checked and shown; "save" stores the previewed rows."""
-    import json
-    from ejportal.journal.plan import PlanError, parse_plan, plan_report, set_plan
+    upload is read row by row with the plan's schema and shown; "save" sends the previewed
+    rows back, and the import action (``actions.ImportPlan``, also ``POST @plan``) checks
+    each again before it stores them."""
+    from ejportal.journal.plan import PlanError, parse_plan, plan_report
     preview, errors, message, payload = None, [], None, ''
     if request.method == 'POST':
         if not request.has_permission(EDIT_JOURNAL, context):
@@ -466,28 +442,46 @@ def lesson_plan(context, request):
             raise HTTPForbidden()
         if 'save' in request.POST:
             try:
-                items = json.loads(request.POST.get('payload', ''))
-                assert isinstance(items, list) and all(
-                    isinstance(i, dict) and set(i) == {'number', 'topic', 'hours', 'section'}
-                    for i in items)
-            except (ValueError, AssertionError):
-                raise HTTPBadRequest()
-            set_plan(context, items)
-            request.session.flash(_('Lesson plan saved.'), 'success')
-            return HTTPSeeOther(request.resource_url(context, 'plan'))
-        upload = request.POST.get('file')
-        data = upload.file.read(2 * 1024 * 1024 + 1) if hasattr(upload, 'file') else b''
-        try:
-            preview = parse_plan(data, getattr(upload, 'filename', '') or '')
-            payload = json.dumps(preview, ensure_ascii=False)
-        except PlanError as error:
-            message, errors = error.message, error.rows
-            request.response.status = 400
+                ImportPlan(context, request)({'rows': previewed_rows(request.POST)})
+            except UserError as error:
+                message, errors = error.message, field_errors(error.fields)
+                request.response.status = error.status
+            else:
+                request.session.flash(_('Lesson plan saved.'), 'success')
+                return HTTPSeeOther(request.resource_url(context, 'plan'))
+        else:
+            upload = request.POST.get('file')
+            data = upload.file.read(2 * 1024 * 1024 + 1) if hasattr(upload, 'file') else b''
+            try:
+                preview = parse_plan(data, getattr(upload, 'filename', '') or '')
+                payload = json.dumps(preview, ensure_ascii=False)
+            except PlanError as error:
+                message = error.message
+                errors = [(_('plan-row', mapping={'row': row}, default='Row ${row}'), text)
+                          for row, text in error.rows]
+                request.response.status = error.status
     can_edit = request.has_permission(EDIT_JOURNAL, context)
     return {'title': _('Lesson plan'), 'journal': context, 'plan': context.plan,
             'preview': preview, 'payload': payload, 'errors': errors, 'message': message,
             'report': plan_report(context), 'can_edit': can_edit,
             'states': PLAN_STATES, 'today': datetime.date.today()}
+
+
+def previewed_rows(post):
+    """The rows the preview sent back (a JSON list in ``payload``)."""
+    try:
+        return json.loads(post.get('payload', ''))
+    except ValueError:
+        raise Invalid(_('The previewed plan did not come back whole: check the file again.'),
+                      {'rows': _('A list of rows is expected.')})
+
+
+def field_errors(fields):
+    """[(field, message)] in the order of the fields' paths (``rows.2`` before
+    ``rows.10``)."""
+    def order(item):
+        return [(0, int(p), '') if p.isdigit() else (1, 0, p) for p in item[0].split('.')]
+    return sorted(fields.items(), key=order)
 
 
 PLAN_STATES = {'done': _('plan-state-done', default='held'),
