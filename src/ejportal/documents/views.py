@@ -242,8 +242,7 @@ def amend(context, request):
     return HTTPSeeOther(request.resource_url(context, '@@edit'))
 
 
-@view_config(context=Document, name='cancel-amendment', permission=EDIT, request_method='POST',
-             decorator=back_on_refusal())
+@view_config(context=Document, name='cancel-amendment', permission=EDIT, request_method='POST')
 def cancel_amendment(context, request):
     cancel_checkout(context)
     request.session.flash(_('The amendment is discarded.'), 'success')
