@@ -383,8 +383,9 @@ def test_api_workflow_history_and_acknowledgement(testapp):
     assert result['state']['id'] == 'review'
     testapp.post_json('/documents/regulation-3/@workflow/nonsense', {}, headers=headers,
                       status=400)
-    testapp.post_json('/documents/regulation-3/@workflow/approve', {}, headers=headers,
-                      status=400)  # guard: no approving order
+    refused = testapp.post_json('/documents/regulation-3/@workflow/approve', {},
+                                headers=headers, status=409)  # guard: no approving order
+    assert refused.json['error']['type'] == 'Conflict'  # sound request, the state refuses
     # PATCH on a signed order is refused, on a draft saves a version
     testapp.patch_json(ORDER, {'title': 'x'}, headers=headers, status=409)
     testapp.patch_json('/documents/regulation-4', {'title': 'Положение о ЛВС'},

@@ -6,3 +6,4 @@ def includeme(config):
     from ejportal.api.traversal import NegotiatingTraverser
     config.add_traverser(NegotiatingTraverser)
     config.scan('.views')
+    config.scan('.errors_view')

@@ -3,6 +3,11 @@ door renders them its own way: a form puts ``fields`` on its fields, the JSON AP
 ``{"error": {"type", "message", "fields"}}`` with ``status``, the console prints the message
 and exits non-zero. ``message`` and the field messages are translation strings."""
 
+# The ``error.type`` the API answers for a status given at the raise (``status=409``), so a
+# status and its type never disagree.
+ERROR_TYPES = {400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound',
+               409: 'Conflict', 429: 'TooManyRequests'}
+
 
 class UserError(Exception):
     """A refusal meant for the user."""
@@ -16,6 +21,7 @@ class UserError(Exception):
         self.fields = dict(fields or {})
         if status is not None:
             self.status = status
+            self.error_type = ERROR_TYPES.get(status, self.error_type)
 
     def __str__(self):
         interpolate = getattr(self.message, 'interpolate', None)

@@ -4,6 +4,7 @@ import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
 
+from ejportal.core.errors import Invalid, UserError
 from ejportal.i18n import _
 
 
@@ -69,14 +70,12 @@ class FormView:
             except deform.ValidationFailure as failure:
                 self.request.response.status = self.status_on_error
                 return self.render(failure.render())
-            except FormError as error:
-                # A rule beyond the schema failed: show it on its field; nothing was saved,
-                # since the success method raises before it changes anything.
-                invalid = colander.Invalid(form.schema, error.message if not error.field else None)
-                if error.field:
-                    invalid[error.field] = error.message
-                form.widget.handle_error(form, invalid)
-                self.request.response.status = error.status or self.status_on_error
+            except UserError as error:
+                # The action refused (a rule beyond the schema): its errors go on the form's
+                # fields; nothing was saved, since an action raises before it changes anything.
+                form.widget.handle_error(form, form_invalid(form.schema, error))
+                self.request.response.status = (
+                    self.status_on_error if error.status == Invalid.status else error.status)
                 return self.render(form.render())
         return self.render(form.render(self.appstruct()))
 
@@ -88,11 +87,73 @@ class FormView:
         return HTTPSeeOther(self.request.resource_url(self.context))
 
 
-class FormError(Exception):
-    """Raised by a ``<button>_success`` method before it changes anything."""
+def back_on_refusal(view_name=''):
+    """For a view behind a page's button (a POST that is not a deform form): when the change
+    is refused with a ``UserError``, nothing it began is kept (the transaction is doomed) and
+    the reader goes back to the context's page (or its ``view_name``) with the reason among
+    the page's messages, the way the page shows them: a 303, as after any POST. Use as
+    ``@view_config(..., decorator=back_on_refusal())``."""
+    def decorate(view):
+        def refused_back(context, request):
+            try:
+                return view(context, request)
+            except UserError as refused:
+                request.tm.doom()
+                request.session.flash(refused.message, 'error')
+                return HTTPSeeOther(request.resource_url(context, view_name))
+        return refused_back
+    return decorate
+
+
+class FormError(Invalid):
+    """Raised by a ``<button>_success`` method before it changes anything: ``message`` on
+    ``field`` (on the whole form when ``field`` is None). Any other ``UserError`` a success
+    method lets out is shown the same way, from its ``fields``."""
 
     def __init__(self, field, message, status=None):
-        super().__init__(message)
+        super().__init__(message, {field: message} if field else None, status)
         self.field = field
-        self.message = message
-        self.status = status
+
+
+def form_invalid(schema, error):
+    """``error`` (a ``UserError``) as colander's ``Invalid`` on the form's ``schema``: each of
+    its ``fields`` (a name, or colander's dotted path ``rows.3.hours``) on the node it names,
+    and its message on the whole form, unless the fields already show it all (so the reader
+    always sees why, even for a field this form does not have)."""
+    invalid = colander.Invalid(schema)
+    shown, lost = [], False
+    for path, message in error.fields.items():
+        if _place(invalid, str(path).split('.'), message):
+            shown.append(message)
+        else:
+            lost = True
+    if lost or error.message not in shown:
+        invalid.msg = error.message
+    return invalid
+
+
+def _place(invalid, steps, message):
+    """Put ``message`` on the node ``steps`` leads to below ``invalid``'s node; False when
+    the form has no such node."""
+    node = invalid.node
+    if isinstance(node.typ, colander.Sequence):
+        if not steps[0].isdigit() or not node.children:
+            return False
+        position, child = int(steps[0]), node.children[0]
+    else:
+        names = [c.name for c in node.children]
+        if steps[0] not in names:
+            return False
+        position = names.index(steps[0])
+        child = node.children[position]
+    below = next((c for c in invalid.children if c.pos == position), None)
+    new = below is None
+    if new:
+        below = colander.Invalid(child)
+    if len(steps) == 1:
+        below.msg = message
+    elif not _place(below, steps[1:], message):
+        return False
+    if new:
+        invalid.add(below, position)
+    return True

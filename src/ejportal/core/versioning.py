@@ -24,15 +24,16 @@ from persistent.mapping import PersistentMapping
 
 from ejportal.core.actor import current_actor
 from ejportal.core.content import now
-from ejportal.core.errors import UserError
+from ejportal.core.errors import Conflict
 from ejportal.core.events import ObjectModified, notify
 from ejportal.i18n import _
 
 FREEZE_REASONS = ('signed', 'approved')
 
 
-class VersionError(UserError):
-    """A versioning operation is not possible in the document's present condition."""
+class VersionError(Conflict):
+    """A versioning operation is not possible in the document's present condition (409: the
+    request is sound, the document's state refuses it)."""
 
 
 class VersionFrozenError(VersionError):

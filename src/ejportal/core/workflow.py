@@ -29,7 +29,9 @@ OWNER = 'owner'  # stands for ``user:<obj.creator>`` in a state's permissions
 
 
 class WorkflowError(UserError):
-    """A transition was refused. ``message`` is a translation string for the user."""
+    """A transition was refused. ``message`` is a translation string for the user; the
+    status says why: 404 no workflow, 400 no such transition, 403 the user may not take it,
+    409 the object's state (or the transition's guard) does not allow it now."""
 
 
 class WorkflowTransitioned(ObjectEvent):
@@ -136,7 +138,7 @@ class WorkflowAware:
 def _workflow_of(obj):
     workflow = get_workflow(obj)
     if workflow is None:
-        raise WorkflowError(_('workflow-none', default='This item has no workflow.'))
+        raise WorkflowError(_('workflow-none', default='This item has no workflow.'), status=404)
     return workflow
 
 
@@ -179,14 +181,14 @@ def check_transition(obj, transition_id, request=None):
         raise WorkflowError(_(
             'workflow-wrong-state', default='"${transition}" is not possible in state "${state}".',
             mapping={'transition': transition.title,
-                     'state': state.title if state else obj.review_state}))
+                     'state': state.title if state else obj.review_state}), status=409)
     if request is not None and not request.has_permission(transition.permission, obj):
         raise WorkflowError(_('workflow-forbidden', default='You may not do "${transition}".',
-                              mapping={'transition': transition.title}))
+                              mapping={'transition': transition.title}), status=403)
     if transition.guard is not None:
         message = transition.guard(obj, request)
         if message:
-            raise WorkflowError(message)
+            raise WorkflowError(message, status=409)
     return transition
 
 

@@ -10,23 +10,16 @@ import datetime
 
 from pyramid.view import view_config
 
-from ejportal.api.errors import json_error
 from ejportal.api.responses import json_response
 from ejportal.core.caching import cached_response
+from ejportal.core.errors import Invalid, NotFound
 from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_json, report_response
-from ejportal.diary.views import my_children
+from ejportal.diary.views import check_range, my_children, parse_day
 from ejportal.i18n import _
 from ejportal.journal.resources import Student
 from ejportal.security import VIEW_DIARY
 from ejportal.site.resources import Portal
-
-
-class ApiError(Exception):
-    def __init__(self, status, error_type, message, fields=None):
-        super().__init__(message)
-        self.status, self.error_type, self.message, self.fields = (
-            status, error_type, message, fields)
 
 
 def respond(data, status=200):
@@ -34,12 +27,7 @@ def respond(data, status=200):
 
 
 def _date(request, field):
-    value = request.params.get(field)
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        message = _('A date as YYYY-MM-DD, please.')
-        raise ApiError(400, 'BadRequest', message, {field: message})
+    return parse_day(request.params.get(field), field)
 
 
 def chosen_student(context, request):
@@ -51,12 +39,11 @@ def chosen_student(context, request):
     if sid is None:
         children = my_children(request)
         if not children:
-            raise ApiError(404, 'NotFound', _('No diary belongs to this account.'))
+            raise NotFound(_('No diary belongs to this account.'))
         sid = children[0][0]
     student = students.get(sid) if isinstance(sid, str) else None
     if student is None or not request.has_permission(VIEW_DIARY, student):
-        raise ApiError(404, 'NotFound', _('No such student among yours.'),
-                       {'student': _('Unknown student.')})
+        raise NotFound(_('No such student among yours.'), {'student': _('Unknown student.')})
     return student
 
 
@@ -116,46 +103,34 @@ def summary_json(student, start, end):
 def _range(request):
     if 'from' not in request.params or 'to' not in request.params:
         message = _('Give both "from" and "to".')
-        raise ApiError(400, 'BadRequest', message,
-                       {f: message for f in ('from', 'to') if f not in request.params})
+        raise Invalid(message, {f: message for f in ('from', 'to') if f not in request.params})
     start, end = _date(request, 'from'), _date(request, 'to')
-    if start > end:
-        raise ApiError(400, 'BadRequest', _('"from" must not be after "to".'),
-                       {'to': _('"from" must not be after "to".')})
-    if (end - start).days > model.MAX_RANGE_DAYS:
-        raise ApiError(400, 'BadRequest', _('At most 400 days in one report.'),
-                       {'to': _('At most 400 days in one report.')})
+    check_range(start, end)
     return start, end
 
 
 @view_config(context=Portal, name='@diary', request_method='GET', permission=VIEW_DIARY)
 @view_config(context=Student, name='@diary', request_method='GET', permission=VIEW_DIARY)
 def diary(context, request):
-    try:
-        student = chosen_student(context, request)
-        if 'from' in request.params or 'to' in request.params:
-            start, end = _range(request)
-            return cached_response(request, weekpage.summary_etag(request, student, start, end),
-                                   lambda: respond(summary_json(student, start, end)))
-        day = _date(request, 'week') if 'week' in request.params else datetime.date.today()
-        return cached_response(request, weekpage.json_etag(request, student, day),
-                               lambda: respond(week_json(request, student, day)))
-    except ApiError as error:
-        return json_error(request, error.status, error.error_type, error.message, error.fields)
+    student = chosen_student(context, request)
+    if 'from' in request.params or 'to' in request.params:
+        start, end = _range(request)
+        return cached_response(request, weekpage.summary_etag(request, student, start, end),
+                               lambda: respond(summary_json(student, start, end)))
+    day = _date(request, 'week') if 'week' in request.params else datetime.date.today()
+    return cached_response(request, weekpage.json_etag(request, student, day),
+                           lambda: respond(week_json(request, student, day)))
 
 
 @view_config(context=Portal, name='@report', request_method='GET', permission=VIEW_DIARY)
 @view_config(context=Student, name='@report', request_method='GET', permission=VIEW_DIARY)
 def report(context, request):
-    try:
-        student = chosen_student(context, request)
-        start, end = _range(request)
-        fmt = request.params.get('format', 'json')
-        if fmt not in ('json', 'pdf', 'xlsx'):
-            raise ApiError(400, 'BadRequest', _('format: json, pdf or xlsx.'),
-                           {'format': _('format: json, pdf or xlsx.')})
-    except ApiError as error:
-        return json_error(request, error.status, error.error_type, error.message, error.fields)
+    student = chosen_student(context, request)
+    start, end = _range(request)
+    fmt = request.params.get('format', 'json')
+    if fmt not in ('json', 'pdf', 'xlsx'):
+        message = _('format: json, pdf or xlsx.')
+        raise Invalid(message, {'format': message})
     data = report_data(request, student, start, end)
     if fmt == 'json':
         return respond(report_json(data))

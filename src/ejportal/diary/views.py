@@ -8,11 +8,12 @@ import datetime
 
 import colander
 import deform
-from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
+from pyramid.httpexceptions import HTTPForbidden, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from ejportal.core.caching import cached_response
+from ejportal.core.errors import Invalid
 from ejportal.core.files import blob_response
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.diary import model, weekpage
@@ -28,12 +29,13 @@ from ejportal.site.resources import Portal, get_portal
 
 
 def parse_day(value, field='week'):
-    """A date from ``YYYY-MM-DD``; raises HTTPBadRequest naming the field."""
+    """A date from ``YYYY-MM-DD``; raises Invalid naming the field."""
     try:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise HTTPBadRequest(_('not-a-date', mapping={'field': field},
-                               default='${field}: a date as YYYY-MM-DD, please.'))
+        message = _('not-a-date', mapping={'field': field},
+                    default='${field}: a date as YYYY-MM-DD, please.')
+        raise Invalid(message, {field: _('A date as YYYY-MM-DD, please.')})
 
 
 def today():
@@ -131,11 +133,11 @@ def _year(context, name=None):
     if name:
         year = school.get(name)
         if year is None or not hasattr(year, 'periods'):
-            raise HTTPBadRequest(_('No such school year.'))
+            raise Invalid(_('No such school year.'), {'year': _('No such school year.')})
         return year
     year = school.current_year(today())
     if year is None:
-        raise HTTPBadRequest(_('No school year yet.'))
+        raise Invalid(_('No school year yet.'))
     return year
 
 
@@ -148,7 +150,7 @@ def period_view(context, request):
     period = year.period(period_id, grade) if period_id else year.current_period(today(),
                                                                                   grade)
     if period is None:
-        raise HTTPBadRequest(_('No such period.'))
+        raise Invalid(_('No such period.'), {'period': _('No such period.')})
     data = model.summary(context, period.start, period.end)
     for item in data['subjects']:
         item['period_mark'] = dict(
@@ -175,8 +177,8 @@ def year_view(context, request):
 
 
 def report_range(request):
-    """(start, end) from ``from`` and ``to`` (default: the current period); HTTPBadRequest
-    with the field named for anything else."""
+    """(start, end) from ``from`` and ``to`` (default: the current period); Invalid with the
+    field named for anything else."""
     start_text, end_text = request.params.get('from'), request.params.get('to')
     if not start_text and not end_text:
         year = model.school_of(request.context).current_year(today()) \
@@ -192,10 +194,13 @@ def report_range(request):
 
 
 def check_range(start, end):
+    """The rule of a report's range, for the page and the API alike."""
     if start > end:
-        raise HTTPBadRequest(_('"from" must not be after "to".'))
+        message = _('"from" must not be after "to".')
+        raise Invalid(message, {'to': message})
     if (end - start).days > model.MAX_RANGE_DAYS:
-        raise HTTPBadRequest(_('At most 400 days in one report.'))
+        message = _('At most 400 days in one report.')
+        raise Invalid(message, {'to': message})
 
 
 @view_config(context=Student, name='report', permission=VIEW_DIARY)
@@ -205,7 +210,8 @@ def report_view(context, request):
     start, end = report_range(request)
     fmt = request.params.get('format', 'html')
     if fmt not in ('html', 'pdf', 'xlsx'):
-        raise HTTPBadRequest(_('format: html, pdf or xlsx.'))
+        message = _('format: html, pdf or xlsx.')
+        raise Invalid(message, {'format': message})
     data = report_data(request, context, start, end)
     if fmt == 'html':
         data.update(common(context, request, 'report'))

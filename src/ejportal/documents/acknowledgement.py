@@ -8,14 +8,13 @@ from pyramid.traversal import find_resource
 
 from ejportal.core.audit import record
 from ejportal.core.content import find_root, resource_path
+from ejportal.core.errors import Conflict
 from ejportal.documents.resources import AcknowledgementSheet, resolve_principals
 from ejportal.i18n import _
 
 
-class AcknowledgementError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class AcknowledgementError(Conflict):
+    """The order's sheet does not allow this person to acknowledge it now."""
 
 
 def open_sheet(order, version):

@@ -5,11 +5,9 @@ from pyramid.view import view_config
 from translationstring import TranslationString
 
 from ejportal.api import responses
-from ejportal.api.errors import json_error
 from ejportal.api.serialize import jsonable
-from ejportal.core.versioning import VersionError
-from ejportal.core.workflow import (
-    WorkflowError, current_state, do_transition, get_workflow, transitions_for)
+from ejportal.core.errors import Invalid, NotFound
+from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
 from ejportal.documents import acknowledgement
 from ejportal.documents.resources import Document, Order
 from ejportal.i18n import _
@@ -38,34 +36,26 @@ def workflow_info(context, request):
 @view_config(context=Document, name='@workflow', permission=VIEW, request_method='GET')
 def get_workflow_info(context, request):
     if get_workflow(context) is None:
-        return json_error(request, 404, 'NotFound', _('This item has no workflow.'))
+        raise NotFound(_('This item has no workflow.'))
     return json_response(request, workflow_info(context, request))
 
 
 @view_config(context=Document, name='@workflow', permission=VIEW, request_method='POST')
 def post_transition(context, request):
     """``POST <doc>/@workflow/<transition>`` with ``{"comment": ...}``. (CSRF as everywhere:
-    a bearer token, or the cookie with ``X-CSRF-Token``.)"""
+    a bearer token, or the cookie with ``X-CSRF-Token``.) A refusal is the engine's
+    ``WorkflowError`` (or a ``VersionError``), rendered by ``api.errors_view``."""
     if len(request.subpath) != 1:
-        return json_error(request, 400, 'BadRequest', _('Name one transition.'))
+        raise Invalid(_('Name one transition.'))
     try:
         body = request.json_body if request.body else {}
     except ValueError:
-        return json_error(request, 400, 'BadRequest', _('The body is not valid JSON.'))
+        raise Invalid(_('The body is not valid JSON.'))
     comment = body.get('comment', '') if isinstance(body, dict) else ''
     if not isinstance(comment, str):
-        return json_error(request, 400, 'BadRequest', _('The comment must be text.'))
-    try:
-        do_transition(context, request.subpath[0], request, comment=comment[:2000])
-    except WorkflowError as refused:
-        transition = get_workflow(context).transitions.get(request.subpath[0]) \
-            if get_workflow(context) else None
-        if transition is not None and not request.has_permission(transition.permission,
-                                                                 context):
-            return json_error(request, 403, 'Forbidden', refused.message)
-        return json_error(request, 400, 'WorkflowError', refused.message)
-    except VersionError as refused:
-        return json_error(request, 409, 'Conflict', refused.message)
+        message = _('The comment must be text.')
+        raise Invalid(message, {'comment': message})
+    do_transition(context, request.subpath[0], request, comment=comment[:2000])
     return json_response(request, workflow_info(context, request))
 
 
@@ -82,7 +72,7 @@ def get_history(context, request):
         try:
             version = context.get_version(int(request.subpath[0]))
         except (ValueError, KeyError):
-            return json_error(request, 404, 'NotFound', _('No such version.'))
+            raise NotFound(_('No such version.'))
         return json_response(request, {'version': version.number, 'actor': version.author,
                                        'time': version.time, 'content': version.content,
                                        'frozen': version.frozen_reason,
@@ -92,10 +82,7 @@ def get_history(context, request):
 
 @view_config(context=Order, name='@acknowledge', permission=ACKNOWLEDGE, request_method='POST')
 def post_acknowledge(context, request):
-    try:
-        entry = acknowledgement.acknowledge(context, request.user, request.client_addr or '')
-    except acknowledgement.AcknowledgementError as refused:
-        return json_error(request, 409, 'Conflict', refused.message)
+    entry = acknowledgement.acknowledge(context, request.user, request.client_addr or '')
     return json_response(request, entry, status=201)
 
 
@@ -159,12 +146,8 @@ def get_search(context, request):
     """``GET /@search?SearchableText=&portal_type=&review_state=&register=&date_from=
     &date_to=&sort_on=&sort_order=&b_start=&b_size=``: what the user may view or what is
     public, as ``{"@id", "items", "items_total", "batching"?}``."""
-    from ejportal.documents.search import SearchError, read_criteria, run_search
-    try:
-        criteria = read_criteria(request.GET, API_PARAMS)
-    except SearchError as error:
-        return json_error(request, 400, 'BadRequest', _('Some search parameters are not '
-                                                        'valid.'), error.fields)
+    from ejportal.documents.search import read_criteria, run_search
+    criteria = read_criteria(request.GET, API_PARAMS)
     total, objects = run_search(request, context, criteria)
     data = {'@id': request.url, 'items': [search_item(request, obj) for obj in objects],
             'items_total': total}

@@ -14,6 +14,7 @@ from pyramid.authorization import Everyone
 from pyramid.interfaces import ISecurityPolicy
 
 from ejportal.core.catalog import search
+from ejportal.core.errors import Invalid
 from ejportal.i18n import _
 from ejportal.security import VIEW, VIEW_PUBLIC
 
@@ -102,12 +103,11 @@ def _date_range(node, value):
         raise exc
 
 
-class SearchError(Exception):
+class SearchError(Invalid):
     """Criteria that cannot be read: ``fields`` maps a request parameter to its message."""
 
     def __init__(self, fields):
-        super().__init__(fields)
-        self.fields = fields
+        super().__init__(_('Some search parameters are not valid.'), fields)
 
 
 def read_criteria(params, names):

@@ -5,6 +5,7 @@ import zipfile
 
 import puremagic
 
+from ejportal.core.errors import Invalid
 from ejportal.i18n import _
 
 # detected type -> (extension, MIME type served)
@@ -22,10 +23,8 @@ MAX_ZIP_RATIO = 100          # uncompressed / compressed, per file as a whole
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 
 
-class UploadRefused(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class UploadRefused(Invalid):
+    """The file is not one the portal keeps (kind, size, damage); the message says why."""
 
 
 def _zip_kind(data):

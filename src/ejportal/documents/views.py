@@ -8,11 +8,10 @@ from pyramid.view import view_config
 from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
 from ejportal.core.content import create, type_info
-from ejportal.core.forms import FormError, FormView
-from ejportal.core.versioning import (
-    VersionError, cancel_checkout, checkout)
-from ejportal.core.workflow import (
-    WorkflowError, current_state, do_transition, get_workflow, transitions_for)
+from ejportal.core.errors import Conflict, Invalid
+from ejportal.core.forms import FormError, FormView, back_on_refusal
+from ejportal.core.versioning import cancel_checkout, checkout
+from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
 from ejportal.documents import acknowledgement
 from ejportal.documents.printing import pdf_response, print_data
 from ejportal.documents.resources import (
@@ -25,7 +24,7 @@ from ejportal.documents.references import (
 from ejportal.documents.schemas import form_schema
 from ejportal.documents.search import SearchError, read_criteria, result_url, run_search
 from ejportal.documents.workflows import ORDER_WORKFLOW, REGULATION_WORKFLOW
-from ejportal.documents.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
+from ejportal.documents.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.security import (
@@ -229,24 +228,17 @@ class EditDocumentView(DocumentForm):
 
     def save_success(self, appstruct):
         comment = appstruct.pop('version_comment', '')
-        try:
-            self.context.edit(appstruct, comment=comment)
-        except VersionError as refused:
-            raise FormError(None, refused.message)
+        self.context.edit(appstruct, comment=comment)  # a VersionError shows on the form
         self.request.session.flash(_('Saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(self.context))
 
 
-@view_config(context=Document, name='amend', permission=EDIT, request_method='POST')
+@view_config(context=Document, name='amend', permission=EDIT, request_method='POST',
+             decorator=back_on_refusal())
 def amend(context, request):
     if get_workflow(context) is None:
-        flash_error(request, _('Amend the order this appendix belongs to.'))
-        return HTTPSeeOther(request.resource_url(context))
-    try:
-        checkout(context)
-    except VersionError as refused:
-        flash_error(request, refused.message)
-        return HTTPSeeOther(request.resource_url(context))
+        raise Conflict(_('Amend the order this appendix belongs to.'))
+    checkout(context)
     return HTTPSeeOther(request.resource_url(context, '@@edit'))
 
 
@@ -349,17 +341,14 @@ def mark_step(context, request):
     return HTTPSeeOther(request.resource_url(context) + '#step-%d' % number)
 
 
-@view_config(context=Document, name='workflow', permission=VIEW, request_method='POST')
+@view_config(context=Document, name='workflow', permission=VIEW, request_method='POST',
+             decorator=back_on_refusal())
 def workflow_action(context, request):
     transition = request.POST.get('transition', '')
     comment = request.POST.get('comment', '')[:2000]
-    try:
-        do_transition(context, transition, request, comment=comment)
-    except (WorkflowError, VersionError) as refused:
-        flash_error(request, refused.message)
-    else:
-        request.session.flash(_('Done: ${state}.', mapping={'state': state_title(context)}),
-                              'success')
+    do_transition(context, transition, request, comment=comment)
+    request.session.flash(_('Done: ${state}.', mapping={'state': state_title(context)}),
+                          'success')
     return HTTPSeeOther(request.resource_url(context))
 
 
@@ -402,7 +391,8 @@ FROZEN_TITLES = {'signed': _('frozen-signed', default='signed'),
                  'approved': _('frozen-approved', default='approved')}
 
 
-@view_config(context=Document, name='revert', permission=EDIT, request_method='POST')
+@view_config(context=Document, name='revert', permission=EDIT, request_method='POST',
+             decorator=back_on_refusal('@@history'))
 def revert(context, request):
     try:
         number = int(request.POST.get('version', ''))
@@ -411,24 +401,18 @@ def revert(context, request):
             mapping={'number': number}))
     except (ValueError, KeyError):
         raise HTTPBadRequest()
-    except VersionError as refused:
-        flash_error(request, refused.message)
-    else:
-        request.session.flash(_('Version ${n} is current again (as a new version).',
-                                mapping={'n': number}), 'success')
+    request.session.flash(_('Version ${n} is current again (as a new version).',
+                            mapping={'n': number}), 'success')
     return HTTPSeeOther(request.resource_url(context, '@@history'))
 
 
 # -- acknowledgement ---------------------------------------------------------------------
 
-@view_config(context=Order, name='acknowledge', permission=ACKNOWLEDGE, request_method='POST')
+@view_config(context=Order, name='acknowledge', permission=ACKNOWLEDGE, request_method='POST',
+             decorator=back_on_refusal())
 def acknowledge(context, request):
-    try:
-        acknowledgement.acknowledge(context, request.user, request.client_addr or '')
-    except acknowledgement.AcknowledgementError as refused:
-        flash_error(request, refused.message)
-    else:
-        request.session.flash(_('Acknowledged.'), 'success')
+    acknowledgement.acknowledge(context, request.user, request.client_addr or '')
+    request.session.flash(_('Acknowledged.'), 'success')
     return HTTPSeeOther(request.resource_url(context))
 
 
@@ -512,23 +496,18 @@ def public_pdf(context, request):
 
 # -- attachments -------------------------------------------------------------------------
 
-@view_config(context=Document, name='attach', permission=EDIT, request_method='POST')
+@view_config(context=Document, name='attach', permission=EDIT, request_method='POST',
+             decorator=back_on_refusal())
 def attach(context, request):
     upload = request.POST.get('file')
     if upload is None or not hasattr(upload, 'file'):
-        flash_error(request, _('Choose a file.'))
-        return HTTPSeeOther(request.resource_url(context))
+        raise Invalid(_('Choose a file.'), {'file': _('Choose a file.')})
     if context.working_copy is None and context.current_version is not None \
             and context.current_version.frozen:
-        flash_error(request, _('This version is signed. Start an amendment to change it.'))
-        return HTTPSeeOther(request.resource_url(context))
+        raise Conflict(_('This version is signed. Start an amendment to change it.'))
     max_mb = get_portal(request)['settings'].upload_max_mb
     data = upload.file.read(max_mb * 1024 * 1024 + 1)
-    try:
-        kind = check_upload(data, max_mb)
-    except UploadRefused as refused:
-        flash_error(request, refused.message)
-        return HTTPSeeOther(request.resource_url(context))
+    kind = check_upload(data, max_mb)
     from ZODB.blob import Blob
     blob = Blob()
     with blob.open('w') as out:

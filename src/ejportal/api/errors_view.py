@@ -1,0 +1,24 @@
+"""The one rendering of a refusal (``core.errors.UserError``) that no door caught itself: the
+API answers ``{"error": {"type", "message", "fields"}}`` with the error's status, a page
+answers the error page with the message in the reader's language and the same status.
+Forms never get here: ``FormView`` puts an action's errors on its fields."""
+from pyramid.view import exception_view_config
+
+from ejportal.api.errors import json_error, wants_json
+from ejportal.core.errors import UserError
+from ejportal.i18n import _
+from ejportal.site.views import render_error
+
+PAGE_TITLES = {
+    403: _('Access denied'),
+    404: _('Page not found'),
+    409: _('This cannot be done now'),
+}
+
+
+@exception_view_config(UserError)
+def user_error(exc, request):
+    if wants_json(request):
+        return json_error(request, exc.status, exc.error_type, exc.message, exc.fields)
+    title = PAGE_TITLES.get(exc.status, _('The request could not be served'))
+    return render_error(request, exc.status, title, exc.message)
