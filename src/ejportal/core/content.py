@@ -53,6 +53,7 @@ class Resource(Persistent):
             self.local_roles.pop(principal, None)
 
     deletable = True  # False where records must stay (users who authored, signed documents)
+    structural = False  # True: a section or container the portal relies on, never deleted
 
     def update(self, values):
         """Set fields and send ObjectModified with old -> new (the audit log's record).

@@ -4,6 +4,7 @@ import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
 
+from ejportal.core.errors import UserError
 from ejportal.i18n import _
 
 
@@ -72,13 +73,30 @@ class FormView:
             except FormError as error:
                 # A rule beyond the schema failed: show it on its field; nothing was saved,
                 # since the success method raises before it changes anything.
-                invalid = colander.Invalid(form.schema, error.message if not error.field else None)
-                if error.field:
-                    invalid[error.field] = error.message
-                form.widget.handle_error(form, invalid)
-                self.request.response.status = error.status or self.status_on_error
-                return self.render(form.render())
+                fields = {error.field: error.message} if error.field else {}
+                return self.render_refusal(error.message, fields, error.status)
+            except UserError as error:
+                # the action refused, before it changed anything
+                return self.render_refusal(error.message, error.fields, error.status)
         return self.render(form.render(self.appstruct()))
+
+    #: an action's field name -> this form's, where they differ (``{'id': 'login'}``)
+    error_fields = {}
+
+    def render_refusal(self, message, fields, status):
+        """The form again, each message on its field (the first part of a dotted path);
+        a refusal that names no field of this form shows above the fields."""
+        form = self.form
+        invalid = colander.Invalid(form.schema)
+        for name, field_message in fields.items():
+            name = self.error_fields.get(name, name).split('.')[0]
+            if name in form.schema:
+                invalid[name] = field_message
+        if not invalid.children:
+            invalid.msg = message
+        form.widget.handle_error(form, invalid)
+        self.request.response.status = status or self.status_on_error
+        return self.render(form.render())
 
     def render(self, form_html):
         return {'form': form_html, 'title': self.title, 'context': self.context,
