@@ -239,3 +239,37 @@ def test_the_settings_form_and_the_api_refuse_the_same_values(testapp, as_user, 
     settings = fresh(root)['settings']
     assert settings.upload_max_mb == 20 and settings.school_name != 'Школа'
     assert settings.portal_url == 'https://school4.example/'
+
+
+# -- a refusal on a page -------------------------------------------------------------------
+
+def test_a_refusal_reaching_a_page_is_the_error_page_with_its_status(app):
+    """An action's refusal that a page does not catch is shown on the error page, in the
+    reader's language, with the refusal's status (a JSON call gets the JSON error)."""
+    from pyramid.request import Request
+    from pyramid.scripting import prepare
+    from ejportal.core.errors import Conflict
+    from ejportal.i18n import _
+
+    def refusal_answer(headers):
+        request = Request.blank('/documents', headers=headers,
+                                environ={'HTTP_HOST': 'localhost', 'REMOTE_ADDR': '10.0.0.1'})
+        request.cookies['ejportal_lang'] = 'ru'
+        env = prepare(request=request, registry=app.registry)
+        try:
+            try:
+                raise Conflict(_('This cannot be deleted; disable, cancel or archive it '
+                                 'instead.'))
+            except Conflict:
+                return request.invoke_exception_view()
+        finally:
+            env['closer']()
+            transaction.abort()
+
+    page = refusal_answer({'Accept': 'text/html'})
+    assert page.status_int == 409 and page.content_type == 'text/html'
+    assert 'Изменение отклонено' in page.text and 'Это нельзя удалить' in page.text
+    answer = refusal_answer({'Accept': 'application/json'})
+    assert answer.status_int == 409
+    assert answer.json['error']['type'] == 'Conflict'
+    assert answer.json['error']['message'].startswith('Это нельзя удалить')
