@@ -28,13 +28,16 @@ def without_csrf(appstruct):
 class FormView:
     """GET renders the form; POST validates the bound schema, then calls
     ``<button>_success(appstruct)`` (which returns a response, usually a 303) or re-renders
-    with the field errors. Nothing is saved unless the whole form validates."""
+    with the field errors: the schema's, or those of an action's refusal (a ``UserError``)
+    raised by the success method. Nothing is saved unless the whole form validates."""
 
     schema = None
     buttons = (deform.Button('save', _('Save')),)
     form_options = {}
     title = ''
     status_on_error = 400
+    #: an action's field name -> this form's, where they differ (``{'id': 'login'}``)
+    error_fields = {}
 
     def __init__(self, context, request):
         self.context = context
@@ -79,9 +82,6 @@ class FormView:
                 # the action refused, before it changed anything
                 return self.render_refusal(error.message, error.fields, error.status)
         return self.render(form.render(self.appstruct()))
-
-    #: an action's field name -> this form's, where they differ (``{'id': 'login'}``)
-    error_fields = {}
 
     def render_refusal(self, message, fields, status):
         """The form again, each message on its field (the first part of a dotted path);
