@@ -92,6 +92,10 @@ ACCESS = {
                             ('GET', '/documents/@json', STAFF),
                             ('POST', '/people/groups/@json', ADMIN),
                             ('PATCH', '/people/users/teacher/@json', ADMIN),
+                            # the settings are the administrator's alone (the director
+                            # edits everywhere else)
+                            ('GET', '/settings/@json', ADMIN),
+                            ('PATCH', '/settings/@json', ADMIN),
                             ('DELETE', '/people/groups/teachers/@json', ADMIN)],
     # the sections
     ('Documents', ''): [('GET', '/documents', STAFF)],

@@ -81,7 +81,7 @@ def test_groups(testapp, as_user, root):
     form = testapp.get('/people/groups/@@add').forms['deform']
     form['name'] = 'chemistry'
     form['title'] = 'Again'
-    assert 'This name is taken' in form.submit('save', status=400).text
+    assert 'This id is taken' in form.submit('save', status=409).text
     page = testapp.get('/people/groups/teachers')
     assert 'Петрова' in page.text
 

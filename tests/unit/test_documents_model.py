@@ -8,6 +8,7 @@ from ZODB.POSException import ConflictError
 from conftest import subscribed
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.content import create
+from ejportal.core.versioning import VersionError
 from ejportal.core.workflow import do_transition
 from ejportal.documents.resources import Documents, deadline_end
 from ejportal.documents.sanitize import clean_html
@@ -44,7 +45,7 @@ def test_sign_numbers_freezes_and_hashes():
     other_year = make_order(documents, 'c', date=datetime.date(2025, 1, 9))
     sign(other_year)
     assert other_year.number == 1
-    with pytest.raises(ValueError):
+    with pytest.raises(VersionError):
         order.update({'title': 'changed'})
 
 

@@ -60,3 +60,32 @@ def test_large_folder_stays_fast_to_count():
         folder.add('item-%05d' % i, Resource(), send_events=False)
     assert len(folder) == 20000
     assert folder.get('item-19999') is not None
+
+
+class Record(Resource):
+    deletable = False
+
+
+class Section(Folder):
+    structural = True
+
+
+def test_what_may_be_deleted():
+    from ejportal.core.errors import Conflict
+    from ejportal.core.folder import check_delete
+    root = Folder()
+    section = root.add('section', Section(), send_events=False)
+    year = section.add('year', Folder(), send_events=False)
+    classes = year.add('classes', Section(), send_events=False)
+    for obj in (root, section):  # the root and the structure, never
+        with pytest.raises(Conflict):
+            check_delete(obj)
+    check_delete(year)  # an empty structural folder goes with its owner
+    record = classes.add('5a', Record(), send_events=False)
+    for obj in (year, record):  # a record, and whatever holds one, stay
+        with pytest.raises(Conflict) as refused:
+            check_delete(obj)
+        assert refused.value.status == 409
+    classes.remove('5a', send_events=False)
+    classes.add('draft', Resource(), send_events=False)
+    check_delete(year)

@@ -11,8 +11,8 @@ from ejportal.core.audit import get_audit_log, write_csv
 from ejportal.core.forms import CSRFSchema, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
-from ejportal.principals.views import apply_fields
 from ejportal.security import MANAGE_SETTINGS, VIEW_AUDIT
+from ejportal.site.content_actions import EditContent
 from ejportal.site.resources import get_portal
 from ejportal.site.settings import Settings, SettingsSchema
 
@@ -32,7 +32,7 @@ class SettingsView(FormView):
         return {name: getattr(self.context, name) for name in SETTINGS_FIELDS}
 
     def save_success(self, appstruct):
-        apply_fields(self.context, appstruct, SETTINGS_FIELDS)
+        EditContent(self.context, self.request).run(appstruct)
         self.request.session.flash(_('Saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(self.context))
 

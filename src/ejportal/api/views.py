@@ -1,5 +1,4 @@
 """The JSON API's generic services: ``@login``, ``@logout`` and CRUD on any resource."""
-import colander
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -7,13 +6,13 @@ from ejportal.api.errors import json_error
 from ejportal.api.responses import json_response
 from ejportal.api.serialize import serialize
 from ejportal.api.traversal import JSON_VIEW
-from ejportal.core.content import Resource, create, type_info
+from ejportal.core.content import Resource
 from ejportal.core.errors import UserError
-from ejportal.core.folder import check_name
 from ejportal.i18n import _
 from ejportal.principals.login import LogIn
 from ejportal.principals.sessions import API, end_session
-from ejportal.security import ADD, DELETE, EDIT, OWN_ACCOUNT, VIEW, VIEW_PUBLIC
+from ejportal.security import DELETE, EDIT, OWN_ACCOUNT, VIEW, VIEW_PUBLIC
+from ejportal.site.content_actions import AddContent, DeleteContent, EditContent
 from ejportal.site.resources import Portal
 
 
@@ -70,31 +69,19 @@ def get(context, request):
     return json_response(serialize(request, context))
 
 
-@view_config(context=Resource, name=JSON_VIEW, request_method='POST', permission=ADD)
+def fields_of(body):
+    """The body's values: its ``@`` keys (``@type``) address the call, they are no fields."""
+    return {key: value for key, value in body.items() if not key.startswith('@')}
+
+
+# The generic changes are the actions every door calls; each view only renders the result
+# (a refusal, a ``UserError``, is rendered by ``api.errors_view``). Adding is asked no more than
+# VIEW here: the action asks the type's own add permission, as the forms' do.
+@view_config(context=Resource, name=JSON_VIEW, request_method='POST', permission=VIEW)
 def post(context, request):
     """Create a child: ``{"@type", "id"?, fields...}`` -> 201 and the new resource."""
     body = json_body(request)
-    info = type_info(body.get("@type"))
-    if info is None or not context.is_folder or context.type_name not in info.addable_to:
-        raise BadRequest(_('This type cannot be added here.'), {'@type': _('Not addable here.')})
-    if info.add_permission and not request.has_permission(info.add_permission, context):
-        return json_error(request, 403, 'Forbidden', _('You may not add this here.'))
-    if info.schema is None:
-        raise BadRequest(_('This type is not created through the API.'))
-    fields = {k: v for k, v in body.items() if not k.startswith('@') and k != 'id'}
-    try:
-        appstruct = info.schema().deserialize(fields)
-    except colander.Invalid as invalid:
-        raise BadRequest(_('Some fields are not valid.'), invalid_fields(invalid))
-    name = body.get('id') or context.unique_name(info.name.lower())
-    try:
-        check_name(name)
-    except (ValueError, TypeError):
-        raise BadRequest(_('Not a valid id.'), {'id': _('Not a valid id.')})
-    if name in context:
-        return json_error(request, 409, 'Conflict', _('This id is taken.'), {'id': _('Taken.')})
-    obj = context.add(name, create(info.name, **{k: tuple(sorted(v)) if isinstance(v, set) else v
-                                                  for k, v in appstruct.items()}))
+    obj = AddContent(context, request, body.get('@type'))(fields_of(body))
     response = json_response(serialize(request, obj), 201)
     response.location = request.resource_url(obj)
     return response
@@ -103,34 +90,11 @@ def post(context, request):
 @view_config(context=Resource, name=JSON_VIEW, request_method='PATCH', permission=EDIT)
 def patch(context, request):
     """Change the given fields only; 204."""
-    body = json_body(request)
-    info = type_info(context.type_name)
-    if info is None or info.schema is None:
-        raise BadRequest(_('This resource is not changed through the API.'))
-    schema = info.schema()
-    unknown = [k for k in body if k not in schema and not k.startswith('@')]
-    if unknown:
-        raise BadRequest(_('Unknown fields.'), {k: _('Unknown field.') for k in unknown})
-    partial = colander.SchemaNode(colander.Mapping())
-    for node in schema.children:
-        if node.name in body:
-            partial.add(node.clone())
-    try:
-        appstruct = partial.deserialize({k: v for k, v in body.items() if k in schema})
-    except colander.Invalid as invalid:
-        raise BadRequest(_('Some fields are not valid.'), invalid_fields(invalid))
-    try:
-        context.update(appstruct)
-    except ValueError as refused:  # a type's own rule, e.g. a frozen version
-        return json_error(request, 409, 'Conflict', str(refused))
+    EditContent(context, request)(fields_of(json_body(request)))
     return Response(status=204)
 
 
 @view_config(context=Resource, name=JSON_VIEW, request_method='DELETE', permission=DELETE)
 def delete(context, request):
-    parent = context.__parent__
-    if parent is None or not context.deletable:
-        return json_error(request, 409, 'Conflict', _(
-            'This cannot be deleted; disable, cancel or archive it instead.'))
-    parent.remove(context.__name__)
+    DeleteContent(context, request)()
     return Response(status=204)

@@ -65,6 +65,7 @@ class Resource(Persistent):
                             if principal.startswith('user:') and role in roles))
 
     deletable = True  # False where records must stay (users who authored, signed documents)
+    structural = False  # True: a section or container the portal relies on, never deleted
 
     def update(self, values):
         """Set fields and send ObjectModified with old -> new (the audit log's record).

@@ -5,7 +5,9 @@ from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
 from ejportal.core.content import Resource
+from ejportal.core.errors import Conflict
 from ejportal.core.events import ObjectAdded, ObjectRemoved, notify
+from ejportal.i18n import _
 
 
 class FolderKeyError(KeyError):
@@ -95,6 +97,10 @@ class Folder(Resource):
         obj.__parent__ = None
         return obj
 
+    def name_for(self, obj):
+        """The name of a new child ``obj`` whose adder gives none."""
+        return self.unique_name(obj.type_name.lower())
+
     def unique_name(self, base):
         """``base``, or ``base-2``, ``base-3``... whichever is free here."""
         name, n = base, 1
@@ -111,3 +117,33 @@ class Folder(Resource):
 
 class OrderedFolder(Folder):
     ordered = True
+
+
+def check_delete(obj):
+    """Raise ``Conflict`` unless ``obj`` may be removed with everything it holds: every door
+    that deletes asks this first (``Folder.remove`` itself does not, so that code may
+    rebuild structure). Never removed: the portal's structure (``structural``: the root,
+    its sections, the containers the code relies on), a record that must stay
+    (``deletable`` false: users, journals, signed documents), or a folder holding such a
+    record anywhere below it (structural containers inside go with their owner)."""
+    if obj.structural or obj.__parent__ is None:
+        raise Conflict(_('content-structural', default='This is part of the portal\'s '
+                         'structure: it is never deleted.'))
+    if not obj.deletable:
+        raise Conflict(_('This cannot be deleted; disable, cancel or archive it instead.'))
+    record = _record_below(obj)
+    if record is not None:
+        raise Conflict(_('content-holds-records', default='This holds records that must stay '
+                         '(${name}): archive it instead.', mapping={'name': record.__name__}))
+
+
+def _record_below(folder):
+    """The first non-deletable object below ``folder``, or None."""
+    stack = [folder] if folder.is_folder else []
+    while stack:
+        for child in stack.pop().values():
+            if not child.deletable:
+                return child
+            if child.is_folder:
+                stack.append(child)
+    return None

@@ -28,13 +28,16 @@ def without_csrf(appstruct):
 class FormView:
     """GET renders the form; POST validates the bound schema, then calls
     ``<button>_success(appstruct)`` (which returns a response, usually a 303) or re-renders
-    with the field errors. Nothing is saved unless the whole form validates."""
+    with the field errors: the schema's, or those of an action's refusal (a ``UserError``)
+    raised by the success method. Nothing is saved unless the whole form validates."""
 
     schema = None
     buttons = (deform.Button('save', _('Save')),)
     form_options = {}
     title = ''
     status_on_error = 400
+    #: an action's field name -> this form's, where they differ (``{'id': 'login'}``)
+    error_fields = {}
 
     def __init__(self, context, request):
         self.context = context
@@ -73,7 +76,8 @@ class FormView:
             except UserError as error:
                 # The action refused (a rule beyond the schema): its errors go on the form's
                 # fields; nothing was saved, since an action raises before it changes anything.
-                form.widget.handle_error(form, form_invalid(form.schema, error))
+                form.widget.handle_error(form, form_invalid(form.schema, error,
+                                                            self.error_fields))
                 self.request.response.status = (
                     self.status_on_error if error.status == Invalid.status else error.status)
                 return self.render(form.render())
@@ -115,7 +119,7 @@ class FormError(Invalid):
         self.field = field
 
 
-def form_invalid(schema, error):
+def form_invalid(schema, error, renames=None):
     """``error`` (a ``UserError``) as colander's ``Invalid`` on the form's ``schema``: each of
     its ``fields`` (a name, or colander's dotted path ``rows.3.hours``) on the node it names,
     and its message on the whole form, unless the fields already show it all (so the reader
@@ -123,7 +127,9 @@ def form_invalid(schema, error):
     invalid = colander.Invalid(schema)
     shown, lost = [], False
     for path, message in error.fields.items():
-        if _place(invalid, str(path).split('.'), message):
+        steps = str(path).split('.')
+        steps[0] = (renames or {}).get(steps[0], steps[0])
+        if _place(invalid, steps, message):
             shown.append(message)
         else:
             lost = True

@@ -25,6 +25,7 @@ class ReferenceBook(Resource):
 
     entries = ()
     with_short = False  # whether entries carry a short form (registers do)
+    structural = True   # documents store its ids: edited, never deleted
 
     def ids(self):
         return [entry['id'] for entry in self.entries]

@@ -17,7 +17,7 @@ from ejportal.core.content import Resource, content_type, find_root, now, type_i
 from ejportal.core.events import ObjectModified, notify
 from ejportal.core.folder import Folder
 from ejportal.core.versioning import (
-    VersionError, Versionable, canonical_hash, field_changes, html_to_text,
+    Versionable, canonical_hash, field_changes, html_to_text,
     update_working_copy)
 from ejportal.core.workflow import WorkflowAware, state_acl
 from ejportal.documents import schemas
@@ -49,6 +49,7 @@ class Documents(Folder):
     """``/documents``: every order and local act, and the registration counters."""
 
     title = _('section-documents', default='Documents')
+    structural = True
     counters = None  # OOBTree 'register:year' -> NumberCounter
     # userid -> OOTreeSet of the paths of orders they still have to acknowledge, so a start
     # page reads its own few entries rather than every order the school ever signed
@@ -171,13 +172,10 @@ class Document(Versionable, Folder):
         return [self.title] + [html_to_text(getattr(self, name, '') or '')
                                for name in self.rich_text_fields]
 
-    def update(self, values):
-        """The JSON API's PATCH: a new version (ValueError if frozen, for a 409)."""
-        try:
-            self.edit(values, comment='API')
-        except VersionError as refused:
-            raise ValueError(str(refused))
-        return values
+    def update(self, values, comment=''):
+        """A change of fields, as every door makes it (``EditContent``): a new version, or
+        the open amendment's working copy; ``VersionError`` while signed."""
+        return self.edit(values, comment=comment)
 
     def initial_version(self):
         self.save_version(self.clean(self.content()), comment='')
@@ -346,6 +344,17 @@ class Order(PublishedByWorkflow, Document):
 
     def next_appendix_number(self):
         return max([a.number for a in self.appendices()] or [0]) + 1
+
+    def name_for(self, obj):
+        if isinstance(obj, Appendix):
+            return self.unique_name('appendix-%d' % self.next_appendix_number())
+        return super().name_for(obj)
+
+    def add(self, name, obj, send_events=True):
+        # an appendix is numbered after the last one, whichever door adds it
+        if isinstance(obj, Appendix) and not obj.number:
+            obj.number = self.next_appendix_number()
+        return super().add(name, obj, send_events)
 
     def assign_number(self, today=None):
         """Number and date at signing (a preset date, as the demo's paper order has, is
@@ -530,7 +539,13 @@ class Attachment(Resource):
     content_type = 'application/octet-stream'
     size = 0
     blob = None
-    deletable = True
+
+    @property
+    def deletable(self):
+        """The files of a signed or approved version stay with it."""
+        document = self.__parent__
+        version = getattr(document, 'current_version', None)
+        return version is None or not version.frozen
 
     @property
     def title(self):

@@ -7,8 +7,8 @@ from pyramid.view import view_config
 
 from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
-from ejportal.core.content import create, type_info
-from ejportal.core.errors import Conflict, Invalid
+from ejportal.core.content import type_info
+from ejportal.core.errors import Conflict, Invalid, UserError
 from ejportal.core.forms import FormError, FormView, back_on_refusal
 from ejportal.core.versioning import cancel_checkout, checkout
 from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
@@ -28,8 +28,9 @@ from ejportal.documents.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.security import (
-    ACKNOWLEDGE, ADD_DOCUMENT, EDIT, MANAGE_ACKNOWLEDGEMENTS, MANAGE_SETTINGS, VIEW,
+    ACKNOWLEDGE, ADD_DOCUMENT, DELETE, EDIT, MANAGE_ACKNOWLEDGEMENTS, MANAGE_SETTINGS, VIEW,
     VIEW_PUBLIC)
+from ejportal.site.content_actions import AddContent, DeleteContent, EditContent
 from ejportal.site.resources import get_portal
 from ejportal.site.settings import Settings
 
@@ -158,8 +159,7 @@ class AddOrderView(DocumentForm):
                 'register': 'od'}
 
     def save_success(self, appstruct):
-        obj = create(self.type_name, **appstruct)
-        obj = self.context.add(self.context.unique_name(self.type_name.lower()), obj)
+        obj = AddContent(self.context, self.request, self.type_name).run(appstruct)
         self.request.session.flash(_('The draft is saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(obj))
 
@@ -181,8 +181,7 @@ class AddAppendixView(DocumentForm):
     title = _('New appendix')
 
     def save_success(self, appstruct):
-        obj = create(self.type_name, number=self.context.next_appendix_number(), **appstruct)
-        obj = self.context.add('appendix-%d' % obj.number, obj)
+        obj = AddContent(self.context, self.request, self.type_name).run(appstruct)
         return HTTPSeeOther(self.request.resource_url(obj))
 
 
@@ -227,8 +226,7 @@ class EditDocumentView(DocumentForm):
         return {k: (colander.null if v is None else v) for k, v in content.items()}
 
     def save_success(self, appstruct):
-        comment = appstruct.pop('version_comment', '')
-        self.context.edit(appstruct, comment=comment)  # a VersionError shows on the form
+        EditContent(self.context, self.request).run(appstruct)
         self.request.session.flash(_('Saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(self.context))
 
@@ -537,13 +535,13 @@ def public_download(context, request):
     return file_response(context, request)
 
 
-@view_config(context=Attachment, name='delete', permission=EDIT, request_method='POST')
+@view_config(context=Attachment, name='delete', permission=DELETE, request_method='POST')
 def delete_attachment(context, request):
     parent = context.__parent__
-    if parent.current_version is not None and parent.current_version.frozen:
-        flash_error(request, _('Files of a signed document stay with it.'))
-    else:
-        parent.remove(context.__name__)
+    try:
+        DeleteContent(context, request)()
+    except UserError as refused:
+        flash_error(request, refused.message)
     return HTTPSeeOther(request.resource_url(parent))
 
 

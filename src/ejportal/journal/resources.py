@@ -57,6 +57,7 @@ Period = namedtuple('Period', 'id title start end')
 @content_type('School', _('type-School', default='School'))
 class School(Folder):
     title = _('section-journal', default='Journal')
+    structural = True
     # reference books (class-level defaults; a school may store its own)
     mark_kinds = grading.MARK_KINDS
     lesson_types = grading.LESSON_TYPES
@@ -99,6 +100,7 @@ class School(Folder):
 @content_type('Subjects', _('type-Subjects', default='Subjects'))
 class Subjects(OrderedFolder):
     title = _('Subjects')
+    structural = True
 
 
 @content_type('Subject', _('type-Subject', default='Subject'))
@@ -111,6 +113,7 @@ class Subject(Resource):
 @content_type('Students', _('type-Students', default='Students'))
 class Students(Folder):
     title = _('Students')
+    structural = True
 
 
 @content_type('Student', _('type-Student', default='Student'))
@@ -328,6 +331,7 @@ def school_year_start(today):
 @content_type('Classes', _('type-Classes', default='Classes'))
 class Classes(Folder):
     title = _('Classes')
+    structural = True
 
     def sorted(self):
         return sorted(self.values(), key=lambda c: (c.grade, c.letter))
@@ -417,6 +421,7 @@ def set_archived(obj, archived):
 @content_type('Journals', _('type-Journals', default='Journals'))
 class Journals(Folder):
     title = _('Journals')
+    structural = True
 
 
 class Lesson(Persistent):

@@ -23,6 +23,7 @@ class People(Folder):
     content (sessions, throttling) in BTrees of its own."""
 
     title = _('section-people', default='People')
+    structural = True
 
     # Records of people are personal data: only the user administrators read them here
     # (a teacher sees names where their work needs them, through the journal).
@@ -64,6 +65,7 @@ class People(Folder):
 @content_type('Users', _('type-Users', default='Users'))
 class Users(Folder):
     title = _('section-users', default='Users')
+    structural = True
 
     def by_role(self, role):
         return [u for u in self.values() if role in u.roles]
@@ -72,6 +74,7 @@ class Users(Folder):
 @content_type('Groups', _('type-Groups', default='Groups'))
 class Groups(Folder):
     title = _('section-groups', default='Groups')
+    structural = True
 
 
 @content_type('User', _('type-User', default='User'), schema=UserFields,

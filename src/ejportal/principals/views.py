@@ -21,6 +21,7 @@ from ejportal.principals.resources import Group, Groups, User, Users
 from ejportal.principals.schemas import UserFields
 from ejportal.principals.sessions import end_all_sessions, end_session, sessions_of
 from ejportal.security import MANAGE_USERS, OWN_ACCOUNT, ROLES, VIEW_PUBLIC
+from ejportal.site.content_actions import AddContent, EditContent
 from ejportal.site.resources import Portal, get_portal
 
 FORM = template('form.pt')
@@ -348,12 +349,14 @@ class AddUserView(FormView):
     title = _('New user')
     buttons = (deform.Button('save', _('Create')), deform.Button('cancel', _('Cancel')))
 
+    error_fields = {'id': 'login'}
+
     def save_success(self, appstruct):
-        user = User(**{name: tuple(sorted(appstruct[name])) if name in ('roles', 'groups')
-                       else appstruct[name] for name in USER_FIELDS})
+        fields = {name: appstruct[name] for name in USER_FIELDS}
+        user = AddContent(self.context, self.request, 'User').run(
+            dict(fields, id=appstruct['login']))
         one_time = passwords.generate_password()
         user.set_password(one_time, must_change=True)
-        self.context.add(appstruct['login'], user)
         self.request.session.flash(_('user-created', default='User ${login} created. One-time '
                                      'password: ${password} — give it in person; it is shown once.',
                                      mapping={'login': appstruct['login'], 'password': one_time}),
@@ -381,7 +384,8 @@ class EditUserView(FormView):
         return result
 
     def save_success(self, appstruct):
-        apply_fields(self.context, appstruct, USER_FIELDS)
+        EditContent(self.context, self.request).run(
+            {name: appstruct[name] for name in USER_FIELDS})
         self.request.session.flash(_('Saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(self.context))
 
@@ -445,11 +449,12 @@ class AddGroupView(FormView):
     title = _('New group')
     buttons = (deform.Button('save', _('Create')), deform.Button('cancel', _('Cancel')))
 
+    error_fields = {'id': 'name'}
+
     def save_success(self, appstruct):
-        if appstruct['name'] in self.context:
-            raise FormError('name', _('This name is taken.'))
-        group = self.context.add(appstruct['name'], Group(title=appstruct['title'],
-                                                          description=appstruct['description']))
+        group = AddContent(self.context, self.request, 'Group').run(
+            {'id': appstruct['name'], 'title': appstruct['title'],
+             'description': appstruct['description']})
         return HTTPSeeOther(self.request.resource_url(group))
 
 
@@ -470,6 +475,7 @@ class EditGroupView(FormView):
         return result
 
     def save_success(self, appstruct):
-        apply_fields(self.context, appstruct, ('title', 'description'))
+        EditContent(self.context, self.request).run(
+            {'title': appstruct['title'], 'description': appstruct['description']})
         self.request.session.flash(_('Saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(self.context))

@@ -1,9 +1,15 @@
 """``/settings``: the school's parameters and, as children, the reference books."""
 import colander
+from pyramid.authorization import Allow, Deny, Everyone
 
 from ejportal.core.content import content_type
 from ejportal.core.folder import Folder
 from ejportal.i18n import _
+from ejportal.security import ADD, DELETE, EDIT, MANAGE_SETTINGS, MANAGE_SHARING, VIEW
+
+# What no role but the administrator's holds here, whatever it grants elsewhere (the
+# director edits everywhere else) and whatever local role is granted on it.
+ADMIN_ONLY = (VIEW, EDIT, ADD, DELETE, MANAGE_SETTINGS, MANAGE_SHARING)
 
 
 class SettingsSchema(colander.MappingSchema):
@@ -28,7 +34,13 @@ class SettingsSchema(colander.MappingSchema):
 
 @content_type('Settings', _('type-Settings', default='Settings'), schema=SettingsSchema)
 class Settings(Folder):
+    """The school's parameters are the administrator's alone (the portal's address is
+    printed on families' credential slips). Pages that print a parameter read it in code,
+    which asks no permission; the audit log kept here answers to its own (VIEW_AUDIT)."""
+
     title = _('section-settings', default='Settings')
+    structural = True
+    __acl__ = [(Allow, 'role:admin', ADMIN_ONLY), (Deny, Everyone, ADMIN_ONLY)]
     school_name = 'МБОУ СОШ № 4'
     school_full_name = ''
     school_address = ''
