@@ -268,7 +268,7 @@ def test_a_refusal_reaching_a_page_is_the_error_page_with_its_status(app):
 
     page = refusal_answer({'Accept': 'text/html'})
     assert page.status_int == 409 and page.content_type == 'text/html'
-    assert 'Изменение отклонено' in page.text and 'Это нельзя удалить' in page.text
+    assert 'Это сейчас невозможно' in page.text and 'Это нельзя удалить' in page.text
     answer = refusal_answer({'Accept': 'application/json'})
     assert answer.status_int == 409
     assert answer.json['error']['type'] == 'Conflict'
