@@ -43,13 +43,19 @@ def wait_for_port(port, timeout=15.0):
 
 
 class LiveServer:
-    """The WSGI app on waitress in a thread of this process."""
+    """The WSGI app on waitress in a thread of this process.
+
+    The socket is bound to port 0 when the server is made, so the kernel picks a free port
+    and nobody can take it between choosing and binding. Stopping happens in the serving
+    thread itself: closing waitress' sockets from another thread while its loop still polls
+    them gave EBADF at teardown."""
 
     def __init__(self, app):
         from waitress.server import create_server
-        self.port = free_port()
-        self.server = create_server(app, host='127.0.0.1', port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.server = create_server(app, host='127.0.0.1', port=0, threads=4)
+        self.port = int(self.server.effective_port)
+        self.thread = threading.Thread(target=self.server.run, daemon=True,
+                                       name='live-server-%d' % self.port)
         self.url = 'http://127.0.0.1:%d' % self.port
 
     def start(self):
@@ -58,11 +64,28 @@ class LiveServer:
         return self
 
     def stop(self):
-        # Let the workers finish, then empty the asyncore map so the loop thread ends.
+        # The workers finish the requests they hold (their answers are flushed by the loop,
+        # still running); then the loop itself closes every socket it polls, between two
+        # polls, and with its map empty it returns.
         self.server.task_dispatcher.shutdown()
-        for channel in list(self.server._map.values()):
-            channel.close()
-        self.thread.join(timeout=5)
+        self.server.trigger.pull_trigger(self._close_sockets)
+        self.thread.join(timeout=10)
+        if self.thread.is_alive():
+            raise RuntimeError('the live server on port %d did not stop' % self.port)
+        # The trigger's pipe is closed last: a worker's own pull may run our thunk before
+        # our write reaches the pipe, and that write must not find the pipe closed (or its
+        # number already given to another file).
+        self.server.trigger.close()
+
+    def _close_sockets(self):
+        from waitress import wasyncore
+        for dispatcher in list(self.server._map.values()):
+            if dispatcher is self.server.trigger:
+                dispatcher.del_channel()
+            elif dispatcher is self.server:
+                wasyncore.dispatcher.close(dispatcher)  # the listening socket only
+            else:
+                dispatcher.handle_close()
 
 
 class PostgreSQL:
