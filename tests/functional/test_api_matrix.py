@@ -17,6 +17,7 @@ removes nothing for the calls after it, and one app serves the whole module.
 """
 import datetime
 import json
+import shutil
 
 import pytest
 from pyramid.traversal import find_resource
@@ -255,7 +256,6 @@ def make_appendix(app):
 
 @pytest.fixture(scope='module')
 def matrix(demo_template, tmp_path_factory):
-    import shutil
     directory = tmp_path_factory.mktemp('api-matrix')
     for name in ('Data.fs', 'blobs'):
         source = demo_template / name
@@ -301,6 +301,14 @@ def test_every_type_has_a_representative(matrix):
         with matrix.app.registry._zodb_databases[''].transaction() as conn:
             found = find_resource(conn.root()['ejportal'], path)
             assert type(found).__name__ == type_name, (path, type(found))
+
+
+def test_the_calls_change_nothing(matrix):
+    """The matrix's DELETE of a group, allowed to the admin, leaves the group in place for
+    the calls after it."""
+    url = matrix.url('Group', '@json')
+    assert matrix.call('admin', 'DELETE', url).status_int == 204
+    assert matrix.call('admin', 'GET', url).status_int == 200
 
 
 def test_each_row_names_the_methods_a_view_answers(matrix):
