@@ -3,7 +3,9 @@ import http.client
 import socket
 import threading
 
-from servers import LiveServer
+import pytest
+
+from servers import LiveServer, PostgreSQL
 
 
 def hello(environ, start_response):
@@ -60,3 +62,18 @@ def test_each_live_server_gets_its_own_port():
     finally:
         first.stop()
         second.stop()
+
+
+@pytest.mark.postgres
+def test_postgresql_starts_although_another_program_took_its_port():
+    server = PostgreSQL()
+    squatter = socket.socket()
+    squatter.bind(('127.0.0.1', server.port))
+    squatter.listen()
+    try:
+        server.start()
+        assert server.port != squatter.getsockname()[1]
+        assert server.create_database('taken').endswith(':%d/taken' % server.port)
+    finally:
+        server.stop()
+        squatter.close()
