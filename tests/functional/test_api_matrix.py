@@ -179,11 +179,13 @@ API = {
 
 
 def concrete_types():
+    """The portal's resource classes by name (not the ones unit tests make for themselves)."""
     def below(cls):
         for sub in cls.__subclasses__():
             yield sub
             yield from below(sub)
-    return {cls.__name__: cls for cls in below(Resource)} | {'Resource': Resource}
+    return {cls.__name__: cls for cls in below(Resource)
+            if cls.__module__.startswith('ejportal.')} | {'Resource': Resource}
 
 
 def api_endpoints(app):
