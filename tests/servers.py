@@ -32,37 +32,77 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_for_port(port, timeout=15.0):
+def listening_port(process, timeout=30.0):
+    """The TCP port a child process listens on, read from /proc once it listens.
+
+    A server told to bind port 0 gets a port from the kernel that nobody else holds; a port
+    chosen by us first (``free_port``) can be taken in between by another program."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(('127.0.0.1', port)) == 0:
-                return
+        if process.poll() is not None:
+            raise RuntimeError('the server exited with %s before listening' % process.returncode)
+        inodes = set()
+        fd_dir = '/proc/%d/fd' % process.pid
+        for fd in os.listdir(fd_dir):
+            try:
+                target = os.readlink(os.path.join(fd_dir, fd))
+            except OSError:
+                continue        # closed while we looked
+            if target.startswith('socket:['):
+                inodes.add(target[len('socket:['):-1])
+        with open('/proc/%d/net/tcp' % process.pid) as table:
+            for line in table.readlines()[1:]:
+                fields = line.split()
+                # local address, state 0A = LISTEN, inode
+                if fields[3] == '0A' and fields[9] in inodes:
+                    return int(fields[1].split(':')[1], 16)
         time.sleep(0.05)
-    raise RuntimeError('nothing listens on port %d' % port)
+    raise RuntimeError('the server did not listen within %s s' % timeout)
 
 
 class LiveServer:
-    """The WSGI app on waitress in a thread of this process."""
+    """The WSGI app on waitress in a thread of this process.
+
+    The socket is bound to port 0 when the server is made, so the kernel picks a free port
+    and nobody can take it between choosing and binding. Stopping happens in the serving
+    thread itself: closing waitress' sockets from another thread while its loop still polls
+    them gave EBADF at teardown."""
 
     def __init__(self, app):
         from waitress.server import create_server
-        self.port = free_port()
-        self.server = create_server(app, host='127.0.0.1', port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.server = create_server(app, host='127.0.0.1', port=0, threads=4)
+        self.port = int(self.server.effective_port)
+        self.thread = threading.Thread(target=self.server.run, daemon=True,
+                                       name='live-server-%d' % self.port)
         self.url = 'http://127.0.0.1:%d' % self.port
 
     def start(self):
-        self.thread.start()
-        wait_for_port(self.port)
+        self.thread.start()     # the socket listens since it was made
         return self
 
     def stop(self):
-        # Let the workers finish, then empty the asyncore map so the loop thread ends.
+        # The workers finish the requests they hold (their answers are flushed by the loop,
+        # still running); then the loop itself closes every socket it polls, between two
+        # polls, and with its map empty it returns.
         self.server.task_dispatcher.shutdown()
-        for channel in list(self.server._map.values()):
-            channel.close()
-        self.thread.join(timeout=5)
+        self.server.trigger.pull_trigger(self._close_sockets)
+        self.thread.join(timeout=10)
+        if self.thread.is_alive():
+            raise RuntimeError('the live server on port %d did not stop' % self.port)
+        # The trigger's pipe is closed last: a worker's own pull may run our thunk before
+        # our write reaches the pipe, and that write must not find the pipe closed (or its
+        # number already given to another file).
+        self.server.trigger.close()
+
+    def _close_sockets(self):
+        from waitress import wasyncore
+        for dispatcher in list(self.server._map.values()):
+            if dispatcher is self.server.trigger:
+                dispatcher.del_channel()
+            elif dispatcher is self.server:
+                wasyncore.dispatcher.close(dispatcher)  # the listening socket only
+            else:
+                dispatcher.handle_close()
 
 
 class PostgreSQL:
@@ -92,11 +132,20 @@ class PostgreSQL:
             shutil.chown(self.sockdir, 'postgres')
         self._run('initdb', '-D', self.datadir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8',
                   '--locale=C.UTF-8')
-        self._run('pg_ctl', '-D', self.datadir, '-o',
-                  '-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off' % (
-                      self.port, self.sockdir), '-w', '-l', os.path.join(self.directory, 'log'),
-                  'start')
-        return self
+        # PostgreSQL cannot be given port 0. Should another program take the port we chose
+        # before the server binds it, the server fails to start (pg_ctl waits for its own
+        # "ready", so a stranger on the port cannot pass for it): choose again.
+        for attempt in range(3):
+            try:
+                self._run('pg_ctl', '-D', self.datadir, '-o',
+                          '-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off' % (
+                              self.port, self.sockdir), '-w', '-l',
+                          os.path.join(self.directory, 'log'), 'start')
+                return self
+            except subprocess.CalledProcessError:
+                if attempt == 2:
+                    raise
+                self.port = free_port()
 
     def create_database(self, name):
         import psycopg2
@@ -117,7 +166,7 @@ class PostgreSQL:
 
 class ZEOServer:
     def __init__(self, directory):
-        self.port = free_port()
+        self.port = None
         self.path = os.path.join(str(directory), 'zeo.fs')
         self.blobs = os.path.join(str(directory), 'zeo-blobs')
         self.process = None
@@ -125,13 +174,17 @@ class ZEOServer:
     def start(self):
         config = self.path + '.conf'
         with open(config, 'w') as f:
-            f.write('<zeo>\n  address 127.0.0.1:%d\n</zeo>\n<filestorage>\n  path %s\n'
-                    '  blob-dir %s\n</filestorage>\n' % (self.port, self.path, self.blobs))
+            f.write('<zeo>\n  address 127.0.0.1:0\n</zeo>\n<filestorage>\n  path %s\n'
+                    '  blob-dir %s\n</filestorage>\n' % (self.path, self.blobs))
         # runzeo of our own venv: the server resolves conflicts with our classes.
         runzeo = os.path.join(os.path.dirname(sys.executable), 'runzeo')
         self.process = subprocess.Popen([runzeo, '-C', config],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(self.port)
+        try:
+            self.port = listening_port(self.process)
+        except RuntimeError:
+            self.stop()
+            raise
         return self
 
     @property
@@ -146,5 +199,6 @@ class ZEOServer:
         return 'zconfig://%s#main' % config
 
     def stop(self):
-        self.process.terminate()
+        if self.process.poll() is None:
+            self.process.terminate()
         self.process.wait(timeout=10)

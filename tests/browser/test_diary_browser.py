@@ -3,12 +3,15 @@ password in a real browser, chooses a password and reads the child's week."""
 import datetime
 import io
 
+import pytest
 import transaction
 from pypdf import PdfReader
 
 from browsing import browser_login
 
 from ejportal.journal.resources import school_year_start
+
+pytestmark = pytest.mark.browser
 
 TODAY = datetime.date.today()
 Y = school_year_start(TODAY)

@@ -1,9 +1,12 @@
 """The director signs an order with the workflow button and a teacher acknowledges it, in
 real Chromium (the Russian interface: elements are found by name, id and data, not by
 English words)."""
+import pytest
 import transaction
 
 from browsing import browser_login
+
+pytestmark = pytest.mark.browser
 
 NAME = 'order-browser-test'
 PATH = '/documents/' + NAME

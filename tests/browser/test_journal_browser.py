@@ -3,9 +3,13 @@ grid (each cell saved on its own), seeing them after a reload; and the same jour
 JavaScript, through the per-lesson column form."""
 import datetime
 
+import pytest
+
 from browsing import browser_login
 
 from ejportal.journal.resources import school_year_start
+
+pytestmark = pytest.mark.browser
 
 TODAY = datetime.date.today()
 Y = school_year_start(TODAY)

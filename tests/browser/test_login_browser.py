@@ -1,5 +1,9 @@
 """A person logging in with the keyboard in a real browser."""
+import pytest
+
 from browsing import browser_login
+
+pytestmark = pytest.mark.browser
 
 
 def test_director_logs_in_and_sees_sections(page, live_server):
