@@ -11,8 +11,8 @@ the security module's names.
 import colander
 
 from ejportal.core.actions import Action, invalid_fields
-from ejportal.core.content import create, type_info
-from ejportal.core.errors import Conflict, Invalid
+from ejportal.core.content import addable_types, create, type_info
+from ejportal.core.errors import Conflict, Forbidden, Invalid
 from ejportal.core.folder import check_delete
 from ejportal.core.text import check_input, id_problem
 from ejportal.core.versioning import Versionable, VersionError
@@ -46,7 +46,13 @@ class AddContent(Action):
         return self.info.add_permission
 
     def check_permission(self):
-        # what is not addable here is not a question of who asks
+        # Who may add nothing here is refused before the body is read (the same answer
+        # whatever they send); what is not addable here is not a question of who asks.
+        if self.request is not None and not any(
+                self.request.has_permission(other.add_permission, self.context)
+                for other in addable_types(self.context)
+                if other.add_permission and other.schema is not None):
+            raise Forbidden(_('You may not add anything here.'))
         info = self.info
         if info is None or info.schema is None or not info.add_permission \
                 or not self.context.is_folder or self.context.type_name not in info.addable_to:
