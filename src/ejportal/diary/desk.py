@@ -397,7 +397,7 @@ def certificate_blob(request, upload):
     if not upload or not upload.get('fp'):
         return None
     from ZODB.blob import Blob
-    from ejportal.documents.uploads import check_upload, safe_filename
+    from ejportal.core.uploads import check_upload, safe_filename
     data = upload['fp'].read()
     if not data:
         return None
@@ -420,7 +420,7 @@ class RecordAbsence(DeskForm):
     form_options = {'formid': 'absence-form'}
 
     def save_success(self, appstruct):
-        from ejportal.documents.uploads import UploadRefused
+        from ejportal.core.uploads import UploadRefused
         try:
             certificate = certificate_blob(self.request, appstruct['certificate'])
         except UploadRefused as refused:
@@ -443,7 +443,7 @@ def certificate(context, request):
     """The certificate (справка) of a recorded absence of a student of this class, as a
     download; 404 for anything else."""
     from pyramid.httpexceptions import HTTPNotFound
-    from ejportal.documents.uploads import ALLOWED
+    from ejportal.core.uploads import ALLOWED
     sid, number = request.params.get('student'), request.params.get('absence', '')
     student = context.students_folder().get(sid) if sid in context.members else None
     file = student.diary if student is not None else None

@@ -118,7 +118,7 @@ def homework_file(context, request):
     not read the journal itself); 404 for anything else, so nothing can be probed. Always
     a download, never shown inline."""
     from pyramid.httpexceptions import HTTPNotFound
-    from ejportal.documents.uploads import ALLOWED
+    from ejportal.core.uploads import ALLOWED
     params = request.params
     found = model.own_lesson(context, params.get('journal', ''), params.get('lesson', ''))
     files = [f for f in (found[1].files if found else ()) if f['name'] == params.get('name')]

@@ -24,7 +24,7 @@ from ejportal.documents.references import (
 from ejportal.documents.schemas import form_schema
 from ejportal.documents.search import SearchError, read_criteria, result_url, run_search
 from ejportal.documents.workflows import ORDER_WORKFLOW, REGULATION_WORKFLOW
-from ejportal.documents.uploads import ALLOWED, check_upload, safe_filename
+from ejportal.core.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.security import (

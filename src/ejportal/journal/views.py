@@ -216,7 +216,7 @@ def _homework_files(request, lesson):
     """The lesson's files after this POST: those kept (``remove_file`` names the others)
     and the new uploads, each checked by content and size. Returns (files, error)."""
     from ZODB.blob import Blob
-    from ejportal.documents.uploads import UploadRefused, check_upload, safe_filename
+    from ejportal.core.uploads import UploadRefused, check_upload, safe_filename
     removed = set(request.POST.getall('remove_file'))
     files = [f for f in (lesson.files if lesson else ()) if f['name'] not in removed]
     max_mb = get_portal(request)['settings'].upload_max_mb
@@ -248,7 +248,7 @@ def _homework_files(request, lesson):
 @view_config(context=Journal, name='homework-file', request_method='GET',
              permission=VIEW_JOURNAL)
 def homework_file(context, request):
-    from ejportal.documents.uploads import ALLOWED
+    from ejportal.core.uploads import ALLOWED
     lesson = context.lessons.get(request.params.get('lesson', ''))
     found = [f for f in (lesson.files if lesson else ())
              if f['name'] == request.params.get('name')]
