@@ -3,7 +3,7 @@
 
 
 def includeme(config):
-    from ejportal.api.traversal import NegotiatingTraverser
+    from ejportal.core.traversal import NegotiatingTraverser
     config.add_traverser(NegotiatingTraverser)
     config.scan('.views')
     config.scan('.errors_view')

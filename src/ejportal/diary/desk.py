@@ -25,7 +25,7 @@ from ejportal.i18n import _, format_date
 from ejportal.journal import grading
 from ejportal.journal.resources import PeriodClosed, SchoolClass, Student, enrol, leave
 from ejportal.paths import template
-from ejportal.principals import passwords
+from ejportal.core import passwords
 from ejportal.security import MANAGE_CLASS
 from ejportal.site.resources import get_portal
 
@@ -472,7 +472,7 @@ class Remark(DeskForm):
         return {'student': sid} if sid in self.context.members else colander.null
 
     def save_success(self, appstruct):
-        from ejportal.principals.mail import send
+        from ejportal.core.mail import send
         request = self.request
         student = self.context.students_folder()[appstruct['student']]
         text, kind = appstruct['text'], appstruct['kind']

@@ -58,7 +58,7 @@ def notify_people(order, userids, reminder):
         if user.email:
             emails.append(user.email)
     if request is not None and emails:
-        from ejportal.principals.mail import send
+        from ejportal.core.mail import send
         translate = school_localizer(request.registry).translate
         url = request.resource_url(order)
         subject = translate(_('An order to acknowledge'))

@@ -4,9 +4,9 @@ transitions, POST ``@workflow/<transition>``), ``@history``, ``@acknowledge`` an
 from pyramid.view import view_config
 from translationstring import TranslationString
 
-from ejportal.api import responses
-from ejportal.api.serialize import jsonable
+from ejportal.core import responses
 from ejportal.core.errors import Invalid, NotFound
+from ejportal.core.responses import jsonable
 from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
 from ejportal.documents import acknowledgement
 from ejportal.documents.resources import Document, Order

@@ -8,9 +8,9 @@ import functools
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ejportal.api.errors import json_error
-from ejportal.api.responses import json_response
-from ejportal.api.traversal import JSON_VIEW
+from ejportal.core.jsonapi import json_error
+from ejportal.core.responses import json_response
+from ejportal.core.traversal import JSON_VIEW
 from ejportal.api.views import BadRequest, json_body
 from ejportal.core.errors import UserError
 from ejportal.i18n import _

@@ -14,7 +14,7 @@ import colander
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 
-from ejportal.api.errors import json_error
+from ejportal.core.jsonapi import json_error
 from ejportal.api.views import invalid_fields, json_body
 from ejportal.core.audit import record
 from ejportal.core.content import resource_path

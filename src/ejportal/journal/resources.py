@@ -920,7 +920,7 @@ def add_subgroup(school_class, subject, name):
 def assign_teacher(journal, login):
     """Make ``login`` the journal's teacher (local role 'teacher'), taking it from the
     previous teacher; audited as the sharing screen does."""
-    from ejportal.principals.sharing import set_local_roles
+    from ejportal.security import set_local_roles
     for holder in journal.holders_of('teacher'):
         if holder != login:
             roles = set(journal.get_local_roles('user:' + holder)) - {'teacher'}
@@ -931,7 +931,7 @@ def assign_teacher(journal, login):
 
 
 def assign_class_teacher(school_class, login):
-    from ejportal.principals.sharing import set_local_roles
+    from ejportal.security import set_local_roles
     for holder in school_class.holders_of('class_teacher'):
         if holder != login:
             roles = set(school_class.get_local_roles('user:' + holder))

@@ -12,7 +12,7 @@ from pyramid.authorization import Allow, Deny, Everyone
 from ejportal.core.content import Resource, content_type, now
 from ejportal.core.folder import Folder
 from ejportal.i18n import _
-from ejportal.principals import passwords
+from ejportal.core import passwords
 from ejportal.principals.schemas import GroupFields, UserFields
 from ejportal.security import ADD, DELETE, EDIT, VIEW
 

@@ -20,7 +20,7 @@ from ejportal import close_databases, configure
 from ejportal.core import evolve as evolution
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import get_audit_log
-from ejportal.principals import passwords
+from ejportal.core import passwords
 from ejportal.principals.resources import User
 from ejportal.security import ROLES
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal

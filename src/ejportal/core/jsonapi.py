@@ -1,6 +1,6 @@
 """JSON errors in plone.restapi's shape: ``{"error": {"type", "message", "fields"?}}``."""
 
-from ejportal.api.responses import json_response
+from ejportal.core.responses import json_response
 
 
 def wants_json(request):
