@@ -3,13 +3,13 @@ import colander
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ejportal.core.jsonapi import json_error
-from ejportal.core.responses import json_response
 from ejportal.api.serialize import serialize
-from ejportal.core.traversal import JSON_VIEW
 from ejportal.core.content import Resource, create, type_info
 from ejportal.core.errors import UserError
 from ejportal.core.folder import check_name
+from ejportal.core.jsonapi import json_error
+from ejportal.core.responses import json_response
+from ejportal.core.traversal import JSON_VIEW
 from ejportal.i18n import _
 from ejportal.principals.login import LogIn
 from ejportal.principals.sessions import API, end_session
