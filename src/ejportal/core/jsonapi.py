@@ -1,5 +1,5 @@
-"""JSON errors in plone.restapi's shape: ``{"error": {"type", "message", "fields"?}}``."""
-
+"""What every area's JSON endpoints share: which request is an API call, and errors in
+plone.restapi's shape: ``{"error": {"type", "message", "fields"?}}``."""
 from ejportal.core.responses import json_response
 
 
