@@ -27,7 +27,8 @@ def generated_school(directory, size, prepare, **settings):
     app = main({}, **app_settings(directory, **settings))
     conn = app.registry._zodb_databases[''].open()
     started = time.perf_counter()
-    # the models find the portal's registrations (content types) in the current registry
+    # the app's registry current, as ``ejportal-admin generate-school`` has it: objects are
+    # made through the registry's content types, and their events reach its subscribers
     threadlocal.manager.push({'registry': app.registry, 'request': None})
     try:
         with acting_as(SYSTEM):
