@@ -130,7 +130,7 @@ def imports_of(path, src=SRC):
                        else module for alias in node.names]
         else:
             continue
-        for target in targets:
+        for target in dict.fromkeys(targets):  # once per module an import names
             if target == 'ejportal' or target.startswith('ejportal.'):
                 found.append(Import(where, node.lineno, target, id(node) in in_functions))
     return found
