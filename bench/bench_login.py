@@ -14,7 +14,7 @@ import time
 from pyramid.config import Configurator
 from pyramid.response import Response
 
-from ejportal.principals import passwords
+from ejportal.core import passwords
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
 from conftest import app_settings, close_app  # noqa: E402

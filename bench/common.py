@@ -4,6 +4,7 @@ import sys
 import time
 
 import transaction
+from pyramid import threadlocal
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
 from conftest import app_settings  # noqa: E402
@@ -26,12 +27,18 @@ def generated_school(directory, size, prepare, **settings):
     app = main({}, **app_settings(directory, **settings))
     conn = app.registry._zodb_databases[''].open()
     started = time.perf_counter()
-    with acting_as(SYSTEM):
-        portal = conn.root()['ejportal']
-        summary = generate_school(portal, size=size)
-        transaction.commit()
-        year = [y for y in portal['journal'].years() if y.__name__.startswith('gen-')][-1]
-        prepared = prepare(portal, year)
-        transaction.commit()
+    # the app's registry current, as ``ejportal-admin generate-school`` has it: objects are
+    # made through the registry's content types, and their events reach its subscribers
+    threadlocal.manager.push({'registry': app.registry, 'request': None})
+    try:
+        with acting_as(SYSTEM):
+            portal = conn.root()['ejportal']
+            summary = generate_school(portal, size=size)
+            transaction.commit()
+            year = [y for y in portal['journal'].years() if y.__name__.startswith('gen-')][-1]
+            prepared = prepare(portal, year)
+            transaction.commit()
+    finally:
+        threadlocal.manager.pop()
     conn.close()
     return app, prepared, summary, time.perf_counter() - started

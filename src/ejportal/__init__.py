@@ -9,6 +9,7 @@ from ejportal.core.request import PortalRequest
 from ejportal.core.session import COOKIE_NAME as SESSION_COOKIE, SessionSerializer
 from ejportal.i18n import locale_negotiator
 from ejportal.paths import LOCALES
+from ejportal.principals.sessions import identify
 from ejportal.security import SecurityPolicy
 from ejportal.site.bootstrap import prepare_database
 from ejportal.site.resources import root_factory
@@ -53,7 +54,7 @@ def configure(settings):
             secret + ':session', cookie_name=SESSION_COOKIE, httponly=True,
             samesite='Lax', secure=secure, timeout=None, reissue_time=None,
             serializer=SessionSerializer()))
-        config.set_security_policy(SecurityPolicy(secure=secure))
+        config.set_security_policy(SecurityPolicy(identify, secure=secure))
         config.set_default_csrf_options(require_csrf=True, callback=needs_csrf_check)
         config.set_locale_negotiator(locale_negotiator)
         config.add_translation_dirs('colander:locale', 'deform:locale', str(LOCALES))

@@ -10,8 +10,10 @@ local ``teacher`` on a journal may keep that journal.
 from pyramid.authorization import ACLHelper, Allow, Authenticated, DENY_ALL, Everyone
 from webob.cookies import make_cookie
 
+from ejportal.core.audit import record
 from ejportal.core.catalog import DISCRIMINATORS, keyword_index
 from ejportal.core.content import lineage
+from ejportal.core.events import ObjectModified, notify
 from ejportal.i18n import _
 
 # -- permissions -----------------------------------------------------------------------
@@ -140,6 +142,18 @@ def local_role_principals(context, principals):
     return found
 
 
+def set_local_roles(context, principal, roles):
+    """Change ``principal``'s local roles on ``context``, with an audit entry: the one way
+    a local grant changes (the sharing screen, and the journal for its teachers)."""
+    old = context.get_local_roles(principal)
+    context.set_local_roles(principal, roles)
+    new = context.get_local_roles(principal)
+    if old != new:
+        record(context, 'sharing', {'principal': principal, 'old': list(old), 'new': list(new)})
+        # who may view changed: the catalog's security indexes follow this event
+        notify(ObjectModified(context, changes={'local_roles': (old, new)}, audited=True))
+
+
 _NO_CONTEXT = object()
 
 
@@ -151,9 +165,13 @@ class SecurityPolicy:
     session (``principals.sessions``): a random secret the server looks up, so the cookie
     needs no signature of its own (an auth ticket would sign what the server's record
     already decides, at a cost on every request). Principals are the user, their groups,
-    global roles and the local roles found up the traversal lineage."""
+    global roles and the local roles found up the traversal lineage.
 
-    def __init__(self, secure=False):
+    ``identify(request, cookie_name)`` finds the login session (``principals.sessions``):
+    given by the app, so that grants know nothing of the accounts area."""
+
+    def __init__(self, identify, secure=False):
+        self.identify = identify
         self.secure = secure
         self.acl = ACLHelper()
 
@@ -168,8 +186,7 @@ class SecurityPolicy:
         try:
             return request.__dict__['_ejportal_identity']
         except KeyError:
-            from ejportal.principals.sessions import identify
-            found = request.__dict__['_ejportal_identity'] = identify(request, AUTH_COOKIE)
+            found = request.__dict__['_ejportal_identity'] = self.identify(request, AUTH_COOKIE)
             return found
 
     def authenticated_userid(self, request):

@@ -187,7 +187,7 @@ def test_navigation_follows_the_users_roles(as_user, root):
     assert changed.status_int == 200
     assert changed.html.select('nav a[href$="/people/users/"]')
     # a local role on a section the navigation leads to moves the tag as well
-    from ejportal.principals.sharing import set_local_roles
+    from ejportal.security import set_local_roles
     set_local_roles(root['people']['groups'], 'user:parent', ('reader',))
     transaction.commit()
     assert app.get(url, headers={'If-None-Match': changed.headers['ETag']}).status_int == 200

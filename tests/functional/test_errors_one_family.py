@@ -55,7 +55,7 @@ def exception_classes():
 
 def test_every_exception_of_the_portal_is_a_user_error():
     classes = exception_classes()
-    assert 'ejportal.documents.uploads.UploadRefused' in classes  # the walk does find them
+    assert 'ejportal.core.uploads.UploadRefused' in classes  # the walk does find them
     outside = sorted(name for name, cls in classes.items()
                      if not issubclass(cls, UserError)
                      and name not in NOT_REFUSALS)

@@ -14,7 +14,7 @@ def revoke(testapp, path, principal):
 
 
 def test_the_journal_teacher_is_the_local_role(as_user, root):
-    from ejportal.principals.sharing import set_local_roles
+    from ejportal.security import set_local_roles
     app = as_user('admin')
     json = {'Accept': 'application/json'}
     assert app.get(MATH_5A, headers=json).json['teacher'] == 'teacher'

@@ -12,7 +12,6 @@ from ejportal.core.versioning import VersionError
 from ejportal.core.workflow import do_transition
 from ejportal.documents.resources import Documents, deadline_end
 from ejportal.documents.sanitize import clean_html
-from ejportal.documents.uploads import UploadRefused, check_upload
 
 
 pytestmark = pytest.mark.usefixtures('portal_registry')
@@ -61,27 +60,6 @@ def test_deadline_end():
     assert deadline_end('2012-12') == datetime.date(2012, 12, 31)
     assert deadline_end('2012-08-15') == datetime.date(2012, 8, 15)
     assert deadline_end('') is None
-
-
-def test_upload_checks(tmp_path):
-    import io
-    import zipfile
-    assert check_upload(b'%PDF-1.4 test', 1) == 'pdf'
-    with pytest.raises(UploadRefused):
-        check_upload(b'MZ\x90\x00 not allowed', 1)
-    with pytest.raises(UploadRefused):
-        check_upload(b'%PDF-' + b'x' * (1024 * 1024 + 1), 1)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
-        z.writestr('[Content_Types].xml', '<Types/>')
-        z.writestr('word/document.xml', '<w/>')
-    assert check_upload(buf.getvalue(), 1) == 'docx'
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, 'w', zipfile.ZIP_DEFLATED) as z:
-        z.writestr('[Content_Types].xml', '<Types/>')
-        z.writestr('word/document.xml', b'\0' * (50 * 1024 * 1024))
-    with pytest.raises(UploadRefused):
-        check_upload(bomb.getvalue(), 20)
 
 
 def test_concurrent_signing_conflicts_instead_of_duplicating(tmp_path):

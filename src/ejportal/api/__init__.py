@@ -1,9 +1,9 @@
 """The JSON API, after plone.restapi: ``@login``, ``@logout``, any resource as JSON with
 ``Accept: application/json``, create with POST, change with PATCH, DELETE where allowed."""
+from ejportal.core.traversal import NegotiatingTraverser
 
 
 def includeme(config):
-    from ejportal.api.traversal import NegotiatingTraverser
     config.add_traverser(NegotiatingTraverser)
     config.scan('.views')
     config.scan('.errors_view')

@@ -4,8 +4,8 @@ answers the error page with the message in the reader's language and the same st
 Forms never get here: ``FormView`` puts an action's errors on its fields."""
 from pyramid.view import exception_view_config
 
-from ejportal.api.errors import json_error, wants_json
 from ejportal.core.errors import UserError
+from ejportal.core.jsonapi import json_error, wants_json
 from ejportal.i18n import _
 from ejportal.site.views import render_error
 

@@ -1,25 +1,10 @@
 """Resources as JSON, after plone.restapi's serialisers."""
-import datetime
-
 from ejportal.core.content import addable_types
+from ejportal.core.responses import jsonable
 from ejportal.security import VIEW
 
 DEFAULT_BATCH = 25
 MAX_BATCH = 1000
-
-
-def jsonable(value, localizer=None):
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple, list)):
-        return [jsonable(v, localizer) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v, localizer) for k, v in value.items()}
-    if hasattr(value, 'interpolate') and localizer is not None:
-        return localizer.translate(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def resource_id(request, obj):

@@ -2,12 +2,12 @@
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ejportal.api.errors import json_error
-from ejportal.api.responses import json_response
 from ejportal.api.serialize import serialize
-from ejportal.api.traversal import JSON_VIEW
 from ejportal.core.content import Resource
 from ejportal.core.errors import UserError
+from ejportal.core.jsonapi import json_error
+from ejportal.core.responses import json_response
+from ejportal.core.traversal import JSON_VIEW
 from ejportal.i18n import _
 from ejportal.principals.login import LogIn
 from ejportal.principals.sessions import API, end_session

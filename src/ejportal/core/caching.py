@@ -19,6 +19,8 @@ from collections import OrderedDict
 
 from pyramid.response import Response
 from pyramid.settings import asbool
+from ejportal.core.cookies import cookie_value
+from ejportal.core.session import COOKIE_NAME
 
 DEFAULT_MB = 64
 CACHE_CONTROL = 'private, no-cache'   # browsers revalidate every time; no shared caches
@@ -86,8 +88,6 @@ def session_state(request):
     """The session as the browser holds it (its signed cookie), for a tag: a page that
     shows anything of the session (its CSRF token, a flash message) is the same page
     under the same cookie, so the session need not even be read. None without a cookie."""
-    from ejportal.core.cookies import cookie_value
-    from ejportal.core.session import COOKIE_NAME
     return cookie_value(request, COOKIE_NAME)
 
 

@@ -10,9 +10,9 @@ import datetime
 
 from pyramid.view import view_config
 
-from ejportal.api.responses import json_response
 from ejportal.core.caching import cached_response
 from ejportal.core.errors import Invalid, NotFound
+from ejportal.core.responses import json_response
 from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_json, report_response
 from ejportal.diary.views import check_range, my_children, parse_day

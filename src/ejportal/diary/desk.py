@@ -15,9 +15,13 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.renderers import render
 from pyramid.view import view_config
 
+from ejportal.core import passwords
+from ejportal.core.content import resource_path
 from ejportal.core.files import PDF, blob_response, download_response
 from ejportal.core.audit import record
 from ejportal.core.forms import FormError, FormView
+from ejportal.core.mail import send
+from ejportal.core.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
 from ejportal.diary import model, schemas
 from ejportal.diary.report import render_pdf
 from ejportal.diary.resources import has_consent, student_file
@@ -25,7 +29,7 @@ from ejportal.i18n import _, format_date
 from ejportal.journal import grading
 from ejportal.journal.resources import PeriodClosed, SchoolClass, Student, enrol, leave
 from ejportal.paths import template
-from ejportal.principals import passwords
+from ejportal.principals.resources import User
 from ejportal.security import MANAGE_CLASS
 from ejportal.site.resources import get_portal
 
@@ -243,7 +247,6 @@ def issue_logins(portal, school_class):
     """Logins and one-time passwords for the class's students and parents that have none,
     where the consent is on file. -> [{student, credentials: [(who, name, login, password)]}]
     (the only place the passwords ever appear)."""
-    from ejportal.principals.resources import User
     users = portal['people']['users']
     families = []
     for student in school_class.students():
@@ -397,7 +400,6 @@ def certificate_blob(request, upload):
     if not upload or not upload.get('fp'):
         return None
     from ZODB.blob import Blob
-    from ejportal.documents.uploads import check_upload, safe_filename
     data = upload['fp'].read()
     if not data:
         return None
@@ -420,7 +422,6 @@ class RecordAbsence(DeskForm):
     form_options = {'formid': 'absence-form'}
 
     def save_success(self, appstruct):
-        from ejportal.documents.uploads import UploadRefused
         try:
             certificate = certificate_blob(self.request, appstruct['certificate'])
         except UploadRefused as refused:
@@ -443,7 +444,6 @@ def certificate(context, request):
     """The certificate (справка) of a recorded absence of a student of this class, as a
     download; 404 for anything else."""
     from pyramid.httpexceptions import HTTPNotFound
-    from ejportal.documents.uploads import ALLOWED
     sid, number = request.params.get('student'), request.params.get('absence', '')
     student = context.students_folder().get(sid) if sid in context.members else None
     file = student.diary if student is not None else None
@@ -472,7 +472,6 @@ class Remark(DeskForm):
         return {'student': sid} if sid in self.context.members else colander.null
 
     def save_success(self, appstruct):
-        from ejportal.principals.mail import send
         request = self.request
         student = self.context.students_folder()[appstruct['student']]
         text, kind = appstruct['text'], appstruct['kind']
@@ -502,7 +501,6 @@ def class_overview(school_class, start, end):
                       for j, lo, hi in model.student_journals(student, start, end))
         cells, low = [], []
         for journal in journals:
-            from ejportal.core.content import resource_path
             item = by_journal.get(resource_path(journal))
             value = item['average']['value'] if item else None
             cells.append(value)

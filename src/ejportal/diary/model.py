@@ -11,6 +11,7 @@ from collections import OrderedDict
 from pyramid.traversal import find_resource
 
 from ejportal.core.content import find_root, item_at, resource_path, serial
+from ejportal.diary.resources import family_index
 from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.resources import Period
@@ -30,7 +31,6 @@ def school_of(student):
 def family_students(school, login):
     """The students whose family includes ``login`` (the student themself, or a parent's
     children), by surname: from the family index (a scan only where a database has none)."""
-    from ejportal.diary.resources import family_index
     index = family_index(school)
     students = school['students']
     if index is None:

@@ -13,6 +13,7 @@ from persistent.mapping import PersistentMapping
 
 from ejportal.core.actor import current_actor
 from ejportal.core.content import now
+from ejportal.journal.resources import Student
 
 RELATIONS = ('mother', 'father', 'guardian', 'other')
 FREQUENCIES = ('weekly', 'monthly')
@@ -128,7 +129,6 @@ def rebuild_family_index(school):
 
 def on_student_changed(event):
     """ObjectAdded / ObjectModified of a Student: its family may have changed."""
-    from ejportal.journal.resources import Student
     student = event.object
     if not isinstance(student, Student) or student.__parent__ is None:
         return

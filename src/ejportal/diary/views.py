@@ -16,6 +16,7 @@ from ejportal.core.caching import cached_response
 from ejportal.core.errors import Invalid
 from ejportal.core.files import blob_response
 from ejportal.core.forms import CSRFSchema, FormError, FormView
+from ejportal.core.uploads import ALLOWED
 from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_response
 from ejportal.diary.resources import FREQUENCIES, student_file
@@ -118,7 +119,6 @@ def homework_file(context, request):
     not read the journal itself); 404 for anything else, so nothing can be probed. Always
     a download, never shown inline."""
     from pyramid.httpexceptions import HTTPNotFound
-    from ejportal.documents.uploads import ALLOWED
     params = request.params
     found = model.own_lesson(context, params.get('journal', ''), params.get('lesson', ''))
     files = [f for f in (found[1].files if found else ()) if f['name'] == params.get('name')]

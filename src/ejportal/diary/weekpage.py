@@ -24,6 +24,7 @@ from ejportal.core.caching import cached_fragment, etag, session_state
 from ejportal.diary import model
 from ejportal.i18n import _, format_date
 from ejportal.paths import template
+from ejportal.site.layout import Layout
 
 # Change when the page's markup changes, so browsers do not keep an older page.
 PAGE_VERSION = '4'
@@ -127,8 +128,7 @@ def page_etag(request, student, stamp, today):
     session = session_state(request)
     if session is None:
         return None
-    from ejportal.diary.views import my_children
-    from ejportal.site.layout import Layout
+    from ejportal.diary.views import my_children  # diary.views imports this module
     layout = Layout(request, student)
     school_class = student.current_class()
     return etag(PAGE_VERSION, 'html', stamp, today,

@@ -9,8 +9,9 @@ from pyramid.traversal import find_resource
 from ejportal.core.audit import record
 from ejportal.core.content import find_root, resource_path
 from ejportal.core.errors import Conflict
-from ejportal.documents.resources import AcknowledgementSheet, resolve_principals
-from ejportal.i18n import _
+from ejportal.core.mail import send
+from ejportal.documents.resources import AcknowledgementSheet, Order, resolve_principals
+from ejportal.i18n import DEFAULT_LANGUAGE, _
 
 
 class AcknowledgementError(Conflict):
@@ -58,7 +59,6 @@ def notify_people(order, userids, reminder):
         if user.email:
             emails.append(user.email)
     if request is not None and emails:
-        from ejportal.principals.mail import send
         translate = school_localizer(request.registry).translate
         url = request.resource_url(order)
         subject = translate(_('An order to acknowledge'))
@@ -74,7 +74,6 @@ def school_localizer(registry):
     way Pyramid makes a request's."""
     from pyramid.i18n import make_localizer
     from pyramid.interfaces import ILocalizer, ITranslationDirectories
-    from ejportal.i18n import DEFAULT_LANGUAGE
     localizer = registry.queryUtility(ILocalizer, name=DEFAULT_LANGUAGE)
     if localizer is None:
         directories = registry.queryUtility(ITranslationDirectories, default=[])
@@ -132,7 +131,6 @@ def sheet_rows(order, version_number=None):
 def to_acknowledge(portal, userid):
     """Signed orders the user still has to acknowledge (newest first), from the user's own
     entry of the pending index (an order cancelled since drops out here)."""
-    from ejportal.documents.resources import Order
     found = []
     for path in portal['documents'].pending_for(userid) or ():
         try:
@@ -148,7 +146,6 @@ def to_acknowledge(portal, userid):
 
 def rebuild_pending(portal):
     """The pending index from the sheets themselves (evolve step, repair)."""
-    from ejportal.documents.resources import Order
     documents = portal['documents']
     documents.pending_acknowledgements = None
     for obj in documents.values():

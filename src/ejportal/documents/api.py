@@ -4,12 +4,14 @@ transitions, POST ``@workflow/<transition>``), ``@history``, ``@acknowledge`` an
 from pyramid.view import view_config
 from translationstring import TranslationString
 
-from ejportal.api import responses
-from ejportal.api.serialize import jsonable
+from ejportal.core import responses
+from ejportal.core.catalog import as_date
 from ejportal.core.errors import Invalid, NotFound
+from ejportal.core.responses import jsonable
 from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
 from ejportal.documents import acknowledgement
 from ejportal.documents.resources import Document, Order
+from ejportal.documents.search import public_url, read_criteria, run_search
 from ejportal.i18n import _
 from ejportal.security import ACKNOWLEDGE, MANAGE_ACKNOWLEDGEMENTS, VIEW, VIEW_PUBLIC
 from ejportal.site.resources import Portal
@@ -110,8 +112,6 @@ API_PARAMS = {'text': 'SearchableText', 'types': 'portal_type', 'states': 'revie
 
 def search_item(request, obj):
     """One result, in plone.restapi's summary shape plus the document's number and date."""
-    from ejportal.core.catalog import as_date
-    from ejportal.documents.search import public_url
     date = as_date(getattr(obj, 'date', None))
     item = {'@id': request.resource_url(obj).rstrip('/'), '@type': obj.type_name,
             'id': obj.__name__, 'title': obj.title, 'description': obj.description or '',
@@ -146,7 +146,6 @@ def get_search(context, request):
     """``GET /@search?SearchableText=&portal_type=&review_state=&register=&date_from=
     &date_to=&sort_on=&sort_order=&b_start=&b_size=``: what the user may view or what is
     public, as ``{"@id", "items", "items_total", "batching"?}``."""
-    from ejportal.documents.search import read_criteria, run_search
     criteria = read_criteria(request.GET, API_PARAMS)
     total, objects = run_search(request, context, criteria)
     data = {'@id': request.url, 'items': [search_item(request, obj) for obj in objects],

@@ -6,6 +6,7 @@ import datetime
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.content import create
 from ejportal.core.workflow import do_transition
+from ejportal.documents.references import ensure_reference_books
 
 ORDER_NAME = 'order-2012-od-181'
 
@@ -172,7 +173,6 @@ def plan_steps():
 
 
 def build_demo_documents(portal):
-    from ejportal.documents.references import ensure_reference_books
     ensure_reference_books(portal)
     documents = portal['documents']
     if ORDER_NAME in documents:

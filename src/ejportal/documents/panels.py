@@ -1,13 +1,16 @@
 """What the documents area puts on the start page and on the public school site."""
 from pyramid.authorization import Authenticated, Everyone
 
+from ejportal.core.catalog import search
+from ejportal.documents.acknowledgement import to_acknowledge
+from ejportal.documents.resources import STEP_STATUS_TITLES, Order, Regulation
 from ejportal.i18n import _, format_date
+from ejportal.security import VIEW_PUBLIC
+from ejportal.site.resources import get_portal
 
 
 def to_acknowledge_panel(request):
     """"To acknowledge": signed orders the user is on the sheet of and has not signed off."""
-    from ejportal.documents.acknowledgement import to_acknowledge
-    from ejportal.site.resources import get_portal
     user = request.user
     if user is None or not user.is_staff():
         return None
@@ -21,8 +24,6 @@ def to_acknowledge_panel(request):
 def open_steps_for(portal, principals):
     """(plan, step) of roll-out plans in signed orders, not done, where ``principals`` are
     responsible. The catalog finds the plans (a few among thousands of documents)."""
-    from ejportal.core.catalog import search
-    from ejportal.documents.resources import Order
     _total, plans = search(portal, [Everyone, Authenticated] + list(principals),
                            type_name='RolloutPlan', size=500)
     found = []
@@ -37,8 +38,6 @@ def open_steps_for(portal, principals):
 
 
 def my_plan_steps(request):
-    from ejportal.documents.resources import STEP_STATUS_TITLES
-    from ejportal.site.resources import get_portal
     user = request.user
     if user is None or not user.is_staff():
         return None
@@ -58,10 +57,6 @@ def my_plan_steps(request):
 
 def public_documents(request):
     """Published local acts and public signed orders, for everyone."""
-    from ejportal.documents.resources import Order, Regulation
-    from ejportal.security import VIEW_PUBLIC
-    from ejportal.site.resources import get_portal
-    from ejportal.core.catalog import search
     _total, found = search(get_portal(request), [Everyone], type_name=['Order', 'Regulation'],
                            include_public=True, size=200)
     items = []

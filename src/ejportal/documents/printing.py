@@ -3,10 +3,12 @@ public site. The PDF is WeasyPrint's rendering of the very same template."""
 from pyramid.renderers import render
 
 from ejportal.core.files import PDF, download_response, html_to_pdf
+from ejportal.documents.acknowledgement import sheet_rows
 from ejportal.documents.references import register_short, regulation_kinds
 from ejportal.documents.resources import Appendix, Order, Regulation, RolloutPlan
 from ejportal.i18n import format_date
 from ejportal.paths import template
+from ejportal.site.resources import get_portal
 
 
 def files_data(request, doc, public):
@@ -34,7 +36,6 @@ def _appendix_data(appendix, version=None, request=None, public=False):
 def print_data(doc, request, version=None, public=False, with_sheet=False):
     """What ``documents/print.pt`` shows: from ``version`` if given, else the current
     content (the working copy never)."""
-    from ejportal.site.resources import get_portal
     portal = get_portal(request)
     settings = portal['settings']
     content = version.content if version is not None else doc.content()
@@ -53,7 +54,6 @@ def print_data(doc, request, version=None, public=False, with_sheet=False):
         data['appendices'] = [_appendix_data(a, request=request, public=public)
                               for a in doc.appendices()]
         if with_sheet and not public:
-            from ejportal.documents.acknowledgement import sheet_rows
             data['sheet'] = sheet_rows(doc)
     elif isinstance(doc, Regulation):
         data['kind_title'] = {e['id']: e['title'] for e in regulation_kinds(portal)}.get(

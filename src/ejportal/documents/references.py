@@ -9,8 +9,10 @@ documents store (and what numbering counts by), so an id in use cannot be remove
 """
 import colander
 
+from ejportal.core.catalog import get_catalog
 from ejportal.core.content import Resource, content_type
 from ejportal.i18n import _
+from ejportal.site.resources import get_portal
 
 ORDER_REGISTERS = 'order-registers'
 REGULATION_KINDS = 'regulation-kinds'
@@ -49,6 +51,7 @@ class ReferenceBook(Resource):
 
 def default_books():
     """The seeded books: name -> (title, with_short, entries)."""
+    # documents.resources imports this module (through documents.schemas)
     from ejportal.documents.resources import REGISTERS, REGULATION_KINDS as KINDS
     return {
         ORDER_REGISTERS: (_('Registers of orders'), True,
@@ -125,7 +128,6 @@ def unique_ids(node, value):
 def ids_in_use(portal, name, ids):
     """Those of ``ids`` that documents hold (an order's register, a local act's kind)."""
     from hypatia.query import And, Eq
-    from ejportal.core.catalog import get_catalog
     catalog = get_catalog(portal)
     idx = catalog.indexes
     used = set()
@@ -148,7 +150,6 @@ def ids_of(request, name):
     portal = None
     if request is not None:
         try:
-            from ejportal.site.resources import get_portal
             portal = get_portal(request)
         except (KeyError, AttributeError, TypeError):
             portal = None
@@ -157,5 +158,4 @@ def ids_of(request, name):
 
 def choices(request, name):
     """(id, title) of a book's entries, for a select widget."""
-    from ejportal.site.resources import get_portal
     return [(entry['id'], entry['title']) for entry in get_book(get_portal(request), name).entries]

@@ -8,7 +8,11 @@ import re
 import colander
 import deform
 
+from ejportal.core.forms import CSRFSchema
+from ejportal.documents.references import ORDER_REGISTERS, REGULATION_KINDS, choices, ids_of
 from ejportal.i18n import _
+from ejportal.security import ROLES, STAFF_ROLES
+from ejportal.site.resources import get_portal
 
 PRINCIPAL_RE = re.compile(r'^(user|group|role):[A-Za-z0-9_.-]{1,64}$')
 DEADLINE_RE = re.compile(r'^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$')
@@ -34,8 +38,6 @@ def deadline_validator(node, value):
 
 def principal_choices(request):
     """(principal, title) of staff roles, groups and staff users, for the checkboxes."""
-    from ejportal.security import ROLES, STAFF_ROLES
-    from ejportal.site.resources import get_portal
     portal = get_portal(request)
     translate = request.localizer.translate
     choices = [('role:' + r, translate(_('All: ${role}', mapping={'role': translate(ROLES[r])})))
@@ -55,13 +57,11 @@ def deferred_principals_widget(node, kw):
 
 @colander.deferred
 def deferred_register_widget(node, kw):
-    from ejportal.documents.references import ORDER_REGISTERS, choices
     return deform.widget.SelectWidget(values=choices(kw['request'], ORDER_REGISTERS))
 
 
 @colander.deferred
 def deferred_kind_widget(node, kw):
-    from ejportal.documents.references import REGULATION_KINDS, choices
     return deform.widget.SelectWidget(values=choices(kw['request'], REGULATION_KINDS))
 
 
@@ -69,19 +69,16 @@ def _book_ids(node, name):
     """The entries of a reference book: the form binds the request; the JSON API's schema
     is unbound, and then the current request is asked."""
     from pyramid.threadlocal import get_current_request
-    from ejportal.documents.references import ids_of
     request = (getattr(node, 'bindings', None) or {}).get('request') or get_current_request()
     return ids_of(request, name)
 
 
 def register_validator(node, value):
-    from ejportal.documents.references import ORDER_REGISTERS
     if value not in _book_ids(node, ORDER_REGISTERS):
         raise colander.Invalid(node, _('Not a register of orders.'))
 
 
 def kind_validator(node, value):
-    from ejportal.documents.references import REGULATION_KINDS
     if value not in _book_ids(node, REGULATION_KINDS):
         raise colander.Invalid(node, _('Not a kind of local act.'))
 
@@ -191,7 +188,6 @@ class RegulationFields(colander.MappingSchema):
 
 def form_schema(fields_class):
     """The field schema with the CSRF token, for a form."""
-    from ejportal.core.forms import CSRFSchema
     schema = CSRFSchema()
     fields = fields_class()
     for child in fields.children:

@@ -15,6 +15,7 @@ from pyramid.interfaces import ISecurityPolicy
 
 from ejportal.core.catalog import search
 from ejportal.core.errors import Invalid
+from ejportal.documents.resources import Appendix
 from ejportal.i18n import _
 from ejportal.security import VIEW, VIEW_PUBLIC
 
@@ -160,7 +161,6 @@ def result_url(request, obj):
 def public_url(request, obj):
     """The page of the public site showing ``obj`` (an appendix shows on its order's), or
     None if it is not public."""
-    from ejportal.documents.resources import Appendix
     document = obj.__parent__ if isinstance(obj, Appendix) else obj
     if document is None or not request.has_permission(VIEW_PUBLIC, document):
         return None

@@ -5,11 +5,13 @@ import colander
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from ejportal.core.audit import record
 from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
 from ejportal.core.content import type_info
 from ejportal.core.errors import Conflict, Invalid, UserError
-from ejportal.core.forms import FormError, FormView, back_on_refusal
+from ejportal.core.forms import CSRFSchema, FormError, FormView, back_on_refusal
+from ejportal.core.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.core.versioning import cancel_checkout, checkout
 from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
 from ejportal.documents import acknowledgement
@@ -24,7 +26,6 @@ from ejportal.documents.references import (
 from ejportal.documents.schemas import form_schema
 from ejportal.documents.search import SearchError, read_criteria, result_url, run_search
 from ejportal.documents.workflows import ORDER_WORKFLOW, REGULATION_WORKFLOW
-from ejportal.documents.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.security import (
@@ -334,7 +335,6 @@ def mark_step(context, request):
     else:
         context.mark_done(number, request.authenticated_userid,
                           note=request.POST.get('note', '')[:500])
-    from ejportal.core.audit import record
     record(context, 'plan-step', {'step': number, 'action': request.POST.get('action', 'done')})
     return HTTPSeeOther(request.resource_url(context) + '#step-%d' % number)
 
@@ -570,7 +570,6 @@ class ReferenceBookView(FormView):
         return self.book.title
 
     def schema_instance(self):
-        from ejportal.core.forms import CSRFSchema
         schema = CSRFSchema(validator=unique_ids)
         entries = Entries(name='entries', title=_('Entries'), missing=()).clone()
         if not self.book.with_short:

@@ -8,8 +8,12 @@ from pyramid.authorization import Everyone
 
 from ejportal.core.actor import current_actor
 from ejportal.core.audit import record
+from ejportal.core.catalog import reindex_object
+from ejportal.core.versioning import checkin
 from ejportal.core.workflow import (
     OWNER, State, Transition, Workflow, WorkflowTransitioned, get_workflow, initialize)
+from ejportal.documents.acknowledgement import open_sheet
+from ejportal.documents.resources import AUDITED_BY_TRANSITION, Document, Order
 from ejportal.i18n import _
 from ejportal.security import (
     ACKNOWLEDGE, ADD_DOCUMENT, DELETE, EDIT, MANAGE_ACKNOWLEDGEMENTS, REVIEW_DOCUMENT,
@@ -134,7 +138,6 @@ SIGNING = {'sign': 'signed', 'sign_amendment': 'signed', 'approve': 'approved',
 def on_transition(event):
     """Audit every document transition; on signing or approval number the order, freeze
     the version (with its SHA-256) and open the acknowledgement sheet for it."""
-    from ejportal.documents.resources import AUDITED_BY_TRANSITION, Document
     obj = event.object
     if not isinstance(obj, Document):
         return
@@ -146,9 +149,6 @@ def on_transition(event):
 
 
 def _after_transition(obj, event):
-    from ejportal.core.catalog import reindex_object
-    from ejportal.core.versioning import checkin
-    from ejportal.documents.resources import Order
     transition = event.info['transition']
     userid = current_actor().userid
     reason = SIGNING.get(transition)
@@ -170,7 +170,6 @@ def _after_transition(obj, event):
         version = obj.freeze(reason, userid)
         details.update(version=version.number, sha256=version.sha256)
         if isinstance(obj, Order):
-            from ejportal.documents.acknowledgement import open_sheet
             open_sheet(obj, version)
             details['number'] = obj.number
         # number, date and signing time are indexed: the catalog's own reindex on the

@@ -8,16 +8,18 @@ import functools
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ejportal.api.errors import json_error
-from ejportal.api.responses import json_response
-from ejportal.api.traversal import JSON_VIEW
 from ejportal.api.views import BadRequest, json_body
 from ejportal.core.errors import UserError
+from ejportal.core.jsonapi import json_error
+from ejportal.core.responses import json_response
+from ejportal.core.traversal import JSON_VIEW
 from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.actions import ImportPlan, RemoveLesson, SaveLesson
+from ejportal.journal.control import control_report
 from ejportal.journal.grid import (
     average_json, cell_json, chosen_period, grid, lesson_json)
+from ejportal.journal.plan import plan_report
 from ejportal.journal.resources import Journal, PeriodClosed, School
 from ejportal.security import (
     COMMENT_JOURNAL, EDIT_JOURNAL, VIEW, VIEW_CONTROL, VIEW_JOURNAL)
@@ -251,7 +253,6 @@ def delete_lesson(context, request):
 @view_config(context=Journal, name='@plan', request_method='GET', permission=VIEW_JOURNAL)
 def plan(context, request):
     """The lesson plan (КТП) and the planned-against-held report."""
-    from ejportal.journal.plan import plan_report
     return respond({'items': [dict(i) for i in context.plan], 'report': plan_report(context)})
 
 
@@ -267,8 +268,7 @@ def import_plan(context, request):
 @view_config(context=School, name='@control', request_method='GET', permission=VIEW_CONTROL)
 def control(context, request):
     """The deputy's control report (``?year=&period=&min=``) as JSON."""
-    from ejportal.journal.control import control_report
-    from ejportal.journal.views import _control_args
+    from ejportal.journal.views import _control_args  # journal.views imports this module
     year, period_id, min_marks = _control_args(context, request)
     if year is None:
         return json_error(request, 404, 'NotFound', _('No school year.'))

@@ -5,6 +5,8 @@ Lessons run through the whole year; past ones have marks and attendance."""
 import datetime
 import random
 
+from ejportal.core.content import create
+from ejportal.core.passwords import DEMO_PASSWORD
 from ejportal.journal import grading
 from ejportal.journal.resources import (
     Student, Subject, add_class, add_journal, default_year, enrol, school_year_start,
@@ -52,19 +54,17 @@ SCHEDULE = (
 
 
 def ensure_student_user(portal, login, names, password):
-    from ejportal.principals.resources import User
     users = portal['people']['users']
     if login not in users:
         surname, first, patronymic = names
-        user = User(surname=surname, first_name=first, patronymic=patronymic,
-                    roles=('student',), email='%s@school4.example' % login)
+        user = create('User', surname=surname, first_name=first, patronymic=patronymic,
+                      roles=('student',), email='%s@school4.example' % login)
         user.set_password(password)
         users.add(login, user)
     return users[login]
 
 
 def build_demo_school(portal, today=None):
-    from ejportal.principals.demo import DEMO_PASSWORD
     today = today or datetime.date.today()
     rng = random.Random(4)
     school = portal['journal']

@@ -9,6 +9,7 @@ import random
 
 import transaction
 
+from ejportal.core.content import create
 from ejportal.journal.demo import SUBJECTS, fill_journal
 from ejportal.journal.resources import (
     Student, Subject, add_class, add_journal, default_year, enrol, school_year_start)
@@ -53,7 +54,6 @@ def generate_year(portal, classes=44, students_per_class=25, staff=90, weeks=Non
     """Add a year with ``classes`` classes to ``portal``; ``weeks`` limits the marks to
     the first weeks of the year (None: up to today, the rest of the year without marks;
     ``full_year``: marks in every lesson of the year). Returns the year."""
-    from ejportal.principals.resources import User
     rng = random.Random(seed)
     today = today or datetime.date.today()
     school = portal['journal']
@@ -73,8 +73,9 @@ def generate_year(portal, classes=44, students_per_class=25, staff=90, weeks=Non
     for n in range(staff):
         login = 'gen-teacher-%03d' % n
         if login not in users:
-            users.add(login, User(surname=rng.choice(SURNAMES), first_name=rng.choice(NAMES),
-                                  roles=('teacher',)), send_events=False)
+            users.add(login, create('User', surname=rng.choice(SURNAMES),
+                                    first_name=rng.choice(NAMES), roles=('teacher',)),
+                      send_events=False)
         teachers.append(login)
     subjects = [school['subjects'][s] for s, _t in SUBJECTS[:15] if s in school['subjects']]
     letters = 'абвг'

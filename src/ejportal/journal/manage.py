@@ -14,12 +14,12 @@ import colander
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 
-from ejportal.api.errors import json_error
 from ejportal.api.views import invalid_fields, json_body
 from ejportal.core.audit import record
 from ejportal.core.content import resource_path
 from ejportal.core.errors import UserError
 from ejportal.core.forms import FormError, FormView, without_csrf
+from ejportal.core.jsonapi import json_error
 from ejportal.i18n import _
 from ejportal.journal import schemas
 from ejportal.journal.actions import (

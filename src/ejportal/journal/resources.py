@@ -36,7 +36,7 @@ from ejportal.core.events import ObjectEvent, notify
 from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.i18n import _
 from ejportal.journal import grading
-from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW_DIARY
+from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW_DIARY, set_local_roles
 
 
 class PeriodClosed(Conflict):
@@ -925,7 +925,6 @@ def add_subgroup(school_class, subject, name):
 def assign_teacher(journal, login):
     """Make ``login`` the journal's teacher (local role 'teacher'), taking it from the
     previous teacher; audited as the sharing screen does."""
-    from ejportal.principals.sharing import set_local_roles
     for holder in journal.holders_of('teacher'):
         if holder != login:
             roles = set(journal.get_local_roles('user:' + holder)) - {'teacher'}
@@ -936,7 +935,6 @@ def assign_teacher(journal, login):
 
 
 def assign_class_teacher(school_class, login):
-    from ejportal.principals.sharing import set_local_roles
     for holder in school_class.holders_of('class_teacher'):
         if holder != login:
             roles = set(school_class.get_local_roles('user:' + holder))

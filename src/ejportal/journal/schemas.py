@@ -12,6 +12,7 @@ import deform
 from ejportal.core.forms import CSRFSchema
 from ejportal.i18n import _
 from ejportal.journal.resources import PERIOD_KINDS, Period
+from ejportal.site.resources import get_portal
 
 TEXTAREA = deform.widget.TextAreaWidget(rows=5)
 WEEKDAYS = {'пн': 0, 'вт': 1, 'ср': 2, 'чт': 3, 'пт': 4, 'сб': 5,
@@ -163,7 +164,6 @@ class Slots(colander.SchemaType):
 
 @colander.deferred
 def deferred_staff_widget(node, kw):
-    from ejportal.site.resources import get_portal
     users = get_portal(kw['request'])['people']['users']
     staff = sorted((u for u in users.values() if u.is_staff() and u.enabled),
                    key=lambda u: u.fullname)
@@ -173,7 +173,6 @@ def deferred_staff_widget(node, kw):
 
 @colander.deferred
 def deferred_staff_validator(node, kw):
-    from ejportal.site.resources import get_portal
     users = get_portal(kw['request'])['people']['users']
 
     def validate(node, value):

@@ -11,11 +11,15 @@ from pyramid.view import view_config
 from ejportal.core.errors import Invalid, UserError
 from ejportal.core.files import blob_response
 from ejportal.core.forms import FormError, FormView
+from ejportal.core.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
 from ejportal.i18n import _
 from ejportal.journal import grading, schemas
 from ejportal.journal.actions import ImportPlan, SaveLesson
 from ejportal.journal.api import readable_journals
+from ejportal.journal.control import control_report
 from ejportal.journal.grid import cells_html, chosen_period, grid
+from ejportal.journal.manage import user_name
+from ejportal.journal.plan import PlanError, apply_plan_topics, edit_plan, parse_plan, plan_report
 from ejportal.journal.resources import Journal, School, SchoolClass, SchoolYear
 from ejportal.paths import template
 from ejportal.security import (
@@ -216,7 +220,6 @@ def _homework_files(request, lesson):
     """The lesson's files after this POST: those kept (``remove_file`` names the others)
     and the new uploads, each checked by content and size. Returns (files, error)."""
     from ZODB.blob import Blob
-    from ejportal.documents.uploads import UploadRefused, check_upload, safe_filename
     removed = set(request.POST.getall('remove_file'))
     files = [f for f in (lesson.files if lesson else ()) if f['name'] not in removed]
     max_mb = get_portal(request)['settings'].upload_max_mb
@@ -248,7 +251,6 @@ def _homework_files(request, lesson):
 @view_config(context=Journal, name='homework-file', request_method='GET',
              permission=VIEW_JOURNAL)
 def homework_file(context, request):
-    from ejportal.documents.uploads import ALLOWED
     lesson = context.lessons.get(request.params.get('lesson', ''))
     found = [f for f in (lesson.files if lesson else ())
              if f['name'] == request.params.get('name')]
@@ -434,7 +436,6 @@ def lesson_plan(context, request):
     upload is read row by row with the plan's schema and shown; "save" sends the previewed
     rows back, and the import action (``actions.ImportPlan``, also ``POST @plan``) checks
     each again before it stores them."""
-    from ejportal.journal.plan import PlanError, parse_plan, plan_report
     preview, errors, message, payload = None, [], None, ''
     if request.method == 'POST':
         if not request.has_permission(EDIT_JOURNAL, context):
@@ -505,7 +506,6 @@ class PlanEditView(FormView):
                           'topic': i['topic'], 'hours': i['hours']} for i in self.context.plan]}
 
     def save_success(self, appstruct):
-        from ejportal.journal.plan import edit_plan
         try:
             edit_plan(self.context, appstruct['rows'])
         except ValueError:
@@ -529,7 +529,6 @@ class PlanEditView(FormView):
 def plan_topics(context, request):
     """Give lessons not linked to the plan its topics in order (from a date; lessons
     with a topic of their own keep it unless asked)."""
-    from ejportal.journal.plan import apply_plan_topics
     start = _parse_date(request.POST.get('start'))
     count = apply_plan_topics(context, start, keep_own='replace' not in request.POST)
     request.session.flash(_('lessons-given-topics', mapping={'count': count},
@@ -553,8 +552,6 @@ def _control_args(context, request):
              renderer=template('journal/control.pt'))
 def control(context, request):
     """The deputy's periodic control of the journal for a period: printable."""
-    from ejportal.journal.control import control_report
-    from ejportal.journal.manage import user_name
     year, period_id, min_marks = _control_args(context, request)
     if year is None:
         raise HTTPNotFound()

@@ -1,8 +1,7 @@
 """Demo accounts, one per role, each with the password ``demo`` (only where
 ``ejportal.demo = true``)."""
+from ejportal.core.passwords import DEMO_PASSWORD
 from ejportal.principals.resources import Group, User
-
-DEMO_PASSWORD = 'demo'
 
 # login: (surname, name, patronymic, position, roles, groups)
 DEMO_USERS = {

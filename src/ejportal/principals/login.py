@@ -16,6 +16,7 @@ from ejportal.core.audit import get_audit_log, record
 from ejportal.core.errors import UserError
 from ejportal.i18n import _
 from ejportal.principals import throttle
+from ejportal.principals.mail import send_new_device_notice
 from ejportal.principals.sessions import API, BROWSER, client_address, start_session
 from ejportal.site.resources import get_portal
 
@@ -179,7 +180,6 @@ def check_device(request, user):
 
 
 def notify_new_device(request, user):
-    from ejportal.principals.mail import send_new_device_notice
     text = request.localizer.translate(_(
         'new-device-notice', default='A login from a new device: ${agent}, address ${address}. '
         'If it was not you, end that session on your account page and change your password.',

@@ -9,12 +9,12 @@ from persistent.list import PersistentList
 
 from pyramid.authorization import Allow, Deny, Everyone
 
+from ejportal.core import passwords
 from ejportal.core.content import Resource, content_type, now
 from ejportal.core.folder import Folder
 from ejportal.i18n import _
-from ejportal.principals import passwords
 from ejportal.principals.schemas import GroupFields, UserFields
-from ejportal.security import ADD, DELETE, EDIT, VIEW
+from ejportal.security import ADD, DELETE, EDIT, STAFF_ROLES, VIEW
 
 
 @content_type('People', _('type-People', default='People'))
@@ -130,7 +130,6 @@ class User(Resource):
         return ok
 
     def is_staff(self):
-        from ejportal.security import STAFF_ROLES
         return any(r in STAFF_ROLES for r in self.roles)
 
     KEEP_NOTICES = 100

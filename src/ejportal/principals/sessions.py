@@ -15,6 +15,7 @@ import secrets
 from ejportal.core.content import now
 from ejportal.core.cookies import cookie_value
 from ejportal.principals.resources import LoginSession
+from ejportal.site.resources import get_portal
 
 # Writing last_seen on every request would turn reads into writes; once a minute is enough
 # for the sessions screen and the idle timeout.
@@ -61,7 +62,6 @@ def idle_timeout(request, user):
 
 def start_session(request, user, kind=BROWSER):
     """Open a session for ``user``; returns its id (the cookie token or the bearer token)."""
-    from ejportal.site.resources import get_portal
     people = get_portal(request)['people']
     session_id = new_session_id()
     key = _key(session_id)
@@ -84,7 +84,6 @@ def prune_sessions(people, userid, moment=None):
 
 
 def end_session(request, session_key):
-    from ejportal.site.resources import get_portal
     session = get_portal(request)['people'].login_sessions.get(session_key)
     if session is not None and session.ended is None:
         session.ended = now()
@@ -118,7 +117,6 @@ def _bearer_token(request):
 
 def identify(request, cookie_name):
     """The ``Identity`` of the request, or None. Called once per request by the policy."""
-    from ejportal.site.resources import get_portal
     token = _bearer_token(request)
     request.auth_via = 'token' if token else 'cookie'
     kind = API if token else BROWSER

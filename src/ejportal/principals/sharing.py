@@ -5,13 +5,12 @@ import deform
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from ejportal.core.audit import record
-from ejportal.core.events import ObjectModified, notify
 from ejportal.core.folder import Folder
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
-from ejportal.security import LOCAL_ROLES, MANAGE_SHARING, group_principal, user_principal
+from ejportal.security import (
+    LOCAL_ROLES, MANAGE_SHARING, group_principal, set_local_roles, user_principal)
 from ejportal.site.resources import get_portal
 
 
@@ -42,17 +41,6 @@ def principal_title(people, principal):
     if kind == 'group' and name in people['groups']:
         return people['groups'][name].title
     return principal
-
-
-def set_local_roles(context, principal, roles):
-    """Change ``principal``'s local roles on ``context``, with an audit entry."""
-    old = context.get_local_roles(principal)
-    context.set_local_roles(principal, roles)
-    new = context.get_local_roles(principal)
-    if old != new:
-        record(context, 'sharing', {'principal': principal, 'old': list(old), 'new': list(new)})
-        # who may view changed: the catalog's security indexes follow this event
-        notify(ObjectModified(context, changes={'local_roles': (old, new)}, audited=True))
 
 
 @view_config(context=Folder, name='sharing', permission=MANAGE_SHARING,

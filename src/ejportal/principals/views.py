@@ -9,12 +9,12 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import view_config
 
+from ejportal.core import passwords
 from ejportal.core.audit import record
 from ejportal.core.errors import UserError
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
-from ejportal.principals import passwords
 from ejportal.principals.login import (
     CODE_MISMATCH, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded, check_device)
 from ejportal.principals.resources import Group, Groups, User, Users

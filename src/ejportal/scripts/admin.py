@@ -18,10 +18,14 @@ from pyramid.scripting import prepare
 
 from ejportal import close_databases, configure
 from ejportal.core import evolve as evolution
+from ejportal.core import passwords
 from ejportal.core.actor import Actor, acting_as
-from ejportal.core.audit import get_audit_log
-from ejportal.principals import passwords
+from ejportal.core.audit import get_audit_log, record
+from ejportal.diary.mailing import send_due_reports
+from ejportal.journal.generate import generate_school
+from ejportal.principals import throttle
 from ejportal.principals.resources import User
+from ejportal.principals.sessions import end_all_sessions, prune_sessions
 from ejportal.security import ROLES
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
 
@@ -104,7 +108,6 @@ def cmd_audit_verify(portal, args, out):
 
 
 def cmd_generate_school(portal, args, out):
-    from ejportal.journal.generate import generate_school
     summary = generate_school(portal, size=args.size)
     out.write('%s\n' % summary)
 
@@ -112,8 +115,6 @@ def cmd_generate_school(portal, args, out):
 def cmd_maintain(portal, args, out):
     """Housekeeping for cron (daily): forget stale login-failure records and sessions that
     ended long ago."""
-    from ejportal.principals import throttle
-    from ejportal.principals.sessions import prune_sessions
     people = portal['people']
     failures = throttle.forget_stale(people.login_failures)
     before = len(people.login_sessions)
@@ -126,8 +127,6 @@ def cmd_maintain(portal, args, out):
 def cmd_end_sessions(portal, args, out):
     """End the login sessions of one user, or of everyone (after a leak, say): each must
     log in again. Audited."""
-    from ejportal.core.audit import record
-    from ejportal.principals.sessions import end_all_sessions
     people = portal['people']
     if args.login:
         if args.login not in people['users']:
@@ -155,7 +154,6 @@ def mailer_from(settings):
 
 def cmd_send_reports(portal, args, out):
     """Safe to run from cron as often as you like: a report already sent is not sent again."""
-    from ejportal.diary.mailing import send_due_reports
     sent = send_due_reports(portal, mailer_from(args.settings),
                             sender=args.settings.get('mail.default_sender'))
     out.write('reports sent: %d\n' % len(sent))

@@ -8,8 +8,11 @@ from pyramid.csrf import get_csrf_token
 from pyramid.decorator import reify
 
 from ejportal.core.content import item_at, lineage, serial
+from ejportal.core.folder import Folder
 from ejportal.core.registry import portal_registry
 from ejportal.i18n import LANGUAGES, format_date, format_datetime
+from ejportal.security import MANAGE_SHARING
+from ejportal.site.resources import get_portal
 
 _STATIC_URLS = {}   # (application URL, asset spec) -> URL: the same on every page
 
@@ -38,7 +41,6 @@ class Layout:
 
     @reify
     def portal(self):
-        from ejportal.site.resources import get_portal
         return get_portal(self.request)
 
     @reify
@@ -116,8 +118,6 @@ class Layout:
 
     def sharing_url(self):
         """The sharing screen of the page's container, for those who may grant roles."""
-        from ejportal.core.folder import Folder
-        from ejportal.security import MANAGE_SHARING
         context = self.context
         if isinstance(context, Folder) and self.request.user is not None and \
                 self.request.has_permission(MANAGE_SHARING, context):

@@ -3,7 +3,7 @@ from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config, view_config
 
-from ejportal.api.errors import json_error, wants_json
+from ejportal.core.jsonapi import json_error, wants_json
 from ejportal.i18n import LANGUAGES, _
 from ejportal.paths import template
 from ejportal.security import OWN_ACCOUNT, VIEW_PUBLIC

@@ -7,7 +7,7 @@ name is routed to the view named ``@json`` of the resource: one rule, for every 
 """
 from pyramid.traversal import ResourceTreeTraverser
 
-from ejportal.api.errors import wants_json
+from ejportal.core.jsonapi import wants_json
 
 JSON_VIEW = '@json'
 

@@ -9,10 +9,15 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ejportal.i18n import _
+
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 # No look-alike characters: slips are typed by children and grandparents.
 _ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'
+
+# Every account of the demo school (built only where ``ejportal.demo = true``).
+DEMO_PASSWORD = 'demo'
 
 
 def hash_password(password):
@@ -41,7 +46,6 @@ MIN_LENGTH = 8
 
 def password_problem(password, login=''):
     """A reason the password is too weak, or None."""
-    from ejportal.i18n import _
     if len(password) < MIN_LENGTH:
         return _('password-too-short', default='At least ${n} characters, please.',
                  mapping={'n': MIN_LENGTH})

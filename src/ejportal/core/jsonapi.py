@@ -1,6 +1,6 @@
-"""JSON errors in plone.restapi's shape: ``{"error": {"type", "message", "fields"?}}``."""
-
-from ejportal.api.responses import json_response
+"""What every area's JSON endpoints share: which request is an API call, and errors in
+plone.restapi's shape: ``{"error": {"type", "message", "fields"?}}``."""
+from ejportal.core.responses import json_response
 
 
 def wants_json(request):
