@@ -122,9 +122,9 @@ def test_a_database_without_the_books_reads_the_defaults_and_adds_them_on_save(a
     post_entries(testapp, REGISTERS, DEFAULT_REGISTERS + [('fin', 'finances', 'ф.д.')])
     sync(root)
     assert root['settings']['order-registers'].ids()[-1] == 'fin'
-    # evolve step 3 adds what is missing and leaves the rest as it is
-    from ejportal.core.evolve import STEPS
-    STEPS[3][1](root)
+    # the evolve step adds what is missing and leaves the rest as it is
+    from ejportal.core.registry import portal_registry
+    portal_registry().evolve_steps['documents: catalog the documents'].function(root)
     assert root['settings']['order-registers'].ids()[-1] == 'fin'
     assert 'regulation-kinds' in root['settings']
     transaction.abort()
