@@ -69,10 +69,6 @@ PENDING = {
         'json_body, BadRequest and invalid_fields move below the areas (core)',
     ('src/ejportal/journal/manage.py', 'ejportal.api.views'):
         'json_body and invalid_fields move below the areas (core)',
-    ('src/ejportal/admin/views.py', 'ejportal.principals.views'):
-        'settings are saved by the one edit action, not by principals.views.apply_fields',
-    ('src/ejportal/diary/desk.py', 'ejportal.principals.resources'):
-        "families' accounts are made with create('User', ...)",
 }
 
 

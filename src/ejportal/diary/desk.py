@@ -16,7 +16,7 @@ from pyramid.renderers import render
 from pyramid.view import view_config
 
 from ejportal.core import passwords
-from ejportal.core.content import resource_path
+from ejportal.core.content import create, resource_path
 from ejportal.core.files import PDF, blob_response, download_response
 from ejportal.core.audit import record
 from ejportal.core.forms import FormError, FormView
@@ -29,7 +29,6 @@ from ejportal.i18n import _, format_date
 from ejportal.journal import grading
 from ejportal.journal.resources import PeriodClosed, SchoolClass, Student, enrol, leave
 from ejportal.paths import template
-from ejportal.principals.resources import User
 from ejportal.security import MANAGE_CLASS
 from ejportal.site.resources import get_portal
 
@@ -258,8 +257,8 @@ def issue_logins(portal, school_class):
         if not student.login and consented:
             login = new_login(users, student.surname, student.first_name)
             password = passwords.generate_password()
-            user = User(surname=student.surname, first_name=student.first_name,
-                        patronymic=student.patronymic, roles=('student',))
+            user = create('User', surname=student.surname, first_name=student.first_name,
+                          patronymic=student.patronymic, roles=('student',))
             user.set_password(password, must_change=True)
             users.add(login, user)
             student.update({'login': login})
@@ -270,9 +269,9 @@ def issue_logins(portal, school_class):
             surname, first, patronymic = _split_name(guardian['fullname'])
             login = new_login(users, surname, first)
             password = passwords.generate_password()
-            user = User(surname=surname, first_name=first, patronymic=patronymic,
-                        roles=('parent',), email=guardian.get('email', ''),
-                        phone=guardian.get('phone', ''))
+            user = create('User', surname=surname, first_name=first, patronymic=patronymic,
+                          roles=('parent',), email=guardian.get('email', ''),
+                          phone=guardian.get('phone', ''))
             user.set_password(password, must_change=True)
             users.add(login, user)
             file.guardians[index] = dict(guardian, login=login)
