@@ -297,7 +297,8 @@ def test_verify_names_where_a_chunk_was_cut_out(db):
 
 def test_the_log_offers_no_way_to_remove_entries():
     public = {name for name in dir(AuditLog) if not name.startswith('_')}
-    assert public == {'append', 'chunk_size', 'entries', 'search', 'verify'}
+    assert public == {'append', 'chunk_size', 'entries', 'entries_in', 'newest_chunk',
+                      'search', 'verify'}
 
 
 # -- concurrent appends --------------------------------------------------------------------
@@ -374,6 +375,39 @@ def test_interleaved_appends_over_many_chunks_succeed_with_retries(db):
     assert len(log._chunks) > 30
     assert log.verify()[:2] == (True, None)
     assert conflicts  # starting chunks under one another did conflict, and was retried
+
+
+def test_an_entry_stays_in_the_chunk_named_after_its_append(db):
+    """An object keeps the chunk of its entries (``newest_chunk`` after the append) to
+    read its history from those chunks only: merged or retried, each entry is found there."""
+    make_log(db, chunk_size=4)
+    rng = random.Random(5)
+    workers = [connect(db) for _ in range(3)]
+    found_in = {}
+    for round_ in range(30):
+        appended = {}
+        for number, (tm, conn) in enumerate(workers):
+            log = conn.root()['log']
+            marker = '/%d-%d' % (round_, number)
+            log.append('mark', path=marker, actor=TEACHER)
+            appended[id(conn)] = (marker, log.newest_chunk())
+        rng.shuffle(workers)
+        for tm, conn in workers:
+            try:
+                tm.commit()
+            except ConflictError:
+                tm.abort()   # the app retries the whole request
+                log = conn.root()['log']
+                marker = appended[id(conn)][0]
+                log.append('mark', path=marker, actor=TEACHER)
+                appended[id(conn)] = (marker, log.newest_chunk())
+                tm.commit()
+            found_in.__setitem__(*appended[id(conn)])
+    log = read_log(db)
+    assert len(log._chunks) > 10
+    for marker, chunk in found_in.items():
+        assert [e['path'] for e in log.entries_in([chunk], path=marker)] == [marker]
+    assert list(log.entries_in([chunk], path='/nowhere')) == []
 
 
 @pytest.mark.parametrize('sealer_first', [True, False])

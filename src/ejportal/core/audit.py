@@ -229,7 +229,8 @@ class AuditLog(Persistent):
 
     def append(self, action, path='', type_name='', details=None, actor=None):
         """Add an entry by ``actor`` (default: whoever acts now); returns it as a dict.
-        Its seq and hashes may still change if a concurrent append commits first."""
+        Its seq and hashes may still change if a concurrent append commits first; its
+        chunk does not (see ``newest_chunk``)."""
         actor = actor or current_actor()
         details = json_safe(details if details is not None else {})
         values = (None, now().isoformat(timespec='microseconds'), _text(actor.userid),
@@ -251,6 +252,24 @@ class AuditLog(Persistent):
             chunk.sealed = True
             chunk = self._chunks[number + 1] = AuditChunk(chunk.next_seq, chunk.last_hash)
         return chunk
+
+    def newest_chunk(self):
+        """The number of the chunk that holds the newest entry (None while the log is
+        empty). Read right after an append, it names where that entry stays: a concurrent
+        append merges into the same chunk, and sealing a chunk conflicts with any append to
+        it, so the append is retried."""
+        return self._chunks.maxKey() if self._chunks else None
+
+    def entries_in(self, chunks, path=None, action=None):
+        """The entries of the chunks numbered ``chunks``, oldest first, of ``path`` and
+        ``action`` when given: the history of one object that keeps the chunk numbers of
+        its entries (``newest_chunk``), read without searching the whole log."""
+        for number in sorted(set(chunks)):
+            chunk = self._chunks.get(number)
+            for entry in chunk.entries if chunk is not None else ():
+                if (path is None or entry[PATH] == path) and (
+                        action is None or entry[ACTION] == action):
+                    yield _as_dict(entry)
 
     def _chunks_in_order(self, reverse=False):
         """BTrees iterate forwards only: backwards, step down with ``maxKey``."""
