@@ -13,6 +13,7 @@ from ZODB.blob import Blob
 from ejportal.diary.desk import record_absence
 from ejportal.diary.resources import student_file
 from ejportal.journal import grading
+from ejportal.journal.plan import apply_plan_topics, set_plan
 from ejportal.journal.resources import add_journal, split_subgroups
 
 from test_diary import JSON, MATH_5A, STUDENT, TODAY, YEAR
@@ -48,9 +49,14 @@ def edit_topic(root):
     math(root).edit_lesson(lesson, {'topic': 'Новая тема', 'homework': '№ 101'})
 
 
-def write_lesson_directly(root):
-    # as the plan's renumbering does: a write on the lesson, not through the journal
-    this_week(math(root))[0].topic = 'Тема из КТП'
+def plan_for_the_week(root):
+    set_plan(math(root), [{'number': 1, 'topic': 'Тема из КТП', 'hours': 1, 'section': ''}])
+
+
+def topics_from_the_plan(root):
+    # the plan gives the lessons their topics: the lessons change, the journal does not
+    apply_plan_topics(math(root), MONDAY, keep_own=False)
+    assert this_week(math(root))[0].topic == 'Тема из КТП'
 
 
 def attach_homework_file(root):
@@ -110,7 +116,7 @@ def change_subgroup(root):
     split_subgroups(school_class, 'informatics', groups)
 
 
-CHANGES = [set_mark, edit_topic, write_lesson_directly, attach_homework_file, add_lesson,
+CHANGES = [set_mark, edit_topic, topics_from_the_plan, attach_homework_file, add_lesson,
            remove_lesson, remark, absence, rename_student, rename_subject_title,
            rename_mark_kind, new_journal, change_subgroup]
 
@@ -125,7 +131,8 @@ def change_period_mark(root):
 
 
 # what must be there before the change
-BEFORE = {remove_lesson: add_lesson, change_period_mark: set_period_mark}
+BEFORE = {remove_lesson: add_lesson, change_period_mark: set_period_mark,
+          topics_from_the_plan: plan_for_the_week}
 
 
 @pytest.mark.parametrize('change', CHANGES, ids=[c.__name__ for c in CHANGES])

@@ -1,6 +1,9 @@
 """Schema generations: an older database is evolved, a newer one refused."""
+import contextlib
+
 import pytest
 import transaction
+from pyramid import threadlocal
 
 from conftest import app_settings, close_app
 from ejportal import main
@@ -14,6 +17,16 @@ def write_ini(directory, **overrides):
     path = directory / 'test.ini'
     path.write_text('\n'.join(lines) + '\n')
     return str(path)
+
+
+@contextlib.contextmanager
+def pushed(registry):
+    """``registry`` current, as a console script has it, so changes send their events."""
+    threadlocal.manager.push({'registry': registry, 'request': None})
+    try:
+        yield registry
+    finally:
+        threadlocal.manager.pop()
 
 
 def as_legacy(portal, generation):
@@ -202,7 +215,8 @@ def test_lessons_get_their_journal_and_counter_in_an_old_database(app, db_dir):
         assert isinstance(journal, Journal) and journal.lessons_version() == 0
         lesson = next(iter(journal.lessons.values()))
         assert lesson.__parent__ is journal
-        lesson.topic = 'changed'
+        with pushed(application.registry):
+            journal.edit_lesson(lesson, {'topic': 'changed'})
         assert journal.lessons_version() == 1
     close_app(application)
 
@@ -224,4 +238,87 @@ def test_admin_script_ends_login_sessions(app, db_dir, as_user, capsys):
         portal = conn.root()['ejportal']
         assert sessions_of(portal['people'], 'teacher') == []
         assert list(get_audit_log(portal).search(action='sessions-ended', limit=1))
+    close_app(application)
+
+
+def _first_journal(portal):
+    return next(j for y in portal['journal'].years() for c in y['classes'].values()
+                for j in c['journals'].values() if j.students() and j.lessons)
+
+
+def test_correction_requests_become_workflow_content_in_an_old_database(app, db_dir):
+    """Correction requests stored when they kept their own state are evolved into the
+    workflow: state, requester and decision as the workflow keeps them; the pending one is
+    then decided through the workflow, the decided one cannot be decided again."""
+    import datetime
+    from ejportal.core.workflow import WorkflowError
+    from ejportal.journal import grading
+    step = 'journal: correction requests on the workflow engine'
+    asked = datetime.datetime(2025, 10, 1, 9, tzinfo=datetime.timezone.utc)
+    decided = asked + datetime.timedelta(days=1)
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn, pushed(app.registry):
+        portal = conn.root()['ejportal']
+        journal = _first_journal(portal)
+        student = journal.students()[0].__name__
+        lesson = next(iter(journal.lessons))
+        for number, reason in ((1, 'ошибка ввода'), (2, 'не тот ученик')):
+            request = journal.request_correction(student, lesson, grading.make_marks(['4']),
+                                                 '', '', reason)
+            for name in ('review_state', 'workflow_history', 'creator', 'created',
+                         'modified', '__parent__', '__name__'):
+                delattr(request, name)
+            vars(request).update(requested_by='teacher', requested_at=asked)   # as before
+            if number == 2:
+                vars(request).update(state='rejected', decided_by='deputy',
+                                     decided_at=decided, decision_note='нет оснований')
+            request._p_changed = True
+        portal.evolve_done.remove(step)
+        path = journal.__parent__.__parent__.__name__, journal.__name__
+    close_app(app)
+    application = main({}, **app_settings(db_dir))  # auto_evolve
+    with application.registry._zodb_databases[''].transaction() as conn, \
+            pushed(application.registry):
+        portal = conn.root()['ejportal']
+        assert step in portal.evolve_done
+        journal = _first_journal(portal)
+        assert (journal.__parent__.__parent__.__name__, journal.__name__) == path
+        pending, rejected = journal.corrections[1], journal.corrections[2]
+        assert (pending.review_state, pending.requested_by, pending.requested_at) == (
+            'pending', 'teacher', asked)
+        assert (rejected.state, rejected.decided_by, rejected.decided_at,
+                rejected.decision_note) == ('rejected', 'deputy', decided, 'нет оснований')
+        assert [h['to'] for h in rejected.workflow_history] == ['pending', 'rejected']
+        assert (pending.__parent__, pending.__name__) == (journal, '1')
+        assert journal.pending_corrections() == [pending]
+        with pytest.raises(WorkflowError):
+            journal.decide_correction(2, approve=True)
+        journal.decide_correction(1, approve=True)
+        assert journal.cell(pending.student, pending.lesson)['correction'] == 1
+    close_app(application)
+
+
+def test_student_files_get_their_student_in_an_old_database(app, db_dir):
+    """A remark written after the upgrade moves the student's change counter (which the
+    diary's week reads) through the file's new ``__parent__``."""
+    import datetime
+    step = 'diary: student files know their student'
+    db = app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        portal = conn.root()['ejportal']
+        files = [s.diary for s in portal['journal']['students'].values() if s.diary]
+        assert files
+        for file in files:
+            del file.__parent__
+        portal.evolve_done.remove(step)
+    close_app(app)
+    application = main({}, **app_settings(db_dir))  # auto_evolve
+    with application.registry._zodb_databases[''].transaction() as conn, \
+            pushed(application.registry):
+        student = next(s for s in conn.root()['ejportal']['journal']['students'].values()
+                       if s.diary)
+        assert student.diary.__parent__ is student
+        before = student.records_version()
+        student.diary.add_remark(datetime.date.today(), 'Молодец', 'praise')
+        assert student.records_version() == before + 1
     close_app(application)

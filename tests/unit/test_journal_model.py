@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 
+from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import get_audit_log
+from ejportal.core.workflow import WorkflowError
 from ejportal.journal import grading
 from ejportal.journal.resources import (
     PeriodClosed, Student, Subject, add_class, add_journal, default_year, enrol,
@@ -55,7 +57,9 @@ def test_cell_write_keeps_history_index_and_audit(school):
     cell = journal.cell('s1', '2025-09-01-1')
     assert cell['marks'] == (('5', 'answer', 1),) and cell['attendance'] == 'оп'
     history = journal.history('s1', '2025-09-01-1')
-    assert [h['marks'] for h in history] == [(('4', 'answer', 1),), (('5', 'answer', 1),)]
+    assert [[m[:2] for m in h['marks']] for h in history] == [[('4', 'answer')],
+                                                              [('5', 'answer')]]
+    assert [h['attendance'] for h in history] == ['', 'оп']
     student = school['school']['students']['s1']
     [(key, entry)] = list(student.entries(D(2025, 9, 1), D(2025, 9, 7)))
     assert key == ('2025-09-01', '/journal/2025-2026/classes/5a/journals/math', '2025-09-01-1')
@@ -111,7 +115,7 @@ def test_correction_request_approved_and_rejected(school):
     journal.decide_correction(other.id, approve=False, note='нет оснований')
     assert journal.cell('s1', '2025-09-01-1')['marks'][0][0] == '4'
     assert journal.pending_corrections() == []
-    with pytest.raises(ValueError):
+    with pytest.raises(WorkflowError):
         journal.decide_correction(other.id, approve=True)
 
 
@@ -209,3 +213,119 @@ def test_grid_cells_html_escapes_and_marks_days_outside_the_enrolment(school):
     assert everywhere.count('<input') == 3 and ' out' not in everywhere
     read_only = cells_html('s1', 'X', lessons, {}, [(D(2025, 9, 1), None)], False, '/h')
     assert read_only.count('href="/h?student=s1&amp;lesson=') == 3
+
+
+# -- a cell's history is in the audit log --------------------------------------------------
+def test_a_cells_history_is_read_from_the_audit_log(school):
+    journal, portal = school['journal'], school['portal']
+    with acting_as(Actor('teacher')):
+        journal.set_cell('s1', '2025-09-01-1', marks('4'))
+    journal.set_cell('s1', '2025-09-01-1', marks('5', kind='test'), 'оп', 'исправил')
+    journal.set_cell('s2', '2025-09-01-1', marks('3'))       # another cell, same chunk
+    cell = journal.cell('s1', '2025-09-01-1')
+    assert 'history' not in cell and cell['revision'] == 1  # the values are not copied
+    log = get_audit_log(portal)
+    history = journal.history('s1', '2025-09-01-1')
+    assert [(h['userid'], [m[:2] for m in h['marks']], h['comment']) for h in history] == [
+        ('teacher', [('4', 'answer')], ''), ('system', [('5', 'test')], 'исправил')]
+    entries = [e for e in log.entries() if e['action'] == 'cell'][:2]
+    assert [h['time'] for h in history] == [
+        datetime.datetime.fromisoformat(e['time']) for e in entries]
+
+
+def test_a_cells_history_keeps_values_the_audit_log_does_not_hold(school):
+    """A value written without an audit entry (the demo school), and a cell written before
+    the log held the cells' history (its earlier values in the cell), keep their values."""
+    journal = school['journal']
+    journal.set_cell('s1', '2025-09-01-1', marks('2'), audit=False)
+    assert [h['marks'][0][0] for h in journal.history('s1', '2025-09-01-1')] == ['2']
+    journal.set_cell('s1', '2025-09-01-1', marks('3'))
+    assert [h['marks'][0][0] for h in journal.history('s1', '2025-09-01-1')] == ['2', '3']
+    old_time = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.timezone.utc)
+    journal.cells[('s2', '2025-09-01-1')] = {   # as stored before
+        'marks': marks('5'), 'attendance': '', 'reason': '', 'comment': '',
+        'history': ((old_time, 'teacher', marks('4'), '', ''),),
+        'time': old_time + datetime.timedelta(minutes=5), 'userid': 'teacher'}
+    assert [h['marks'][0][0] for h in journal.history('s2', '2025-09-01-1')] == ['4', '5']
+    journal.set_cell('s2', '2025-09-01-1', marks('3'))
+    assert [h['marks'][0][0] for h in journal.history('s2', '2025-09-01-1')] == [
+        '4', '5', '3']
+    assert journal.cell('s2', '2025-09-01-1')['revision'] == 2
+
+
+def test_a_correction_request_is_workflow_content(school):
+    journal, year, portal = school['journal'], school['year'], school['portal']
+    journal.set_cell('s1', '2025-09-01-1', marks('3'))
+    year.close_period('q1')
+    with acting_as(Actor('teacher')):
+        request = journal.request_correction('s1', '2025-09-01-1', marks('4'), '', '',
+                                             'ошибка при вводе')
+    assert request.type_name == 'CorrectionRequest' and request.review_state == 'pending'
+    assert (request.__parent__, request.__name__) == (journal, str(request.id))
+    assert request.requested_by == 'teacher'
+    with acting_as(Actor('deputy')):
+        journal.decide_correction(request.id, approve=True, note='верно')
+    assert [(h['transition'], h['to'], h['userid']) for h in request.workflow_history] == [
+        (None, 'pending', 'teacher'), ('approve', 'approved', 'deputy')]
+    assert (request.state, request.decided_by, request.decision_note) == (
+        'approved', 'deputy', 'верно')
+    actions = [e['action'] for e in get_audit_log(portal).entries()]
+    assert actions[-3:] == ['correction-request', 'correction-approved', 'cell']
+
+
+# -- the change counters the diary's cache reads --------------------------------------------
+def test_the_models_send_events_and_subscribers_move_the_counters(school):
+    """Without the journal's subscribers (a bare registry) no counter moves: the models do
+    not move them themselves; with them, each change moves its counter once."""
+    from pyramid import threadlocal
+    from pyramid.registry import Registry
+    from ejportal.diary.resources import student_file
+    from ejportal.journal.plan import apply_plan_topics, set_plan
+    journal, student = school['journal'], school['school']['students']['s1']
+    lesson = journal.lessons['2025-09-01-1']
+
+    def counters():
+        return student.records_version() - records, journal.lessons_version() - lessons
+    records, lessons = student.records_version(), journal.lessons_version()
+
+    def changes():
+        journal.set_cell('s1', lesson.id, marks('4' if journal.cell('s1', lesson.id) else '5'))
+        journal.edit_lesson(lesson, {'homework': lesson.homework + '!'})
+        student_file(student, create=True).add_remark(D(2025, 9, 1), 'Молодец', 'praise')
+    threadlocal.manager.push({'registry': Registry('bare'), 'request': None})
+    try:
+        changes()
+        journal.remove_lesson('2025-11-10-1')
+    finally:
+        threadlocal.manager.pop()
+    assert counters() == (0, 0)
+    changes()                                   # the portal's registry
+    assert counters() == (2, 1)
+    journal.add_lesson(D(2025, 11, 10), 1)
+    journal.remove_lesson('2025-11-10-1')
+    set_plan(journal, [{'number': 1, 'topic': 'Из плана', 'hours': 1, 'section': ''}])
+    apply_plan_topics(journal, keep_own=False)
+    assert counters() == (2, 4) and lesson.topic == 'Из плана'
+    assert '__setattr__' not in vars(type(lesson))
+
+
+def test_a_remark_does_not_rewrite_the_students_file(tmp_path):
+    """The file is not touched to move its serial: the counter tells the diary."""
+    import transaction
+    import ZODB
+    import ZODB.FileStorage
+    from ejportal.diary.resources import student_file
+    database = ZODB.DB(ZODB.FileStorage.FileStorage(str(tmp_path / 'Data.fs')))
+    conn = database.open()
+    portal = conn.root()['ejportal'] = make_portal()
+    student = portal['journal']['students'].add('s1', Student(surname='Яковлев'))
+    file = student_file(student, create=True)
+    for day in range(1, 29):        # enough remarks for the BTree to have buckets
+        file.add_remark(D(2025, 9, day), 'Замечание %d' % day, 'info')
+    transaction.commit()
+    version = student.records_version()
+    file.add_remark(D(2025, 9, 29), 'Молодец', 'praise')
+    assert not file._p_changed and student.records_version() == version + 1
+    transaction.abort()
+    conn.close()
+    database.close()

@@ -352,9 +352,9 @@ def record_absence(student, start, end, code, reason, certificate=None):
             except PeriodClosed:
                 skipped += 1
     file = student_file(student, create=True)
-    file.absences.append({'start': start, 'end': end, 'code': code, 'reason': reason,
-                          'certificate': certificate, 'time': datetime.datetime.now(
-                              datetime.timezone.utc), 'lessons': marked})
+    file.add_absence({'start': start, 'end': end, 'code': code, 'reason': reason,
+                      'certificate': certificate, 'time': datetime.datetime.now(
+                          datetime.timezone.utc), 'lessons': marked})
     record(student, 'absence', {'start': start, 'end': end, 'code': code, 'reason': reason,
                                 'lessons': marked, 'certificate': bool(certificate)})
     return marked, skipped

@@ -15,3 +15,14 @@ def build_family_index(portal):
     school = portal['journal']
     logins = rebuild_family_index(school)
     log.info('diary: family index built, %d logins', logins)
+
+
+@evolve_step('diary: student files know their student',
+             after=('journal: subjects and students folders',))
+def files_know_their_student(portal):
+    """Files made before ``StudentFile.__parent__`` get it: through it a remark or an
+    absence moves the student's change counter, which the diary's week reads."""
+    for student in portal['journal']['students'].values():
+        file = student.diary
+        if file is not None and file.__parent__ is None:
+            file.__parent__ = student

@@ -172,10 +172,10 @@ def week(student, any_day):
 def week_stamp(student, any_day):
     """A value that changes whenever ``week(student, any_day)`` would, read without
     building the week: ZODB serials (the id of the transaction that last wrote an object)
-    of the student's record and of each of their journals that week, each journal's
-    lessons counter, the student's records counter (marks, attendance, comments), and the
-    serials of their file (remarks) and its absences. Only committed writes move serials
-    and counters, which is all a reader sees."""
+    of the school (mark kinds) and the student's record, and of each of their journals
+    that week (titles), each journal's lessons counter and the student's records counter
+    (marks, attendance, comments, remarks, absences: ``journal.counters``). Only
+    committed writes move serials and counters, which is all a reader sees."""
     monday = monday_of(any_day)
     sunday = monday + datetime.timedelta(days=6)
     school = school_of(student)
@@ -185,10 +185,6 @@ def week_stamp(student, any_day):
         parts.append(journal._p_oid)
         parts.append(serial(journal))
         parts.append(journal.lessons_version())
-    file = student.diary
-    if file is not None:
-        parts.append(serial(file))
-        parts.append(serial(file.absences))
     return parts
 
 

@@ -13,7 +13,8 @@ from persistent.mapping import PersistentMapping
 
 from ejportal.core.actor import current_actor
 from ejportal.core.content import now
-from ejportal.journal.resources import Student
+from ejportal.core.events import notify
+from ejportal.journal.resources import RecordsChanged, Student
 
 RELATIONS = ('mother', 'father', 'guardian', 'other')
 FREQUENCIES = ('weekly', 'monthly')
@@ -25,7 +26,9 @@ class StudentFile(Persistent):
     ``absences``: PersistentList of dicts {start, end, code, reason, certificate, time, userid};
     ``remarks``: OOBTree (date ISO, seq) -> {text, kind, author, time};
     ``subscriptions``: PersistentMapping parent login -> 'weekly' | 'monthly';
-    ``reports_sent``: OOBTree (parent login, report key) -> time sent."""
+    ``reports_sent``: OOBTree (parent login, report key) -> time sent. ``__parent__`` is
+    the student."""
+    __parent__ = None
     address = ''
     documents = ''           # e.g. birth certificate / passport series and number
     moved_out = None         # date the student left the school (kept, never deleted)
@@ -51,10 +54,18 @@ class StudentFile(Persistent):
         key = (day.isoformat(), seq)
         self.remarks[key] = {'text': text, 'kind': kind, 'author': actor.userid,
                              'time': now()}
-        # the file itself is rewritten too, so its serial tells a diary that a remark came
-        # (the remarks' BTree buckets have serials no reader can reach)
-        self._p_changed = True
+        self.records_changed()
         return key
+
+    def add_absence(self, absence):
+        """Keep an absence (a dict: see the class) the class teacher recorded."""
+        self.absences.append(absence)
+        self.records_changed()
+
+    def records_changed(self):
+        # the diary shows remarks and absences: its student's change counter follows
+        if self.__parent__ is not None:
+            notify(RecordsChanged(self.__parent__))
 
     def remarks_between(self, start, end):
         return self.remarks.items(min=(start.isoformat(), 0), max=(end.isoformat(), 10 ** 9))
@@ -67,6 +78,7 @@ def student_file(student, create=False):
     """The student's file, made when ``create`` (a write is coming), else maybe None."""
     if student.diary is None and create:
         student.diary = StudentFile()
+        student.diary.__parent__ = student
     return student.diary
 
 

@@ -1,5 +1,7 @@
 """The school: years, classes, subjects, assignments, journals, lessons and marks."""
+from ejportal.core.workflow import WorkflowTransitioned, initialize
 from ejportal.i18n import _
+from ejportal.journal.corrections import CORRECTION_WORKFLOW, on_correction_decided
 from ejportal.journal.demo import build_demo_school
 from ejportal.security import VIEW
 
@@ -7,6 +9,10 @@ from ejportal.security import VIEW
 def includeme(config):
     config.scan('.resources', categories=('ejportal',))
     config.scan('.evolve', categories=('ejportal',))
+    config.add_workflow(CORRECTION_WORKFLOW, 'CorrectionRequest')
+    config.add_after_create('CorrectionRequest', initialize)
+    config.add_subscriber(on_correction_decided, WorkflowTransitioned)
+    config.include('.counters')
     config.add_section('journal', 'School', order=40)
     config.add_nav_entry(20, '/journal', _('Journal'), VIEW)
     config.add_demo_builder(20, build_demo_school)

@@ -1,5 +1,6 @@
 """Evolve steps of the journal area."""
 from BTrees.Length import Length
+from persistent.list import PersistentList
 
 from ejportal.core.evolve import evolve_step
 from ejportal.journal.resources import Journal, SchoolYear
@@ -32,20 +33,24 @@ def add_records_counters(portal):
              generation=9)
 def add_lesson_counters(portal):
     """Journals made before ``Journal.lessons_version`` get the counter, and their lessons
-    a ``__parent__`` (through which they move it)."""
+    a ``__parent__``."""
+    for journal in _journals(portal):
+        if getattr(journal, 'lessons_version', None) is None:
+            journal.lessons_version = Length()
+        for lesson in journal.lessons.values():
+            if lesson.__parent__ is None:
+                lesson.__parent__ = journal
+
+
+def _journals(portal):
     school = portal.get('journal') if hasattr(portal, 'get') else None
     if school is None:
         return
     for year in [y for y in school.values() if isinstance(y, SchoolYear)]:
         for school_class in year['classes'].values():
             for journal in school_class['journals'].values():
-                if not isinstance(journal, Journal):
-                    continue
-                if getattr(journal, 'lessons_version', None) is None:
-                    journal.lessons_version = Length()
-                for lesson in journal.lessons.values():
-                    if lesson.__parent__ is None:
-                        lesson.__parent__ = journal
+                if isinstance(journal, Journal):
+                    yield journal
 
 
 @evolve_step('journal: teachers are local roles only', after=(
@@ -76,3 +81,42 @@ def _field_to_role(resource, role):
     if login and login not in resource.holders_of(role):
         resource.set_local_roles('user:' + login,
                                  set(resource.get_local_roles('user:' + login)) | {role})
+
+
+# what a correction request held before it was workflow content
+_OLD_CORRECTION_FIELDS = ('state', 'requested_by', 'requested_at', 'decided_by',
+                          'decided_at', 'decision_note')
+
+
+@evolve_step('journal: correction requests on the workflow engine',
+             after=("journal: lessons know their journal, which counts their changes",))
+def corrections_to_workflow(portal):
+    """Correction requests made when they kept their own state (pending, approved,
+    rejected) and who requested and decided when become workflow content: the state
+    becomes ``review_state``, the request and the decision the ``workflow_history`` (as
+    ``initialize`` and the transition would have written them), the requester the
+    ``creator``; each request learns its journal and name. Requests already in the
+    workflow are left alone."""
+    for journal in _journals(portal):
+        for number, correction in (journal.corrections or {}).items():
+            correction._p_activate()
+            old = vars(correction)
+            if correction.review_state is not None:
+                continue
+            values = {name: old.pop(name) for name in _OLD_CORRECTION_FIELDS if name in old}
+            state = values.get('state', 'pending')
+            history = PersistentList([{
+                'transition': None, 'from': None, 'to': 'pending',
+                'userid': values.get('requested_by'), 'time': values.get('requested_at'),
+                'comment': ''}])
+            if state != 'pending':
+                history.append({
+                    'transition': 'approve' if state == 'approved' else 'reject',
+                    'from': 'pending', 'to': state, 'userid': values.get('decided_by'),
+                    'time': values.get('decided_at'),
+                    'comment': values.get('decision_note') or ''})
+            correction.review_state = state
+            correction.workflow_history = history
+            correction.creator = values.get('requested_by')
+            correction.created = correction.modified = values.get('requested_at')
+            correction.__parent__, correction.__name__ = journal, str(number)

@@ -2,6 +2,7 @@
 from html import escape
 
 from ejportal.journal import grading
+from ejportal.journal.resources import revision
 
 
 def chosen_period(journal, period_id=None):
@@ -56,7 +57,7 @@ def cells_html(student_id, name, lessons, cells, spans, editable, history_url):
         cell = cells.get((student_id, lesson.id))
         text = escape(grading.cell_text(cell)) if cell else ''
         enrolled = always or enrolled_on(spans, lesson.date)
-        css = ('' if enrolled else ' out') + (' corrected' if cell and cell['history'] else '')
+        css = ('' if enrolled else ' out') + (' corrected' if cell and revision(cell) else '')
         if editable and enrolled:
             out.append(_INPUT % (css, lesson.id, text, label, lesson.id))
         else:

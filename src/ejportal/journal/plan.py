@@ -157,13 +157,14 @@ def edit_plan(journal, rows):
             continue
         new_number = renumber.get(lesson.planned)
         old_topic = old_items.get(lesson.planned, {}).get('topic')
+        values = {'planned': new_number}
         if new_number != lesson.planned:
-            lesson.planned = new_number
             relinked += 1
         if new_number is not None and lesson.topic == old_topic and \
                 items[new_number - 1]['topic'] != old_topic and \
                 year.closed_period_of(lesson.date, journal.grade) is None:
-            lesson.topic = items[new_number - 1]['topic']
+            values['topic'] = items[new_number - 1]['topic']
+        journal.edit_lesson(lesson, values, audit=False)  # one 'plan-edit' entry below
     journal.plan = tuple(items)
     record(journal, 'plan-edit', {
         'old_count': len(old_items), 'new_count': len(items),
@@ -188,7 +189,8 @@ def apply_plan_topics(journal, start=None, keep_own=True):
         item = next(free, None)
         if item is None:
             break
-        lesson.planned, lesson.topic = item['number'], item['topic']
+        journal.edit_lesson(lesson, {'planned': item['number'], 'topic': item['topic']},
+                            audit=False)  # one 'plan-topics' entry below
         count += 1
     if count:
         record(journal, 'plan-topics', {'start': start, 'keep_own': keep_own,

@@ -28,12 +28,13 @@ from persistent.mapping import PersistentMapping
 from pyramid.authorization import Allow, Deny, Everyone
 
 from ejportal.core.actor import current_actor
-from ejportal.core.audit import record
+from ejportal.core.audit import get_audit_log, record
 from ejportal.core.content import (
-    Resource, content_type, find_root, item_at, now, resource_path)
+    Resource, content_type, create, find_root, item_at, now, resource_path)
 from ejportal.core.errors import Conflict
 from ejportal.core.events import ObjectEvent, notify
 from ejportal.core.folder import Folder, OrderedFolder
+from ejportal.core.workflow import WorkflowAware, do_transition
 from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW_DIARY, set_local_roles
@@ -136,7 +137,11 @@ class Student(Resource):
     enrolments = ()
     class_path = ''       # the current class, e.g. /journal/2025-2026/classes/5a
     index = None
-    records_version = None  # Length: counts changes of ``index`` and ``period_marks``
+    # a Length counting the changes of what the diary shows of the student (their index,
+    # period marks, remarks, absences), moved by the subscriber of ``RecordsChanged``
+    # (``journal.counters``): a diary names a week cheaply, and concurrent saves do not
+    # conflict on it
+    records_version = None
     period_marks = None
     diary = None          # the diary's file of this student (ejportal.diary.resources)
 
@@ -184,12 +189,6 @@ class Student(Resource):
         """The indexed cells from ``start`` to ``end`` (dates, inclusive), in date order:
         (date ISO, journal path, lesson id), entry."""
         return self.index.items(min=(start.isoformat(),), max=(end.isoformat(), '\uffff'))
-
-    def records_changed(self):
-        # a counter apart from the records, so a diary can tell cheaply that a week or a
-        # summary may show something new; a Length, so concurrent saves do not conflict
-        # on it
-        self.records_version.change(1)
 
     def enrolled_in(self, year_name, class_name):
         """(start, end) spans of this student's enrolment in that class."""
@@ -424,12 +423,12 @@ class Journals(Folder):
     structural = True
 
 
+@content_type('Lesson', _('type-Lesson', default='Lesson'))
 class Lesson(Persistent):
     """One lesson of a journal; ``id`` is 'YYYY-MM-DD-N' (date and number in the day), so
-    the lessons' BTree is in date order. ``__parent__`` is its journal, which counts every
-    change of its lessons: whoever sets a lesson's field (the journal's methods, the plan's
-    renumbering), the journal's ``lessons_version`` moves, so a diary's tag reads one
-    counter per journal instead of every lesson of the week."""
+    the lessons' BTree is in date order. ``__parent__`` is its journal. Its fields change
+    through the journal (``add_lesson``, ``edit_lesson``, ``set_lesson_files``,
+    ``remove_lesson``), which sends the events the journal's change counter follows."""
     __parent__ = None
     topic = ''
     lesson_type = 'lesson'
@@ -449,11 +448,6 @@ class Lesson(Persistent):
 
     FIELDS = ('topic', 'lesson_type', 'ict', 'homework', 'homework_due', 'note', 'planned')
 
-    def __setattr__(self, name, value):
-        super().__setattr__(name, value)
-        if not name.startswith('_') and self.__parent__ is not None:
-            self.__parent__.lessons_changed()
-
     def as_dict(self):
         return {'id': self.id, 'date': self.date, 'number': self.number,
                 **{f: getattr(self, f) for f in self.FIELDS}}
@@ -464,28 +458,68 @@ class LessonAdded(ObjectEvent):
     class teachers recorded for that day)."""
 
 
+class LessonModified(ObjectEvent):
+    """After fields of a lesson of ``info['journal']`` changed: ``info['changes']`` maps
+    field -> (old, new)."""
+
+
+class LessonRemoved(ObjectEvent):
+    """After a lesson was taken out of ``info['journal']``."""
+
+
+class RecordsChanged(ObjectEvent):
+    """After something a student's diary shows of ``obj`` (a Student) changed: a cell of
+    their index, a period mark, a remark, an absence."""
+
+
 def lesson_id(date, number):
     return '%s-%d' % (date.isoformat(), number)
 
 
-class CorrectionRequest(Persistent):
-    """A change to a cell of a closed period, waiting for a deputy."""
-    state = 'pending'   # pending, approved, rejected
-    decided_by = None
-    decided_at = None
-    decision_note = ''
+@content_type('CorrectionRequest',
+              _('type-CorrectionRequest', default='Correction request'))
+class CorrectionRequest(WorkflowAware, Resource):
+    """A change to a cell of a closed period, waiting for a deputy: workflow content
+    (``journal.corrections.CORRECTION_WORKFLOW``: pending, then approved or rejected, each
+    decision a transition needing APPROVE_CORRECTION, recorded in ``workflow_history``).
+    Kept in its journal's ``corrections`` under its number ``id``; ``__name__`` is the
+    number as text."""
+    id = None
+    student = ''
+    lesson = ''
+    marks = ()
+    attendance = ''
+    comment = ''
+    reason = ''
+    deletable = False   # a record of the decision
 
-    def __init__(self, id, student, lesson, marks, attendance, comment, reason):
-        actor = current_actor()
-        self.id = id
-        self.student = student
-        self.lesson = lesson
-        self.marks = marks
-        self.attendance = attendance
-        self.comment = comment
-        self.reason = reason
-        self.requested_by = actor.userid
-        self.requested_at = now()
+    @property
+    def state(self):
+        return self.review_state
+
+    @property
+    def requested_by(self):
+        return self.creator
+
+    @property
+    def requested_at(self):
+        return self.created
+
+    def _decision(self):
+        history = self.workflow_history or ()
+        return history[-1] if len(history) > 1 else {}
+
+    @property
+    def decided_by(self):
+        return self._decision().get('userid')
+
+    @property
+    def decided_at(self):
+        return self._decision().get('time')
+
+    @property
+    def decision_note(self):
+        return self._decision().get('comment', '')
 
 
 @content_type('Journal', _('type-Journal', default='Journal'))
@@ -500,7 +534,7 @@ class Journal(Resource):
     plan = ()  # the КТП: tuple of {'number', 'topic', 'hours', 'section'}
     comments = ()  # remarks of the deputy or director: tuple of {'time', 'userid', 'text'}
     lessons = None
-    lessons_version = None  # Length: counts the changes of the lessons (see ``Lesson``)
+    lessons_version = None  # Length: counts the changes of its lessons (``journal.counters``)
     cells = None
     period_marks = None
     corrections = None
@@ -565,9 +599,6 @@ class Journal(Resource):
             students = [s for s in students if s.__name__ in ids]
         return students
 
-    def lessons_changed(self):
-        self.lessons_version.change(1)
-
     def lessons_between(self, start, end):
         return list(self.lessons.values(min=start.isoformat(), max=end.isoformat() + '~'))
 
@@ -575,25 +606,28 @@ class Journal(Resource):
         return self.lessons_between(period.start, period.end)
 
     def add_lesson(self, date, number, audit=True, **fields):
-        lesson = Lesson(date, number, **fields)
+        lesson = create('Lesson', date=date, number=number, **fields)
         if lesson.id in self.lessons:
             raise ValueError(lesson.id)
         lesson.__parent__ = self
         self.lessons[lesson.id] = lesson
-        self.lessons_changed()
         if audit:
             record(self, 'lesson-add', {'lesson': lesson.id, 'new': lesson.as_dict()})
         notify(LessonAdded(lesson, journal=self))
         return lesson
 
-    def edit_lesson(self, lesson, values):
+    def edit_lesson(self, lesson, values, audit=True):
+        """Set the lesson's ``values`` (of ``Lesson.FIELDS``); audited unless the caller
+        writes an entry of its own (the plan's renumbering). Returns the changes."""
         changes = {}
         for key, value in values.items():
             if key in Lesson.FIELDS and getattr(lesson, key) != value:
                 changes[key] = (getattr(lesson, key), value)
                 setattr(lesson, key, value)
         if changes:
-            record(self, 'lesson-edit', {'lesson': lesson.id, 'changes': changes})
+            notify(LessonModified(lesson, journal=self, changes=changes))
+            if audit:
+                record(self, 'lesson-edit', {'lesson': lesson.id, 'changes': changes})
         return changes
 
     def set_lesson_files(self, lesson, files):
@@ -602,7 +636,9 @@ class Journal(Resource):
         old = {f['name'] for f in lesson.files}
         new = {f['name'] for f in files}
         if tuple(files) != tuple(lesson.files):
+            changes = {'files': (lesson.files, tuple(files))}
             lesson.files = tuple(files)
+            notify(LessonModified(lesson, journal=self, changes=changes))
             record(self, 'lesson-files', {'lesson': lesson.id, 'added': sorted(new - old),
                                           'removed': sorted(old - new)})
 
@@ -634,7 +670,7 @@ class Journal(Resource):
         for student in self.students():
             self.cells.pop((student.__name__, lesson_id), None)
         del self.lessons[lesson_id]
-        self.lessons_changed()
+        notify(LessonRemoved(lesson, journal=self))
         record(self, 'lesson-remove', {'lesson': lesson_id, 'old': lesson.as_dict()})
 
     def plan_item(self, number):
@@ -675,9 +711,9 @@ class Journal(Resource):
     def set_cell(self, student_id, lesson_id, marks, attendance='', comment='', reason='',
                  audit=True, check_closed=True, correction=None):
         """Store one cell (``marks`` already normalized: tuple of (value, kind, weight)),
-        keep the old value in its history, update the student's index and audit it.
-        Raises KeyError for an unknown student or lesson, PeriodClosed for a closed period.
-        Returns the stored cell."""
+        update the student's index and audit it: the audit log holds the cell's history
+        (see ``history``). Raises KeyError for an unknown student or lesson, PeriodClosed
+        for a closed period. Returns the stored cell."""
         lesson = self.lessons[lesson_id]
         student = self.school_class.students_folder()[student_id]
         if check_closed:
@@ -689,23 +725,35 @@ class Journal(Resource):
         if (old['marks'], old['attendance'], old['comment'], old['reason']) == (
                 tuple(marks), attendance, comment, reason):
             return old
-        actor = current_actor()
-        history = old['history']
-        if old is not grading.EMPTY_CELL:
-            history = history + ((old.get('time'), old.get('userid'), old['marks'],
-                                  old['attendance'], old['comment']),)
         cell = {'marks': tuple(marks), 'attendance': attendance, 'reason': reason,
-                'comment': comment, 'history': history, 'time': now(),
-                'userid': actor.userid}
+                'comment': comment, 'time': now(), 'userid': current_actor().userid}
+        kept = old.get('history', ())
+        if old is not grading.EMPTY_CELL:
+            cell['revision'] = revision(old) + 1
+            if not old.get('logged'):
+                # a value the audit log does not hold (written without an audit entry, or
+                # before the log held the cells' history) stays in the cell
+                kept = kept + ((old.get('time'), old.get('userid'), old['marks'],
+                                old['attendance'], old['comment']),)
+        if kept:
+            cell['history'] = kept
         if correction is not None:
             cell['correction'] = correction
-        self.cells[key] = cell
-        self._index(student, lesson, cell)
+        chunks = old.get('log', ())
         if audit:
-            record(self, 'cell', {
+            entry = record(self, 'cell', {
                 'student': student_id, 'lesson': lesson_id,
                 'old': cell_summary(old), 'new': cell_summary(cell),
                 **({'correction': correction} if correction is not None else {})})
+            if entry is not None:
+                cell['logged'] = True
+                chunk = get_audit_log(find_root(self)).newest_chunk()
+                if chunk not in chunks:
+                    chunks = chunks + (chunk,)
+        if chunks:
+            cell['log'] = chunks
+        self.cells[key] = cell
+        self._index(student, lesson, cell)
         return cell
 
     def _index(self, student, lesson, cell):
@@ -718,18 +766,31 @@ class Journal(Resource):
             del student.index[key]
         else:
             return
-        student.records_changed()
+        notify(RecordsChanged(student, journal=self))
 
     def history(self, student_id, lesson_id):
-        """The cell's values, oldest first, the current one last."""
+        """The cell's values, oldest first, the current one last, each {time, userid,
+        marks, attendance, comment}: the cell's entries in the audit log (``cell['log']``
+        names the chunks they are in, so the log is not searched), and the values the log
+        does not hold, kept in the cell. Marks are (value, kind, ...)."""
         cell = self.cells.get((student_id, lesson_id))
         if not cell:
             return []
-        rows = [dict(zip(('time', 'userid', 'marks', 'attendance', 'comment'), h))
-                for h in cell['history']]
-        rows.append({'time': cell.get('time'), 'userid': cell.get('userid'),
-                     'marks': cell['marks'], 'attendance': cell['attendance'],
-                     'comment': cell['comment']})
+        rows = [dict(zip(HISTORY_FIELDS, h)) for h in cell.get('history', ())]
+        if cell.get('log'):
+            log = get_audit_log(find_root(self))
+            for entry in log.entries_in(cell['log'], resource_path(self), 'cell'):
+                details = entry['details']
+                if (details.get('student'), details.get('lesson')) == (student_id, lesson_id):
+                    rows.append({'time': datetime.datetime.fromisoformat(entry['time']),
+                                 'userid': entry['userid'], **summary_values(details['new'])})
+        if not cell.get('logged'):
+            rows.append(dict(zip(HISTORY_FIELDS, (
+                cell.get('time'), cell.get('userid'), cell['marks'], cell['attendance'],
+                cell['comment']))))
+        # values kept in the cell and values in the log interleave only if writes with and
+        # without audit entries alternated; in time order either way
+        rows.sort(key=lambda row: row['time'] or _BEGINNING)
         return rows
 
     # -- averages and period marks ------------------------------------------------------
@@ -770,7 +831,7 @@ class Journal(Resource):
             student.period_marks[pkey] = value
         elif pkey in student.period_marks:
             del student.period_marks[pkey]
-        student.records_changed()
+        notify(RecordsChanged(student, journal=self))
         if audit:
             record(self, 'period-mark', {'student': student_id, 'period': period_id,
                                          'old': old_value, 'new': value})
@@ -778,44 +839,61 @@ class Journal(Resource):
 
     # -- corrections ----------------------------------------------------------------------
     def request_correction(self, student_id, lesson_id, marks, attendance, comment, reason):
+        """A correction request for a cell of a closed period, pending a deputy's decision
+        (``decide_correction``). Audited; returns the request."""
         if not (reason or '').strip():
             raise grading.GradingError('reason', _('Say why the closed period needs a change.'))
         self.lessons[lesson_id]
         self.school_class.students_folder()[student_id]
         number = (self.corrections.maxKey() + 1) if self.corrections else 1
-        request = CorrectionRequest(number, student_id, lesson_id, tuple(marks),
-                                    grading.normalize_attendance(attendance),
-                                    (comment or '').strip(), reason.strip())
-        self.corrections[number] = request
+        correction = create(
+            'CorrectionRequest', id=number, student=student_id, lesson=lesson_id,
+            marks=tuple(marks), attendance=grading.normalize_attendance(attendance),
+            comment=(comment or '').strip(), reason=reason.strip())
+        correction.__parent__, correction.__name__ = self, str(number)
+        self.corrections[number] = correction
         record(self, 'correction-request', {
             'id': number, 'student': student_id, 'lesson': lesson_id,
-            'new': {'marks': [m[0] for m in marks], 'attendance': request.attendance,
-                    'comment': request.comment}, 'reason': request.reason})
-        return request
+            'new': {'marks': [m[0] for m in marks], 'attendance': correction.attendance,
+                    'comment': correction.comment}, 'reason': correction.reason})
+        return correction
 
-    def decide_correction(self, number, approve, note=''):
-        request = self.corrections[number]
-        if request.state != 'pending':
-            raise ValueError('already decided')
-        actor = current_actor()
-        request.state = 'approved' if approve else 'rejected'
-        request.decided_by = actor.userid
-        request.decided_at = now()
-        request.decision_note = note
-        record(self, 'correction-' + request.state, {'id': number, 'note': note})
-        if approve:
-            self.set_cell(request.student, request.lesson, request.marks, request.attendance,
-                          request.comment, check_closed=False, correction=number)
-        return request
+    def decide_correction(self, number, approve, note='', request=None):
+        """Approve or reject the pending request ``number``: its workflow's transition
+        (the permission checked against ``request`` when given); the subscriber of the
+        transition audits it and applies an approved change (``journal.corrections``).
+        Raises WorkflowError if it was decided already."""
+        correction = self.corrections[number]
+        do_transition(correction, 'approve' if approve else 'reject', request,
+                      comment=note)
+        return correction
 
     def pending_corrections(self):
-        return [c for c in self.corrections.values() if c.state == 'pending']
+        return [c for c in self.corrections.values() if c.review_state == 'pending']
 
 
 def cell_summary(cell):
+    """A cell's value as its audit entry holds it: marks as 'value' or 'value:kind'."""
     return {'marks': [m[0] + ('' if m[1] == grading.DEFAULT_KIND else ':' + m[1])
                       for m in cell['marks']],
             'attendance': cell['attendance'], 'comment': cell['comment']}
+
+
+def summary_values(summary):
+    """The inverse of ``cell_summary``: marks as (value, kind) pairs."""
+    marks = tuple(tuple(m.split(':', 1)) if ':' in m else (m, grading.DEFAULT_KIND)
+                  for m in summary.get('marks', ()))
+    return {'marks': marks, 'attendance': summary.get('attendance', ''),
+            'comment': summary.get('comment', '')}
+
+
+def revision(cell):
+    """How many values the cell had before its current one (0: never changed)."""
+    return cell.get('revision', len(cell.get('history', ())))
+
+
+HISTORY_FIELDS = ('time', 'userid', 'marks', 'attendance', 'comment')
+_BEGINNING = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
 
 # -- structure changes (admin, class teacher): each audited ------------------------------
@@ -946,8 +1024,8 @@ def assign_class_teacher(school_class, login):
 
 def add_journal(school_class, subject, teacher='', subgroup=''):
     name = subject.__name__ + ('-' + subgroup if subgroup else '')
-    journal = Journal(subject=subject.__name__, subject_title=subject.title,
-                      subgroup=subgroup)
+    journal = create('Journal', subject=subject.__name__, subject_title=subject.title,
+                     subgroup=subgroup)
     school_class['journals'].add(name, journal)
     if teacher:
         assign_teacher(journal, teacher)
@@ -956,7 +1034,7 @@ def add_journal(school_class, subject, teacher='', subgroup=''):
 
 def add_class(year, grade, letter, class_teacher=''):
     name = '%d%s' % (grade, letter_name(letter))
-    school_class = year['classes'].add(name, SchoolClass(grade=grade, letter=letter))
+    school_class = year['classes'].add(name, create('SchoolClass', grade=grade, letter=letter))
     if class_teacher:
         assign_class_teacher(school_class, class_teacher)
     return school_class

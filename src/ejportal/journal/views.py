@@ -10,6 +10,7 @@ from pyramid.view import view_config
 
 from ejportal.core.errors import Invalid, UserError
 from ejportal.core.files import blob_response
+from ejportal.core.workflow import WorkflowError
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
 from ejportal.i18n import _
@@ -387,8 +388,8 @@ def corrections(context, request):
             raise HTTPBadRequest()
         try:
             journal.decide_correction(number, 'approve' in request.POST,
-                                      request.POST.get('note', '').strip())
-        except ValueError:
+                                      request.POST.get('note', '').strip(), request)
+        except WorkflowError:
             request.session.flash(_('This request was already decided.'), 'error')
         return HTTPSeeOther(request.resource_url(context, 'corrections'))
     items = pending_corrections(year) if year is not None else []
