@@ -201,17 +201,37 @@ def test_evolve_step_adds_missing_reference_folders_idempotently(portal_registry
     assert 'students' in school
 
 
-def test_grid_cells_html_escapes_and_marks_days_outside_the_enrolment(school):
-    from ejportal.journal.grid import cells_html
+def render_row(student_name, cells, can_edit=True):
+    """One grid row through its macro (``journal/grid_row.pt``), as the grid page uses it."""
+    from collections import namedtuple
+    from chameleon import PageTemplate, PageTemplateFile
+    from ejportal.paths import template
+    page = PageTemplate(
+        '<table><tr metal:use-macro="grid_row.macros[\'row\']"/></table>')
+    return page(grid_row=PageTemplateFile(template('journal/grid_row.pt')),
+                row={'id': 's1', 'name': student_name, 'fullname': student_name,
+                     'cells': cells, 'average': {'value': None}, 'explain': '',
+                     'suggested': None, 'period_mark': ''},
+                can_edit=can_edit, history_url='/h',
+                period=namedtuple('P', 'title')('I четверть'))
+
+
+def test_grid_row_escapes_and_marks_days_outside_the_enrolment(school):
+    from ejportal.journal.grid import row_cells
     journal = school['journal']
     lessons = list(journal.lessons.values())
     spans = [(D(2025, 9, 2), None)]   # joined after the first lesson
-    html = cells_html('s1', 'O"Brien <b>', lessons, {}, spans, True, '/h')
-    assert html.count('<input') == 2 and html.count('class="cell out"') == 1
+    cells = {('s1', lessons[1].id): {'marks': (('<5>', 'answer', 1),), 'attendance': '',
+                                     'comment': '', 'revision': 1}}
+    html = render_row('O"Brien <b>', row_cells('s1', lessons, cells, spans, True))
+    assert html.count('<input class="c"') == 2 and html.count('class="cell out"') == 1
     assert '<b>' not in html and '&lt;b&gt;' in html and '&quot;' in html
-    everywhere = cells_html('s1', 'X', lessons, {}, [(D(2025, 9, 1), None)], True, '/h')
-    assert everywhere.count('<input') == 3 and ' out' not in everywhere
-    read_only = cells_html('s1', 'X', lessons, {}, [(D(2025, 9, 1), None)], False, '/h')
+    assert 'class="cell corrected"' in html and 'value="&lt;5&gt;"' in html
+    everywhere = row_cells('s1', lessons, {}, [(D(2025, 9, 1), None)], True)
+    html = render_row('X', everywhere)
+    assert html.count('<input class="c"') == 3 and ' out' not in html
+    read_only = render_row('X', row_cells('s1', lessons, {}, [(D(2025, 9, 1), None)], False),
+                           can_edit=False)
     assert read_only.count('href="/h?student=s1&amp;lesson=') == 3
 
 

@@ -1,10 +1,10 @@
-"""The week page's hot path: its lesson rows written out by a small escaping helper (as the
-journal grid's ``cells_html``), with every label translated once per request, and the
-page's ETag.
+"""The week page's hot path: its lesson rows as plain values for the row macro
+(``diary/week_row.pt``), with every label translated once per request, and the page's ETag.
 
 A week shows up to forty lessons; in the template each row cost a dozen expression
 look-ups and several translations, repeated in every day's table header. Here the
-headers are made once and each row is one string format with every value escaped.
+headers are translated once and each row's values are made ready, so the macro only
+writes them out (escaped, as any template value).
 
 The ETag is a hash of everything the page shows, named cheaply: the week's stamp
 (``model.week_stamp``: serials and counters, so the week is not built to name it), the
@@ -14,7 +14,6 @@ today's date. ``core.caching`` answers a revalidating browser with a 304 and sen
 body rendered earlier under the same tag; any new mark, topic, remark or absence changes
 the tag. A page that shows a flash message changes the session, so it is not reused.
 """
-from html import escape
 from urllib.parse import quote
 
 from pyramid.renderers import render
@@ -27,23 +26,12 @@ from ejportal.paths import template
 from ejportal.site.layout import Layout
 
 # Change when the page's markup changes, so browsers do not keep an older page.
-PAGE_VERSION = '4'
+PAGE_VERSION = '5'
 
 WEEKDAYS = (_('Monday'), _('Tuesday'), _('Wednesday'), _('Thursday'), _('Friday'),
             _('Saturday'), _('Sunday'))
 HEADERS = ('№', _('Subject'), _('Topic'), _('Homework'), _('Marks'), _('Attendance'),
            _('Remark'))
-
-_ROW = ('<tr class="lesson"><td>%s</td><td class="subject">%s</td><td class="topic">%s</td>'
-        '<td class="homework">%s%s%s</td><td class="marks">%s</td>'
-        '<td class="attendance">%s</td><td class="comment">%s</td></tr>')
-_DUE = '<small class="text-muted d-block"><span>%s</span> %s</small>'
-_FILE = ('<small class="d-block"><a class="homework-file" href="%s" download>%s</a>'
-         '</small>')
-_MARK = ('<span class="mark" title="%s (×%s)">%s<small class="text-muted"> %s</small> '
-         '</span>')
-_ATTENDANCE = '<span title="%s">%s <small>%s</small></span>'
-
 
 class Labels:
     """The page's translated words, each translated once per request."""
@@ -51,9 +39,8 @@ class Labels:
     def __init__(self, request):
         self._translate = request.localizer.translate
         self._cache = {}
-        self.due = escape(self(_('due')))
-        self.thead = '<thead><tr>%s</tr></thead>' % ''.join(
-            '<th>%s</th>' % escape(self(h)) for h in HEADERS)
+        self.due = self(_('due'))
+        self.headers = [self(h) for h in HEADERS]
 
     def __call__(self, text):
         """``text`` translated when it is a translation string (as the template would)."""
@@ -71,29 +58,27 @@ def file_url(base, journal_path, lesson_id, name):
                                                 quote(lesson_id), quote(name, safe=''))
 
 
-def lessons_html(lessons, labels, files_base):
-    """The rows of one day's lessons (see ``model.week``) as HTML, every value escaped."""
-    out = []
+def lesson_rows(lessons, labels, files_base):
+    """The values of one day's lesson rows (see ``model.week``) for the row macro: the
+    number, subject, topic and homework as text, its due date formatted, its files as
+    (url, name), its marks as (kind, weight, value), its attendance as (title, code) or
+    None, the comment."""
+    rows = []
     for lesson in lessons:
         due = lesson['homework_due']
-        due_html = _DUE % (labels.due, format_date(due)) if due else ''
-        files_html = ''.join(
-            _FILE % (escape(file_url(files_base, lesson['journal'], lesson['lesson'],
-                                     f['name'])), escape(f['name']))
-            for f in lesson['files'])
-        marks_html = ''.join(
-            _MARK % (escape(labels(m['kind_title'])), '%g' % m['weight'], escape(m['value']),
-                     escape(labels(m['kind_title'])))
-            for m in lesson['marks'])
         attendance = lesson['attendance']
-        attendance_html = _ATTENDANCE % (
-            escape(labels(attendance['title'])), escape(attendance['code']),
-            escape(labels(attendance['title']))) if attendance else ''
-        out.append(_ROW % (lesson['number'], escape(lesson['subject_title']),
-                           escape(lesson['topic'] or ''), escape(lesson['homework'] or ''),
-                           due_html, files_html, marks_html, attendance_html,
-                           escape(lesson['comment'] or '')))
-    return ''.join(out)
+        rows.append({
+            'number': lesson['number'], 'subject_title': lesson['subject_title'],
+            'topic': lesson['topic'] or '', 'homework': lesson['homework'] or '',
+            'due': format_date(due) if due else '',
+            'files': [(file_url(files_base, lesson['journal'], lesson['lesson'], f['name']),
+                       f['name']) for f in lesson['files']],
+            'marks': [(labels(m['kind_title']), '%g' % m['weight'], m['value'])
+                      for m in lesson['marks']],
+            'attendance': (labels(attendance['title']), attendance['code'])
+            if attendance else None,
+            'comment': lesson['comment'] or ''})
+    return rows
 
 
 def days_html(request, student, day, now, stamp):
@@ -113,10 +98,10 @@ def days_html(request, student, day, now, stamp):
             days.append({'iso': date.isoformat(), 'css': ' today' if date == now else '',
                          'heading': '%s, %s' % (labels(WEEKDAYS[date.weekday()]),
                                                 format_date(date)),
-                         'rows': lessons_html(item['lessons'], labels, files_base),
+                         'lessons': lesson_rows(item['lessons'], labels, files_base),
                          'absences': item['absences'], 'remarks': item['remarks']})
         return render(template('diary/week_days.pt'),
-                      {'days': days, 'thead': labels.thead,
+                      {'days': days, 'headers': labels.headers, 'due': labels.due,
                        'no_lessons': labels(_('No lessons.'))}, request=request)
     return cached_fragment(request, tag, render_days)
 

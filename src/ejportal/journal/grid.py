@@ -1,6 +1,4 @@
 """The journal grid of one period as plain data, shared by the page and the JSON API."""
-from html import escape
-
 from ejportal.journal import grading
 from ejportal.journal.resources import revision
 
@@ -38,31 +36,23 @@ def enrolled_on(spans, day):
     return any(s <= day and (e is None or day <= e) for s, e in spans)
 
 
-_INPUT = ('<td class="cell%s"><input class="c" data-lesson="%s" value="%s" size="3" '
-          'autocomplete="off" aria-label="%s %s"></td>')
-_LINK = '<td class="cell%s"><a class="v" href="%s?student=%s&amp;lesson=%s">%s</a></td>'
-
-
-def cells_html(student_id, name, lessons, cells, spans, editable, history_url):
-    """The cells of one student's row as HTML: the grid's hot loop (hundreds of cells a
-    page), written out here rather than in the template, where each cell cost a dozen
-    expression look-ups. Every value is escaped. An input where the teacher may type (the
-    student enrolled that day), else the value as a link to the cell's history."""
+def row_cells(student_id, lessons, cells, spans, editable):
+    """The cells of one student's row for the grid's row macro (``journal/grid_row.pt``):
+    (css classes, lesson id, text, whether the teacher may type there: the student was
+    enrolled that day), else the row shows the value as a link to the cell's history.
+    Plain tuples, so the template's hot loop (hundreds of cells a page) reads each value
+    with one subscript."""
     out = []
-    sid, label = escape(student_id), escape(name)
     # usually one enrolment spans every lesson shown: then no check per cell
     always = bool(lessons) and enrolled_on(spans, lessons[0].date) and any(
         s <= lessons[0].date and (e is None or lessons[-1].date <= e) for s, e in spans)
     for lesson in lessons:
         cell = cells.get((student_id, lesson.id))
-        text = escape(grading.cell_text(cell)) if cell else ''
         enrolled = always or enrolled_on(spans, lesson.date)
         css = ('' if enrolled else ' out') + (' corrected' if cell and revision(cell) else '')
-        if editable and enrolled:
-            out.append(_INPUT % (css, lesson.id, text, label, lesson.id))
-        else:
-            out.append(_LINK % (css, history_url, sid, lesson.id, text))
-    return ''.join(out)
+        out.append((css, lesson.id, grading.cell_text(cell) if cell else '',
+                    editable and enrolled))
+    return out
 
 
 def cell_json(student_id, lesson_id, cell, kind_title=None):

@@ -18,7 +18,7 @@ from ejportal.journal import grading, schemas
 from ejportal.journal.actions import ImportPlan, SaveLesson
 from ejportal.journal.api import readable_journals
 from ejportal.journal.control import control_report
-from ejportal.journal.grid import cells_html, chosen_period, grid
+from ejportal.journal.grid import chosen_period, grid, row_cells
 from ejportal.journal.manage import user_name
 from ejportal.journal.plan import PlanError, apply_plan_topics, edit_plan, parse_plan, plan_report
 from ejportal.journal.resources import Journal, School, SchoolClass, SchoolYear
@@ -79,9 +79,8 @@ def journal_grid(context, request):
         sid = student.__name__
         average = data['averages'][sid]
         rows.append({'id': sid, 'name': student.short_name, 'fullname': student.fullname,
-                     'cells_html': cells_html(sid, student.short_name, data['lessons'],
-                                              data['cells'], data['spans'][sid], can_edit,
-                                              history_url),
+                     'cells': row_cells(sid, data['lessons'], data['cells'],
+                                        data['spans'][sid], can_edit),
                      'average': average,
                      'explain': explain(average, not_counted, context.school.kind_title),
                      'suggested': grading.suggested_period_mark(average['value']),
@@ -94,7 +93,7 @@ def journal_grid(context, request):
     return {'title': '%s — %s' % (context.school_class.title, context.title),
             'journal': context, 'period': period, 'periods': context.periods,
             'lessons': lessons, 'rows': rows, 'closed': data['closed'],
-            'can_edit': can_edit,
+            'can_edit': can_edit, 'history_url': history_url,
             'may_request': bool(request.has_permission(EDIT_JOURNAL, context)),
             'can_comment': bool(request.has_permission(COMMENT_JOURNAL, context)),
             'comments': context.comments,
