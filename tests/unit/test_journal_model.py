@@ -212,7 +212,7 @@ def render_row(student_name, cells, can_edit=True):
                 row={'id': 's1', 'name': student_name, 'fullname': student_name,
                      'cells': cells, 'average': {'value': None}, 'explain': '',
                      'suggested': None, 'period_mark': ''},
-                can_edit=can_edit, history_url='/h',
+                can_edit=can_edit,
                 period=namedtuple('P', 'title')('I четверть'))
 
 
@@ -223,15 +223,16 @@ def test_grid_row_escapes_and_marks_days_outside_the_enrolment(school):
     spans = [(D(2025, 9, 2), None)]   # joined after the first lesson
     cells = {('s1', lessons[1].id): {'marks': (('<5>', 'answer', 1),), 'attendance': '',
                                      'comment': '', 'revision': 1}}
-    html = render_row('O"Brien <b>', row_cells('s1', lessons, cells, spans, True))
+    html = render_row('O"Brien <b>', row_cells('s1', 'O"Brien <b>', lessons, cells, spans,
+                                               True, '/h'))
     assert html.count('<input class="c"') == 2 and html.count('class="cell out"') == 1
     assert '<b>' not in html and '&lt;b&gt;' in html and '&quot;' in html
     assert 'class="cell corrected"' in html and 'value="&lt;5&gt;"' in html
-    everywhere = row_cells('s1', lessons, {}, [(D(2025, 9, 1), None)], True)
+    everywhere = row_cells('s1', 'X', lessons, {}, [(D(2025, 9, 1), None)], True, '/h')
     html = render_row('X', everywhere)
     assert html.count('<input class="c"') == 3 and ' out' not in html
-    read_only = render_row('X', row_cells('s1', lessons, {}, [(D(2025, 9, 1), None)], False),
-                           can_edit=False)
+    read_only = render_row('X', row_cells('s1', 'X', lessons, {}, [(D(2025, 9, 1), None)],
+                                          False, '/h'), can_edit=False)
     assert read_only.count('href="/h?student=s1&amp;lesson=') == 3
 
 

@@ -2,7 +2,7 @@
 
 A cell (one student in one lesson) is stored as a plain dict that is replaced, never
 mutated: ``{'marks': ((value, kind, weight), ...), 'attendance': code, 'reason': text,
-'comment': text, 'history': ((time, userid, marks, attendance, comment), ...)}``.
+'comment': text, 'time', 'userid'}`` and what its history needs (``Journal.set_cell``).
 """
 from decimal import ROUND_HALF_UP, Decimal
 

@@ -36,22 +36,27 @@ def enrolled_on(spans, day):
     return any(s <= day and (e is None or day <= e) for s, e in spans)
 
 
-def row_cells(student_id, lessons, cells, spans, editable):
-    """The cells of one student's row for the grid's row macro (``journal/grid_row.pt``):
-    (css classes, lesson id, text, whether the teacher may type there: the student was
-    enrolled that day), else the row shows the value as a link to the cell's history.
-    Plain tuples, so the template's hot loop (hundreds of cells a page) reads each value
-    with one subscript."""
+def row_cells(student_id, name, lessons, cells, spans, editable, history_url):
+    """The cells of one student's row for the grid's row macro (``journal/grid_row.pt``),
+    each (css classes, lesson id, text, input label, history link): an input where the
+    teacher may type (the student was enrolled that day), else the value as a link to the
+    cell's history. The values are made here, so the template's hot loop (hundreds of
+    cells a page) reads each with one subscript."""
     out = []
+    link = '%s?student=%s&lesson=' % (history_url, student_id)
     # usually one enrolment spans every lesson shown: then no check per cell
     always = bool(lessons) and enrolled_on(spans, lessons[0].date) and any(
         s <= lessons[0].date and (e is None or lessons[-1].date <= e) for s, e in spans)
     for lesson in lessons:
         cell = cells.get((student_id, lesson.id))
         enrolled = always or enrolled_on(spans, lesson.date)
-        css = ('' if enrolled else ' out') + (' corrected' if cell and revision(cell) else '')
-        out.append((css, lesson.id, grading.cell_text(cell) if cell else '',
-                    editable and enrolled))
+        css = ('cell' if enrolled else 'cell out') + (
+            ' corrected' if cell and revision(cell) else '')
+        text = grading.cell_text(cell) if cell else ''
+        if editable and enrolled:
+            out.append((css, lesson.id, text, '%s %s' % (name, lesson.id), None))
+        else:
+            out.append((css, lesson.id, text, None, link + lesson.id))
     return out
 
 

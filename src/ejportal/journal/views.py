@@ -79,8 +79,9 @@ def journal_grid(context, request):
         sid = student.__name__
         average = data['averages'][sid]
         rows.append({'id': sid, 'name': student.short_name, 'fullname': student.fullname,
-                     'cells': row_cells(sid, data['lessons'], data['cells'],
-                                        data['spans'][sid], can_edit),
+                     'cells': row_cells(sid, student.short_name, data['lessons'],
+                                        data['cells'], data['spans'][sid], can_edit,
+                                        history_url),
                      'average': average,
                      'explain': explain(average, not_counted, context.school.kind_title),
                      'suggested': grading.suggested_period_mark(average['value']),
@@ -93,7 +94,7 @@ def journal_grid(context, request):
     return {'title': '%s — %s' % (context.school_class.title, context.title),
             'journal': context, 'period': period, 'periods': context.periods,
             'lessons': lessons, 'rows': rows, 'closed': data['closed'],
-            'can_edit': can_edit, 'history_url': history_url,
+            'can_edit': can_edit,
             'may_request': bool(request.has_permission(EDIT_JOURNAL, context)),
             'can_comment': bool(request.has_permission(COMMENT_JOURNAL, context)),
             'comments': context.comments,
