@@ -266,7 +266,7 @@ def test_correction_requests_become_workflow_content_in_an_old_database(app, db_
             request = journal.request_correction(student, lesson, grading.make_marks(['4']),
                                                  '', '', reason)
             for name in ('review_state', 'workflow_history', 'creator', 'created',
-                         'modified', '__parent__', '__name__'):
+                         '__parent__', '__name__'):
                 delattr(request, name)
             vars(request).update(requested_by='teacher', requested_at=asked)   # as before
             if number == 2:

@@ -118,5 +118,5 @@ def corrections_to_workflow(portal):
             correction.review_state = state
             correction.workflow_history = history
             correction.creator = values.get('requested_by')
-            correction.created = correction.modified = values.get('requested_at')
+            correction.created = values.get('requested_at')
             correction.__parent__, correction.__name__ = journal, str(number)

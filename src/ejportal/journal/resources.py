@@ -478,12 +478,15 @@ def lesson_id(date, number):
 
 @content_type('CorrectionRequest',
               _('type-CorrectionRequest', default='Correction request'))
-class CorrectionRequest(WorkflowAware, Resource):
+class CorrectionRequest(WorkflowAware, Persistent):
     """A change to a cell of a closed period, waiting for a deputy: workflow content
     (``journal.corrections.CORRECTION_WORKFLOW``: pending, then approved or rejected, each
     decision a transition needing APPROVE_CORRECTION, recorded in ``workflow_history``).
     Kept in its journal's ``corrections`` under its number ``id``; ``__name__`` is the
-    number as text."""
+    number as text. Not a traversable resource (no URL of its own, like a lesson): the
+    journal's screens and ``@correction`` reach it."""
+    __name__ = None
+    __parent__ = None
     id = None
     student = ''
     lesson = ''
@@ -491,7 +494,14 @@ class CorrectionRequest(WorkflowAware, Resource):
     attendance = ''
     comment = ''
     reason = ''
-    deletable = False   # a record of the decision
+    created = None
+    creator = None
+
+    def __init__(self, **fields):
+        for key, value in fields.items():
+            setattr(self, key, value)
+        self.created = now()
+        self.creator = current_actor().userid
 
     @property
     def state(self):
