@@ -26,8 +26,8 @@ Results (--size full, 2 shared cores, one client, Nov 2026; other sessions were 
 
 Before, the page took p50 14.7 ms, p95 34.8 ms (small school) and 1.86× its floor: a
 profile put two thirds of it in the template's per-cell expressions (a dozen look-ups and
-a resource_url per cell); the cells were then written by ``grid.cells_html`` (now a row
-macro, ``journal/grid_row.pt``, fed plain tuples by ``grid.row_cells``). What is left
+a resource_url per cell); the cells were then written by ``grid.cells_html`` (now a rows
+macro, ``journal/grid_rows.pt``, fed plain tuples by ``grid.row_cells``). What is left
 of the floor is mostly the layout (navigation with a permission check per entry, about
 2 ms) and the security policy's ``identity``, which is looked up about seven times a
 request (a request-local cache there would save about 1 ms on every page).

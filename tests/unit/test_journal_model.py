@@ -202,16 +202,17 @@ def test_evolve_step_adds_missing_reference_folders_idempotently(portal_registry
 
 
 def render_row(student_name, cells, can_edit=True):
-    """One grid row through its macro (``journal/grid_row.pt``), as the grid page uses it."""
+    """One grid row through the rows macro (``journal/grid_rows.pt``), as the grid page uses
+    it."""
     from collections import namedtuple
     from chameleon import PageTemplate, PageTemplateFile
     from ejportal.paths import template
     page = PageTemplate(
-        '<table><tr metal:use-macro="grid_row.macros[\'row\']"/></table>')
-    return page(grid_row=PageTemplateFile(template('journal/grid_row.pt')),
-                row={'id': 's1', 'name': student_name, 'fullname': student_name,
-                     'cells': cells, 'average': {'value': None}, 'explain': '',
-                     'suggested': None, 'period_mark': ''},
+        '<table><metal:rows use-macro="grid_rows.macros[\'rows\']"/></table>')
+    return page(grid_rows=PageTemplateFile(template('journal/grid_rows.pt')),
+                rows=[{'id': 's1', 'name': student_name, 'fullname': student_name,
+                       'cells': cells, 'average': {'value': None}, 'explain': '',
+                       'suggested': None, 'period_mark': ''}],
                 can_edit=can_edit,
                 period=namedtuple('P', 'title')('I четверть'))
 

@@ -37,7 +37,7 @@ def enrolled_on(spans, day):
 
 
 def row_cells(student_id, name, lessons, cells, spans, editable, history_url):
-    """The cells of one student's row for the grid's row macro (``journal/grid_row.pt``),
+    """The cells of one student's row for the grid's rows macro (``journal/grid_rows.pt``),
     each (css classes, lesson id, text, input label, history link): an input where the
     teacher may type (the student was enrolled that day), else the value as a link to the
     cell's history. The values are made here, so the template's hot loop (hundreds of
