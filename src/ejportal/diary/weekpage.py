@@ -1,5 +1,6 @@
-"""The week page's hot path: its lesson rows as plain values for the row macro
-(``diary/week_row.pt``), with every label translated once per request, and the page's ETag.
+"""The week page's hot path: its lesson rows as plain values for the lessons macro
+(``diary/week_lessons.pt``), with every label translated once per request, and the page's
+ETag.
 
 A week shows up to forty lessons; in the template each row cost a dozen expression
 look-ups and several translations, repeated in every day's table header. Here the
@@ -59,7 +60,7 @@ def file_url(base, journal_path, lesson_id, name):
 
 
 def lesson_rows(lessons, labels, files_base):
-    """The values of one day's lesson rows (see ``model.week``) for the row macro: the
+    """The values of one day's lesson rows (see ``model.week``) for the lessons macro: the
     number, subject, topic and homework as text, its due date formatted, its files as
     (url, name), its marks as (kind, weight, value), its attendance as (title, code) or
     None, the comment."""
