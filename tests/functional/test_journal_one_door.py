@@ -1,7 +1,6 @@
 """Each change of the journal is one action that the HTML form and the JSON endpoint both
 call: the subgroup split, the lesson plan import's save step, a lesson's fields. The
 journal's refusals are kinds of ``core.errors.UserError``, rendered from the error alone."""
-import datetime
 import json
 
 import pytest
@@ -10,16 +9,11 @@ from pyramid.traversal import find_resource
 from webtest import Upload
 
 from conftest import csrf_token
+from test_journal import INF_5A_1 as INFORMATICS_1, MATH_5A, YEAR
 
 from ejportal.core.errors import Conflict, Invalid
-from ejportal.journal.resources import school_year_start
 
-TODAY = datetime.date.today()
-Y = school_year_start(TODAY)
-YEAR = '/journal/%d-%d' % (Y, Y + 1)
 C5A = YEAR + '/classes/5a'
-MATH_5A = C5A + '/journals/math'
-INFORMATICS_1 = C5A + '/journals/informatics-1'
 
 
 def send(app, path, body, status):
