@@ -9,7 +9,7 @@ from pyramid.traversal import find_resource
 from webtest import Upload
 
 from conftest import csrf_token
-from test_journal import INF_5A_1 as INFORMATICS_1, MATH_5A, YEAR
+from test_journal import INF_5A_1 as INFORMATICS_1, MATH_5A, YEAR, Y
 
 from ejportal.core.errors import Conflict, Invalid
 
