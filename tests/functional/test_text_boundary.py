@@ -160,6 +160,18 @@ def test_a_control_character_in_a_hand_parsed_form_is_refused(as_user, root):
     assert '%s-8' % day.isoformat() not in find_resource(root, MATH_5A).lessons
 
 
+def test_a_pages_button_names_the_refused_field(as_user, root):
+    """A button's view that sends the reader back on a refusal still gets the 400 naming
+    the field: the check runs before the view and its decorators."""
+    app = as_user('director')
+    response = app.post('/documents/regulation-3/@@workflow', {
+        'transition': 'submit', 'comment': 'на\x07 согласование',
+        'csrf_token': csrf_token(app)}, status=400)
+    assert 'comment: ' in response.text and 'cannot be stored' in response.text
+    transaction.abort()
+    assert root['documents']['regulation-3'].review_state != 'review'
+
+
 def test_broken_utf8_in_a_form_an_address_or_a_query_is_400(app, as_user, testapp):
     wsgi_app, app = app, as_user('admin')
     token = csrf_token(app)
