@@ -49,12 +49,17 @@ def check_posted_form(request):
 
 
 def checked_form_view(view, info):
-    """View deriver: a view that may take a posted form gets its text checked first."""
+    """View deriver: a view that may take a posted form gets its text checked first.
+
+    A view that puts every posted value through an action (whose ``deserialize`` runs the
+    same check) and shows the errors on its own fields says so with
+    ``checks_own_text=True``; a ``FormView`` does so by being one."""
     original = info.original_view
     methods = info.options.get('request_method')
     if isinstance(methods, str):
         methods = (methods,)
-    if (info.exception_only or (methods and set(methods) <= set(SAFE_METHODS))
+    if (info.exception_only or info.options.get('checks_own_text')
+            or (methods and set(methods) <= set(SAFE_METHODS))
             or (isinstance(original, type) and issubclass(original, FormView))):
         return view
 
@@ -63,6 +68,9 @@ def checked_form_view(view, info):
             check_posted_form(request)
         return view(context, request)
     return checked
+
+
+checked_form_view.options = ('checks_own_text',)
 
 
 def includeme(config):
