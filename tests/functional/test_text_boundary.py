@@ -1,19 +1,23 @@
 """Every text that enters by any door passes the one boundary check, every id the one
 validator: what is refused answers 400 naming the field, and nothing stored breaks a page."""
+from urllib.parse import quote
+
 import pytest
 import transaction
+from pyramid.traversal import find_resource
 from webob import Request
 
 from conftest import api_token, csrf_token, login
 from test_evolve import write_ini
-from test_journal import MATH_5A, column_form
+from test_journal import MATH_5A, YEAR, column_form
 
+from ejportal.core.content import Resource
 from ejportal.core.errors import Invalid
 from ejportal.core.folder import Folder
-from ejportal.core.content import Resource
 from ejportal.scripts.admin import main as admin_main
 
 LONE = '\udc00'
+C5A = YEAR + '/classes/5a'
 
 
 def bearer(token):
@@ -73,6 +77,17 @@ def test_a_folder_refuses_a_bad_name_for_every_caller():
     for good in ('x' * 100, 'order-2012-od-181', 'math-А', 'ivanova.e2', '2026-2027', '5a'):
         folder.add(good, Resource())
     assert len(folder) == 6
+
+
+def test_a_group_named_in_russian_gets_its_journal(as_user, root):
+    """The ids the portal makes itself pass the one rule: a subgroup "Б" is the journal
+    "russian-Б"."""
+    app = as_user('admin')
+    app.post_json(MATH_5A + '/@subgroups', {'subject': 'russian', 'create': 'Б'}, status=201,
+                  headers={'X-CSRF-Token': csrf_token(app), 'Accept': 'application/json'})
+    transaction.abort()
+    assert 'russian-Б' in find_resource(root, C5A)['journals']
+    app.get(quote(C5A + '/journals/russian-Б'), status=200)
 
 
 # -- lone surrogates and control characters through the JSON API -----------------------------
