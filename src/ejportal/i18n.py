@@ -9,7 +9,11 @@ DEFAULT_LANGUAGE = 'ru'
 
 def locale_negotiator(request):
     """``?lang=`` (remembered in a cookie by the language switch), the cookie, then Russian."""
-    lang = request.GET.get('lang') or request.cookies.get('ejportal_lang')
+    try:
+        lang = request.GET.get('lang')
+    except UnicodeDecodeError:  # a query that is not UTF-8: its 400 page needs a language too
+        lang = None
+    lang = lang or request.cookies.get('ejportal_lang')
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 

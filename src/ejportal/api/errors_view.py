@@ -21,4 +21,6 @@ def user_error(exc, request):
     if wants_json(request):
         return json_error(request, exc.status, exc.error_type, exc.message, exc.fields)
     title = PAGE_TITLES.get(exc.status, _('The request could not be served'))
-    return render_error(request, exc.status, title, exc.message)
+    translate = request.localizer.translate
+    details = ['%s: %s' % (name, translate(message)) for name, message in exc.fields.items()]
+    return render_error(request, exc.status, title, exc.message, details)

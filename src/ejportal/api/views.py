@@ -4,7 +4,7 @@ from pyramid.view import view_config
 
 from ejportal.api.serialize import serialize
 from ejportal.core.content import Resource
-from ejportal.core.errors import UserError
+from ejportal.core.errors import Invalid, UserError
 from ejportal.core.jsonapi import json_error
 from ejportal.core.responses import json_response
 from ejportal.core.traversal import JSON_VIEW
@@ -16,14 +16,14 @@ from ejportal.site.content_actions import AddContent, DeleteContent, EditContent
 from ejportal.site.resources import Portal
 
 
-class BadRequest(Exception):
-    def __init__(self, message, fields=None):
-        super().__init__(message)
-        self.message = message
-        self.fields = fields
+class BadRequest(Invalid):
+    """A body the API cannot take (rendered below, answered 400)."""
 
 
 def json_body(request):
+    """The request's JSON object. Its text has passed the one boundary check where the body
+    is parsed (``PortalRequest.json_body``): bad text is a ``BadText``, answered 400 with the
+    fields named."""
     try:
         body = request.json_body
     except ValueError:

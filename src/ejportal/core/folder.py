@@ -5,8 +5,9 @@ from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
 from ejportal.core.content import Resource
-from ejportal.core.errors import Conflict
+from ejportal.core.errors import Conflict, Invalid
 from ejportal.core.events import ObjectAdded, ObjectRemoved, notify
+from ejportal.core.text import id_problem
 from ejportal.i18n import _
 
 
@@ -14,13 +15,18 @@ class FolderKeyError(KeyError):
     """A child name is taken or not allowed."""
 
 
+class InvalidName(Invalid, ValueError):
+    """A child name that may not be an id (field ``id``). A ValueError too, as names were
+    refused before the one id rule."""
+
+
 def check_name(name):
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError('name must be a non-empty string')
-    if '/' in name or name.startswith('@@') or name.startswith('@') or name in ('.', '..'):
-        raise ValueError('name %r is not allowed' % name)
-    if name.startswith('__') and name.endswith('__'):
-        raise ValueError('name %r is reserved' % name)
+    """``name`` if it may name a child, else ``InvalidName``. The one id rule
+    (``core.text.id_problem``) also keeps out view names ("@@x", "@x"), paths, "..", and
+    Python's "__x__"."""
+    problem = id_problem(name)
+    if problem is not None:
+        raise InvalidName(_('Not a valid id.'), {'id': problem})
     return name
 
 

@@ -1,10 +1,12 @@
 """Deform forms with CSRF, dispatched one method per button (Substance D's FormView)."""
 import colander
 import deform
+import peppercorn
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
 
 from ejportal.core.errors import Invalid, UserError
+from ejportal.core.text import BadText, check_form, strip_bad_text
 from ejportal.i18n import _
 
 
@@ -68,6 +70,10 @@ class FormView:
             if button.name == 'cancel':
                 return self.cancel_success({})
             try:
+                check_form(self.request.POST.items())
+            except BadText as refused:
+                return self.refuse_text(form, refused)
+            try:
                 appstruct = form.validate(self.request.POST.items())
                 return getattr(self, '%s_success' % button.name)(without_csrf(appstruct))
             except deform.ValidationFailure as failure:
@@ -82,6 +88,19 @@ class FormView:
                     self.status_on_error if error.status == Invalid.status else error.status)
                 return self.render(form.render())
         return self.render(form.render(self.appstruct()))
+
+    def refuse_text(self, form, refused):
+        """The form again with what was typed, less the characters that may not be stored,
+        and the text check's messages on their fields; nothing validated, nothing saved."""
+        controls = [(name, strip_bad_text(value) if isinstance(value, str) else value)
+                    for name, value in self.request.POST.items()]
+        try:
+            form.cstruct = form.deserialize(peppercorn.parse(controls))
+        except colander.Invalid:
+            pass  # a widget could not read its part: that field shows blank
+        form.widget.handle_error(form, form_invalid(form.schema, refused))
+        self.request.response.status = 400  # whatever the form's own refusals answer
+        return self.render(form.render())
 
     def render(self, form_html):
         return {'form': form_html, 'title': self.title, 'context': self.context,

@@ -11,9 +11,18 @@ from ejportal.i18n import _
 
 # C0 controls but \t \n \r, DEL, C1 controls; lone surrogates; Unicode non-characters.
 _BAD = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]')
-# What an id may hold: it names an object in URLs, paths and the catalog.
+# What an id may hold: it names an object in URLs, paths and the catalog. Russian letters
+# too: a subgroup's journal is named after the group ("english-А"), and groups may be named
+# in Russian; no spaces, no other scripts (look-alikes), no marks that reorder the text.
 ID_MAX = 100
-_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+_ID = re.compile(r'^[A-Za-z0-9А-Яа-яЁё][A-Za-z0-9А-Яа-яЁё._-]*$')
+# What WebOb's form parser puts where the bytes were not UTF-8 (it decodes with
+# errors='replace'); a browser posting our UTF-8 pages never sends it otherwise.
+_REPLACED = '\ufffd'
+
+
+class BadText(Invalid):
+    """Text refused at the door; ``fields`` names where it was."""
 
 
 def text_problem(value):
@@ -25,14 +34,40 @@ def text_problem(value):
 
 
 def check_input(data, path=''):
-    """Raise ``Invalid`` naming the first field of ``data`` (a JSON-like structure: dicts,
-    lists, strings, numbers) that holds text which may not be stored; keys are checked too.
-    Returns ``data`` unchanged."""
+    """Raise ``BadText`` (an ``Invalid``) naming each field of ``data`` (a JSON-like
+    structure: dicts, lists, strings, numbers) that holds text which may not be stored; keys
+    are checked too. Returns ``data`` unchanged."""
     problems = {}
     _walk(data, path, problems)
     if problems:
-        raise Invalid(_('Some fields are not valid.'), problems)
+        raise BadText(_('Some fields are not valid.'), problems)
     return data
+
+
+def check_form(items):
+    """``check_input`` for a posted form: ``items`` are its (name, value) pairs, a value a
+    str or an upload (whose file name is text too). Raises ``BadText`` naming the fields."""
+    problems = {}
+    for name, value in items:
+        for text in (name, getattr(value, 'filename', value)):
+            problem = _form_text_problem(text) if isinstance(text, str) else None
+            if problem is not None:
+                field = name if _form_text_problem(name) is None else 'form'
+                problems.setdefault(field, problem)
+    if problems:
+        raise BadText(_('Some fields are not valid.'), problems)
+
+
+def strip_bad_text(value):
+    """``value`` without what the form check refuses (to show a refused form again)."""
+    return _BAD.sub('', value).replace(_REPLACED, '')
+
+
+def _form_text_problem(value):
+    problem = text_problem(value)
+    if problem is None and _REPLACED in value:
+        problem = _('text-not-utf8', default='This text was not sent as UTF-8; type it again.')
+    return problem
 
 
 def _walk(value, path, problems):
@@ -54,12 +89,12 @@ def _walk(value, path, problems):
 
 def id_problem(name):
     """None if ``name`` may be an object's id, else a message saying why not."""
-    if not isinstance(name, str) or not name:
+    if not name:
         return _('id-empty', default='An id is required.')
-    if len(name) > ID_MAX:
+    if isinstance(name, str) and len(name) > ID_MAX:
         return _('id-too-long', default='An id has at most ${max} characters.',
                  mapping={'max': ID_MAX})
-    if not _ID.match(name):
-        return _('id-characters', default='An id holds Latin letters, digits, "-", "_" and '
-                 '"." only, and starts with a letter or digit.')
+    if not isinstance(name, str) or not _ID.match(name):
+        return _('id-characters', default='An id holds letters, digits, "-", "_" and "." '
+                 'only, and starts with a letter or digit.')
     return None

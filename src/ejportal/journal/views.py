@@ -136,7 +136,7 @@ def lesson_cstruct(post, lesson):
 
 
 @view_config(context=Journal, name='column', permission=EDIT_JOURNAL,
-             renderer=template('journal/column.pt'))
+             renderer=template('journal/column.pt'), checks_own_text=True)
 def lesson_column(context, request):
     """One lesson (new or existing) and its column of cells, as a plain form: the journal
     without JavaScript. The lesson goes through the action of ``@lessons``/``@lesson``

@@ -21,6 +21,8 @@ from ejportal.core import evolve as evolution
 from ejportal.core import passwords
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import get_audit_log, record
+from ejportal.core.errors import UserError
+from ejportal.core.text import check_input
 from ejportal.diary.mailing import send_due_reports
 from ejportal.journal.generate import generate_school
 from ejportal.principals import throttle
@@ -198,9 +200,25 @@ def parser():
     return p
 
 
+def refused(error):
+    """A ``UserError``'s message and its fields' messages, for the console."""
+    fields = ''.join('; %s: %s' % (name, message.interpolate() if hasattr(message, 'interpolate')
+                                   else message) for name, message in error.fields.items())
+    return '%s%s' % (error, fields)
+
+
 def main(argv=None, out=None):
     out = out or sys.stdout
     args = parser().parse_args(argv)
+    # The console is a door too. An argument that is not UTF-8 reaches Python as lone
+    # surrogates (the file system encoding's surrogateescape), which no page could print.
+    # (The ini file's path is only opened, never stored.)
+    try:
+        check_input({name: value for name, value in vars(args).items()
+                     if name not in ('func', 'config_uri')})
+    except UserError as error:
+        sys.stderr.write('ejportal-admin: %s\n' % refused(error))
+        return 2
     setup_logging(args.config_uri)
     settings = args.settings = get_appsettings(args.config_uri)
     registry = configure_portal(settings).registry
@@ -211,7 +229,10 @@ def main(argv=None, out=None):
             with acting_as(Actor(userid='ejportal-admin', address='console',
                                  user_agent='ejportal-admin ' + args.command)):
                 portal = portal_of(conn, registry)
-                error = args.func(portal, args, out)
+                try:
+                    error = args.func(portal, args, out)
+                except UserError as refusal:
+                    error = refused(refusal)
                 if error:
                     transaction.abort()
                     sys.stderr.write('ejportal-admin: %s\n' % error)

@@ -1,6 +1,7 @@
 """The public front page, the start page, the language switch and the error pages."""
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
+from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config, view_config
 
 from ejportal.core.jsonapi import json_error, wants_json
@@ -102,10 +103,27 @@ def bad_request(exc, request):
     return render_error(request, 400, _('The request could not be served'), message)
 
 
-def render_error(request, status, title, message):
+@exception_view_config(UnicodeDecodeError)
+def not_utf8(exc, request):
+    """WebOb decodes the address and the query string only when they are read, and fails
+    there if they are not UTF-8: that is the sender's error, not ours."""
+    message = _('The address or the form holds bytes that are not UTF-8 text.')
+    try:
+        as_json = wants_json(request)
+    except UnicodeDecodeError:
+        # the address itself: no page can be laid out around it
+        return Response(request.localizer.translate(message), status=400,
+                        content_type='text/plain')
+    if as_json:
+        return json_error(request, 400, 'BadRequest', message)
+    return render_error(request, 400, _('The request could not be served'), message)
+
+
+def render_error(request, status, title, message, details=()):
     from pyramid.renderers import render_to_response
     response = render_to_response(template('site/error.pt'),
-                                  {'title': title, 'message': message, 'status': status},
+                                  {'title': title, 'message': message, 'status': status,
+                                   'details': details},
                                   request=request)
     response.status = status
     return response
