@@ -1,6 +1,8 @@
 """What every area's JSON endpoints share: which request is an API call, and errors in
 plone.restapi's shape: ``{"error": {"type", "message", "fields"?}}``."""
+from ejportal.core.errors import Invalid
 from ejportal.core.responses import json_response
+from ejportal.i18n import _
 
 
 def wants_json(request):
@@ -22,3 +24,16 @@ def json_error(request, status, error_type, message, fields=None):
     if fields:
         body['fields'] = {k: localizer.translate(v) for k, v in fields.items()}
     return json_response({'error': body}, status)
+
+
+def json_body(request):
+    """The request's JSON object. Its text has passed the one boundary check where the body
+    is parsed (``PortalRequest.json_body``): bad text is a ``BadText``, answered 400 with the
+    fields named; a body that is no JSON object is an ``Invalid`` too."""
+    try:
+        body = request.json_body
+    except ValueError:
+        raise Invalid(_('The body is not valid JSON.'))
+    if not isinstance(body, dict):
+        raise Invalid(_('The body must be a JSON object.'))
+    return body

@@ -8,9 +8,8 @@ import functools
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ejportal.api.views import BadRequest, json_body
-from ejportal.core.errors import UserError
-from ejportal.core.jsonapi import json_error
+from ejportal.core.errors import Invalid, UserError
+from ejportal.core.jsonapi import json_body, json_error
 from ejportal.core.responses import json_response
 from ejportal.core.traversal import JSON_VIEW
 from ejportal.i18n import _
@@ -111,7 +110,7 @@ def comment(context, request):
     """``{"text"}``: a remark of the deputy or director on the journal -> the remark."""
     text = json_body(request).get('text')
     if not isinstance(text, str):
-        raise BadRequest(_('Write the remark.'), {'text': _('Write the remark.')})
+        raise Invalid(_('Write the remark.'), {'text': _('Write the remark.')})
     return respond(comment_json(context.add_comment(text)), status=201)
 
 
@@ -119,9 +118,9 @@ def _cell_input(journal, body):
     student_id, lesson_id = str(body.get('student', '')), str(body.get('lesson', ''))
     lesson = journal.lessons.get(lesson_id)
     if lesson is None:
-        raise BadRequest(_('No such lesson in this journal.'), {'lesson': _('Unknown lesson.')})
+        raise Invalid(_('No such lesson in this journal.'), {'lesson': _('Unknown lesson.')})
     if student_id not in {s.__name__ for s in journal.students(lesson.date, lesson.date)}:
-        raise BadRequest(_('No such student in this journal.'),
+        raise Invalid(_('No such student in this journal.'),
                          {'student': _('Unknown student.')})
     if 'text' in body and 'marks' not in body:
         marks, attendance = grading.parse_cell_text(
@@ -135,10 +134,10 @@ def _cell_input(journal, body):
         attendance = grading.normalize_attendance(str(body.get('attendance') or ''))
     comment = body.get('comment') or ''
     if not isinstance(comment, str) or len(comment) > 500:
-        raise BadRequest(_('The comment is too long.'), {'comment': _('At most 500 characters.')})
+        raise Invalid(_('The comment is too long.'), {'comment': _('At most 500 characters.')})
     reason = body.get('reason') or ''
     if not isinstance(reason, str):
-        raise BadRequest(_('Not valid.'), {'reason': _('Not valid.')})
+        raise Invalid(_('Not valid.'), {'reason': _('Not valid.')})
     return student_id, lesson, marks, attendance, comment.strip(), reason.strip()
 
 
@@ -177,10 +176,10 @@ def period_mark(context, request):
     body = json_body(request)
     student_id, period_id = str(body.get('student', '')), str(body.get('period', ''))
     if student_id not in {s.__name__ for s in context.students()}:
-        raise BadRequest(_('No such student in this journal.'),
+        raise Invalid(_('No such student in this journal.'),
                          {'student': _('Unknown student.')})
     if context.period(period_id) is None and period_id != 'year':
-        raise BadRequest(_('No such period.'), {'period': _('Unknown period.')})
+        raise Invalid(_('No such period.'), {'period': _('Unknown period.')})
     try:
         context.set_period_mark(student_id, period_id, body.get('value'))
     except PeriodClosed as closed:
@@ -225,7 +224,7 @@ def add_lesson(context, request):
 def _find_lesson(journal, value):
     lesson = journal.lessons.get(str(value or ''))
     if lesson is None:
-        raise BadRequest(_('No such lesson in this journal.'), {'lesson': _('Unknown lesson.')})
+        raise Invalid(_('No such lesson in this journal.'), {'lesson': _('Unknown lesson.')})
     return lesson
 
 

@@ -14,12 +14,12 @@ import colander
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 
-from ejportal.api.views import invalid_fields, json_body
 from ejportal.core.audit import record
 from ejportal.core.content import resource_path
 from ejportal.core.errors import UserError
 from ejportal.core.forms import FormError, FormView, without_csrf
-from ejportal.core.jsonapi import json_error
+from ejportal.core.actions import invalid_fields
+from ejportal.core.jsonapi import json_body, json_error
 from ejportal.i18n import _
 from ejportal.journal import schemas
 from ejportal.journal.actions import (
@@ -103,7 +103,7 @@ def json_post(cls, status=200):
             result = action.perform(appstruct)
         except colander.Invalid as invalid:
             return json_error(request, 400, 'BadRequest', _('Check the fields.'),
-                              invalid_fields(invalid))
+                              invalid_fields(invalid, request.localizer.translate))
         except FormError as error:
             return json_error(request, error.status or 400, 'BadRequest', error.message,
                               {error.field: error.message} if error.field else None)

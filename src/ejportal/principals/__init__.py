@@ -34,3 +34,4 @@ def includeme(config):
     config.add_demo_builder(10, build_demo_people)
     config.scan('.views')
     config.scan('.sharing')
+    config.scan('.api')
