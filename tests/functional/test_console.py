@@ -45,3 +45,15 @@ def test_a_console_change_reaches_the_areas_subscribers(app, db_dir, capsys):
         [entry] = log.search(action='create', path_prefix='/people/users/novikova')
         assert entry['userid'] == 'ejportal-admin'
     close_app(application)
+
+
+def test_the_console_adds_a_user_through_the_add_action(app, db_dir, capsys):
+    """The users screen's rules hold at the console: the id rule, the schema, a taken id."""
+    close_app(app)
+    ini = write_ini(db_dir)
+    assert admin_main([ini, 'create-user', 'bad\u202eid', '--role', 'teacher']) == 1
+    assert 'id' in capsys.readouterr().err
+    assert admin_main([ini, 'create-user', 'petrova', '--role', 'wizard']) == 1
+    assert 'roles' in capsys.readouterr().err
+    assert admin_main([ini, 'create-user', 'teacher', '--role', 'teacher']) == 1
+    assert 'taken' in capsys.readouterr().err

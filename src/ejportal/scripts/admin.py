@@ -26,9 +26,8 @@ from ejportal.core.text import check_input
 from ejportal.diary.mailing import send_due_reports
 from ejportal.journal.generate import generate_school
 from ejportal.principals import throttle
-from ejportal.principals.resources import User
 from ejportal.principals.sessions import end_all_sessions, prune_sessions
-from ejportal.security import ROLES
+from ejportal.site.content_actions import AddContent
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
 
 
@@ -52,18 +51,14 @@ def portal_of(conn, registry):
 
 
 def cmd_create_user(portal, args, out):
-    users = portal['people']['users']
-    if args.login in users:
-        return 'user %s exists' % args.login
-    unknown = set(args.role) - set(ROLES)
-    if unknown:
-        return 'unknown role(s): %s; roles are: %s' % (', '.join(sorted(unknown)), ', '.join(ROLES))
-    user = User(surname=args.surname or args.login, first_name=args.first_name or '',
-                patronymic=args.patronymic or '', email=args.email or '',
-                roles=tuple(sorted(set(args.role))))
+    """The same add action as the users screen and the API (as the system: the console
+    needs no permission), so the same id rule, schema and audit entry apply."""
+    user = AddContent(portal['people']['users'], None, 'User')({
+        'id': args.login, 'surname': args.surname or args.login,
+        'first_name': args.first_name or args.login, 'patronymic': args.patronymic or '',
+        'email': args.email or '', 'roles': sorted(set(args.role))})
     password = args.password or passwords.generate_password()
     user.set_password(password, must_change=not args.password)
-    users.add(args.login, user)
     out.write('created %s%s\n' % (args.login, '' if args.password else
                                    ' with one-time password %s' % password))
 
