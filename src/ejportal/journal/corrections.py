@@ -9,10 +9,10 @@ from ejportal.i18n import _
 from ejportal.journal.resources import CorrectionRequest
 from ejportal.security import APPROVE_CORRECTION
 
+# The request is read with its journal: its states change no one's access.
 CORRECTION_WORKFLOW = Workflow(
     'correction',
     states=(
-        # the request is read with its journal: the states change no one's access
         State('pending', _('correction-state-pending', default='pending')),
         State('approved', _('correction-state-approved', default='approved')),
         State('rejected', _('correction-state-rejected', default='rejected')),
