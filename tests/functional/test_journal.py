@@ -218,6 +218,9 @@ def test_closed_period_answers_409_and_correction_is_approved(as_user, testapp, 
                                                          'lesson': lesson})
     assert history.status_int == 200
     assert 'ошибка ввода' in history.text
+    # the request's state in the reader's words, its author by name (not codes)
+    listed = history.html.find('li', string=lambda t: t and 'ошибка ввода' in t).text
+    assert 'approved' in listed and '(teacher)' not in listed, listed
 
 
 def test_teacher_cannot_close_periods_or_decide(as_user):

@@ -10,7 +10,7 @@ from pyramid.view import view_config
 
 from ejportal.core.errors import Invalid, UserError
 from ejportal.core.files import blob_response
-from ejportal.core.workflow import WorkflowError
+from ejportal.core.workflow import WorkflowError, current_state
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
 from ejportal.i18n import _
@@ -283,7 +283,10 @@ def cell_history(context, request):
     if lesson is None or sid not in students:
         raise HTTPNotFound()
     rows = [dict(h, text=grading.cell_text(h)) for h in context.history(sid, lid)]
-    corrections = [c for c in context.corrections.values()
+    # the request's state in the reader's words, its author by name
+    corrections = [{'id': c.id, 'reason': c.reason, 'state': current_state(c).title,
+                    'requested_by': user_name(request, c.requested_by)}
+                   for c in context.corrections.values()
                    if c.student == sid and c.lesson == lid]
     return {'title': _('Cell history'), 'journal': context, 'lesson': lesson,
             'student': students[sid], 'rows': list(reversed(rows)),
