@@ -63,6 +63,7 @@ class PortalRegistry:
         self.start_panels = []       # Ordered(function(request))
         self.public_sections = []    # Ordered(function(request))
         self.demo_builders = []      # Ordered(function(portal))
+        self.static_urls = {}        # (application URL, asset spec) -> URL, filled by pages
         self._seq = 0
 
     def ordered(self, entries, order, value):

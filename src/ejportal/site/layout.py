@@ -14,9 +14,6 @@ from ejportal.i18n import LANGUAGES, format_date, format_datetime
 from ejportal.security import MANAGE_SHARING
 from ejportal.site.resources import get_portal
 
-_STATIC_URLS = {}   # (application URL, asset spec) -> URL: the same on every page
-
-
 def nav_lineage_paths(registry):
     """Every path on the way to a navigation target ('/', '/people', '/people/users'...),
     once each: where the local roles that decide the navigation can be held. Worked out
@@ -146,13 +143,16 @@ class Layout:
         """The URL of a static asset: an asset spec, or a path under deform's static
         folder (widget resources come as specs, the layout's deform files as paths)."""
         spec = path if ':' in path else 'deform:static/' + path
+        # the same on every page of an app: remembered per registry (the app's static
+        # views) and application URL
+        urls = portal_registry(self.request.registry).static_urls
         key = (self.request.application_url, spec)
         try:
-            return _STATIC_URLS[key]
+            return urls[key]
         except KeyError:
-            if len(_STATIC_URLS) > 1000:    # many host names: start again
-                _STATIC_URLS.clear()
-            found = _STATIC_URLS[key] = self.request.static_url(spec)
+            if len(urls) > 1000:    # many host names: start again
+                urls.clear()
+            found = urls[key] = self.request.static_url(spec)
             return found
 
     def widget_resources(self, resources):
