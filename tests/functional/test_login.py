@@ -3,6 +3,7 @@ import datetime
 
 import pyotp
 import transaction
+from webtest import TestApp
 
 from conftest import EnglishClient, csrf_token, login
 from ejportal.core.audit import get_audit_log
@@ -68,17 +69,24 @@ def test_the_login_cookie_is_the_session_id_and_nothing_else_passes(testapp, as_
     assert 'HttpOnly' in header and 'SameSite=Lax' in header and 'Path=/' in header
     token = testapp.cookies['ejportal_auth']
     assert testapp.get('/@@start').status_int == 200
-    anonymous = EnglishClient(testapp.app)
+    # The cookie is sent as a browser sends it (WebTest's set_cookie would quote the value,
+    # which no id matches, so a check through it could not fail).
+    anonymous = TestApp(testapp.app)
+
+    def start_page(cookie):
+        return anonymous.get('/@@start', headers={'Cookie': 'ejportal_auth=' + cookie},
+                             status='*')
+    assert start_page(token).status_int == 200       # the real id passes this way
     for bad in ('s' + '0' * 48, token[:-1] + ('0' if token[-1] != '0' else '1'),
                 token + 'x', 'teacher!userid_type:b64unicode', ''):
-        anonymous.set_cookie('ejportal_auth', bad)
-        assert anonymous.get('/@@start', status=303).location.startswith(
-            'http://localhost/@@login'), bad
+        page = start_page(bad)
+        assert page.status_int == 303, bad
+        assert page.location.startswith('http://localhost/@@login'), bad
     logout = testapp.post('/@@logout', {'csrf_token': csrf_token(testapp)}, status=303)
     assert any(v.startswith('ejportal_auth=;') and 'Max-Age=0' in v
                for k, v in logout.headerlist if k == 'Set-Cookie')
-    anonymous.set_cookie('ejportal_auth', token)       # the ended session's id
-    assert anonymous.get('/@@start', status=303).location.startswith('http://localhost/@@login')
+    page = start_page(token)                         # the ended session's id
+    assert page.status_int == 303 and page.location.startswith('http://localhost/@@login')
 
 
 def test_logout_without_csrf_changes_nothing(testapp, as_user):
