@@ -22,7 +22,6 @@ resolution works on unpickled state without loading any other object, nothing a 
 to an entry dict can change the stored entry, and hashing always sees exactly what is stored.
 """
 import collections.abc
-import csv
 import datetime
 import hashlib
 import json
@@ -37,6 +36,7 @@ from ejportal.core.actor import current_actor
 from ejportal.core.content import find_root, now, resource_path
 from ejportal.core.events import (
     ObjectAdded, ObjectModified, ObjectMoved, ObjectRemoved)
+from ejportal.core.exports import csv_writer
 from ejportal.i18n import _
 
 FIELDS = ('seq', 'time', 'userid', 'address', 'user_agent', 'action', 'path', 'type_name',
@@ -418,19 +418,12 @@ def includeme(config):
     config.add_subscriber(_on_moved, ObjectMoved)
 
 
-def _csv_cell(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
-    against CSV injection): user agents and names in the log come from outside."""
-    if isinstance(value, str) and value[:1] in ('=', '+', '-', '@', '\t', '\r'):
-        return "'" + value
-    return value
-
-
 def write_csv(entries, fileobj):
     """Write entry dicts to the text file ``fileobj`` as CSV, details as JSON."""
-    writer = csv.writer(fileobj)
+    # user agents and names in the log come from outside: no cell may run as a formula
+    writer = csv_writer(fileobj)
     writer.writerow(CSV_FIELDS)
     for entry in entries:
         row = dict(entry, details=json.dumps(entry['details'], ensure_ascii=False,
                                              sort_keys=True))
-        writer.writerow([_csv_cell(row[name]) for name in CSV_FIELDS])
+        writer.writerow([row[name] for name in CSV_FIELDS])

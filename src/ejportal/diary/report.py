@@ -1,10 +1,9 @@
 """The progress and attendance report ("отчёт об успеваемости и посещаемости за период") of
 one student for any date range: the same data as a page, a PDF (WeasyPrint's rendering of
 the page's printable template) and an XLSX workbook (openpyxl)."""
-import io
-
 from pyramid.renderers import render, render_to_response
 
+from ejportal.core.exports import save_xlsx
 from ejportal.core.files import PDF, XLSX, download_response, html_to_pdf
 from ejportal.diary import model
 from ejportal.i18n import _, format_date
@@ -101,9 +100,7 @@ def xlsx_bytes(request, data):
     sheet.append([translate(_('Lessons missed')), data['absences_total']])
     sheet.column_dimensions['A'].width = 28
     sheet.column_dimensions['B'].width = 40
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return save_xlsx(book)
 
 
 def report_response(request, data, fmt):

@@ -4,6 +4,7 @@ unless every row is valid."""
 import csv
 import datetime
 import io
+import zipfile
 
 import colander
 
@@ -13,6 +14,14 @@ from ejportal.i18n import _
 from ejportal.journal.schemas import PLAN_MAX_ROWS as MAX_ROWS, PlannedLesson
 
 MAX_BYTES = 2 * 1024 * 1024
+# An XLSX is a zip: a small upload can unpack to gigabytes that openpyxl would hold in
+# memory (shared strings are read whole even read-only). A plan of MAX_ROWS rows with long
+# topics unpacks to a few MB; these limits are checked on the zip's directory before
+# anything is unpacked.
+MAX_XLSX_MEMBERS = 1000
+MAX_XLSX_UNPACKED = 20 * 1024 * 1024
+MAX_XLSX_RATIO = 100            # unpacked / packed size of the whole file
+MAX_COLUMNS = 50                # a row is read this wide whatever the sheet claims
 # header words (lower case) -> field
 HEADERS = {'№': 'number', 'no': 'number', 'номер': 'number', 'number': 'number',
            '№ урока': 'number', 'тема': 'topic', 'тема урока': 'topic', 'topic': 'topic',
@@ -30,19 +39,40 @@ class PlanError(Invalid):
                          {'file': message})
 
 
+def check_xlsx_size(data):
+    """Refuse a zip that unpacks to too much (a zip bomb) before any of it is unpacked;
+    zipfile never unpacks a member past the size its directory declares."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise PlanError(_('The file is not a spreadsheet (XLSX or CSV).'))
+    if len(infos) > MAX_XLSX_MEMBERS:
+        raise PlanError(_('plan-xlsx-members', mapping={'count': MAX_XLSX_MEMBERS},
+                          default='The spreadsheet holds too many parts (at most ${count}).'))
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * len(data):
+        raise PlanError(_('plan-xlsx-unpacked', mapping={
+            'mb': MAX_XLSX_UNPACKED // 2 ** 20, 'ratio': MAX_XLSX_RATIO},
+            default='The spreadsheet unpacks to too much data (at most ${mb} MB, and at '
+                    'most ${ratio} times its size).'))
+
+
 def _rows_from_xlsx(data):
     import openpyxl
+    check_xlsx_size(data)
+    rows = []
+    # openpyxl parses a read-only sheet while it is iterated: damage shows there too
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for row in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True):
+                rows.append(['' if v is None else str(v).strip() for v in row])
+                if len(rows) > MAX_ROWS + 1:
+                    break
+        finally:
+            book.close()
     except Exception:
         raise PlanError(_('The file is not a spreadsheet (XLSX or CSV).'))
-    sheet = book.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(['' if v is None else str(v).strip() for v in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    book.close()
     return rows
 
 
