@@ -19,18 +19,18 @@ def csv_cell(value):
     return value
 
 
-def csv_writer(fileobj, **options):
+class csv_writer:
     """A ``csv.writer`` whose rows go through ``csv_cell``."""
-    writer = csv.writer(fileobj, **options)
 
-    class Writer:
-        def writerow(self, row):
-            return writer.writerow([csv_cell(value) for value in row])
+    def __init__(self, fileobj, **options):
+        self.writer = csv.writer(fileobj, **options)
 
-        def writerows(self, rows):
-            for row in rows:
-                self.writerow(row)
-    return Writer()
+    def writerow(self, row):
+        return self.writer.writerow([csv_cell(value) for value in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
 
 
 def save_xlsx(book):
