@@ -1,10 +1,12 @@
 """ejportal: a school's electronic class journal and official documents in one object database."""
 from pyramid.config import Configurator
+from pyramid.exceptions import ConfigurationError
 from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool
 from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import DebugMailer
 
+from ejportal.core.audit import ANCHOR_SETTING, default_anchor_path
 from ejportal.core.request import PortalRequest
 from ejportal.core.session import COOKIE_NAME as SESSION_COOKIE, SessionSerializer
 from ejportal.i18n import locale_negotiator
@@ -16,6 +18,22 @@ from ejportal.site.resources import root_factory
 
 
 AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'diary', 'api')
+
+# Every ``ejportal.secret`` this repository has shipped in an ini file. Anyone can read them,
+# and whoever knows the secret can sign a session cookie the portal believes, so a real
+# portal refuses them (tests/functional/test_secret_and_anchor.py keeps this list complete).
+SHIPPED_SECRETS = frozenset({
+    'development-secret-change-me-in-production',  # development.ini
+    'CHANGE-ME',                                     # production.ini until issue 10
+})
+MIN_SECRET_LENGTH = 32
+MAKE_A_SECRET = ("Set ejportal.secret to a random value of at least %d characters, e.g. "
+                 "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                 % MIN_SECRET_LENGTH)
+
+
+class InsecureSecret(ConfigurationError):
+    """The portal will not start with a secret an attacker may know or guess."""
 
 
 def main(global_config, **settings):
@@ -35,10 +53,11 @@ def main(global_config, **settings):
 def configure(settings):
     """The committed configuration of the portal: the registry that the app, the console
     (``ejportal-admin``) and the tests all use. Opens the databases of the settings."""
-    secret = settings['ejportal.secret']
+    secret = checked_secret(settings)
     secure = asbool(settings.get('ejportal.secure_cookies', False))
     settings.setdefault('tm.manager_hook', 'pyramid_tm.explicit_manager')
     settings.setdefault('retry.attempts', 3)
+    settings.setdefault(ANCHOR_SETTING, default_anchor_path(settings.get('zodbconn.uri')) or '')
     with Configurator(settings=settings, root_factory=root_factory,
                       request_factory=PortalRequest) as config:
         config.include('pyramid_chameleon')
@@ -60,6 +79,23 @@ def configure(settings):
         config.add_translation_dirs('colander:locale', 'deform:locale', str(LOCALES))
         config.include(include_portal)
     return config
+
+
+def checked_secret(settings):
+    """``ejportal.secret``, refused when missing, and (unless this is a demo portal, whose
+    accounts all have the password 'demo' anyway) when short or shipped with the code."""
+    secret = (settings.get('ejportal.secret') or '').strip()
+    if not secret:
+        raise InsecureSecret('ejportal.secret is missing. ' + MAKE_A_SECRET)
+    if asbool(settings.get('ejportal.demo', False)):
+        return secret
+    if secret in SHIPPED_SECRETS:
+        raise InsecureSecret('ejportal.secret is the example value shipped with ejportal, '
+                             'known to anyone. ' + MAKE_A_SECRET)
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise InsecureSecret('ejportal.secret is too short (%d characters). %s'
+                             % (len(secret), MAKE_A_SECRET))
+    return secret
 
 
 def include_portal(config):

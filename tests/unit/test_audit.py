@@ -297,8 +297,8 @@ def test_verify_names_where_a_chunk_was_cut_out(db):
 
 def test_the_log_offers_no_way_to_remove_entries():
     public = {name for name in dir(AuditLog) if not name.startswith('_')}
-    assert public == {'append', 'chunk_size', 'entries', 'entries_in', 'newest_chunk',
-                      'search', 'verify'}
+    assert public == {'append', 'chunk_size', 'entries', 'entries_in', 'hash_at', 'newest',
+                      'newest_chunk', 'search', 'verify'}
 
 
 # -- concurrent appends --------------------------------------------------------------------
@@ -318,6 +318,25 @@ def test_two_transactions_appending_at_once_both_commit(db):
         (0, '/journal/7a/lesson-0'), (1, '/a'), (2, '/b')]
     assert log.verify()[:2] == (True, None)
     assert all(e['hash'] == expected_hash(e) for e in log.entries())
+
+
+def test_the_anchor_names_the_entries_as_committed_after_a_merge(db, tmp_path, config):
+    """The second commit's entry was renumbered and re-hashed by conflict resolution: the
+    anchor is read from the committed log, not from the transaction's own copy (which would
+    name a hash the log does not hold, and so report an intact log as rewritten)."""
+    anchor_file = str(tmp_path / 'audit-anchor.json')
+    config.registry.settings['ejportal.audit_anchor'] = anchor_file
+    make_log(db, entries=1)
+    tm1, conn1 = connect(db)
+    tm2, conn2 = connect(db)
+    conn1.root()['log'].append('mark', path='/a', actor=TEACHER)
+    stale = conn2.root()['log'].append('mark', path='/b', actor=TEACHER)
+    tm1.commit()
+    tm2.commit()
+    log = read_log(db)
+    assert audit.read_anchor(anchor_file) == log.newest() == (3, log.hash_at(2))
+    assert stale['hash'] != log.hash_at(2)
+    assert log.verify(anchor_file)[:2] == (True, None)
 
 
 def test_many_interleaved_appends_merge_without_conflicts(db):

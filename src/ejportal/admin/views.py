@@ -7,7 +7,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ejportal.core.audit import get_audit_log, write_csv
+from ejportal.core.audit import anchor_path, get_audit_log, write_csv
 from ejportal.core.forms import CSRFSchema, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
@@ -96,5 +96,6 @@ def audit_csv(context, request):
 @view_config(context=Settings, name='audit-verify', permission=VIEW_AUDIT,
              renderer=template('admin/audit_verify.pt'))
 def audit_verify(context, request):
-    ok, broken, message = get_audit_log(get_portal(request)).verify()
+    ok, broken, message = get_audit_log(get_portal(request)).verify(
+        anchor_path(request.registry))
     return {'title': _('Audit log check'), 'ok': ok, 'broken': broken, 'message': message}

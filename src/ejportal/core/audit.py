@@ -6,9 +6,11 @@ marks...). No method removes or rewrites an entry, so no screen can purge the lo
 
 Tamper evidence: every entry carries the hash of the entry before it, and its own hash over
 that and its content, so rewriting an entry in the database breaks the chain at that entry
-and ``verify()`` names it. (A chain cannot reveal entries cut off its end, or a forger who
-recomputes every later hash; keeping a copy of the newest hash outside the database covers
-both.)
+and ``verify()`` names it. A chain alone cannot reveal entries cut off its end, or a forger
+who recomputes every later hash: so after every commit that appended, the newest entry's
+number and hash are written to the anchor file (``ejportal.audit_anchor``, by default
+``audit-anchor.json`` beside a FileStorage's ``Data.fs``), outside the database, and
+``verify()`` compares the log with it.
 
 Concurrency: every teacher saving marks appends here, so a single tail object would turn
 concurrent saves into ConflictErrors. Entries live in chunks; a chunk resolves a conflict
@@ -25,11 +27,16 @@ import collections.abc
 import datetime
 import hashlib
 import json
+import logging
 import math
+import os
+import threading
 from json.encoder import encode_basestring
 
+import transaction
 from BTrees.IOBTree import IOBTree
 from persistent import Persistent
+from pyramid.threadlocal import get_current_registry
 from ZODB.POSException import ConflictError
 
 from ejportal.core.actor import current_actor
@@ -46,6 +53,11 @@ SEQ, TIME, USERID, ADDRESS, USER_AGENT, ACTION, PATH, TYPE_NAME, DETAILS, PREV_H
 GENESIS = '0' * 64  # the "previous hash" of the first entry
 CSV_FIELDS = ('seq', 'time', 'userid', 'address', 'user_agent', 'action', 'path', 'type_name',
               'details', 'hash')
+
+ANCHOR_SETTING = 'ejportal.audit_anchor'
+ANCHOR_NAME = 'audit-anchor.json'
+
+logger = logging.getLogger(__name__)
 
 _canonical = json.JSONEncoder(
     sort_keys=True, ensure_ascii=False, separators=(',', ':')).encode
@@ -237,7 +249,42 @@ class AuditLog(Persistent):
                   _text(actor.address), _text(actor.user_agent), _text(action), _text(path),
                   _text(type_name), _canonical(details))
         entry = self._tail().append(values)
+        self._anchor_after_commit()
         return dict(zip(FIELDS, entry), details=details)
+
+    def _anchor_after_commit(self):
+        """Once per transaction: write the anchor after it commits. (A log not stored yet,
+        as while a new portal is made, is anchored by the next commit that appends.)"""
+        path = anchor_path()
+        jar = self._p_jar
+        if not path or jar is None:
+            return
+        txn = jar.transaction_manager.get()
+        try:
+            txn.data(self)
+            return
+        except KeyError:
+            txn.set_data(self, path)
+        txn.addAfterCommitHook(_write_anchor_after_commit, (jar.db(), self._p_oid, path))
+
+    def newest(self):
+        """``(count, hash)``: how many entries there are and the newest one's hash."""
+        if not self._chunks:
+            return 0, GENESIS
+        chunk = self._chunks[self._chunks.maxKey()]
+        return chunk.next_seq, chunk.last_hash
+
+    def hash_at(self, seq):
+        """The hash of entry ``seq`` (GENESIS before the first), or None if there is no
+        such entry. Looks from the newest chunk back: anchors name recent entries."""
+        if seq < 0:
+            return GENESIS
+        for chunk in self._chunks_in_order(reverse=True):
+            if chunk.first_seq <= seq < chunk.next_seq:
+                return chunk.entries[seq - chunk.first_seq][HASH]
+            if chunk.first_seq <= seq:
+                return None
+        return None
 
     def _tail(self):
         """The chunk that takes the next entry: the newest one, unless it is full, in which
@@ -333,9 +380,20 @@ class AuditLog(Persistent):
                 break
         return found
 
-    def verify(self):
-        """Recompute the chain: ``(True, None, message)``, or ``(False, seq, message)``
-        naming the first entry whose number, link or content does not match."""
+    def verify(self, anchor_file=None):
+        """Recompute the chain and compare it with the anchor file, if one is given:
+        ``(True, None, message)``, or ``(False, seq, message)`` naming the first entry whose
+        number, link or content does not match, or the first one missing (``seq`` is None
+        when the anchor file cannot be read)."""
+        anchor = None
+        if anchor_file:
+            try:
+                anchor = read_anchor(anchor_file)
+            except (OSError, ValueError, KeyError, TypeError):
+                return False, None, _(
+                    'audit-verify-anchor-unreadable', mapping={'path': anchor_file},
+                    default='The anchor file ${path} cannot be read.')
+        anchored_hash = None
         seq, prev_hash = 0, GENESIS
         for entry in self._raw_entries():
             if entry[SEQ] != seq:
@@ -347,9 +405,100 @@ class AuditLog(Persistent):
             if not _matches(entry, prev_hash):
                 return False, seq, _('audit-verify-changed', mapping={'seq': seq},
                                      default='Entry ${seq} was changed after it was written.')
+            if anchor is not None and seq == anchor[0] - 1:
+                anchored_hash = entry[HASH]
             seq, prev_hash = seq + 1, entry[HASH]
+        if anchor is not None and anchor[0] > 0 and anchored_hash != anchor[1]:
+            return False, min(seq, anchor[0] - 1), _(
+                'audit-verify-shortened', mapping={'anchored': anchor[0], 'found': seq},
+                default='Audit log shortened or rewritten: anchored ${anchored} entries, '
+                        'found ${found}.')
+        if anchor_file and anchor is None:
+            return True, None, _(
+                'audit-verify-ok-unanchored', mapping={'count': seq, 'path': anchor_file},
+                default='All ${count} entries are intact; there is no anchor file '
+                        '${path} yet, so a shortened log could not be noticed.')
         return True, None, _('audit-verify-ok', mapping={'count': seq},
                              default='All ${count} entries are intact.')
+
+
+def default_anchor_path(uri):
+    """Where the anchor goes unless set: beside a FileStorage's ``Data.fs`` (for ZEO and
+    RelStorage there is no such place, and ``ejportal.audit_anchor`` names one)."""
+    if not uri or not uri.startswith('file://'):
+        return None
+    return os.path.join(os.path.dirname(uri[len('file://'):].split('?')[0]), ANCHOR_NAME)
+
+
+def anchor_path(registry=None):
+    """The anchor file of the running portal's settings, or None."""
+    registry = registry if registry is not None else get_current_registry()
+    return ((getattr(registry, 'settings', None) or {}).get(ANCHOR_SETTING) or None)
+
+
+def read_anchor(path):
+    """``(count, hash)`` from the anchor file at ``path``, or None if there is none yet."""
+    try:
+        with open(path, encoding='utf-8') as anchor:
+            data = json.load(anchor)
+    except FileNotFoundError:
+        return None
+    count, last_hash = data['count'], data['hash']
+    if type(count) is not int or count < 0 or not isinstance(last_hash, str):
+        raise ValueError('not an audit anchor: %s' % path)
+    return count, last_hash
+
+
+_anchor_lock = threading.Lock()
+
+
+def _anchor_file(path, count, last_hash):
+    """Replace the anchor file in one step: a crash leaves the old one or the new one."""
+    temporary = '%s.%d.tmp' % (path, os.getpid())
+    with open(temporary, 'w', encoding='utf-8') as anchor:
+        json.dump({'count': count, 'seq': count - 1, 'hash': last_hash,
+                   'time': now().isoformat(timespec='seconds')}, anchor)
+        anchor.flush()
+        os.fsync(anchor.fileno())
+    os.replace(temporary, path)
+
+
+def anchor_log(log, path):
+    """Write ``log``'s newest entry to the anchor file, unless the log no longer holds the
+    entry anchored before: then it was cut or rewritten, and the old anchor is kept as the
+    evidence (a new one would hide the cut once enough entries followed it). An anchor
+    ahead of ``log`` (another thread's later commit got there first) is kept too."""
+    with _anchor_lock:
+        try:
+            current = read_anchor(path)
+        except (OSError, ValueError, KeyError, TypeError):
+            current = None  # unreadable: verify() says so until it is replaced
+        count, last_hash = log.newest()
+        if current is not None:
+            if current[0] > count:
+                return False
+            if log.hash_at(current[0] - 1) != current[1]:
+                logger.error('audit log shortened or rewritten: anchored %d entries, found %d;'
+                             ' the anchor %s is kept', current[0], count, path)
+                return False
+        _anchor_file(path, count, last_hash)
+        return True
+
+
+def _write_anchor_after_commit(committed, db, oid, path):
+    """Read the log as committed, in a connection of its own: conflict resolution may have
+    renumbered this transaction's entries after a concurrent append, so the entries this
+    transaction holds in memory are not necessarily the stored ones."""
+    if not committed:
+        return
+    try:
+        conn = db.open(transaction_manager=transaction.TransactionManager())
+        try:
+            anchor_log(conn.get(oid), path)
+        finally:
+            conn.close()
+    except Exception:
+        logger.exception('the audit anchor %s was not written', path)
 
 
 def get_audit_log(root):

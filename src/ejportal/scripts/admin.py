@@ -16,11 +16,11 @@ import zc.lockfile
 from pyramid.paster import get_appsettings, setup_logging
 from pyramid.scripting import prepare
 
-from ejportal import close_databases, configure
+from ejportal import InsecureSecret, close_databases, configure
 from ejportal.core import evolve as evolution
 from ejportal.core import passwords
 from ejportal.core.actor import Actor, acting_as
-from ejportal.core.audit import get_audit_log, record
+from ejportal.core.audit import anchor_path, get_audit_log, read_anchor, record
 from ejportal.core.errors import UserError
 from ejportal.core.text import check_input
 from ejportal.diary.mailing import send_due_reports
@@ -38,6 +38,8 @@ def configure_portal(settings):
         os.makedirs(os.path.dirname(uri[len('file://'):].split('?')[0]), exist_ok=True)
     try:
         return configure(dict(settings))
+    except InsecureSecret as refusal:
+        sys.exit('ejportal-admin: %s' % refusal)
     except zc.lockfile.LockError:
         sys.exit('The database file is in use by a running server. Stop it first, or run '
                  'the portal on ZEO or RelStorage (see production.ini).')
@@ -97,11 +99,17 @@ def cmd_evolve(portal, args, out):
 
 def cmd_audit_verify(portal, args, out):
     log = get_audit_log(portal)
-    ok, broken, message = log.verify()
+    anchor = anchor_path()
+    ok, broken, message = log.verify(anchor)
     if ok:
-        out.write('audit log intact: %d entries\n' % len(log))
+        out.write('audit log intact: %d entries%s\n' % (
+            len(log), '' if anchor else ' (no anchor file set: ejportal.audit_anchor)'))
+        if anchor and not read_anchor(anchor):
+            out.write('%s\n' % message.interpolate())
         return None
-    return 'audit log BROKEN at entry %s: %s' % (broken, message)
+    if broken is None:
+        return 'audit log BROKEN: %s' % message.interpolate()
+    return 'audit log BROKEN at entry %s: %s' % (broken, message.interpolate())
 
 
 def cmd_generate_school(portal, args, out):
