@@ -53,6 +53,17 @@ class People(Folder):
             keys = self.user_sessions[userid] = OOTreeSet()
         return keys
 
+    def end_sessions(self, userid, keep=None):
+        """End every open session of ``userid`` but ``keep`` (a session key); -> how many."""
+        moment = now()
+        ended = 0
+        for key in self.session_keys(userid):
+            session = self.login_sessions.get(key)
+            if key != keep and session is not None and session.ended is None:
+                session.ended = moment
+                ended += 1
+        return ended
+
     @property
     def users(self):
         return self['users']
@@ -118,10 +129,18 @@ class User(Resource):
     def title(self):
         return self.fullname
 
-    def set_password(self, password, must_change=False):
+    def set_password(self, password, must_change=False, keep_session=None):
+        """A new password ends every login session of the user (browsers and API tokens)
+        but ``keep_session``, the key of the session that changed it: whoever learnt the old
+        password and logged in with it is out, whichever door set the new one. -> how many
+        sessions ended."""
         self.password_hash = passwords.hash_password(password)
         self.must_change_password = must_change
         self.password_changed = now()
+        people = getattr(self.__parent__, '__parent__', None)
+        if isinstance(people, People):
+            return people.end_sessions(self.__name__, keep=keep_session)
+        return 0
 
     def check_password(self, password):
         ok = passwords.verify_password(self.password_hash, password)

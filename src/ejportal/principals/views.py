@@ -206,9 +206,12 @@ class ChangePasswordView(FormView):
 
     def save_success(self, appstruct):
         user = self.request.user
-        user.set_password(appstruct['new_password'])
-        record(user, 'password-changed')
+        ended = user.set_password(appstruct['new_password'],
+                                  keep_session=self.request.identity.session_key)
+        record(user, 'password-changed', {'sessions_ended': ended})
         self.request.session.flash(_('Your password is changed.'), 'success')
+        if ended:
+            self.request.session.flash(_('Your other sessions were ended.'), 'success')
         return HTTPSeeOther(self.request.application_url + '/@@start')
 
 
@@ -394,9 +397,8 @@ class EditUserView(FormView):
              renderer=template('principals/one_time_password.pt'))
 def reset_password(context, request):
     one_time = passwords.generate_password()
-    context.set_password(one_time, must_change=True)
-    end_all_sessions(get_portal(request)['people'], context.__name__)
-    record(context, 'password-reset')
+    ended = context.set_password(one_time, must_change=True)
+    record(context, 'password-reset', {'sessions_ended': ended})
     return {'title': _('One-time password'), 'user': context, 'password': one_time}
 
 
