@@ -64,3 +64,39 @@ def test_a_password_set_at_the_console_ends_the_users_sessions(app, testapp, db_
     finally:
         close_app(application)
     assert 'sessions ended: 1' in capsys.readouterr().out
+
+
+class CountingHasher:
+    """The password hasher, counting the checks it makes."""
+
+    def __init__(self, hasher):
+        self.hasher = hasher
+        self.verified = 0
+
+    def verify(self, hashed, password):
+        self.verified += 1
+        return self.hasher.verify(hashed, password)
+
+    def __getattr__(self, name):
+        return getattr(self.hasher, name)
+
+
+def test_an_unknown_login_costs_a_password_check_as_a_known_one_does(testapp, monkeypatch):
+    from ejportal.core import passwords
+    hasher = CountingHasher(passwords.HASHER)
+    monkeypatch.setattr(passwords, 'HASHER', hasher)
+    assert 'Wrong login or password' in login(testapp, 'teacher', 'wrong-one').text
+    assert hasher.verified == 1
+    assert 'Wrong login or password' in login(testapp, 'nobody-at-all', 'wrong-one').text
+    assert hasher.verified == 2
+    testapp.post_json('/@login', {'login': 'nobody-either', 'password': 'x'}, status=401)
+    assert hasher.verified == 3
+
+
+def test_a_check_without_a_hash_is_refused_after_the_same_work(monkeypatch):
+    from ejportal.core import passwords
+    hasher = CountingHasher(passwords.HASHER)
+    monkeypatch.setattr(passwords, 'HASHER', hasher)
+    assert passwords.verify_password(None, '') is False
+    assert passwords.verify_password('', 'demo') is False
+    assert hasher.verified == 2

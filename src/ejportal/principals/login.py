@@ -11,6 +11,7 @@ import secrets
 import colander
 import pyotp
 
+from ejportal.core import passwords
 from ejportal.core.actions import Action
 from ejportal.core.audit import get_audit_log, record
 from ejportal.core.errors import UserError
@@ -115,6 +116,8 @@ class LogIn(Action):
         login = (login or '').strip()
         self.check_throttle(login)
         user = people['users'].get(login)
+        if user is None:
+            passwords.verify_password(None, password or '')  # the work of a known login
         if user is None or not user.check_password(password or '') or not user.enabled:
             self.record_failure(login, reason='disabled' if user is not None and
                                 user.enabled is False else 'password')
