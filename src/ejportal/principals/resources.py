@@ -40,6 +40,8 @@ class People(Folder):
     # login -> OOTreeSet of that user's session keys, so a user's sessions are found (and
     # old ones pruned) without reading every session of the school
     user_sessions = None
+    # key -> PendingLogin: logins waiting for their second factor
+    pending_logins = None
 
     def session_keys(self, userid, create=False):
         if self.user_sessions is None:
@@ -105,6 +107,7 @@ class User(Resource):
     must_change_password = False
     password_changed = None
     totp_secret = None    # set once the user confirmed a code from their authenticator
+    totp_last_step = None  # the time step of the last code accepted: no code works twice
     known_devices = None  # OOBTree device id -> first seen, to notice logins from new devices
     notices = None        # PersistentList of dicts shown on the start page
     language = None
@@ -198,3 +201,17 @@ class LoginSession(Persistent):
         self.kind = kind
         self.created = self.last_seen = now()
         self.second_factor_done = False
+
+
+class PendingLogin(Persistent):
+    """A login whose password was right, waiting for the code of the second factor. Kept
+    here, not in the browser's cookie, so that its age and its wrong codes cannot be reset
+    by sending an older cookie again."""
+
+    new_secret = None  # an authenticator being set up at this login
+
+    def __init__(self, userid, came_from=''):
+        self.userid = userid
+        self.came_from = came_from
+        self.created = now()
+        self.wrong_codes = 0
