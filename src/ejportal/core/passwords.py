@@ -4,6 +4,7 @@ Parameters are OWASP's minimum for argon2id (m=19 MiB, t=2, p=1): about 20 ms a 
 this kind of machine, so a two-core server still accepts dozens of logins a second at the
 start of a lesson, while an offline guess stays expensive. See bench/ for the login rate.
 """
+import functools
 import secrets
 
 from argon2 import PasswordHasher
@@ -24,11 +25,18 @@ def hash_password(password):
     return HASHER.hash(password)
 
 
+@functools.lru_cache(maxsize=1)
+def _nobodys_hash():
+    return HASHER.hash(secrets.token_urlsafe(32))
+
+
 def verify_password(hashed, password):
-    if not hashed:
-        return False
+    """True if ``password`` is the one ``hashed`` was made from. Without a hash (an unknown
+    login, an account with no password yet) the password is checked against a hash of a
+    random secret made with the same parameters, and refused: the answer then costs what a
+    known login's does, so its time does not tell which logins exist."""
     try:
-        return HASHER.verify(hashed, password)
+        return HASHER.verify(hashed or _nobodys_hash(), password) and bool(hashed)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

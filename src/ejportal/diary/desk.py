@@ -329,8 +329,8 @@ def reset_password(context, request):
     if user is None:
         raise HTTPBadRequest(_('No such login in the families of this class.'))
     password = passwords.generate_password()
-    user.set_password(password, must_change=True)
-    record(user, 'password-reset', {'by': 'class teacher'})
+    ended = user.set_password(password, must_change=True)
+    record(user, 'password-reset', {'by': 'class teacher', 'sessions_ended': ended})
     who = 'student' if login == student.login else 'parent'
     return slips_response(request, context, [{'student': student, 'credentials': [
         (who, user.fullname, login, password)]}])

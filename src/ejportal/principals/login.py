@@ -6,11 +6,14 @@ API). Whether a user needs a second factor is decided here and nowhere else, so 
 skip it: a user who has one, or a staff member when *Settings* require it, gets a session
 only with a valid code from their authenticator app.
 """
+import hmac
 import secrets
+import time
 
 import colander
 import pyotp
 
+from ejportal.core import passwords
 from ejportal.core.actions import Action
 from ejportal.core.audit import get_audit_log, record
 from ejportal.core.errors import UserError
@@ -22,6 +25,28 @@ from ejportal.site.resources import get_portal
 
 DEVICE_COOKIE = 'ejportal_device'
 CODE_MISMATCH = _('The code does not match. Check the time on your phone.')
+CODE_USED = _('This code was used already: wait for the next one.')
+
+
+def code_step(secret, code, moment=None):
+    """The time step whose code ``code`` is (the current one or a neighbour, for a phone
+    whose clock is a little off), or None."""
+    totp = pyotp.TOTP(secret)
+    step = int(time.time() if moment is None else moment) // totp.interval
+    code = (code or '').strip()
+    for candidate in (step - 1, step, step + 1):
+        if hmac.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def take_code_step(user, step):
+    """Accept the code of ``step`` for ``user`` once: False if a code of that step or a
+    later one was accepted already, as whoever watched it being typed would send it again."""
+    if user.totp_last_step is not None and step <= user.totp_last_step:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 class LoginRefused(UserError):
@@ -115,6 +140,8 @@ class LogIn(Action):
         login = (login or '').strip()
         self.check_throttle(login)
         user = people['users'].get(login)
+        if user is None:
+            passwords.verify_password(None, password or '')  # the work of a known login
         if user is None or not user.check_password(password or '') or not user.enabled:
             self.record_failure(login, reason='disabled' if user is not None and
                                 user.enabled is False else 'password')
@@ -148,9 +175,13 @@ class LogIn(Action):
         # A wrong code is a failed login like a wrong password: whoever holds the password
         # gets no more guesses at the code than at the password.
         self.check_throttle(user.__name__)
-        if not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
+        step = code_step(secret, code)
+        if step is None:
             self.record_failure(user.__name__, reason='code')
             raise LoginRefused(CODE_MISMATCH, kind='code', fields={'code': CODE_MISMATCH})
+        if not take_code_step(user, step):
+            self.record_failure(user.__name__, reason='code-used')
+            raise LoginRefused(CODE_USED, kind='code', fields={'code': CODE_USED})
 
     def failures(self):
         return get_portal(self.request)['people'].login_failures

@@ -40,6 +40,8 @@ class People(Folder):
     # login -> OOTreeSet of that user's session keys, so a user's sessions are found (and
     # old ones pruned) without reading every session of the school
     user_sessions = None
+    # key -> PendingLogin: logins waiting for their second factor
+    pending_logins = None
 
     def session_keys(self, userid, create=False):
         if self.user_sessions is None:
@@ -52,6 +54,17 @@ class People(Folder):
                 return ()
             keys = self.user_sessions[userid] = OOTreeSet()
         return keys
+
+    def end_sessions(self, userid, keep=None):
+        """End every open session of ``userid`` but ``keep`` (a session key); -> how many."""
+        moment = now()
+        ended = 0
+        for key in self.session_keys(userid):
+            session = self.login_sessions.get(key)
+            if key != keep and session is not None and session.ended is None:
+                session.ended = moment
+                ended += 1
+        return ended
 
     @property
     def users(self):
@@ -94,6 +107,7 @@ class User(Resource):
     must_change_password = False
     password_changed = None
     totp_secret = None    # set once the user confirmed a code from their authenticator
+    totp_last_step = None  # the time step of the last code accepted: no code works twice
     known_devices = None  # OOBTree device id -> first seen, to notice logins from new devices
     notices = None        # PersistentList of dicts shown on the start page
     language = None
@@ -118,10 +132,18 @@ class User(Resource):
     def title(self):
         return self.fullname
 
-    def set_password(self, password, must_change=False):
+    def set_password(self, password, must_change=False, keep_session=None):
+        """A new password ends every login session of the user (browsers and API tokens)
+        but ``keep_session``, the key of the session that changed it: whoever learnt the old
+        password and logged in with it is out, whichever door set the new one. -> how many
+        sessions ended."""
         self.password_hash = passwords.hash_password(password)
         self.must_change_password = must_change
         self.password_changed = now()
+        people = getattr(self.__parent__, '__parent__', None)
+        if isinstance(people, People):
+            return people.end_sessions(self.__name__, keep=keep_session)
+        return 0
 
     def check_password(self, password):
         ok = passwords.verify_password(self.password_hash, password)
@@ -179,3 +201,17 @@ class LoginSession(Persistent):
         self.kind = kind
         self.created = self.last_seen = now()
         self.second_factor_done = False
+
+
+class PendingLogin(Persistent):
+    """A login whose password was right, waiting for the code of the second factor. Kept
+    here, not in the browser's cookie, so that its age and its wrong codes cannot be reset
+    by sending an older cookie again."""
+
+    new_secret = None  # an authenticator being set up at this login
+
+    def __init__(self, userid, came_from=''):
+        self.userid = userid
+        self.came_from = came_from
+        self.created = now()
+        self.wrong_codes = 0

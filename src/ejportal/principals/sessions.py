@@ -5,16 +5,19 @@ keeps its SHA-256, so a copy of the database holds no usable token. A session op
 login screen is accepted only as the cookie, one opened by ``@login`` only as a bearer
 token: a token handed to a script cannot become a browser login, nor a browser's cookie an
 API token. Each user sees their sessions (device, address, last seen) and may end any of
-them.
+them. A login waiting for its second factor (``PendingLogin``) is kept the same way: the
+browser holds its random id, the server its age and its wrong codes.
 """
 import datetime
 import hashlib
 import re
 import secrets
 
+from BTrees.OOBTree import OOBTree
+
 from ejportal.core.content import now
 from ejportal.core.cookies import cookie_value
-from ejportal.principals.resources import LoginSession
+from ejportal.principals.resources import LoginSession, PendingLogin
 from ejportal.site.resources import get_portal
 
 # Writing last_seen on every request would turn reads into writes; once a minute is enough
@@ -25,6 +28,10 @@ BROWSER = 'browser'
 API = 'api'
 # Ended sessions stay listed (and in the audit trail's terms, explainable) this long.
 KEEP_ENDED = datetime.timedelta(days=30)
+# A login waiting for its second factor is dropped after this long or this many wrong codes
+# (each also a failed login of the account): then the password is asked again.
+PENDING_FOR = datetime.timedelta(minutes=5)
+PENDING_WRONG_CODES = 5
 
 
 class Identity:
@@ -43,6 +50,11 @@ def _key(session_id):
 
 
 SESSION_ID = re.compile(r's[0-9a-f]{48}')
+
+
+def _is_id(value):
+    # a cookie session from before the pending login was kept here holds a dict
+    return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
 
 
 def new_session_id():
@@ -101,11 +113,44 @@ def sessions_of(people, userid, include_ended=False):
 
 def end_all_sessions(people, userid):
     """End every open session of ``userid``; -> how many."""
-    ended = 0
-    for _key_, session in sessions_of(people, userid):
-        session.ended = now()
-        ended += 1
-    return ended
+    return people.end_sessions(userid)
+
+
+def start_pending_login(request, user, came_from=''):
+    """Remember that ``user`` gave the right password; -> the id the browser keeps (only
+    its SHA-256 is stored)."""
+    people = get_portal(request)['people']
+    if people.pending_logins is None:
+        people.pending_logins = OOBTree()
+    moment = now()
+    for key, pending in list(people.pending_logins.items()):
+        if moment - pending.created > PENDING_FOR:
+            del people.pending_logins[key]
+    pending_id = new_session_id()
+    people.pending_logins[_key(pending_id)] = PendingLogin(user.__name__, came_from)
+    return pending_id
+
+
+def pending_login(request, pending_id):
+    """The ``PendingLogin`` of ``pending_id`` while it may still take a code, else None
+    (and an expired or exhausted one is dropped)."""
+    people = get_portal(request)['people']
+    if not _is_id(pending_id) or not people.pending_logins:
+        return None
+    key = _key(pending_id)
+    pending = people.pending_logins.get(key)
+    if pending is None:
+        return None
+    if now() - pending.created > PENDING_FOR or pending.wrong_codes >= PENDING_WRONG_CODES:
+        del people.pending_logins[key]
+        return None
+    return pending
+
+
+def end_pending_login(request, pending_id):
+    people = get_portal(request)['people']
+    if _is_id(pending_id) and people.pending_logins:
+        people.pending_logins.pop(_key(pending_id), None)
 
 
 def _bearer_token(request):

@@ -16,10 +16,13 @@ from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.principals.login import (
-    CODE_MISMATCH, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded, check_device)
+    CODE_MISMATCH, CODE_USED, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded,
+    check_device, code_step, take_code_step)
 from ejportal.principals.resources import Group, Groups, User, Users
 from ejportal.principals.schemas import UserFields
-from ejportal.principals.sessions import end_all_sessions, end_session, sessions_of
+from ejportal.principals.sessions import (
+    PENDING_WRONG_CODES, end_all_sessions, end_pending_login, end_session, pending_login,
+    sessions_of, start_pending_login)
 from ejportal.security import MANAGE_USERS, OWN_ACCOUNT, ROLES, VIEW_PUBLIC
 from ejportal.site.content_actions import AddContent, EditContent
 from ejportal.site.resources import Portal, get_portal
@@ -39,7 +42,7 @@ def logged_in_response(request, user, session_id, came_from):
     """After the login action opened the session: the cookies, and the forced password
     change if due."""
     device = check_device(request, user)
-    request.session.pop(PENDING, None)
+    end_pending_login(request, request.session.pop(PENDING, None))
     new_csrf_token(request)  # a token seen before the login is not good after it
     target = request.application_url + '/@@change-password' if user.must_change_password \
         else safe_came_from(request, came_from)
@@ -77,8 +80,8 @@ class LoginView(FormView):
             user, session_id = LogIn(self.context, self.request).run(
                 {'login': appstruct['login'], 'password': appstruct['password']})
         except SecondFactorNeeded as needed:
-            self.request.session[PENDING] = {'userid': needed.user.__name__,
-                                             'came_from': appstruct['came_from']}
+            self.request.session[PENDING] = start_pending_login(
+                self.request, needed.user, appstruct['came_from'])
             return HTTPSeeOther(self.request.application_url + '/@@login-code')
         except UserError as refused:
             raise refused_on_form(refused, None)
@@ -109,25 +112,42 @@ class LoginCodeView(FormView):
     title = _('Second factor')
     status_on_error = 200
 
+    _pending = None
+
+    def pending(self):
+        if self._pending is None:  # once a request: it must not expire halfway through
+            self._pending = pending_login(self.request, self.request.session.get(PENDING))
+        return self._pending
+
     def pending_user(self):
-        pending = self.request.session.get(PENDING)
-        if not pending:
+        pending = self.pending()
+        if pending is None:
             return None
-        return get_portal(self.request)['people']['users'].get(pending['userid'])
+        return get_portal(self.request)['people']['users'].get(pending.userid)
 
     def __call__(self):
         if self.pending_user() is None:
-            return HTTPSeeOther(self.request.application_url + '/@@login')
+            return self.back_to_password()
         return super().__call__()
+
+    def back_to_password(self):
+        """The pending login is gone (too old, too many wrong codes, or none): the
+        password step again."""
+        pending_id = self.request.session.pop(PENDING, None)
+        if pending_id:
+            end_pending_login(self.request, pending_id)
+            self.request.session.flash(_(
+                'login-code-expired', default='The time for the code is over or it was '
+                'wrong too many times: log in again.'), 'error')
+        return HTTPSeeOther(self.request.application_url + '/@@login')
 
     def secret(self, user):
         if user.totp_secret:
             return user.totp_secret
-        pending = self.request.session[PENDING]
-        if 'new_secret' not in pending:
-            pending['new_secret'] = pyotp.random_base32()
-            self.request.session[PENDING] = pending
-        return pending['new_secret']
+        pending = self.pending()
+        if pending.new_secret is None:
+            pending.new_secret = pyotp.random_base32()
+        return pending.new_secret
 
     def render(self, form_html):
         result = super().render(form_html)
@@ -140,13 +160,17 @@ class LoginCodeView(FormView):
 
     def confirm_success(self, appstruct):
         user = self.pending_user()
+        pending = self.pending()
         try:
             user, session_id = LogIn(self.context, self.request).finish(
                 user, appstruct['code'], new_secret=self.secret(user))
         except UserError as refused:
+            if isinstance(refused, LoginRefused) and refused.kind == 'code':
+                pending.wrong_codes += 1
+                if pending.wrong_codes >= PENDING_WRONG_CODES:
+                    return self.back_to_password()
             raise refused_on_form(refused, 'code')
-        pending = self.request.session[PENDING]
-        return logged_in_response(self.request, user, session_id, pending.get('came_from'))
+        return logged_in_response(self.request, user, session_id, pending.came_from)
 
 
 @view_config(context=Portal, name='logout', permission=VIEW_PUBLIC, request_method='POST')
@@ -206,9 +230,12 @@ class ChangePasswordView(FormView):
 
     def save_success(self, appstruct):
         user = self.request.user
-        user.set_password(appstruct['new_password'])
-        record(user, 'password-changed')
+        ended = user.set_password(appstruct['new_password'],
+                                  keep_session=self.request.identity.session_key)
+        record(user, 'password-changed', {'sessions_ended': ended})
         self.request.session.flash(_('Your password is changed.'), 'success')
+        if ended:
+            self.request.session.flash(_('Your other sessions were ended.'), 'success')
         return HTTPSeeOther(self.request.application_url + '/@@start')
 
 
@@ -264,8 +291,11 @@ class SecondFactorView(FormView):
 
     def confirm_success(self, appstruct):
         secret = self.secret()
-        if not pyotp.TOTP(secret).verify(appstruct['code'].strip(), valid_window=1):
+        step = code_step(secret, appstruct['code'])
+        if step is None:
             raise FormError('code', CODE_MISMATCH)
+        if not take_code_step(self.request.user, step):
+            raise FormError('code', CODE_USED)
         self.request.user.totp_secret = secret
         del self.request.session[self.SESSION_KEY]
         record(self.request.user, 'totp-enabled')
@@ -394,9 +424,8 @@ class EditUserView(FormView):
              renderer=template('principals/one_time_password.pt'))
 def reset_password(context, request):
     one_time = passwords.generate_password()
-    context.set_password(one_time, must_change=True)
-    end_all_sessions(get_portal(request)['people'], context.__name__)
-    record(context, 'password-reset')
+    ended = context.set_password(one_time, must_change=True)
+    record(context, 'password-reset', {'sessions_ended': ended})
     return {'title': _('One-time password'), 'user': context, 'password': one_time}
 
 

@@ -70,9 +70,10 @@ def cmd_set_password(portal, args, out):
     if user is None:
         return 'no user %s' % args.login
     password = args.password or passwords.generate_password()
-    user.set_password(password, must_change=not args.password)
-    out.write('password set for %s%s\n' % (args.login, '' if args.password else
-                                            ': one-time password %s' % password))
+    ended = user.set_password(password, must_change=not args.password)
+    record(user, 'password-reset', {'by': 'console', 'sessions_ended': ended})
+    out.write('password set for %s%s; sessions ended: %d\n' % (
+        args.login, '' if args.password else ': one-time password %s' % password, ended))
 
 
 def cmd_list_users(portal, args, out):
