@@ -101,7 +101,8 @@ def cmd_audit_verify(portal, args, out):
     if ok:
         out.write('audit log intact: %d entries\n' % len(log))
         return None
-    return 'audit log BROKEN at entry %s: %s' % (broken, message)
+    # the console speaks English: the message's default text, not its id
+    return 'audit log BROKEN at entry %s: %s' % (broken, message.interpolate())
 
 
 def cmd_generate_school(portal, args, out):
