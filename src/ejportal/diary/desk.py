@@ -30,7 +30,7 @@ from ejportal.journal import grading
 from ejportal.journal.resources import PeriodClosed, SchoolClass, Student, enrol, leave
 from ejportal.paths import template
 from ejportal.security import MANAGE_CLASS
-from ejportal.site.resources import get_portal
+from ejportal.site.resources import get_portal, portal_address
 
 RELATION_TITLES = schemas.RELATION_TITLES
 REMARK_KINDS = schemas.REMARK_KINDS
@@ -283,16 +283,12 @@ def issue_logins(portal, school_class):
     return families
 
 
-def portal_address(portal, request):
-    return portal['settings'].portal_url or request.application_url
-
-
 def slips_response(request, school_class, families):
     portal = get_portal(request)
     settings = portal['settings']
     html = render(template('diary/slips.pt'), {
         'title': _('Credential slips'), 'school': settings.school_name,
-        'address': portal_address(portal, request), 'class_title': school_class.title,
+        'address': portal_address(request), 'class_title': school_class.title,
         'families': families, 'roles': {'student': _('Student'), 'parent': _('Parent')},
         'issued': format_date(today())}, request=request)
     # the one-time passwords are in it: never cached anywhere
@@ -482,7 +478,7 @@ class Remark(DeskForm):
         if recipients:
             send(request, recipients, _('A remark from the class teacher'),
                  '%s\n\n%s\n%s' % (student.fullname, text,
-                                    portal_address(get_portal(request), request)))
+                                    portal_address(request)))
         return self.back(_('The remark is in the diary.'))
 
 

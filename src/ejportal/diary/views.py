@@ -29,14 +29,24 @@ from ejportal.security import VIEW_DIARY
 from ejportal.site.resources import Portal, get_portal
 
 
+# A diary's dates: a week reaches a week either side of its day and a report 400 days, so a
+# date at the calendar's ends would overflow there; no school diary needs them.
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+
+
 def parse_day(value, field='week'):
-    """A date from ``YYYY-MM-DD``; raises Invalid naming the field."""
+    """A date from ``YYYY-MM-DD`` between 1900 and 2999; raises Invalid naming the field."""
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         message = _('not-a-date', mapping={'field': field},
                     default='${field}: a date as YYYY-MM-DD, please.')
         raise Invalid(message, {field: _('A date as YYYY-MM-DD, please.')})
+    if not FIRST_DAY <= day <= LAST_DAY:
+        message = _('date-out-of-range', mapping={'field': field},
+                    default='${field}: a date between 1900 and 2999, please.')
+        raise Invalid(message, {field: _('A date between 1900 and 2999, please.')})
+    return day
 
 
 def today():

@@ -5,6 +5,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from ejportal.i18n import _
 from ejportal.principals.demo import build_demo_people
 from ejportal.security import MANAGE_USERS
+from ejportal.site.resources import portal_address
 
 # What a user with a one-time password may still reach before choosing their own.
 _ALLOWED_BEFORE_CHANGE = {'change-password', 'logout', 'set-language', 'login'}
@@ -14,7 +15,7 @@ def enforce_password_change(event):
     request = event.request
     if _must_change(request):
         if request.view_name not in _ALLOWED_BEFORE_CHANGE:
-            raise HTTPSeeOther(request.application_url + '/@@change-password')
+            raise HTTPSeeOther(portal_address(request) + '/@@change-password')
 
 
 def _must_change(request):

@@ -25,17 +25,17 @@ from ejportal.principals.sessions import (
     sessions_of, start_pending_login)
 from ejportal.security import MANAGE_USERS, OWN_ACCOUNT, ROLES, VIEW_PUBLIC
 from ejportal.site.content_actions import AddContent, EditContent
-from ejportal.site.resources import Portal, get_portal
+from ejportal.site.resources import Portal, get_portal, portal_address, same_site_path
 
 FORM = template('form.pt')
 PENDING = 'ejportal.pending_login'
 
 
 def safe_came_from(request, value):
-    if value and value.startswith('/') and not value.startswith('//') and '@@login' not in value \
-            and '@@logout' not in value:
-        return request.application_url + value
-    return request.application_url + '/@@start'
+    value = same_site_path(value)
+    if value and '@@login' not in value and '@@logout' not in value:
+        return portal_address(request) + value
+    return portal_address(request) + '/@@start'
 
 
 def logged_in_response(request, user, session_id, came_from):
@@ -44,7 +44,7 @@ def logged_in_response(request, user, session_id, came_from):
     device = check_device(request, user)
     end_pending_login(request, request.session.pop(PENDING, None))
     new_csrf_token(request)  # a token seen before the login is not good after it
-    target = request.application_url + '/@@change-password' if user.must_change_password \
+    target = portal_address(request) + '/@@change-password' if user.must_change_password \
         else safe_came_from(request, came_from)
     response = HTTPSeeOther(target)
     response.headerlist.extend(remember(request, user.__name__, session_id=session_id))
@@ -82,7 +82,7 @@ class LoginView(FormView):
         except SecondFactorNeeded as needed:
             self.request.session[PENDING] = start_pending_login(
                 self.request, needed.user, appstruct['came_from'])
-            return HTTPSeeOther(self.request.application_url + '/@@login-code')
+            return HTTPSeeOther(portal_address(self.request) + '/@@login-code')
         except UserError as refused:
             raise refused_on_form(refused, None)
         return logged_in_response(self.request, user, session_id, appstruct['came_from'])
@@ -139,7 +139,7 @@ class LoginCodeView(FormView):
             self.request.session.flash(_(
                 'login-code-expired', default='The time for the code is over or it was '
                 'wrong too many times: log in again.'), 'error')
-        return HTTPSeeOther(self.request.application_url + '/@@login')
+        return HTTPSeeOther(portal_address(self.request) + '/@@login')
 
     def secret(self, user):
         if user.totp_secret:
@@ -179,7 +179,7 @@ def logout(context, request):
     if identity is not None:
         end_session(request, identity.session_key)
         record(identity.user, 'logout')
-    response = HTTPSeeOther(request.application_url + '/')
+    response = HTTPSeeOther(portal_address(request) + '/')
     response.headerlist.extend(forget(request))
     request.session.invalidate()
     return response
@@ -236,7 +236,7 @@ class ChangePasswordView(FormView):
         self.request.session.flash(_('Your password is changed.'), 'success')
         if ended:
             self.request.session.flash(_('Your other sessions were ended.'), 'success')
-        return HTTPSeeOther(self.request.application_url + '/@@start')
+        return HTTPSeeOther(portal_address(self.request) + '/@@start')
 
 
 @view_config(context=Portal, name='account', permission=OWN_ACCOUNT,
@@ -281,7 +281,7 @@ class SecondFactorView(FormView):
     def __call__(self):
         if self.request.user.totp_secret:
             self.request.session.flash(_('The second factor is already on.'))
-            return HTTPSeeOther(self.request.application_url + '/@@account')
+            return HTTPSeeOther(portal_address(self.request) + '/@@account')
         return super().__call__()
 
     def render(self, form_html):
@@ -300,7 +300,7 @@ class SecondFactorView(FormView):
         del self.request.session[self.SESSION_KEY]
         record(self.request.user, 'totp-enabled')
         self.request.session.flash(_('The second factor is on.'), 'success')
-        return HTTPSeeOther(self.request.application_url + '/@@account')
+        return HTTPSeeOther(portal_address(self.request) + '/@@account')
 
 
 @view_config(context=Portal, name='end-session', permission=OWN_ACCOUNT, request_method='POST')
@@ -315,7 +315,7 @@ def end_own_session(context, request):
         record(request.user, 'session-ended', {'address': session.address,
                                                'device': session.user_agent})
         request.session.flash(_('The session is ended.'), 'success')
-    return HTTPSeeOther(request.application_url + '/@@account')
+    return HTTPSeeOther(portal_address(request) + '/@@account')
 
 
 # -- users and groups (admin) -------------------------------------------------------------

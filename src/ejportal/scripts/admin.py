@@ -108,6 +108,7 @@ def cmd_audit_verify(portal, args, out):
         if anchor and not read_anchor(anchor):
             out.write('%s\n' % message.interpolate())
         return None
+    # the console speaks English: the message's default text, not its id
     if broken is None:
         return 'audit log BROKEN: %s' % message.interpolate()
     return 'audit log BROKEN at entry %s: %s' % (broken, message.interpolate())

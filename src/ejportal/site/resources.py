@@ -60,6 +60,25 @@ def root_factory(request):
     return get_portal(request)
 
 
+def portal_address(request):
+    """The portal's address as the administrator set it (Settings), else as the request
+    reached it: redirects are built from it, so a forged Host header sends nobody away."""
+    configured = get_portal(request)['settings'].portal_url
+    return configured.rstrip('/') if configured else request.application_url
+
+
+def same_site_path(value):
+    """``value`` if it is a path on this site (a ``came_from``), else None: it starts with
+    one ``/``, and holds printable ASCII only (a request's own ``path_qs`` is quoted so),
+    no backslash: browsers read ``//evil`` and ``/\\evil`` as another host, and a line break
+    or a letter beyond Latin-1 would split or break the Location header."""
+    if not isinstance(value, str) or not value.startswith('/') or value.startswith('//'):
+        return None
+    if any(not ' ' < c < '\x7f' or c == '\\' for c in value):
+        return None
+    return value
+
+
 def get_portal(request):
     """The portal of the request's connection (also before traversal)."""
     portal = getattr(request, '_ejportal_portal', None)

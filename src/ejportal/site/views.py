@@ -1,4 +1,6 @@
 """The public front page, the start page, the language switch and the error pages."""
+from urllib.parse import urlencode
+
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.response import Response
@@ -10,7 +12,7 @@ from ejportal.paths import template
 from ejportal.security import OWN_ACCOUNT, VIEW_PUBLIC
 from ejportal.core.registry import portal_registry
 from ejportal.site.public import public_sections
-from ejportal.site.resources import Portal
+from ejportal.site.resources import Portal, portal_address, same_site_path
 
 
 @view_config(context=Portal, permission=VIEW_PUBLIC, renderer=template('site/home.pt'),
@@ -38,16 +40,14 @@ def start(context, request):
 @view_config(context=Portal, name='notices-read', permission=OWN_ACCOUNT, request_method='POST')
 def notices_read(context, request):
     request.user.mark_notices_read()
-    return HTTPSeeOther(request.application_url + '/@@start')
+    return HTTPSeeOther(portal_address(request) + '/@@start')
 
 
 @view_config(context=Portal, name='set-language', permission=VIEW_PUBLIC)
 def set_language(context, request):
     lang = request.params.get('lang')
-    came_from = request.params.get('came_from') or '/'
-    if not came_from.startswith('/') or came_from.startswith('//'):
-        came_from = '/'
-    response = HTTPSeeOther(request.application_url + came_from)
+    came_from = same_site_path(request.params.get('came_from')) or '/'
+    response = HTTPSeeOther(portal_address(request) + came_from)
     if lang in LANGUAGES:
         response.set_cookie('ejportal_lang', lang, max_age=365 * 24 * 3600, samesite='Lax',
                             httponly=True)
@@ -66,7 +66,7 @@ def forbidden(exc, request):
         if getattr(request, 'session_expired', False):
             request.session.flash(_('Your session ended after a time without activity. '
                                     'Please log in again.'))
-        return HTTPSeeOther(request.resource_url(request.root, '@@login', query=query))
+        return HTTPSeeOther(portal_address(request) + '/@@login?' + urlencode(query))
     request.response.status = 403
     return render_error(request, 403, _('Access denied'),
                         _('Your role does not allow this page. If you need it, ask the '
