@@ -3,12 +3,11 @@
 ``POST <journal>/@correction``, lessons (``@lessons``, ``@lesson``) and the lesson plan
 (``@plan``). Same permissions as the screens; a change goes through the same action as
 its form (``journal.actions``)."""
-import functools
 
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ejportal.core.errors import Invalid, UserError
+from ejportal.core.errors import Invalid
 from ejportal.core.jsonapi import json_body, json_error
 from ejportal.core.responses import json_response
 from ejportal.core.traversal import JSON_VIEW
@@ -35,18 +34,6 @@ def error_response(request, error):
     doomed, as an exception view's would be aborted."""
     request.tm.doom()
     return json_error(request, error.status, error.error_type, error.message, error.fields)
-
-
-def user_errors(view):
-    """Render the refusals of an endpoint's actions (the API's own exception view for
-    ``UserError`` replaces this once registered)."""
-    @functools.wraps(view)
-    def rendered(context, request):
-        try:
-            return view(context, request)
-        except UserError as error:
-            return error_response(request, error)
-    return rendered
 
 
 def readable_journals(request, school, year=None):
@@ -105,7 +92,7 @@ def comment_json(entry):
 
 
 @view_config(context=Journal, name='@comment', request_method='POST',
-             permission=COMMENT_JOURNAL, decorator=user_errors)
+             permission=COMMENT_JOURNAL)
 def comment(context, request):
     """``{"text"}``: a remark of the deputy or director on the journal -> the remark."""
     text = json_body(request).get('text')
@@ -150,8 +137,7 @@ def closed_error(request, journal, closed):
     return response
 
 
-@view_config(context=Journal, name='@cell', request_method='POST', permission=EDIT_JOURNAL,
-             decorator=user_errors)
+@view_config(context=Journal, name='@cell', request_method='POST', permission=EDIT_JOURNAL)
 def cell(context, request):
     """``{"student", "lesson", "marks": [{"value", "kind"}] or ["5"], "attendance",
     "comment"}`` (or ``"text": "оп 5"`` as typed in the grid) -> the stored cell."""
@@ -170,7 +156,7 @@ def cell(context, request):
 
 
 @view_config(context=Journal, name='@period-mark', request_method='POST',
-             permission=EDIT_JOURNAL, decorator=user_errors)
+             permission=EDIT_JOURNAL)
 def period_mark(context, request):
     """``{"student", "period", "value"}`` -> ``{"student", "period", "value"}``."""
     body = json_body(request)
@@ -189,7 +175,7 @@ def period_mark(context, request):
 
 
 @view_config(context=Journal, name='@correction', request_method='POST',
-             permission=EDIT_JOURNAL, decorator=user_errors)
+             permission=EDIT_JOURNAL)
 def correction(context, request):
     """A correction request for a closed period's cell: the @cell body plus ``reason``."""
     student_id, lesson, marks, attendance, comment, reason = _cell_input(
@@ -208,8 +194,7 @@ def lesson_result(request, journal, lesson):
     return result
 
 
-@view_config(context=Journal, name='@lessons', request_method='POST', permission=EDIT_JOURNAL,
-             decorator=user_errors)
+@view_config(context=Journal, name='@lessons', request_method='POST', permission=EDIT_JOURNAL)
 def add_lesson(context, request):
     """``{"date", "number", "topic"?, "lesson_type"?, "ict"?, "homework"?, "homework_due"?,
     "note"?, "planned"?}`` -> 201 and the lesson. Without a topic (and without ``planned``)
@@ -229,7 +214,7 @@ def _find_lesson(journal, value):
 
 
 @view_config(context=Journal, name='@lesson', request_method=('POST', 'PATCH'),
-             permission=EDIT_JOURNAL, decorator=user_errors)
+             permission=EDIT_JOURNAL)
 def edit_lesson(context, request):
     """``{"lesson": id, fields...}``: change the given fields (date and number are the
     lesson's id and do not change: delete an empty lesson and add it anew) -> the lesson."""
@@ -240,7 +225,7 @@ def edit_lesson(context, request):
 
 
 @view_config(context=Journal, name='@lesson', request_method='DELETE',
-             permission=EDIT_JOURNAL, decorator=user_errors)
+             permission=EDIT_JOURNAL)
 def delete_lesson(context, request):
     """``DELETE <journal>/@lesson?lesson=<id>``: remove a lesson nobody has a mark,
     attendance or comment in (409 otherwise) -> 204."""
@@ -255,8 +240,7 @@ def plan(context, request):
     return respond({'items': [dict(i) for i in context.plan], 'report': plan_report(context)})
 
 
-@view_config(context=Journal, name='@plan', request_method='POST', permission=EDIT_JOURNAL,
-             decorator=user_errors)
+@view_config(context=Journal, name='@plan', request_method='POST', permission=EDIT_JOURNAL)
 def import_plan(context, request):
     """``{"rows": [{"number", "topic", "hours"?, "section"?}, ...]}``: the import's save
     step (the plan screen's preview posts the same rows) -> the plan and its report."""

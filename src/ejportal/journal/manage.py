@@ -16,7 +16,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 
 from ejportal.core.audit import record
 from ejportal.core.content import resource_path
-from ejportal.core.errors import UserError
+from ejportal.core.errors import Invalid, UserError
 from ejportal.core.forms import FormError, FormView, without_csrf
 from ejportal.core.actions import invalid_fields
 from ejportal.core.jsonapi import json_body, json_error
@@ -24,7 +24,7 @@ from ejportal.i18n import _
 from ejportal.journal import schemas
 from ejportal.journal.actions import (
     SplitSubgroups, default_subject, group_names, subjects_with_journals)
-from ejportal.journal.api import respond, user_errors
+from ejportal.journal.api import respond
 from ejportal.journal.resources import (
     PERIOD_KINDS, Journal, School, SchoolClass, SchoolYear, Student, Subject, Subjects,
     add_class, add_journal, assign_class_teacher, assign_teacher, default_year, enrol, leave,
@@ -100,13 +100,11 @@ def json_post(cls, status=200):
         schema = action.schema_instance().bind(**action.bind_kw())
         try:
             appstruct = without_csrf(schema.deserialize(action.json_cstruct(body)))
-            result = action.perform(appstruct)
         except colander.Invalid as invalid:
-            return json_error(request, 400, 'BadRequest', _('Check the fields.'),
-                              invalid_fields(invalid, request.localizer.translate))
-        except FormError as error:
-            return json_error(request, error.status or 400, 'BadRequest', error.message,
-                              {error.field: error.message} if error.field else None)
+            raise Invalid(_('Check the fields.'),
+                          invalid_fields(invalid, request.localizer.translate))
+        # a refusal of the screen's rules (a FormError) is rendered by the one exception view
+        result = action.perform(appstruct)
         return respond(action.json_result(result), status=status)
     return view
 
@@ -792,7 +790,6 @@ def chosen_groups(post, students):
     return chosen
 
 
-@user_errors
 def subgroups_json(context, request):
     """``GET``: the split of the journal's subject (of a class: ``?subject=``). ``POST
     {"subject"?, "create"?, "groups"?}``: the split screen's action -> the split (201 when
