@@ -6,6 +6,7 @@ deploy/zodbconvert.conf into a PostgreSQL database made by the README's own SQL.
 two processes of production.ini (its secret made by its own command) serve on ports of their
 own; both serve the demo data, a mark saved through one is read through the other, and the
 blob came across. Servers listen on free ports of 127.0.0.1 and are stopped by the test."""
+import concurrent.futures
 import datetime
 import json
 import os
@@ -116,6 +117,13 @@ def two_processes_serve_one_portal(ini, lesson):
         assert marks == [['4', '5']]
         # and the login made through one is known to the other
         request(two.url, MATH_5A, token=tokens[0])
+        # more requests at once than threads: they wait their turn, served, and unlogged
+        # (waitress warned "Task queue depth" for each, 32,000 lines in 75 s)
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            pages = list(pool.map(lambda n: request(one.url, MATH_5A, token=tokens[0]),
+                                  range(48)))
+        assert all(page['students'] for page in pages)
+        assert 'Task queue depth' not in one.output()
     except (urllib.error.URLError, AssertionError):
         for process in processes:
             if process.process is not None:
@@ -149,6 +157,17 @@ def test_processes_of_one_ini_get_ports_of_their_own(tmp_path, monkeypatch):
         loadserver('config:' + ini, global_conf=given)(None)
         assert served[0]['port'] == port and served[0]['host'] == '127.0.0.1'
         assert served[0]['threads'] == '4' and served[0]['channel_timeout'] == '75'
+
+
+def test_every_storage_caches_50000_objects(tmp_path):
+    """RelStorage's line set no object cache: zodburi's default of 10,000 against 50,000."""
+    from zodburi import resolve_uri
+    for storage in ('postgres://', 'file://', 'zconfig://'):
+        ini = production_ini(tmp_path / storage.strip(':/'), storage,
+                             **{'ejportal.secret': 's' * 48})
+        from paste.deploy import appconfig
+        uri = appconfig('config:' + ini)['zodbconn.uri']
+        assert resolve_uri(uri)[1]['cache_size'] == 50000, storage
 
 
 def test_zeo_two_processes(tmp_path, filestorage):
@@ -192,7 +211,7 @@ def test_relstorage_two_processes(tmp_path, filestorage):
                                 dbname='postgres')
         conn.autocommit = True
         for statement in statements:
-            conn.cursor().execute(statement.replace('PASSWORD', password))
+            conn.cursor().execute(statement.replace("'PASSWORD'", "'%s'" % password))
         conn.close()
         site = tmp_path / 'site'
         address = '%s@127.0.0.1:%d' % (password, postgresql.port)
