@@ -22,8 +22,7 @@ import pytest
 from conftest import app_settings, close_app, login
 from ejportal import main
 from ejportal.journal.resources import school_year_start
-from servers import (REPO, AppProcess, PostgreSQL, production_ini, run_zeo, set_defines,
-                     unavailable)
+from servers import REPO, AppProcess, PostgreSQL, production_ini, run_zeo, set_defines
 
 TODAY = datetime.date.today()
 Y = school_year_start(TODAY)
@@ -161,11 +160,11 @@ def test_processes_of_one_ini_get_ports_of_their_own(tmp_path, monkeypatch):
 
 def test_every_storage_caches_50000_objects(tmp_path):
     """RelStorage's line set no object cache: zodburi's default of 10,000 against 50,000."""
+    from paste.deploy import appconfig
     from zodburi import resolve_uri
     for storage in ('postgres://', 'file://', 'zconfig://'):
         ini = production_ini(tmp_path / storage.strip(':/'), storage,
                              **{'ejportal.secret': 's' * 48})
-        from paste.deploy import appconfig
         uri = appconfig('config:' + ini)['zodbconn.uri']
         assert resolve_uri(uri)[1]['cache_size'] == 50000, storage
 
