@@ -131,6 +131,7 @@ class Student(Resource):
     surname = ''
     first_name = ''
     patronymic = ''
+    personal_file = ''    # the number of the student's personal file (№ личного дела)
     birth_date = None
     login = ''            # the student's own user
     parents = ()          # parents' / legal representatives' logins

@@ -30,6 +30,12 @@ class SettingsSchema(colander.MappingSchema):
     portal_url = colander.SchemaNode(
         colander.String(), title=_('Portal address for credential slips and e-mails'),
         missing='')
+    journal_retention_years = colander.SchemaNode(
+        colander.Integer(), title=_('Keep frozen class journals, years'), missing=5,
+        validator=colander.Range(1, 100))
+    summary_retention_years = colander.SchemaNode(
+        colander.Integer(), title=_('Keep frozen summary pages of marks, years'), missing=25,
+        validator=colander.Range(1, 100))
 
 
 @content_type('Settings', _('type-Settings', default='Settings'), schema=SettingsSchema)
@@ -48,3 +54,5 @@ class Settings(Folder):
     require_totp_for_staff = False
     upload_max_mb = 20
     portal_url = ''
+    journal_retention_years = 5
+    summary_retention_years = 25
