@@ -217,9 +217,10 @@ def audit_entry(failures, keys, refusals, manager, moment=None, counted=True):
     further = {}
     for key in keys:
         record = _record(failures, key, moment)
-        told = record.refused - (1 if counted else 0)
-        further[key] = told - record.audited + refusals.get(key)
-        record.audited = told
+        # this attempt is told by its own entry, the others by ``further``
+        further[key] = record.refused - (1 if counted else 0) - record.audited + \
+            refusals.get(key)
+        record.audited = record.refused
         if record.window_start is None or moment - record.window_start >= AUDIT_WINDOW:
             record.window_start = moment
             record.window_entries = 0
