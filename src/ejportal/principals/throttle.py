@@ -237,8 +237,9 @@ def forget_stale(failures, moment=None, untold=None):
              if moment - _read(record)[1] > FORGET_AFTER]
     for key in stale:
         record = failures[key]
+        # a place's count of an account is told with the account's, never on its own
         if untold is not None and isinstance(record, FailureCount) and \
-                record.refused > record.audited:
+                '|addr:' not in key and record.refused > record.audited:
             untold(key, record.refused - record.audited, record.last)
         del failures[key]
     return len(stale)
