@@ -22,7 +22,8 @@ class RequestActor(actor.Actor):
 
     @property
     def address(self):
-        return self._request.client_addr or ''
+        # REMOTE_ADDR, never a client's own X-Forwarded-For (see principals.sessions)
+        return self._request.remote_addr or ''
 
     @property
     def user_agent(self):

@@ -123,7 +123,13 @@ def cmd_maintain(portal, args, out):
     """Housekeeping for cron (daily): forget stale login-failure records and sessions that
     ended long ago."""
     people = portal['people']
-    failures = throttle.forget_stale(people.login_failures)
+    log = get_audit_log(portal)
+
+    def untold(key, further, last):
+        # the refused logins of a quiet key that no entry told yet: its last word
+        log.append('login-failures', path='/@@login', type_name='User', details={
+            'key': key, 'further': further, 'last': last.isoformat(timespec='seconds')})
+    failures = throttle.forget_stale(people.login_failures, untold=untold)
     before = len(people.login_sessions)
     for userid in list(people.user_sessions or ()):
         prune_sessions(people, userid)
