@@ -4,6 +4,7 @@ workflow: ``api.workflow``.)"""
 from pyramid.view import view_config
 from translationstring import TranslationString
 
+from ejportal.core.actor import current_actor
 from ejportal.core import responses
 from ejportal.core.catalog import as_date
 from ejportal.core.errors import NotFound
@@ -43,7 +44,7 @@ def get_history(context, request):
 
 @view_config(context=Order, name='@acknowledge', permission=ACKNOWLEDGE, request_method='POST')
 def post_acknowledge(context, request):
-    entry = acknowledgement.acknowledge(context, request.user, request.client_addr or '')
+    entry = acknowledgement.acknowledge(context, request.user, current_actor().address)
     return json_response(request, entry, status=201)
 
 
