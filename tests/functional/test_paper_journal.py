@@ -161,3 +161,17 @@ def test_the_periods_screen_closes_through_the_same_action(testapp, as_user):
     assert len(sign) == 2
     page = sign[0].submit().follow()
     assert 'The edition is signed.' in page.text
+
+
+def test_closing_the_year_locks_its_year_marks(testapp):
+    teacher, deputy = bearer(testapp, 'teacher'), bearer(testapp, 'deputy')
+    student = testapp.get(MATH + '?period=q1', headers=teacher).json['students'][0]['id']
+    testapp.post_json(MATH + '/@period-mark', {'student': student, 'period': 'year',
+                                               'value': '4'}, headers=teacher)
+    made = testapp.post_json(YEAR + '/@close-period', {'period': 'year'},
+                             headers=deputy).json['items']
+    assert {e['period'] for e in made} == {'year'}
+    refused = testapp.post_json(MATH + '/@period-mark', {'student': student, 'period': 'year',
+                                                         'value': '5'}, headers=teacher,
+                                status=409)
+    assert refused.json['error']['type'] == 'PeriodClosed'
