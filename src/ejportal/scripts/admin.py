@@ -17,6 +17,7 @@ from pyramid.paster import get_appsettings, setup_logging
 from pyramid.scripting import prepare
 
 from ejportal import InsecureSecret, close_databases, configure
+from ejportal.admin import backups
 from ejportal.core import evolve as evolution
 from ejportal.core import passwords
 from ejportal.core.actor import Actor, acting_as
@@ -167,6 +168,37 @@ def cmd_run_job(portal, args, out):
     out.write('%s\n' % last)
 
 
+def cmd_backup(portal, args, out):
+    """The ``backup`` job now (a full one with --full); the last line is the backup's name."""
+    if args.full:
+        args.settings = dict(args.settings, **{'ejportal.backup_full': 'true'})
+    args.name = 'backup'
+    return cmd_run_job(portal, args, out)
+
+
+def backup_named(portal, name_or_path):
+    # a directory needs no database (the damaged one may not open); a name is looked up
+    # in the destinations of Settings
+    if portal is None:
+        return name_or_path
+    return backups.find_backup(portal['settings'], name_or_path)
+
+
+def cmd_restore(portal, args, out):
+    """A backup (its name in a destination, or its directory) into a new directory."""
+    source = backup_named(portal, args.backup)
+    data_fs = backups.restore(source, args.to)
+    out.write('restored %s into %s\n' % (source, data_fs))
+
+
+def cmd_verify_backup(portal, args, out):
+    source = backup_named(portal, args.backup)
+    ok, summary = backups.verify_backup(source, out)
+    if not ok:
+        return summary
+    out.write(summary + '\n')
+
+
 def mailer_from(settings):
     from pyramid.settings import asbool
     from pyramid_mailer.mailer import DebugMailer, Mailer
@@ -218,6 +250,16 @@ def parser():
     c = sub.add_parser('run-job', help='run a scheduled job now (backup, reports, ...)')
     c.add_argument('name')
     c.set_defaults(func=cmd_run_job)
+    c = sub.add_parser('backup', help='back up to every destination of Settings (as the job)')
+    c.add_argument('--full', action='store_true', help='a full backup, not an incremental one')
+    c.set_defaults(func=cmd_backup)
+    c = sub.add_parser('restore', help='restore a backup into a new directory')
+    c.add_argument('backup', help='its name (in a destination) or its directory')
+    c.add_argument('--to', required=True, help='a new directory for Data.fs and blobs')
+    c.set_defaults(func=cmd_restore, offline=True)
+    c = sub.add_parser('verify-backup', help='check, restore to scratch and verify a backup')
+    c.add_argument('backup', help='its name (in a destination) or its directory')
+    c.set_defaults(func=cmd_verify_backup, offline=True)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')
     c.add_argument('--size', default='full', help='small or full (1,100 students, 44 classes)')
     c.set_defaults(func=cmd_generate_school)
@@ -245,6 +287,17 @@ def main(argv=None, out=None):
         return 2
     setup_logging(args.config_uri)
     settings = args.settings = get_appsettings(args.config_uri)
+    if getattr(args, 'offline', False) and os.path.isdir(args.backup):
+        # a backup's own directory: no database needed, so it works when the one the ini
+        # names is damaged or gone
+        try:
+            error = args.func(None, args, out)
+        except UserError as refusal:
+            error = refused(refusal)
+        if error:
+            sys.stderr.write('ejportal-admin: %s\n' % error)
+            return 1
+        return 0
     try:
         registry = configure_portal(settings).registry
     except InUse:
