@@ -26,6 +26,7 @@ PARTS = {
     'ejportal.documents': 'documents',
     'ejportal.journal': 'journal',
     'ejportal.diary': 'diary',
+    'ejportal.rid': 'rid',
     'ejportal.api': 'api',
     'ejportal.admin': 'admin',
     'ejportal.scripts': 'scripts',
@@ -42,6 +43,7 @@ MAY_IMPORT = {
     'documents': BELOW_AREAS | {'documents'},
     'journal': BELOW_AREAS | {'journal'},
     'diary': BELOW_AREAS | {'diary', 'journal'},  # the families' read model of the journal
+    'rid': BELOW_AREAS | {'rid'},
     'api': BELOW_AREAS | {'api'},
     'admin': BELOW_AREAS | {'admin'},
     'scripts': ANYTHING,

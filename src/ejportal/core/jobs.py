@@ -186,6 +186,16 @@ class Job(Resource):
         self.requested, self.requested_by = False, None
 
 
+class JobFailed(Exception):
+    """A job that failed but whose records of the attempt must stay (an export that could
+    not be delivered keeps its package): raised with ``keep_changes=True``, the job's
+    changes commit and its outcome is 'failed'."""
+
+    def __init__(self, message, keep_changes=False):
+        super().__init__(message)
+        self.keep_changes = keep_changes
+
+
 class JobLog:
     """What a job writes about itself (``log.write(text)``), kept with its run."""
 
@@ -249,6 +259,14 @@ def run_job(portal, name, settings, tm, owner, by, echo=None, registry=None):
             last = info.function(portal, job_log, settings) or ''
             tm.get().note('ejportal job %s' % name)
             tm.commit()
+    except JobFailed as failure:
+        if failure.keep_changes:
+            tm.get().note('ejportal job %s (failed)' % name)
+            tm.commit()
+        else:
+            tm.abort()
+        outcome, last = 'failed', str(failure)
+        job_log.write('%s\n' % failure)
     except Exception as error:         # a job's failure is its outcome, shown to the admin
         tm.abort()
         outcome, last = 'failed', '%s: %s' % (type(error).__name__, error)

@@ -48,6 +48,12 @@ class SettingsSchema(colander.MappingSchema):
     backup_keep_monthly = colander.SchemaNode(
         colander.Integer(), title=_('Keep monthly backups'), missing=12,
         validator=colander.Range(0, 1200))
+    rid_destination = colander.SchemaNode(
+        colander.String(), title=_('Regional export: destination'), missing='',
+        description=_('A directory, or the https:// address that receives the packages'))
+    rid_key = colander.SchemaNode(
+        colander.String(), title=_('Regional export: shared key (signs each package)'),
+        missing='', widget=deform.widget.PasswordWidget(redisplay=True))
     journal_retention_years = colander.SchemaNode(
         colander.Integer(), title=_('Keep frozen class journals, years'), missing=5,
         validator=colander.Range(1, 100))
@@ -77,5 +83,7 @@ class Settings(Folder):
     backup_keep_daily = 7
     backup_keep_weekly = 4
     backup_keep_monthly = 12
+    rid_destination = ''
+    rid_key = ''
     journal_retention_years = 5
     summary_retention_years = 25
