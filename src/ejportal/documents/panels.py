@@ -4,8 +4,9 @@ from pyramid.authorization import Authenticated, Everyone
 from ejportal.core.catalog import search
 from ejportal.documents.acknowledgement import to_acknowledge
 from ejportal.documents.resources import STEP_STATUS_TITLES, Order, Regulation
+from ejportal.documents.search import request_principals
 from ejportal.i18n import _, format_date
-from ejportal.security import VIEW_PUBLIC
+from ejportal.security import SIGN_ORDER, VIEW_PUBLIC
 from ejportal.site.resources import get_portal
 
 
@@ -71,3 +72,24 @@ def public_documents(request):
                           'in-edition', default='in the edition of ${date}',
                           mapping={'date': format_date(doc.last_signed.time)}))})
     return {'title': _('Documents of the school'), 'items': items}
+
+
+def awaiting_signature_panel(request):
+    """The director's work waiting: documents on review that the user may sign or approve."""
+    user = request.user
+    if user is None or not user.is_staff():
+        return None
+    portal = get_portal(request)
+    _total, found = search(portal, request_principals(request, portal),
+                           type_name=['Order', 'Regulation'],
+                           review_state='review', size=100, sort='date')
+    items = []
+    for doc in found:
+        if not request.has_permission(SIGN_ORDER, doc):
+            continue
+        title = ('%s %s' % (doc.reference, doc.title)) if isinstance(doc, Order) and \
+            doc.reference else doc.title
+        items.append({'title': title, 'url': request.resource_url(doc)})
+    if not items:
+        return None     # only those who sign see the panel, and only when there is work
+    return {'title': _('Awaiting your signature'), 'items': items}

@@ -5,6 +5,7 @@ from ejportal.journal.corrections import CORRECTION_WORKFLOW, on_correction_deci
 from ejportal.journal.demo import build_demo_school
 from ejportal.journal.editions import EDITION_WORKFLOW
 from ejportal.journal.printing import on_correction_approved
+from ejportal.journal.start import corrections_panel, teacher_panel
 from ejportal.security import VIEW
 
 
@@ -23,6 +24,8 @@ def includeme(config):
     config.add_section('journal', 'School', order=40)
     config.add_nav_entry(20, '/journal', _('Journal'), VIEW)
     config.add_demo_builder(20, build_demo_school)
+    config.add_start_panel(10, teacher_panel)
+    config.add_start_panel(12, corrections_panel)
     config.scan('.views')
     config.scan('.api')
     config.scan('.printing')
