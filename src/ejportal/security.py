@@ -96,7 +96,8 @@ LOCAL_ROLE_PERMISSIONS = {
     'class_teacher': {VIEW, VIEW_JOURNAL, MANAGE_CLASS, SPLIT_SUBGROUPS},
     'editor': {VIEW, EDIT, ADD, ADD_DOCUMENT},
     'reviewer': {VIEW, REVIEW_DOCUMENT},
-    'reader': {VIEW},
+    # reading a class or journal shared with someone (a psychologist) is reading the journal
+    'reader': {VIEW, VIEW_JOURNAL},
 }
 
 

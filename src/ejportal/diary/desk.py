@@ -29,7 +29,7 @@ from ejportal.i18n import _, format_date
 from ejportal.journal import grading
 from ejportal.journal.resources import PeriodClosed, SchoolClass, Student, enrol, leave
 from ejportal.paths import template
-from ejportal.security import MANAGE_CLASS
+from ejportal.security import MANAGE_CLASS, VIEW_JOURNAL
 from ejportal.site.resources import get_portal, portal_address
 
 RELATION_TITLES = schemas.RELATION_TITLES
@@ -510,7 +510,7 @@ def class_overview(school_class, start, end):
     return {'journals': journals, 'rows': rows}
 
 
-@view_config(context=SchoolClass, name='overview', permission=MANAGE_CLASS,
+@view_config(context=SchoolClass, name='overview', permission=VIEW_JOURNAL,
              renderer=template('diary/overview.pt'))
 def overview(context, request):
     year, grade = context.year, context.grade
