@@ -169,6 +169,65 @@ class RolloutPlanFields(colander.MappingSchema):
     steps = Steps(title=_('Steps'), missing=())
 
 
+# -- the approving order of a local act: picked from the orders, or named by its number ------
+NUMBER_RE = re.compile(r'^(?:приказ\s*)?№?\s*(\d[\w/-]*)', re.IGNORECASE)
+
+
+def _orders(request=None):
+    """The orders of Documents (None without a request, as in the console: no choices).
+    Forms bind the request; the JSON API's schema is unbound, and the current request is
+    asked, as for the reference books."""
+    from pyramid.threadlocal import get_current_request
+    request = request or get_current_request()
+    if request is None:
+        return None
+    documents = get_portal(request).get('documents')
+    # by type name: the resources module imports this one
+    return [o for o in documents.values() if getattr(o, 'type_name', None) == 'Order'] \
+        if documents is not None else None
+
+
+def order_label(order):
+    """«№ 181 от 15.08.2012 — О введении электронного журнала» (a draft by its title)."""
+    return '%s — %s' % (order.reference or order.__name__, order.title)
+
+
+@colander.deferred
+def deferred_order_widget(node, kw):
+    orders = sorted(_orders(kw.get('request')) or (), key=lambda o: (
+        o.review_state != 'signed', -(o.date.toordinal() if o.date else 0)))
+    return deform.widget.SelectWidget(values=[('', _('— choose an order —'))] + [
+        (o.__name__, order_label(o)) for o in orders])
+
+
+def order_preparer(value):
+    """An order's number (181, "№ 181", "приказ № 181") as the order's id."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    orders = _orders()
+    if orders is None or not value or any(o.__name__ == value for o in orders):
+        return value
+    match = NUMBER_RE.match(value)
+    if match:
+        found = [o for o in orders if o.number is not None and str(o.number) == match.group(1)]
+        if len(found) == 1:
+            return found[0].__name__
+    return value
+
+
+def order_validator(node, value):
+    if not value:
+        return
+    orders = _orders((getattr(node, 'bindings', None) or {}).get('request'))
+    if orders is None:
+        colander.Regex(r'^[A-Za-z0-9_.-]{0,100}$')(node, value)
+    elif not any(o.__name__ == value for o in orders):
+        raise colander.Invalid(node, _('order-unknown', mapping={'value': value},
+                                       default='No order "${value}": choose one from the '
+                                               'list, or type its number (181).'))
+
+
 class RegulationFields(colander.MappingSchema):
     kind = colander.SchemaNode(colander.String(), title=_('Kind'), widget=deferred_kind_widget,
                                validator=kind_validator, missing='polozhenie')
@@ -179,8 +238,10 @@ class RegulationFields(colander.MappingSchema):
     effective_date = colander.SchemaNode(colander.Date(), title=_('In force from'),
                                          missing=None)
     approved_by = colander.SchemaNode(
-        colander.String(), title=_('Approving order (its id in Documents)'), missing='',
-        validator=colander.Regex(r'^[A-Za-z0-9_.-]{0,100}$'))
+        colander.String(), title=_('Approving order'), missing='',
+        description=_('order-picker-help', default='Choose the order, or type its number '
+                      '(181).'),
+        widget=deferred_order_widget, preparer=order_preparer, validator=order_validator)
     public = colander.SchemaNode(colander.Boolean(),
                                  title=_('Publish on the school site once approved'),
                                  missing=True)

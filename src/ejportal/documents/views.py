@@ -24,7 +24,7 @@ from ejportal.core.events import ObjectModified, notify
 from ejportal.documents.references import (
     ORDER_REGISTERS, REGULATION_KINDS, Entries, ReferenceBook, ids_in_use, new_book,
     regulation_kinds, registers, unique_ids)
-from ejportal.documents.schemas import form_schema
+from ejportal.documents.schemas import form_schema, order_label
 from ejportal.documents.search import SearchError, read_criteria, result_url, run_search
 from ejportal.documents.workflows import ORDER_WORKFLOW, REGULATION_WORKFLOW
 from ejportal.i18n import _
@@ -297,6 +297,8 @@ def document_view(context, request):
         'transitions': transitions_for(workflow_obj, request) if workflow_obj else [],
         'history': workflow_history_rows(context, request) if workflow_obj else [],
         'kind_title': kind_titles.get(getattr(context, 'kind', None), ''),
+        'approving_label': order_label(context.approving_order)
+        if isinstance(context, Regulation) and context.approving_order is not None else '',
         'appendices': context.appendices() if isinstance(context, Order) else [],
         'attachments': context.attachments(),
         'integrity': context.integrity_ok(),
