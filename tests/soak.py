@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import threading
 import time
 
@@ -23,6 +24,16 @@ from pyramid import threadlocal
 SOAK = os.environ.get('EJPORTAL_SOAK') == '1'
 PASSWORD = 'soak-password-1'
 VALUES = ('2', '3', '4', '5')
+
+
+def zeo_from_demo(directory, demo_template):
+    """A ZEO server whose storage starts as a copy of the demo school."""
+    from servers import ZEOServer
+    server = ZEOServer(directory)
+    shutil.copy(os.path.join(str(demo_template), 'Data.fs'), server.path)
+    if os.path.isdir(os.path.join(str(demo_template), 'blobs')):
+        shutil.copytree(os.path.join(str(demo_template), 'blobs'), server.blobs)
+    return server.start()
 
 
 @contextlib.contextmanager
@@ -251,11 +262,14 @@ class Writer(threading.Thread):
                 # a crash cut the request off: stored or not, nobody knows; send it again
                 # once the server is back (an unchanged cell is answered 200 and not
                 # written twice)
-                with self.tally.lock:
-                    self.tally.cut_off += 1
-                cut_off_since = cut_off_since or time.monotonic()
+                if cut_off_since is None:
+                    cut_off_since = time.monotonic()
+                    with self.tally.lock:
+                        self.tally.cut_off += 1
                 if time.monotonic() - cut_off_since > self.wait_for_server:
                     raise
+                if self.stop.is_set():
+                    return      # the run is over (its servers stopping): nothing to check
                 time.sleep(0.05)
                 continue
             self.tally.count('mark', status, data if status >= 500 else None)
@@ -274,14 +288,14 @@ class Writer(threading.Thread):
             time.sleep(self.rng.uniform(0.005, 0.05) * min(refused, 10))
 
 
-def run_writers(ports, plan, tally, seconds=None, stop=None, pause=None):
+def run_writers(ports, plan, tally, seconds=None, stop=None, **options):
     """One writer per teacher of ``plan``, spread over the app processes on ``ports``;
     with ``seconds``, they write that long and are joined. Returns the writers."""
     stop = stop or threading.Event()
     writers = []
     for index, login in enumerate(plan['teachers']):
         api = Api(ports[index % len(ports)]).login(login)
-        writers.append(Writer(index, api, cells_of(plan, index), tally, stop, pause))
+        writers.append(Writer(index, api, cells_of(plan, index), tally, stop, **options))
     for writer in writers:
         writer.start()
     if seconds is not None:

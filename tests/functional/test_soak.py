@@ -10,8 +10,6 @@ was answered 5xx.
 
 ``make test`` runs a short variant (10 teachers, 10 s); ``make soak`` (``EJPORTAL_SOAK=1``)
 the long one (50 teachers, 60 s, 20 staff, 10 orders)."""
-import os
-import shutil
 import threading
 import time
 
@@ -19,10 +17,10 @@ import pytest
 
 from conftest import app_settings, close_app
 from ejportal import main
-from servers import AppProcess, PostgreSQL, ZEOServer
+from servers import AppProcess, PostgreSQL
 from soak import (
     SOAK, Api, Tally, check_stored, join, portal_of, prepare_orders, prepare_school,
-    run_writers)
+    run_writers, zeo_from_demo)
 
 pytestmark = pytest.mark.soak
 
@@ -34,15 +32,6 @@ def postgresql():
     server = PostgreSQL().start()
     yield server
     server.stop()
-
-
-def zeo_from_demo(directory, demo_template):
-    """A ZEO server whose storage starts as a copy of the demo school."""
-    server = ZEOServer(directory)
-    shutil.copy(os.path.join(str(demo_template), 'Data.fs'), server.path)
-    if os.path.isdir(os.path.join(str(demo_template), 'blobs')):
-        shutil.copytree(os.path.join(str(demo_template), 'blobs'), server.blobs)
-    return server.start()
 
 
 @pytest.fixture
