@@ -100,10 +100,12 @@ class Drill:
         rng = random.Random(KILLS)
         stored = 0
         for _n in range(KILLS):
-            written = self.tally.writes
-            time.sleep(rng.uniform(0.5, 1.5))
-            assert self.tally.writes > written, 'no writes before the kill: ' + \
-                self.tally.summary()
+            # every writer under way (the first saves after a restart are slow), then more
+            written, deadline = self.tally.writes, time.monotonic() + 120
+            while self.tally.writes < written + len(self.writers):
+                assert time.monotonic() < deadline, 'no saves: ' + self.tally.summary()
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.2, 1.2))
             kill()
             time.sleep(rng.uniform(0, 0.5))     # writers keep trying while it is down
             self.between_writes()
