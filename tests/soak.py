@@ -178,8 +178,17 @@ class Api:
             parsed = payload[:300]
         return response.status, parsed
 
-    def login(self, login, password=PASSWORD):
-        status, data = self.request('POST', '/@login', {'login': login, 'password': password})
+    def login(self, login, password=PASSWORD, tally=None, attempts=20):
+        """Log in for a bearer token; a login refused by a conflict (409) is sent again,
+        as any refused write is."""
+        for attempt in range(attempts):
+            status, data = self.request('POST', '/@login', {'login': login,
+                                                            'password': password})
+            if tally is not None:
+                tally.count('login', status, data if status >= 500 else None)
+            if status != 409 and status < 500:
+                break
+            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
         assert status == 200, (login, status, data)
         self.token = data['token']
         return self
@@ -294,7 +303,7 @@ def run_writers(ports, plan, tally, seconds=None, stop=None, **options):
     stop = stop or threading.Event()
     writers = []
     for index, login in enumerate(plan['teachers']):
-        api = Api(ports[index % len(ports)]).login(login)
+        api = Api(ports[index % len(ports)]).login(login, tally=tally)
         writers.append(Writer(index, api, cells_of(plan, index), tally, stop, **options))
     for writer in writers:
         writer.start()

@@ -90,7 +90,8 @@ def resend(api, tally, kind, method, path, done, attempts=20):
 def acknowledge_at_once(ports, staff, path, tally):
     """Every one of ``staff`` acknowledges the order at ``path`` at the same moment;
     returns each one's statuses."""
-    apis = [Api(ports[n % len(ports)]).login(login) for n, login in enumerate(staff)]
+    apis = [Api(ports[n % len(ports)]).login(login, tally=tally)
+            for n, login in enumerate(staff)]
 
     def acknowledge(api):
         return lambda: resend(api, tally, 'acknowledge', 'POST', path + '/@acknowledge',
@@ -105,9 +106,9 @@ def acknowledge_at_once(ports, staff, path, tally):
 def sign_at_once(ports, paths, tally):
     """The director signs every order at the same moment, the first one twice (two
     windows, two processes); returns the statuses of each signing."""
-    apis = [Api(ports[n % len(ports)]).login('director', 'demo')
+    apis = [Api(ports[n % len(ports)]).login('director', 'demo', tally)
             for n in range(len(paths) + 1)]
-    reader = Api(ports[0]).login('director', 'demo')
+    reader = Api(ports[0]).login('director', 'demo', tally)
     lock = threading.Lock()
 
     def signed(path):
@@ -157,7 +158,7 @@ def soak(request, directory, uri, storage):
     # every one of the staff acknowledged once, and the sheet says so
     for login, statuses in acknowledged.items():
         assert statuses.count(201) == 1 and statuses[-1] == 201, (login, statuses)
-    reader = Api(ports[1]).login('director', 'demo')
+    reader = Api(ports[1]).login('director', 'demo', tally)
     status, sheet = reader.request('GET', orders['acknowledge'] + '/@acknowledgements')
     assert status == 200, sheet
     rows = {row['userid']: row['acknowledged'] for row in sheet['items']}
