@@ -155,6 +155,15 @@ class Api:
         self.conn = None
 
     def request(self, method, path, data=None):
+        if method == 'GET' and self.conn is not None:
+            # a keep-alive connection the server closed while idle: a read is safe to resend
+            try:
+                return self._request(method, path, data)
+            except ConnectionError:
+                pass
+        return self._request(method, path, data)
+
+    def _request(self, method, path, data=None):
         headers = {'Accept': 'application/json', 'Host': 'localhost'}
         body = None
         if data is not None:

@@ -87,28 +87,19 @@ def resend(api, tally, kind, method, path, done, attempts=20):
     return statuses
 
 
-def acknowledge_at_once(ports, staff, path, tally):
-    """Every one of ``staff`` acknowledges the order at ``path`` at the same moment;
-    returns each one's statuses."""
-    apis = [Api(ports[n % len(ports)]).login(login, tally=tally)
-            for n, login in enumerate(staff)]
-
+def acknowledge_at_once(staff, path, tally):
+    """Every one of ``staff`` (logged-in clients by login) acknowledges the order at
+    ``path`` at the same moment; returns each one's statuses."""
     def acknowledge(api):
         return lambda: resend(api, tally, 'acknowledge', 'POST', path + '/@acknowledge',
                               lambda: False)
-    try:
-        return dict(zip(staff, at_once([acknowledge(api) for api in apis])))
-    finally:
-        for api in apis:
-            api.close()
+    return dict(zip(staff, at_once([acknowledge(api) for api in staff.values()])))
 
 
-def sign_at_once(ports, paths, tally):
+def sign_at_once(signers, reader, paths, tally):
     """The director signs every order at the same moment, the first one twice (two
-    windows, two processes); returns the statuses of each signing."""
-    apis = [Api(ports[n % len(ports)]).login('director', 'demo', tally)
-            for n in range(len(paths) + 1)]
-    reader = Api(ports[0]).login('director', 'demo', tally)
+    windows, two processes: ``signers`` has one client more than there are orders);
+    returns the statuses of each signing."""
     lock = threading.Lock()
 
     def signed(path):
@@ -119,12 +110,8 @@ def sign_at_once(ports, paths, tally):
     def sign(api, path):
         return lambda: resend(api, tally, 'sign', 'POST', path + '/@workflow/sign',
                               lambda: signed(path))
-    try:
-        targets = list(paths) + [paths[0]]
-        return list(zip(targets, at_once([sign(a, p) for a, p in zip(apis, targets)])))
-    finally:
-        for api in apis + [reader]:
-            api.close()
+    targets = list(paths) + [paths[0]]
+    return list(zip(targets, at_once([sign(a, p) for a, p in zip(signers, targets)])))
 
 
 def soak(request, directory, uri, storage):
@@ -139,26 +126,32 @@ def soak(request, directory, uri, storage):
         close_app(app)
     ports = [p.port for p in app_processes(request, directory, settings)]
     tally = Tally()
+    # the staff and the director log in first: the soak's time is for the writes
+    staff = {login: Api(ports[n % len(ports)]).login(login, tally=tally)
+             for n, login in enumerate(plan['teachers'][:STAFF])}
+    signers = [Api(ports[n % len(ports)]).login('director', 'demo', tally)
+               for n in range(ORDERS + 1)]
+    reader = Api(ports[1]).login('director', 'demo', tally)
     stop = threading.Event()
-    started = time.monotonic()
     writers = run_writers(ports, plan, tally, stop=stop)
+    started = time.monotonic()
     try:
         time.sleep(min(2, SECONDS / 4))     # the writers under way
-        acknowledged = acknowledge_at_once(ports, plan['teachers'][:STAFF],
-                                           orders['acknowledge'], tally)
-        signatures = sign_at_once(ports, orders['sign'], tally)
+        acknowledged = acknowledge_at_once(staff, orders['acknowledge'], tally)
+        signatures = sign_at_once(signers, reader, orders['sign'], tally)
         time.sleep(max(0, SECONDS - (time.monotonic() - started)))
     finally:
         stop.set()
         join(writers)
+        for api in list(staff.values()) + signers:
+            api.close()
+    seconds = time.monotonic() - started
     report = '%s; %d cells stored' % (tally.summary(), check_stored(ports[1], plan, tally))
-    print('\nsoak on %s: %d teachers, %.0f s: %s' % (
-        storage, TEACHERS, time.monotonic() - started, report))
+    print('\nsoak on %s: %d teachers, %.0f s: %s' % (storage, TEACHERS, seconds, report))
 
     # every one of the staff acknowledged once, and the sheet says so
     for login, statuses in acknowledged.items():
         assert statuses.count(201) == 1 and statuses[-1] == 201, (login, statuses)
-    reader = Api(ports[1]).login('director', 'demo', tally)
     status, sheet = reader.request('GET', orders['acknowledge'] + '/@acknowledgements')
     assert status == 200, sheet
     rows = {row['userid']: row['acknowledged'] for row in sheet['items']}
