@@ -205,7 +205,7 @@ class ZEOServer:
 
 
 # -- the app in processes of its own, and servers killed on purpose (soak, crash drill) ------
-APP_PROCESS_CODE = '''
+PORTAL_PROCESS_CODE = '''
 import json, sys
 from waitress import serve
 from ejportal import main
@@ -216,16 +216,17 @@ serve(main({}, **settings), listen='127.0.0.1:0', threads=int(threads))
 '''
 
 
-class AppProcess:
-    """The app on waitress in a child process, as production runs it: a process of its own
-    (and its own process group, so that ``kill()`` is a real kill -9 of all of it), on a
-    port the kernel picks. Its stderr goes to ``<directory>/app-<n>.log``."""
+class PortalProcess:
+    """The app of a settings dict (``conftest.app_settings``) on waitress in a child
+    process, as production runs it: a process of its own (and its own process group, so
+    that ``kill()`` is a real kill -9 of all of it), on a port the kernel picks. Its stderr
+    goes to ``<directory>/app-<n>.log``."""
     count = 0
 
     def __init__(self, directory, settings, threads=4):
-        AppProcess.count += 1
+        PortalProcess.count += 1
         self.directory = str(directory)
-        self.name = 'app-%d' % AppProcess.count
+        self.name = 'app-%d' % PortalProcess.count
         self.settings = dict(settings, **{'waitress.threads': str(threads)})
         self.process = None
         self.port = None
@@ -246,7 +247,7 @@ class AppProcess:
             [source] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]))
         with open(self.log, 'ab') as log:
             self.process = subprocess.Popen(
-                [sys.executable, '-c', APP_PROCESS_CODE, path], env=env,
+                [sys.executable, '-c', PORTAL_PROCESS_CODE, path], env=env,
                 stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         try:
             self.port = listening_port(self.process, timeout=timeout)

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import app_settings, close_app
 from ejportal import main
-from servers import AppProcess, kill_zeo, restart_zeo
+from servers import PortalProcess, kill_zeo, restart_zeo
 from soak import (
     SOAK, Tally, check_stored, join, portal_of, prepare_school, run_writers, zeo_from_demo)
 
@@ -75,7 +75,7 @@ class Drill:
         request.addfinalizer(self.finish)
 
     def start_app(self):
-        app = AppProcess(self.directory, self.settings)
+        app = PortalProcess(self.directory, self.settings)
         self.request.addfinalizer(app.stop)
         return app.start()
 

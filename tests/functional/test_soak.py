@@ -17,7 +17,7 @@ import pytest
 
 from conftest import app_settings, close_app
 from ejportal import main
-from servers import AppProcess, PostgreSQL
+from servers import PortalProcess, PostgreSQL
 from soak import (
     SOAK, Api, Tally, check_stored, join, portal_of, prepare_orders, prepare_school,
     run_writers, zeo_from_demo)
@@ -45,7 +45,7 @@ def app_processes(request, directory, settings, count=2):
     """``count`` app processes on ``settings``, stopped when the test ends."""
     processes = []
     for _n in range(count):
-        process = AppProcess(directory, settings)
+        process = PortalProcess(directory, settings)
         request.addfinalizer(process.stop)
         processes.append(process.start())
     return processes
