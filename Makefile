@@ -31,6 +31,12 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The long variants: the whole suite with EJPORTAL_SOAK=1, so the soak and the crash drill
+# (pytest marker `soak`) and every suite that reads it run at full length.
+.PHONY: soak
+soak: install
+	EJPORTAL_SOAK=1 $(BIN)/pytest $(PYTEST_ARGS)
+
 # Re-extract messages from .py and .pt files into the template and merge into the catalogs.
 extract: $(STAMP)
 	$(BIN)/pot-create -c lingua.cfg -o locales/ejportal.pot src/ejportal templates

@@ -317,3 +317,110 @@ def run_zeo(config, timeout=30.0):
         process.kill()
         process.wait()
         raise
+# -- the app in processes of its own, and servers killed on purpose (soak, crash drill) ------
+PORTAL_PROCESS_CODE = '''
+import json, sys
+from waitress import serve
+from ejportal import main
+with open(sys.argv[1]) as f:
+    settings = json.load(f)
+threads = settings.pop('waitress.threads')
+serve(main({}, **settings), listen='127.0.0.1:0', threads=int(threads))
+'''
+
+
+class PortalProcess:
+    """The app of a settings dict (``conftest.app_settings``) on waitress in a child
+    process, as production runs it: a process of its own (and its own process group, so
+    that ``kill()`` is a real kill -9 of all of it), on a port the kernel picks. Its stderr
+    goes to ``<directory>/app-<n>.log``."""
+    count = 0
+
+    def __init__(self, directory, settings, threads=4):
+        PortalProcess.count += 1
+        self.directory = str(directory)
+        self.name = 'app-%d' % PortalProcess.count
+        self.settings = dict(settings, **{'waitress.threads': str(threads)})
+        self.process = None
+        self.port = None
+
+    @property
+    def log(self):
+        return os.path.join(self.directory, self.name + '.log')
+
+    def start(self, timeout=120):
+        import json
+        import ejportal
+        path = os.path.join(self.directory, self.name + '.json')
+        with open(path, 'w') as f:
+            json.dump(self.settings, f)
+        # the ejportal being tested, whichever checkout pytest imported it from
+        source = os.path.dirname(os.path.dirname(os.path.abspath(ejportal.__file__)))
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [source] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]))
+        with open(self.log, 'ab') as log:
+            self.process = subprocess.Popen(
+                [sys.executable, '-c', PORTAL_PROCESS_CODE, path], env=env,
+                stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+        try:
+            self.port = listening_port(self.process, timeout=timeout)
+        except RuntimeError as error:
+            self.kill()
+            raise RuntimeError('%s: %s; its log ends:\n%s' % (self.name, error, self.log_tail()))
+        self.url = 'http://127.0.0.1:%d' % self.port
+        return self
+
+    def log_tail(self, lines=30):
+        try:
+            with open(self.log, errors='replace') as f:
+                return ''.join(f.readlines()[-lines:])
+        except OSError:
+            return ''
+
+    def kill(self):
+        """kill -9, of the whole process group; waits for it to be gone."""
+        signal_group(self.process, 9)
+
+    def stop(self):
+        signal_group(self.process, 15)
+
+
+def signal_group(process, signum, timeout=15):
+    """Send ``signum`` to ``process``'s group (it leads one, ``start_new_session``); kill -9
+    it if it outlives ``timeout``."""
+    import signal
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signum)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        process.wait(timeout=timeout)
+
+
+def kill_zeo(server):
+    """kill -9 of a ZEO server (``ZEOServer``) in the middle of whatever it does."""
+    server.process.kill()
+    server.process.wait(timeout=10)
+
+
+def restart_zeo(server):
+    """Start a stopped or killed ZEO server again, on the port it had, so that its clients
+    (which keep the address) reconnect; its FileStorage recovers from the crash on opening."""
+    config = server.path + '.conf'
+    with open(config, 'w') as f:
+        f.write('<zeo>\n  address 127.0.0.1:%d\n</zeo>\n<filestorage>\n  path %s\n'
+                '  blob-dir %s\n</filestorage>\n' % (server.port, server.path, server.blobs))
+    runzeo = os.path.join(os.path.dirname(sys.executable), 'runzeo')
+    for attempt in range(50):   # the old socket may linger for a moment
+        server.process = subprocess.Popen([runzeo, '-C', config],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            if listening_port(server.process) == server.port:
+                return server
+        except RuntimeError:
+            time.sleep(0.2)
+    raise RuntimeError('ZEO could not listen on port %d again' % server.port)

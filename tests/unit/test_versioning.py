@@ -218,3 +218,20 @@ def test_diff_of_added_and_removed_fields():
     assert diff_versions(a, b) == [
         FieldDiff('due', datetime.date(2026, 9, 1), None, None),
         FieldDiff('steps', None, [{'n': 1}], None)]
+
+
+def test_a_new_version_can_be_aborted_after_it_was_stored(db):
+    """Aborting a transaction that stored a new version (a ConflictError at commit, which
+    the app then retries) makes ZODB delete the version's ``_p_jar``: immutability must
+    not refuse that, or the abort is cut short and the connection left half-cleaned
+    ("Error in abort()", seen in the soak when two orders were signed at once)."""
+    conn = db.open()
+    doc = VDocument()
+    conn.root()['doc'] = doc
+    transaction.commit()
+    version = doc.save_version(ORDER)
+    doc.freeze_current('signed')
+    transaction.savepoint()     # the version is stored, as by a commit that then fails
+    transaction.abort()
+    assert version._p_jar is None and doc.current_version is None
+    conn.close()

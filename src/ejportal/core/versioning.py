@@ -96,6 +96,9 @@ class Version(Persistent):
         super().__setattr__(name, value)
 
     def __delattr__(self, name):
+        # ZODB itself deletes ``_p_jar`` when it aborts a transaction that stored the version
+        if name.startswith(('_p_', '_v_')):
+            return super().__delattr__(name)
         raise AttributeError('version %s is immutable: %s' % (self.number, name))
 
     @property
