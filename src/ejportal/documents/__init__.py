@@ -1,5 +1,7 @@
 """Orders, appendices, local acts, acknowledgement sheets and the roll-out plan."""
 from ejportal.core.catalog import DISCRIMINATORS, field_index
+from ejportal.core.events import ObjectAdded, ObjectModified
+from ejportal.documents.acknowledgement import on_person_changed
 from ejportal.documents.demo import build_demo_documents
 from ejportal.documents.panels import my_plan_steps, public_documents, to_acknowledge_panel
 from ejportal.documents.search import SEARCH_TYPES
@@ -22,6 +24,8 @@ def includeme(config):
                          MANAGE_SETTINGS)
     config.add_nav_entry(83, '/settings/regulation-kinds', _('Kinds of local acts'),
                          MANAGE_SETTINGS)
+    config.add_subscriber(on_person_changed, ObjectAdded)
+    config.add_subscriber(on_person_changed, ObjectModified)
     config.add_start_panel(20, to_acknowledge_panel)
     config.add_start_panel(25, my_plan_steps)
     config.add_public_section(10, public_documents)
