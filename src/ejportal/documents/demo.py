@@ -222,7 +222,7 @@ def plan_steps():
 
 
 # everyone with a duty in the order or its plan acknowledges it
-ACKNOWLEDGE_BY = ['group:teachers', 'role:admin', 'role:deputy', 'role:class_teacher',
+ACKNOWLEDGE_BY = ['group:teachers', 'role:teacher', 'role:admin', 'role:deputy', 'role:class_teacher',
                   'role:psychologist', 'role:secretary']
 
 

@@ -15,6 +15,7 @@ import transaction
 import zc.lockfile
 from pyramid.paster import get_appsettings, setup_logging
 from pyramid.scripting import prepare
+from pyramid.threadlocal import get_current_registry
 
 from ejportal import InsecureSecret, close_databases, configure
 from ejportal.core import evolve as evolution
@@ -24,6 +25,8 @@ from ejportal.core.audit import anchor_path, get_audit_log, read_anchor, record
 from ejportal.core.errors import UserError
 from ejportal.core.text import check_input
 from ejportal.diary.mailing import send_due_reports
+from ejportal.documents.acknowledgement import school_localizer
+from ejportal.documents.plan import plan_reminders
 from ejportal.journal.generate import generate_school
 from ejportal.principals import throttle
 from ejportal.principals.sessions import end_all_sessions, prune_sessions
@@ -174,6 +177,18 @@ def cmd_send_reports(portal, args, out):
         out.write('  %s %s %s\n' % (parent, student, key))
 
 
+def cmd_plan_reminders(portal, args, out):
+    """E-mail the people of overdue roll-out plan steps. Safe to run from cron as often as
+    you like: a step's people are mailed once a day at most."""
+    sent = plan_reminders(portal, mailer_from(args.settings),
+                          school_localizer(get_current_registry()),
+                          portal['settings'].portal_url or 'http://localhost',
+                          sender=args.settings.get('mail.default_sender'))
+    out.write('plan reminders sent: %d\n' % len(sent))
+    for path, number, login in sent:
+        out.write('  %s step %d: %s\n' % (path, number, login))
+
+
 def parser():
     p = argparse.ArgumentParser(prog='ejportal-admin', description=__doc__.splitlines()[0])
     p.add_argument('config_uri', help='the ini file, e.g. development.ini')
@@ -205,6 +220,8 @@ def parser():
     c.set_defaults(func=cmd_end_sessions)
     sub.add_parser('send-reports', help='e-mail the parents\' due report subscriptions').set_defaults(
         func=cmd_send_reports)
+    sub.add_parser('plan-reminders', help='e-mail the people of overdue roll-out plan steps '
+                   '(once a day per step at most)').set_defaults(func=cmd_plan_reminders)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')
     c.add_argument('--size', default='full', help='small or full (1,100 students, 44 classes)')
     c.set_defaults(func=cmd_generate_school)
