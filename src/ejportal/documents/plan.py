@@ -142,7 +142,7 @@ def plan_reminders(portal, mailer, localizer, base_url, today=None, sender=None)
                                   default='Overdue step ${number} of the roll-out plan',
                                   mapping={'number': step.number}))
             body = translate(_('plan-reminder-body', default='Step ${number} of the roll-out '
-                               'plan "${plan}" is overdue (due ${due}):\n\n${content}\n\n${url}',
+                               'plan ${plan} is overdue (due ${due}):\n\n${content}\n\n${url}',
                                mapping={'number': step.number, 'plan': plan.title,
                                         'due': step.deadline_text or step.deadline,
                                         'content': step.content,
