@@ -217,7 +217,7 @@ def test_marking_on_the_page_with_note_and_evidence(testapp, root):
     page = testapp.post(CURRENT + '/@@step', {
         'number': '2', 'action': 'done', 'evidence': 'https://evil.example/',
         'csrf_token': csrf_token(testapp)}, status=303).follow()
-    assert 'Some fields are not valid' in page.text
+    assert 'Only links to pages of this portal: https://evil.example/' in page.text
     assert page.html.select_one('#step-2 .step-mark') is None
     # not assigned: refused with a message
     page = testapp.post(CURRENT + '/@@step', {'number': '3', 'action': 'done',

@@ -350,8 +350,14 @@ def mark_step(context, request):
     action.number = number
     evidence = [line.strip() for line in request.POST.get('evidence', '').splitlines()
                 if line.strip()]
-    action({'number': number, 'done': request.POST.get('action') != 'reopen',
-            'note': request.POST.get('note', ''), 'evidence': evidence})
+    try:
+        action({'number': number, 'done': request.POST.get('action') != 'reopen',
+                'note': request.POST.get('note', ''), 'evidence': evidence})
+    except Invalid as invalid:
+        # a button, not a form: the fields' reasons (which link is refused) go in the message
+        translate = request.localizer.translate
+        reasons = [translate(reason) for reason in (invalid.fields or {}).values()]
+        raise Invalid(' '.join([translate(invalid.message)] + reasons), invalid.fields)
     request.session.flash(_('Saved.'), 'success')
     return HTTPSeeOther(request.resource_url(context) + '#step-%d' % number)
 
