@@ -346,3 +346,31 @@ def test_a_person_hired_after_signing_joins_the_open_sheet(testapp, root):
     assert {e['details']['userid'] for e in entries} == {'novikova', 'kid'}
     # the draft orders of step 1 have no sheet yet: nothing was opened there
     assert root['documents']['order-2012-od-sysadmin'].sheet is None
+
+
+def test_a_list_of_lists_is_no_choice(testapp, root):
+    """colander's Set failed with a TypeError (a 500) on ``[[1]]`` or ``[{}]``."""
+    headers = json_client(testapp, 'director')
+    path = '/documents/order-2012-od-sysadmin'
+    response = testapp.patch_json(path + '/@json', {'acknowledge_by': [['role:admin']]},
+                                  headers=headers, status=400)
+    assert 'acknowledge_by' in response.json['error']['fields']
+    testapp.post_json(path + '/@json', {'@type': 'RolloutPlan', 'title': 'План', 'steps': [
+        {'number': 1, 'content': 'x', 'quarters': [{'q': 1}]}]}, headers=headers, status=400)
+    testapp.post_json(path + '/@json', {'@type': 'RolloutPlan', 'title': 'План', 'steps': [
+        {'number': 1, 'content': 'x', 'responsible': [[1]]}]}, headers=headers, status=400)
+    response = testapp.post_json(path + '/@json', {'@type': 'RolloutPlan', 'title': 'План',
+                                                   'school_year': '2026-2027', 'steps': [
+        {'number': 1, 'content': 'x', 'repeat': 'quarter', 'quarters': ['1', 3]}]},
+        headers=headers, status=201)
+    assert response.json['steps'][0]['quarters'] == [1, 3]
+    testapp.post_json(path + '/@json', {'@type': 'RolloutPlan', 'title': 'План',
+                                        'school_year': '2026-2028'}, headers=headers, status=400)
+    # step numbers are unique (the plan's own validator, once a TypeError)
+    response = testapp.post_json(path + '/@json', {'@type': 'RolloutPlan', 'title': 'План',
+                                                   'steps': [{'number': 1, 'content': 'x'},
+                                                             {'number': 1, 'content': 'y'}]},
+                                 headers=headers, status=400)
+    assert 'steps' in response.json['error']['fields']
+    assert testapp.get(path + '/@@add-plan', headers=dict(headers, Accept='text/html')).status_int \
+        == 200

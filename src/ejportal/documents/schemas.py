@@ -18,6 +18,17 @@ PRINCIPAL_RE = re.compile(r'^(user|group|role):[A-Za-z0-9_.-]{1,64}$')
 DEADLINE_RE = re.compile(r'^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$')
 
 
+class ChoiceSet(colander.Set):
+    """A set of plain values (text or numbers): colander's ``Set`` would fail with a
+    TypeError on a JSON list holding a list or an object, which are no choices at all."""
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, (list, tuple, set, frozenset)) and any(
+                isinstance(v, (list, dict, set)) for v in cstruct):
+            raise colander.Invalid(node, _('Choose from the list.'))
+        return super().deserialize(node, cstruct)
+
+
 def principals_validator(node, value):
     bad = [v for v in value if not isinstance(v, str) or not PRINCIPAL_RE.match(v)]
     if bad:
@@ -110,7 +121,7 @@ class OrderFields(colander.MappingSchema):
     clauses = Clauses(title=_('Clauses after "ПРИКАЗЫВАЮ:"'), missing=())
     signatory = colander.SchemaNode(colander.String(), title=_('Signatory'), missing='')
     acknowledge_by = colander.SchemaNode(
-        colander.Set(), title=_('Who must acknowledge it'), missing=(),
+        ChoiceSet(), title=_('Who must acknowledge it'), missing=(),
         widget=deferred_principals_widget, validator=principals_validator)
     public = colander.SchemaNode(colander.Boolean(), title=_('Publish on the school site '
                                                              'once signed'), missing=False)
@@ -163,7 +174,7 @@ class Step(colander.MappingSchema):
     content = colander.SchemaNode(colander.String(), title=_('Content'), widget=TEXTAREA,
                                   validator=colander.Length(1, 5000))
     responsible = colander.SchemaNode(
-        colander.Set(), title=_('Responsible people and roles'), missing=(),
+        ChoiceSet(), title=_('Responsible people and roles'), missing=(),
         widget=deferred_principals_widget, validator=principals_validator)
     responsible_text = colander.SchemaNode(colander.String(),
                                            title=_('Responsible, as printed'), missing='')
@@ -179,7 +190,7 @@ class Step(colander.MappingSchema):
         widget=deform.widget.SelectWidget(values=REPEAT_CHOICES),
         validator=colander.OneOf([r for r, _t in REPEAT_CHOICES]))
     quarters = colander.SchemaNode(
-        colander.Set(), title=_('In the quarters (if it repeats every quarter)'), missing=(),
+        ChoiceSet(), title=_('In the quarters (if it repeats every quarter)'), missing=(),
         widget=deform.widget.CheckboxChoiceWidget(values=QUARTER_CHOICES, inline=True),
         preparer=quarters_preparer, validator=quarters_validator)
 
@@ -197,7 +208,7 @@ def unique_step_numbers(node, value):
 
 
 class RolloutPlanFields(colander.MappingSchema):
-    validator = unique_step_numbers
+    validator = staticmethod(unique_step_numbers)  # a plain attribute would bind as a method
     title = colander.SchemaNode(colander.String(), title=_('Title'),
                                 validator=colander.Length(1, 500))
     school_year = colander.SchemaNode(
