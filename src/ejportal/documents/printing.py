@@ -7,7 +7,7 @@ from ejportal.documents.acknowledgement import school_localizer, sheet_rows
 from ejportal.documents.plan import evidence_links
 from ejportal.documents.references import register_short, regulation_kinds
 from ejportal.documents.resources import (
-    STEP_STATUS_TITLES, Appendix, Order, Regulation, RolloutPlan)
+    STEP_STATUS_TITLES, Appendix, Order, Regulation, RolloutPlan, occurrence_title)
 from ejportal.i18n import format_date
 from ejportal.paths import template
 from ejportal.site.resources import get_portal
@@ -83,7 +83,7 @@ def plan_status(plan, request):
         mark = step.mark()
         lines = [translate(STEP_STATUS_TITLES[step.status()])]
         if step.repeat:
-            lines[0] += ' (%s)' % step.occurrence()
+            lines[0] += ' (%s)' % translate(occurrence_title(step.occurrence()))
         if mark:
             user = users.get(mark['userid'])
             lines.append('%s, %s' % (user.short_name if user else mark['userid'],

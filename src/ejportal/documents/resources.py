@@ -415,6 +415,16 @@ STEP_STATUS_TITLES = {
     STEP_NOT_DONE: _('step-not-done', default='not done (archived plan)'),
 }
 REPEAT_TITLES = dict(schemas.REPEAT_CHOICES)
+ROMAN = {1: 'I', 2: 'II', 3: 'III', 4: 'IV'}
+
+
+def occurrence_title(key):
+    """'2013-Q3' as 'III квартал 2013' (a school year's key '2012-2013' stays as it is)."""
+    if key and '-Q' in key:
+        year, quarter = key.split('-Q')
+        return _('quarter-of-year', default='quarter ${quarter} of ${year}',
+                 mapping={'quarter': ROMAN[int(quarter)], 'year': year})
+    return key or ''
 _MONTH = re.compile(r'^(\d{4})-(\d{2})$')
 _SCHOOL_YEAR = re.compile(r'^(\d{4})-(\d{4})$')
 

@@ -18,8 +18,8 @@ from ejportal.documents import acknowledgement
 from ejportal.documents import plan as plan_module
 from ejportal.documents.printing import pdf_response, print_data
 from ejportal.documents.resources import (
-    REPEAT_TITLES, STEP_STATUS_TITLES, Appendix, Attachment,
-    Document, Documents, Order, Regulation, RolloutPlan)
+    REPEAT_TITLES, ROMAN, STEP_STATUS_TITLES, Appendix, Attachment,
+    Document, Documents, Order, Regulation, RolloutPlan, occurrence_title)
 from ejportal.core.events import ObjectModified, notify
 from ejportal.documents.references import (
     ORDER_REGISTERS, REGULATION_KINDS, Entries, ReferenceBook, ids_in_use, new_book,
@@ -278,6 +278,16 @@ def workflow_history_rows(context, request, limit=20):
     return rows[:limit]
 
 
+def repeat_title(step, translate):
+    """'every quarter: I, III' (empty for a step done once)."""
+    if not step.repeat:
+        return ''
+    title = translate(REPEAT_TITLES.get(step.repeat, step.repeat))
+    if step.repeat == 'quarter' and step.quarters:
+        title += ': ' + ', '.join(ROMAN.get(q, str(q)) for q in step.quarters)
+    return title
+
+
 def plan_rows(plan, request):
     """The steps of a roll-out plan for its page and its print: status, the people it is
     assigned to, who marked it done, when, the note and the evidence."""
@@ -294,9 +304,9 @@ def plan_rows(plan, request):
         mark = step.mark()
         rows.append({'step': step, 'status': status,
                      'status_title': STEP_STATUS_TITLES[status],
-                     'repeat_title': translate(REPEAT_TITLES.get(step.repeat, '')) if step.repeat
-                     else '',
-                     'occurrence': step.occurrence(), 'people': [name(u) for u in step.people()],
+                     'repeat_title': repeat_title(step, translate),
+                     'occurrence': translate(occurrence_title(step.occurrence())),
+                     'people': [name(u) for u in step.people()],
                      'done': mark,
                      'done_by': name(mark['userid']) if mark else '',
                      'evidence': plan_module.evidence_links(request, mark.get('evidence'))
