@@ -222,8 +222,8 @@ def plan_steps():
 
 
 # everyone with a duty in the order or its plan acknowledges it
-ACKNOWLEDGE_BY = ['group:teachers', 'role:teacher', 'role:admin', 'role:deputy', 'role:class_teacher',
-                  'role:psychologist', 'role:secretary']
+ACKNOWLEDGE_BY = ['group:teachers', 'role:teacher', 'role:admin', 'role:deputy',
+                  'role:class_teacher', 'role:psychologist', 'role:secretary']
 
 
 def build_demo_documents(portal):
