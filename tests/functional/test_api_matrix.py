@@ -180,6 +180,14 @@ API = {
     ('Student', '@report'): {GET: OWN_DIARY_READERS},
 }
 
+# -- j-plan (issue 12): the roll-out plan's checklist, kept apart so that the rewrite of the
+# table above merges cleanly. Step 18 is the psychologist's (by role and by login): the others
+# are refused (403) whatever the body; the psychologist's empty body is a 400.
+SUBPATHS['@step'] = '18'
+API.update({
+    ('RolloutPlan', '@step'): {POST: frozenset({'psychologist'})},
+})
+
 
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""

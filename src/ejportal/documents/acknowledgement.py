@@ -12,6 +12,7 @@ from ejportal.core.errors import Conflict
 from ejportal.core.mail import send
 from ejportal.documents.resources import AcknowledgementSheet, Order, resolve_principals
 from ejportal.i18n import DEFAULT_LANGUAGE, _
+from ejportal.security import STAFF_ROLES
 
 
 class AcknowledgementError(Conflict):
@@ -142,6 +143,52 @@ def to_acknowledge(portal, userid):
             found.append(obj)
     found.sort(key=lambda o: (o.date or o.created.date()), reverse=True)
     return found
+
+
+def concerns(user, principals):
+    """Whether an order's ``acknowledge_by`` names ``user`` (by login, group or role)."""
+    mine = {'user:' + user.__name__} | {'group:' + g for g in user.groups} \
+        | {'role:' + r for r in user.roles}
+    return bool(mine & set(principals or ()))
+
+
+def add_to_open_sheets(portal, user):
+    """Put ``user`` on the current sheet of every signed order whose ``acknowledge_by``
+    concerns them and that they are not yet on (a person hired, or given a role, after the
+    signing); returns the orders. Each is audited and the person told, as at signing."""
+    added = []
+    for order in portal['documents'].values():
+        if not isinstance(order, Order) or order.review_state != 'signed' \
+                or order.sheet is None or not concerns(user, order.acknowledge_by):
+            continue
+        sheet, userid = order.sheet, user.__name__
+        version = sheet.current_version()
+        if version is None or userid in sheet.due.get(version, ()) \
+                or (version, userid) in sheet.entries:
+            continue
+        sheet.open(version, sheet.due[version] + (userid,))
+        portal['documents'].pending_for(userid, create=True).add(resource_path(order))
+        record(order, 'acknowledgement-added', {'userid': userid, 'version': version})
+        notify_people(order, [userid], reminder=False)
+        added.append(order)
+    return added
+
+
+def on_person_changed(event):
+    """ObjectAdded / ObjectModified of a user (``principals`` sends them through the
+    registry; this area may not import it, so the type is known by its name): a new staff
+    member, or one whose roles, groups or enabling changed, joins the open sheets."""
+    user = event.object
+    if getattr(user, 'type_name', None) != 'User' or user.__parent__ is None:
+        return
+    changes = event.info.get('changes')
+    if changes is not None and not {'roles', 'groups', 'enabled'} & set(changes):
+        return
+    if not user.enabled or not any(role in STAFF_ROLES for role in user.roles):
+        return
+    portal = find_root(user)
+    if 'documents' in portal:
+        add_to_open_sheets(portal, user)
 
 
 def rebuild_pending(portal):

@@ -8,9 +8,11 @@ from ejportal.core.actor import current_actor
 from ejportal.core import responses
 from ejportal.core.catalog import as_date
 from ejportal.core.errors import NotFound
+from ejportal.core.jsonapi import json_body
 from ejportal.core.responses import jsonable
 from ejportal.documents import acknowledgement
-from ejportal.documents.resources import Document, Order
+from ejportal.documents.plan import MarkStep
+from ejportal.documents.resources import Document, Order, RolloutPlan
 from ejportal.documents.search import public_url, read_criteria, run_search
 from ejportal.i18n import _
 from ejportal.security import ACKNOWLEDGE, MANAGE_ACKNOWLEDGEMENTS, VIEW, VIEW_PUBLIC
@@ -60,6 +62,23 @@ def get_acknowledgements(context, request):
                    'time': r['entry']['time'] if r['entry'] else None,
                    'sha256': r['entry']['sha256'] if r['entry'] else None} for r in rows],
         'history': context.sheet.history() if context.sheet else []})
+
+
+# -- the roll-out plan ----------------------------------------------------------------------
+
+@view_config(context=RolloutPlan, name='@step', permission=VIEW, request_method='POST')
+def post_step(context, request):
+    """``POST <plan>/@step/<number>`` ``{"done": true, "note"?, "evidence"?: [links]}``
+    marks the step done (``false`` takes the mark back): the step as ``GET <plan>`` lists
+    it. 403 for whom the step is not assigned to."""
+    if len(request.subpath) != 1 or not request.subpath[0].isdigit():
+        raise NotFound(_('No such step.'))
+    number = int(request.subpath[0])
+    action = MarkStep(context, request)
+    action.number = number
+    action.check_permission()  # whom the step is not assigned to: 403 whatever the body
+    step = action(dict(json_body(request), number=number))
+    return json_response(request, step.as_data())
 
 
 # -- search ------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """The demo school's documents: order No. 181 of 15.08.2012 (по о.д.) from the seed, signed
 by the director, its Appendix 1 (the roll-out plan, all 23 steps) and the six local acts
-the plan's step 2 asks for, as drafts."""
+the plan's step 2 asks for, as drafts with their outline of sections, and the other orders
+of step 1 as drafts."""
 import datetime
 
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.content import create
 from ejportal.core.workflow import do_transition
+from ejportal.documents.demo_acts import OUTLINES, outline
 from ejportal.documents.references import ensure_reference_books
 
 ORDER_NAME = 'order-2012-od-181'
@@ -73,7 +75,8 @@ CLAUSES = [
 D, WG, ADM, SEC = 'role:director', 'group:working-group', 'role:admin', 'role:secretary'
 CT, T, PSY, STAFF = 'role:class_teacher', 'role:teacher', 'role:psychologist', 'group:teachers'
 
-# number, content, responsible, as printed, deadline, as printed, how, done
+# number, content, responsible, as printed, deadline, as printed, how, marked on paper
+# (who marked it in the portal, and with what, is in MARKS)
 STEPS = [
     (1, 'Издание приказов по школе:\n· о введении электронного журнала;\n· о создании совета '
         '(рабочей группы);\n· о назначении системного администратора;\n· о назначении '
@@ -100,13 +103,14 @@ STEPS = [
         'педагогическим коллективом', (D, ADM, WG),
      'Директор, системный администратор, совет (рабочая группа)', '2012-06', 'Июнь 2012',
      'Подбор материалов в методических банках образовательных учреждений, Интернете', False),
-    (7, 'Организация обучения педагогических кадров работе с электронным журналом', (ADM,),
+    (7, 'Организация обучения педагогических кадров работе с электронным журналом',
+     (ADM, 'user:admin'),
      'Системный администратор', '2012-08', 'Август 2012',
      'Целевые курсы на базе ОУ, рефлексия собственного опыта работы', False),
     (8, 'Получение согласия педагогических работников на обработку персональных данных', (D,),
      'Директор', '', 'выполнено', 'Собеседование с педагогическими работниками', True),
     (9, 'Ввод основных данных об образовательном учреждении, образовательной деятельности',
-     (ADM, SEC), 'Системный администратор, секретарь', '', 'выполнено',
+     (ADM, SEC, 'user:secretary'), 'Системный администратор, секретарь', '', 'выполнено',
      'Внедрение в учебно-воспитательный процесс новой информационной системы', True),
     (10, 'Формирование базы данных по ученическому контингенту, педагогическим кадрам, '
          'классам/группам.', (ADM,), 'Системный администратор', '', 'выполнено', '', True),
@@ -127,11 +131,13 @@ STEPS = [
          'дневник»', (D, CT), 'Директор школы, классные руководители', '2012-12',
      'Ноябрь – декабрь 2012', 'Проведение обучения (родительские собрания), организация '
      'консультаций', False),
-    (16, 'Выдача логинов и паролей родителям обучающихся', (CT,), 'Классные руководители', '',
+    (16, 'Выдача логинов и паролей родителям обучающихся', (CT, 'user:class_teacher'),
+     'Классные руководители', '',
      'в течение учебного года', 'Индивидуальная работа', False),
     (17, 'Выгрузка данных в РИД', (ADM,), 'Системный администратор', '',
      'Регулярно в течение учебного года', 'Автоматическая отправка данных', False),
-    (18, 'Мониторинг удовлетворенности потребителей образовательных услуг', (PSY,), 'Психолог',
+    (18, 'Мониторинг удовлетворенности потребителей образовательных услуг',
+     (PSY, 'user:psychologist'), 'Психолог',
      '', 'I, III квартал года', 'Анкетирование, отзывы участников образовательного процесса',
      False),
     (19, 'Индивидуальные консультации', (D, ADM, CT),
@@ -152,6 +158,9 @@ STEPS = [
      'Педагогический коллектив', '2013-05', 'Январь – май 2013', '', False),
 ]
 
+# steps that come back: every quarter (step 18 in the I and III quarters only)
+REPEATS = {17: ('quarter', ()), 18: ('quarter', (1, 3)), 19: ('quarter', ())}
+
 REGULATIONS = [
     ('polozhenie', 'Положение об электронном журнале'),
     ('polozhenie', 'Положение о защите персонифицированных данных'),
@@ -161,15 +170,60 @@ REGULATIONS = [
     ('pravila', 'Правила пользования локальной сетью'),
 ]
 
+# step -> who marked it done, when, the note, the evidence (paths in the portal)
+MARKS = {
+    2: ('deputy', datetime.datetime(2012, 6, 28, 15, 0), 'Проекты шести локальных актов '
+        'разработаны, переданы на утверждение', ['/documents/regulation-%d' % n
+                                                 for n in range(1, 7)]),
+    8: ('director', datetime.datetime(2012, 8, 30, 10, 0), 'выполнено', []),
+    9: ('secretary', datetime.datetime(2012, 8, 31, 12, 0), 'выполнено', []),
+    10: ('admin', datetime.datetime(2012, 8, 31, 16, 0), 'выполнено', []),
+    12: ('director', datetime.datetime(2012, 8, 29, 14, 0), 'выполнено', []),
+}
+
+# The other orders of step 1, as drafts the secretary prepared: (name, title, clauses).
+STEP1_ORDERS = [
+    ('order-2012-od-working-group', 'О создании совета (рабочей группы) по внедрению '
+     'электронного журнала', [
+         'создать совет (рабочую группу) по внедрению электронного журнала и дневника в '
+         'составе: Кузьмина С.А., директор (председатель); Орлова М.В., заместитель '
+         'директора по УВР; Смирнов А.П., системный администратор; Соколова Е.Н., учитель '
+         'русского языка и литературы;',
+         'совету (рабочей группе) разработать локальные акты по шагу 2 технологической '
+         'карты и представить их на утверждение;',
+         'контроль за исполнением приказа оставляю за собой.']),
+    ('order-2012-od-sysadmin', 'О назначении системного администратора', [
+         'назначить Смирнова Алексея Петровича системным администратором школы с '
+         'возложением обязанностей, определённых приказом «О введении электронного журнала '
+         'и дневника в 2012-2013 году» и должностной инструкцией;',
+         'контроль за исполнением приказа оставляю за собой.']),
+    ('order-2012-od-personal-data', 'О назначении ответственных за хранение, обработку и '
+     'передачу информации, содержащей персонифицированные данные', [
+         'назначить ответственными за хранение, обработку и передачу информации, '
+         'содержащей персонифицированные данные: Смирнова А.П., системного администратора; '
+         'Белову И.С., секретаря; классных руководителей — по своим классам;',
+         'ответственным руководствоваться положением о защите персонифицированных данных;',
+         'контроль за исполнением приказа оставляю за собой.']),
+]
+
 DIRECTOR = Actor(userid='director', address='local', user_agent='ejportal demo')
 SECRETARY = Actor(userid='secretary', address='local', user_agent='ejportal demo')
 WORKING_GROUP = Actor(userid='deputy', address='local', user_agent='ejportal demo')
 
 
 def plan_steps():
-    return [{'number': n, 'content': content, 'responsible': sorted(responsible),
-             'responsible_text': rtext, 'deadline': deadline, 'deadline_text': dtext,
-             'how': how} for n, content, responsible, rtext, deadline, dtext, how, _done in STEPS]
+    steps = []
+    for n, content, responsible, rtext, deadline, dtext, how, _done in STEPS:
+        repeat, quarters = REPEATS.get(n, ('', ()))
+        steps.append({'number': n, 'content': content, 'responsible': sorted(responsible),
+                      'responsible_text': rtext, 'deadline': deadline, 'deadline_text': dtext,
+                      'how': how, 'repeat': repeat, 'quarters': list(quarters)})
+    return steps
+
+
+# everyone with a duty in the order or its plan acknowledges it
+ACKNOWLEDGE_BY = ['group:teachers', 'role:teacher', 'role:admin', 'role:deputy',
+                  'role:class_teacher', 'role:psychologist', 'role:secretary']
 
 
 def build_demo_documents(portal):
@@ -183,14 +237,16 @@ def build_demo_documents(portal):
             'Order', register='od',
             title='О введении электронного журнала и дневника в 2012-2013 году',
             preamble=PREAMBLE, clauses=CLAUSES, signatory='С.А. Кузьмина',
-            acknowledge_by=['group:teachers', 'role:admin', 'role:deputy'], public=True,
+            acknowledge_by=ACKNOWLEDGE_BY, public=True,
             date=datetime.date(2012, 8, 15)))
         plan = order.add('appendix-1', create(
             'RolloutPlan', title='Технологическая карта внедрения в образовательный процесс '
-                                 'электронного журнала', steps=plan_steps(), number=1))
-        for n, *_rest, done in STEPS:
-            if done:
-                plan.mark_done(n, 'director', note='выполнено')
+                                 'электронного журнала', steps=plan_steps(), number=1,
+            school_year='2012-2013'))
+        for n, (userid, time, note, evidence) in sorted(MARKS.items()):
+            plan.mark_done(n, userid, note=note, evidence=evidence)
+            plan.done_steps[n] = dict(plan.done_steps[n], time=time.replace(
+                tzinfo=datetime.timezone.utc))
         do_transition(order, 'submit', comment='')
     with acting_as(DIRECTOR):
         do_transition(order, 'sign', comment='Подписан')
@@ -198,5 +254,17 @@ def build_demo_documents(portal):
         for index, (kind, title) in enumerate(REGULATIONS, start=1):
             documents.add('regulation-%d' % index, create(
                 'Regulation', kind=kind, title=title, public=True,
-                body='<p>Проект. Разрабатывается советом (рабочей группой) по шагу 2 '
-                     'технологической карты (приложение 1 к приказу № 181 от 15.08.2012).</p>'))
+                body=outline(OUTLINES[title])))
+    with acting_as(SECRETARY):
+        for name, title, clauses in STEP1_ORDERS:
+            documents.add(name, create(
+                'Order', register='od', title=title, preamble=STEP1_PREAMBLE,
+                clauses=[{'text': text, 'responsible': '', 'deadline': None}
+                         for text in clauses],
+                signatory='С.А. Кузьмина', acknowledge_by=['role:admin', 'role:deputy',
+                                                           'role:secretary'], public=True))
+
+
+STEP1_PREAMBLE = ('Во исполнение приказа «О введении электронного журнала и дневника в '
+                  '2012-2013 году» и шага 1 технологической карты внедрения электронного '
+                  'журнала')

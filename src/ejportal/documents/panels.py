@@ -24,13 +24,15 @@ def to_acknowledge_panel(request):
 
 def open_steps_for(portal, principals):
     """(plan, step) of roll-out plans in signed orders, not done, where ``principals`` are
-    responsible. The catalog finds the plans (a few among thousands of documents)."""
+    responsible. The catalog finds the plans (a few among thousands of documents). An
+    archived plan (its school year is over) waits for nobody."""
     _total, plans = search(portal, [Everyone, Authenticated] + list(principals),
                            type_name='RolloutPlan', size=500)
     found = []
     for plan in plans:
         order = plan.__parent__
-        if not isinstance(order, Order) or order.review_state != 'signed':
+        if not isinstance(order, Order) or order.review_state != 'signed' \
+                or plan.archived():
             continue
         for step in plan.plan_steps():
             if not step.done and step.is_responsible(principals):

@@ -3,9 +3,11 @@ public site. The PDF is WeasyPrint's rendering of the very same template."""
 from pyramid.renderers import render
 
 from ejportal.core.files import PDF, download_response, html_to_pdf
-from ejportal.documents.acknowledgement import sheet_rows
+from ejportal.documents.acknowledgement import school_localizer, sheet_rows
+from ejportal.documents.plan import evidence_links
 from ejportal.documents.references import register_short, regulation_kinds
-from ejportal.documents.resources import Appendix, Order, Regulation, RolloutPlan
+from ejportal.documents.resources import (
+    STEP_STATUS_TITLES, Appendix, Order, Regulation, RolloutPlan, occurrence_title)
 from ejportal.i18n import format_date
 from ejportal.paths import template
 from ejportal.site.resources import get_portal
@@ -25,6 +27,7 @@ def _appendix_data(appendix, version=None, request=None, public=False):
         if appendix.versions else appendix.content()
     data = {'heading': appendix.heading, 'title': content.get('title', ''),
             'body': content.get('body', ''), 'steps': None, 'number': appendix.number,
+            'status': None, 'archived': False,
             'kind': content.get('kind', 'text'),
             'files': files_data(request, appendix, public) if request is not None else []}
     if isinstance(appendix, RolloutPlan):
@@ -63,7 +66,33 @@ def print_data(doc, request, version=None, public=False, with_sheet=False):
             data['approved'] = 'Утверждено приказом %s' % order.reference
     elif isinstance(doc, Appendix):
         data['appendix'] = _appendix_data(doc, version, request=request, public=public)
+        if isinstance(doc, RolloutPlan) and not public:
+            data['appendix']['status'] = plan_status(doc, request)
+            data['appendix']['archived'] = doc.archived()
     return data
+
+
+def plan_status(plan, request):
+    """Step number -> the status column of the printed checklist, in the school's language
+    like the rest of the print form: the status, who marked it and when, the note, what
+    fulfils it."""
+    translate = school_localizer(request.registry).translate
+    users = get_portal(request)['people']['users']
+    found = {}
+    for step in plan.plan_steps():
+        mark = step.mark()
+        lines = [translate(STEP_STATUS_TITLES[step.status()])]
+        if step.repeat:
+            lines[0] += ' (%s)' % translate(occurrence_title(step.occurrence()))
+        if mark:
+            user = users.get(mark['userid'])
+            lines.append('%s, %s' % (user.short_name if user else mark['userid'],
+                                     format_date(mark['time'])))
+            if mark.get('note'):
+                lines.append('«%s»' % mark['note'])
+            lines += [link['title'] for link in evidence_links(request, mark.get('evidence'))]
+        found[step.number] = '\n'.join(lines)
+    return found
 
 
 def render_print(request, data):

@@ -407,12 +407,26 @@ class Appendix(Document):
 
 
 STEP_DONE, STEP_PLANNED, STEP_OVERDUE = 'done', 'planned', 'overdue'
+STEP_NOT_DONE = 'not-done'   # a step of an archived plan that was never marked
 STEP_STATUS_TITLES = {
     STEP_DONE: _('step-done', default='done'),
     STEP_PLANNED: _('step-planned', default='planned'),
     STEP_OVERDUE: _('step-overdue', default='overdue'),
+    STEP_NOT_DONE: _('step-not-done', default='not done (archived plan)'),
 }
+REPEAT_TITLES = dict(schemas.REPEAT_CHOICES)
+ROMAN = {1: 'I', 2: 'II', 3: 'III', 4: 'IV'}
+
+
+def occurrence_title(key):
+    """'2013-Q3' as 'III квартал 2013' (a school year's key '2012-2013' stays as it is)."""
+    if key and '-Q' in key:
+        year, quarter = key.split('-Q')
+        return _('quarter-of-year', default='quarter ${quarter} of ${year}',
+                 mapping={'quarter': ROMAN[int(quarter)], 'year': year})
+    return key or ''
 _MONTH = re.compile(r'^(\d{4})-(\d{2})$')
+_SCHOOL_YEAR = re.compile(r'^(\d{4})-(\d{4})$')
 
 
 def deadline_end(deadline):
@@ -427,9 +441,37 @@ def deadline_end(deadline):
     return datetime.date.fromisoformat(deadline)
 
 
+def school_year_start(day):
+    """The calendar year a school year begins in (1 September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def period_of(repeat, day):
+    """(key, first day, last day) of the occurrence of a repeating step that ``day`` is in:
+    the school year (September to August) or the calendar quarter."""
+    if repeat == 'year':
+        start = school_year_start(day)
+        return ('%d-%d' % (start, start + 1), datetime.date(start, 9, 1),
+                datetime.date(start + 1, 8, 31))
+    quarter = (day.month - 1) // 3 + 1
+    first = datetime.date(day.year, 3 * quarter - 2, 1)
+    return ('%d-Q%d' % (day.year, quarter), first,
+            deadline_end('%d-%02d' % (day.year, 3 * quarter)))
+
+
+def previous_period(repeat, day):
+    """The occurrence before the one ``day`` is in."""
+    _key, first, _last = period_of(repeat, day)
+    return period_of(repeat, first - datetime.timedelta(days=1))
+
+
 class PlanStep:
     """One step of a roll-out plan as read from the plan's current version (a view of a
-    plain dict, so that steps are versioned with their plan) plus its computed status."""
+    plain dict, so that steps are versioned with their plan) plus its computed status.
+
+    A step that repeats (``repeat``: 'year' or 'quarter', in a quarter plan limited to
+    ``quarters``) is marked per occurrence: marked for this quarter it is done, and it comes
+    back, planned, in the next; the occurrence before left unmarked makes it overdue."""
 
     def __init__(self, plan, data):
         self.plan = plan
@@ -440,21 +482,112 @@ class PlanStep:
         self.deadline = data.get('deadline') or ''
         self.deadline_text = data.get('deadline_text', '')
         self.how = data.get('how', '')
+        self.repeat = data.get('repeat') or ''
+        self.quarters = tuple(data.get('quarters') or ())
+
+    def on_day(self, today=None):
+        """The day the plan is read on: an archived plan is read as on its last day."""
+        today = today or datetime.date.today()
+        end = self.plan.ends()
+        return min(today, end) if end is not None else today
+
+    def occurrence(self, today=None):
+        """The key under which a mark made on ``today`` is kept (None: a one-off step)."""
+        if not self.repeat:
+            return None
+        day = self.on_day(today)
+        if self.repeat == 'quarter' and self.quarters:
+            # the quarter the step is due in next (or the one it is in)
+            for _i in range(4):
+                key, first, last = period_of('quarter', day)
+                if int(key[-1]) in self.quarters:
+                    return key
+                day = last + datetime.timedelta(days=1)
+        return period_of(self.repeat, day)[0]
+
+    def previous_due(self, today=None):
+        """(key, last day) of the last occurrence that ended before ``today`` within the
+        plan's life, or None."""
+        if not self.repeat:
+            return None
+        day = self.on_day(today)
+        begins = self.plan.begins()
+        for _i in range(5):
+            key, first, last = previous_period(self.repeat, day)
+            if begins is not None and last < begins:
+                return None
+            if self.repeat != 'quarter' or not self.quarters or int(key[-1]) in self.quarters:
+                return key, last
+            day = first
+        return None
+
+    def mark(self, today=None):
+        marks = self.plan.done_steps
+        if not marks:
+            return None
+        if not self.repeat:
+            return marks.get(self.number)
+        return marks.get((self.number, self.occurrence(today)))
 
     @property
     def done(self):
-        return self.plan.done_steps.get(self.number) if self.plan.done_steps else None
+        return self.mark()
+
+    def marks(self):
+        """Every mark of the step, its occurrences' in order."""
+        found = []
+        for key, mark in (self.plan.done_steps or {}).items():
+            if key == self.number or (isinstance(key, tuple) and key[0] == self.number):
+                found.append(dict(mark, occurrence=key[1] if isinstance(key, tuple) else None))
+        return sorted(found, key=lambda m: m['occurrence'] or '')
+
+    def due(self, today=None):
+        """The last day of the step's deadline (of this occurrence, if it repeats)."""
+        if not self.repeat:
+            return deadline_end(self.deadline)
+        key = self.occurrence(today)
+        if self.repeat == 'year':
+            start = int(key[:4])
+            return datetime.date(start + 1, 8, 31)
+        year, quarter = int(key[:4]), int(key[-1])
+        return deadline_end('%d-%02d' % (year, 3 * quarter))
 
     def status(self, today=None):
-        if self.done:
+        today = today or datetime.date.today()
+        if self.mark(today):
             return STEP_DONE
+        if self.plan.archived(today):
+            if self.repeat and self.marks():
+                return STEP_DONE
+            return STEP_NOT_DONE
+        if self.repeat:
+            previous = self.previous_due(today)
+            if previous is not None and not (self.plan.done_steps or {}).get(
+                    (self.number, previous[0])):
+                return STEP_OVERDUE
+            return STEP_PLANNED
         end = deadline_end(self.deadline)
-        if end is not None and end < (today or datetime.date.today()):
+        if end is not None and end < today:
             return STEP_OVERDUE
         return STEP_PLANNED
 
     def is_responsible(self, principals):
         return bool(set(self.responsible) & set(principals))
+
+    def people(self):
+        """The enabled users the step is assigned to (by login, group or role)."""
+        return sorted(resolve_principals(find_root(self.plan), self.responsible))
+
+    def as_data(self, today=None):
+        """The step with its status, for the API and the reminders."""
+        due = self.due(today)
+        return {'number': self.number, 'content': self.content,
+                'responsible': list(self.responsible), 'responsible_text': self.responsible_text,
+                'people': self.people(), 'deadline': self.deadline,
+                'deadline_text': self.deadline_text, 'how': self.how, 'repeat': self.repeat,
+                'quarters': list(self.quarters), 'occurrence': self.occurrence(today),
+                'due': due.isoformat() if due else None, 'status': self.status(today),
+                'done': self.mark(today), 'marks': self.marks()}
 
 
 @content_type('RolloutPlan', _('type-RolloutPlan', default='Roll-out plan'),
@@ -462,10 +595,18 @@ class PlanStep:
               addable_to=('Order',))
 class RolloutPlan(Appendix):
     """Технологическая карта: an appendix whose content is a table of steps. Marking a
-    step done is not an edit of the plan: it is kept beside the versions."""
+    step done is not an edit of the plan: it is kept beside the versions.
+
+    A plan covers one school year (``school_year`` '2012-2013'; if not given, the year of
+    its last dated deadline): once that year is over it is archived, read as on its last
+    day, and nothing in it is overdue any more. A plan with neither is a standing one."""
 
     steps = ()
-    done_steps = None  # PersistentMapping step number -> {'userid', 'time', 'note'}
+    school_year = ''
+    # step number (a one-off step) or (number, occurrence) -> {'userid', 'time', 'note',
+    # 'evidence': [paths]}
+    done_steps = None
+    reminded = None    # step number -> the ISO day its people were last e-mailed
     rich_text_fields = ()
 
     def plan_steps(self):
@@ -484,15 +625,49 @@ class RolloutPlan(Appendix):
                 return step
         raise KeyError(number)
 
-    def mark_done(self, number, userid, note=''):
-        self.step(number)
+    def begins(self):
+        """The first day of the plan's life (its order's date, else its own making)."""
+        date = getattr(self.__parent__, 'date', None)
+        if date is None and self.created is not None:
+            date = self.created.date()
+        return date
+
+    def ends(self):
+        """The last day of the school year the plan covers (None: a standing plan)."""
+        match = _SCHOOL_YEAR.match(self.school_year or '')
+        if match:
+            return datetime.date(int(match.group(2)), 8, 31)
+        ends = [deadline_end(s.get('deadline')) for s in self.steps or ()
+                if s.get('deadline')]
+        if not ends:
+            return None
+        return datetime.date(school_year_start(max(ends)) + 1, 8, 31)
+
+    def archived(self, today=None):
+        end = self.ends()
+        return end is not None and end < (today or datetime.date.today())
+
+    def mark_done(self, number, userid, note='', evidence=(), today=None):
+        step = self.step(number)
         if self.done_steps is None:
             self.done_steps = PersistentMapping()
-        self.done_steps[number] = {'userid': userid, 'time': now(), 'note': note}
+        key = number if not step.repeat else (number, step.occurrence(today))
+        self.done_steps[key] = {'userid': userid, 'time': now(), 'note': note,
+                                'evidence': list(evidence)}
+        return key
 
-    def reopen(self, number):
-        if self.done_steps and number in self.done_steps:
-            del self.done_steps[number]
+    def reopen(self, number, today=None):
+        step = self.step(number)
+        key = number if not step.repeat else (number, step.occurrence(today))
+        if self.done_steps and key in self.done_steps:
+            del self.done_steps[key]
+        return key
+
+    def api_extra(self):
+        data = super().api_extra()
+        data['archived'] = self.archived()
+        data['steps'] = [step.as_data() for step in self.plan_steps()]
+        return data
 
 
 # -- local acts -------------------------------------------------------------------------

@@ -18,6 +18,17 @@ PRINCIPAL_RE = re.compile(r'^(user|group|role):[A-Za-z0-9_.-]{1,64}$')
 DEADLINE_RE = re.compile(r'^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$')
 
 
+class ChoiceSet(colander.Set):
+    """A set of plain values (text or numbers): colander's ``Set`` would fail with a
+    TypeError on a JSON list holding a list or an object, which are no choices at all."""
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, (list, tuple, set, frozenset)) and any(
+                isinstance(v, (list, dict, set)) for v in cstruct):
+            raise colander.Invalid(node, _('Choose from the list.'))
+        return super().deserialize(node, cstruct)
+
+
 def principals_validator(node, value):
     bad = [v for v in value if not isinstance(v, str) or not PRINCIPAL_RE.match(v)]
     if bad:
@@ -110,7 +121,7 @@ class OrderFields(colander.MappingSchema):
     clauses = Clauses(title=_('Clauses after "ПРИКАЗЫВАЮ:"'), missing=())
     signatory = colander.SchemaNode(colander.String(), title=_('Signatory'), missing='')
     acknowledge_by = colander.SchemaNode(
-        colander.Set(), title=_('Who must acknowledge it'), missing=(),
+        ChoiceSet(), title=_('Who must acknowledge it'), missing=(),
         widget=deferred_principals_widget, validator=principals_validator)
     public = colander.SchemaNode(colander.Boolean(), title=_('Publish on the school site '
                                                              'once signed'), missing=False)
@@ -131,13 +142,39 @@ class AppendixFields(colander.MappingSchema):
                                missing='')
 
 
+REPEAT_CHOICES = (('', _('repeat-none', default='once')),
+                  ('year', _('repeat-year', default='every school year')),
+                  ('quarter', _('repeat-quarter', default='every quarter')))
+QUARTER_CHOICES = (('1', 'I'), ('2', 'II'), ('3', 'III'), ('4', 'IV'))
+SCHOOL_YEAR_RE = re.compile(r'^(\d{4})-(\d{4})$')
+
+
+def school_year_validator(node, value):
+    match = SCHOOL_YEAR_RE.match(value)
+    if value and (match is None or int(match.group(2)) != int(match.group(1)) + 1):
+        raise colander.Invalid(node, _('A school year: 2012-2013.'))
+
+
+def quarters_preparer(value):
+    """'1'..'4' from the form's checkboxes, 1..4 from JSON: as sorted numbers (anything
+    else is left as it came, for the validator to name)."""
+    if value is colander.null:
+        return value
+    return sorted({int(v) if str(v) in ('1', '2', '3', '4') else v for v in value}, key=str)
+
+
+def quarters_validator(node, value):
+    if any(v not in (1, 2, 3, 4) for v in value):
+        raise colander.Invalid(node, _('Quarters are 1 to 4.'))
+
+
 class Step(colander.MappingSchema):
     number = colander.SchemaNode(colander.Integer(), title=_('Step No.'),
                                  validator=colander.Range(1, 1000))
     content = colander.SchemaNode(colander.String(), title=_('Content'), widget=TEXTAREA,
                                   validator=colander.Length(1, 5000))
     responsible = colander.SchemaNode(
-        colander.Set(), title=_('Responsible people and roles'), missing=(),
+        ChoiceSet(), title=_('Responsible people and roles'), missing=(),
         widget=deferred_principals_widget, validator=principals_validator)
     responsible_text = colander.SchemaNode(colander.String(),
                                            title=_('Responsible, as printed'), missing='')
@@ -148,6 +185,14 @@ class Step(colander.MappingSchema):
                                         missing='')
     how = colander.SchemaNode(colander.String(), title=_('How it is done'), widget=TEXTAREA,
                               missing='')
+    repeat = colander.SchemaNode(
+        colander.String(), title=_('Repeats'), missing='',
+        widget=deform.widget.SelectWidget(values=REPEAT_CHOICES),
+        validator=colander.OneOf([r for r, _t in REPEAT_CHOICES]))
+    quarters = colander.SchemaNode(
+        ChoiceSet(), title=_('In the quarters (if it repeats every quarter)'), missing=(),
+        widget=deform.widget.CheckboxChoiceWidget(values=QUARTER_CHOICES, inline=True),
+        preparer=quarters_preparer, validator=quarters_validator)
 
 
 class Steps(colander.SequenceSchema):
@@ -163,9 +208,14 @@ def unique_step_numbers(node, value):
 
 
 class RolloutPlanFields(colander.MappingSchema):
-    validator = unique_step_numbers
+    validator = staticmethod(unique_step_numbers)  # a plain attribute would bind as a method
     title = colander.SchemaNode(colander.String(), title=_('Title'),
                                 validator=colander.Length(1, 500))
+    school_year = colander.SchemaNode(
+        colander.String(), title=_('School year the plan covers'), missing='',
+        validator=school_year_validator,
+        description=_('2012-2013; once it is over the plan is archived. Empty: the year of '
+                      'the last dated deadline, or a standing plan.'))
     steps = Steps(title=_('Steps'), missing=())
 
 
@@ -260,3 +310,60 @@ def form_schema(fields_class):
 class CommentSchema(colander.MappingSchema):
     comment = colander.SchemaNode(colander.String(), missing='',
                                   validator=colander.Length(0, 2000))
+
+
+# -- marking a step of a roll-out plan ------------------------------------------------------
+
+MAX_EVIDENCE = 20
+
+
+def same_site_path(node, value, request):
+    """``value`` as a path inside the portal: a path ('/documents/regulation-1') or a URL of
+    this very site; anything else (another host, a scheme of its own, '//host') is refused."""
+    from urllib.parse import urlsplit
+    if not isinstance(value, str) or not value.strip() or len(value) > 500:
+        raise colander.Invalid(node, _('A link to a page of the portal.'))
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        own = urlsplit(request.host_url) if request is not None else None
+        if own is None or parts.scheme not in ('http', 'https') \
+                or parts.netloc.lower() != own.netloc.lower():
+            raise colander.Invalid(node, _('evidence-foreign', default='Only links to pages of '
+                                           'this portal: ${url}', mapping={'url': value}))
+    path = parts.path
+    if not path.startswith('/') or path.startswith('//') or '\\' in path \
+            or any(segment in ('.', '..') for segment in path.split('/')):
+        raise colander.Invalid(node, _('evidence-foreign', default='Only links to pages of '
+                                       'this portal: ${url}', mapping={'url': value}))
+    return path + ('?' + parts.query if parts.query else '') + \
+        ('#' + parts.fragment if parts.fragment else '')
+
+
+class Evidence(colander.SequenceSchema):
+    url = colander.SchemaNode(colander.String(allow_empty=True))
+
+    def deserialize(self, cstruct=colander.null):
+        values = super().deserialize(cstruct)
+        if values is colander.null:
+            return values
+        request = (self.bindings or {}).get('request')
+        paths, errors = [], colander.Invalid(self)
+        for index, value in enumerate(values):
+            try:
+                paths.append(same_site_path(self.children[0], value, request))
+            except colander.Invalid as invalid:
+                errors.add(invalid, index)
+        if errors.children:
+            raise errors
+        if len(paths) > MAX_EVIDENCE:
+            raise colander.Invalid(self, _('At most ${n} links.', mapping={'n': MAX_EVIDENCE}))
+        return list(dict.fromkeys(paths))
+
+
+class MarkStepSchema(colander.MappingSchema):
+    number = colander.SchemaNode(colander.Integer(), validator=colander.Range(1, 1000))
+    done = colander.SchemaNode(colander.Boolean(false_choices=('false', '0', '', 'False')))
+    note = colander.SchemaNode(colander.String(), missing='',
+                               validator=colander.Length(0, 2000))
+    evidence = Evidence(missing=())

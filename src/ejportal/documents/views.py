@@ -2,11 +2,10 @@
 ``acknowledgement``. Every view names its permission; the workflow engine checks each
 transition's own permission on top of VIEW."""
 import colander
-from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ejportal.core.actor import current_actor
-from ejportal.core.audit import record
 from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
 from ejportal.core.content import type_info
@@ -16,10 +15,11 @@ from ejportal.core.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.core.versioning import cancel_checkout, checkout
 from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
 from ejportal.documents import acknowledgement
+from ejportal.documents import plan as plan_module
 from ejportal.documents.printing import pdf_response, print_data
 from ejportal.documents.resources import (
-    STEP_STATUS_TITLES, Appendix, Attachment,
-    Document, Documents, Order, Regulation, RolloutPlan)
+    REPEAT_TITLES, ROMAN, STEP_STATUS_TITLES, Appendix, Attachment,
+    Document, Documents, Order, Regulation, RolloutPlan, occurrence_title)
 from ejportal.core.events import ObjectModified, notify
 from ejportal.documents.references import (
     ORDER_REGISTERS, REGULATION_KINDS, Entries, ReferenceBook, ids_in_use, new_book,
@@ -278,19 +278,49 @@ def workflow_history_rows(context, request, limit=20):
     return rows[:limit]
 
 
+def repeat_title(step, translate):
+    """'every quarter: I, III' (empty for a step done once)."""
+    if not step.repeat:
+        return ''
+    title = translate(REPEAT_TITLES.get(step.repeat, step.repeat))
+    if step.repeat == 'quarter' and step.quarters:
+        title += ': ' + ', '.join(ROMAN.get(q, str(q)) for q in step.quarters)
+    return title
+
+
+def plan_rows(plan, request):
+    """The steps of a roll-out plan for its page and its print: status, the people it is
+    assigned to, who marked it done, when, the note and the evidence."""
+    users = get_portal(request)['people']['users']
+    translate = request.localizer.translate
+
+    def name(login):
+        user = users.get(login)
+        return user.short_name if user is not None else login
+
+    rows = []
+    for step in plan.plan_steps():
+        status = step.status()
+        mark = step.mark()
+        rows.append({'step': step, 'status': status,
+                     'status_title': STEP_STATUS_TITLES[status],
+                     'repeat_title': repeat_title(step, translate),
+                     'occurrence': translate(occurrence_title(step.occurrence())),
+                     'people': [name(u) for u in step.people()],
+                     'done': mark,
+                     'done_by': name(mark['userid']) if mark else '',
+                     'evidence': plan_module.evidence_links(request, mark.get('evidence'))
+                     if mark else [],
+                     'can_mark': can_mark_step(plan, step, request)})
+    return rows
+
+
 @view_config(context=Document, permission=VIEW, renderer=template('documents/document.pt'),
              request_method='GET', accept='text/html')
 def document_view(context, request):
     data = print_data(context, request)
     kind_titles = {e['id']: e['title'] for e in regulation_kinds(get_portal(request))}
-    plan_rows = []
-    if isinstance(context, RolloutPlan):
-        for step in context.plan_steps():
-            status = step.status()
-            plan_rows.append({'step': step, 'status': status,
-                              'status_title': STEP_STATUS_TITLES[status],
-                              'done': step.done,
-                              'can_mark': can_mark_step(context, step, request)})
+    rows = plan_rows(context, request) if isinstance(context, RolloutPlan) else []
     workflow_obj = context if get_workflow(context) else None
     return {
         'title': doc_title(context), 'doc': data, 'state': state_title(context),
@@ -308,37 +338,39 @@ def document_view(context, request):
         'can_manage_sheet': request.has_permission(MANAGE_ACKNOWLEDGEMENTS, context),
         'can_acknowledge': request.has_permission(ACKNOWLEDGE, context),
         'frozen': bool(context.current_version and context.current_version.frozen),
-        'plan_rows': plan_rows,
+        'plan_rows': rows,
+        'plan_archived': isinstance(context, RolloutPlan) and context.archived(),
         'upload_max_mb': get_portal(request)['settings'].upload_max_mb,
     }
 
 
 def can_mark_step(plan, step, request):
-    user = request.user
-    if user is None or plan.__parent__.review_state != 'signed':
-        return False
-    principals = (['user:' + user.__name__] + ['group:' + g for g in user.groups]
-                  + ['role:' + r for r in user.roles])
-    return step.is_responsible(principals) or request.has_permission(EDIT, plan.__parent__) \
-        or 'role:director' in principals
+    return (plan_module.plan_in_force(plan) and not plan.archived()
+            and plan_module.may_mark(plan, step, request.user))
 
 
-@view_config(context=RolloutPlan, name='step', permission=VIEW, request_method='POST')
+@view_config(context=RolloutPlan, name='step', permission=VIEW, request_method='POST',
+             decorator=back_on_refusal())
 def mark_step(context, request):
-    """A responsible person (or the director) marks a step done, or opens it again."""
+    """The page's button: the people a step is assigned to mark it done (with a note and
+    links, one a line), or take the mark back. The same action as ``@step``."""
     try:
         number = int(request.POST.get('number', ''))
-        step = context.step(number)
-    except (ValueError, KeyError):
-        raise HTTPBadRequest()
-    if not can_mark_step(context, step, request):
-        raise HTTPForbidden()
-    if request.POST.get('action') == 'reopen':
-        context.reopen(number)
-    else:
-        context.mark_done(number, request.authenticated_userid,
-                          note=request.POST.get('note', '')[:500])
-    record(context, 'plan-step', {'step': number, 'action': request.POST.get('action', 'done')})
+    except ValueError:
+        raise Invalid(_('No such step.'))
+    action = plan_module.MarkStep(context, request)
+    action.number = number
+    evidence = [line.strip() for line in request.POST.get('evidence', '').splitlines()
+                if line.strip()]
+    try:
+        action({'number': number, 'done': request.POST.get('action') != 'reopen',
+                'note': request.POST.get('note', ''), 'evidence': evidence})
+    except Invalid as invalid:
+        # a button, not a form: the fields' reasons (which link is refused) go in the message
+        translate = request.localizer.translate
+        reasons = [translate(reason) for reason in (invalid.fields or {}).values()]
+        raise Invalid(' '.join([translate(invalid.message)] + reasons), invalid.fields)
+    request.session.flash(_('Saved.'), 'success')
     return HTTPSeeOther(request.resource_url(context) + '#step-%d' % number)
 
 

@@ -15,6 +15,7 @@ import transaction
 import zc.lockfile
 from pyramid.paster import get_appsettings, setup_logging
 from pyramid.scripting import prepare
+from pyramid.threadlocal import get_current_registry
 
 from ejportal import InsecureSecret, close_databases, configure
 from ejportal.admin import backups
@@ -26,10 +27,12 @@ from ejportal.core.errors import UserError
 from ejportal.core.jobs import ensure_jobs, jobs_folder, run_job
 from ejportal.core.text import check_input
 from ejportal.diary.mailing import send_due_reports
+from ejportal.documents.acknowledgement import school_localizer
+from ejportal.documents.plan import plan_reminders
 from ejportal.journal.generate import generate_school
 from ejportal.principals.maintenance import maintain
-from ejportal.scripts import remote
 from ejportal.principals.sessions import end_all_sessions
+from ejportal.scripts import remote
 from ejportal.site.content_actions import AddContent
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
 
@@ -216,6 +219,18 @@ def cmd_send_reports(portal, args, out):
         out.write('  %s %s %s\n' % (parent, student, key))
 
 
+def cmd_plan_reminders(portal, args, out):
+    """E-mail the people of overdue roll-out plan steps. Safe to run from cron as often as
+    you like: a step's people are mailed once a day at most."""
+    sent = plan_reminders(portal, mailer_from(args.settings),
+                          school_localizer(get_current_registry()),
+                          portal['settings'].portal_url or 'http://localhost',
+                          sender=args.settings.get('mail.default_sender'))
+    out.write('plan reminders sent: %d\n' % len(sent))
+    for path, number, login in sent:
+        out.write('  %s step %d: %s\n' % (path, number, login))
+
+
 def parser():
     p = argparse.ArgumentParser(prog='ejportal-admin', description=__doc__.splitlines()[0])
     p.add_argument('config_uri', help='the ini file, e.g. development.ini')
@@ -260,6 +275,8 @@ def parser():
     c = sub.add_parser('verify-backup', help='check, restore to scratch and verify a backup')
     c.add_argument('backup', help='its name (in a destination) or its directory')
     c.set_defaults(func=cmd_verify_backup, offline=True)
+    sub.add_parser('plan-reminders', help='e-mail the people of overdue roll-out plan steps '
+                   '(once a day per step at most)').set_defaults(func=cmd_plan_reminders)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')
     c.add_argument('--size', default='full', help='small or full (1,100 students, 44 classes)')
     c.set_defaults(func=cmd_generate_school)
