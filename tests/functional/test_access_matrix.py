@@ -30,7 +30,7 @@ from ejportal.core.content import create
 from ejportal.core.passwords import DEMO_PASSWORD
 from ejportal.journal.resources import assign_class_teacher, school_year_start
 
-from conftest import app_settings, close_app, csrf_token, login
+from conftest import api_token, app_settings, close_app, csrf_token, login
 
 ANON = 'anonymous'
 # The issue's roles: the demo accounts (README), and two the module adds where the demo has
@@ -93,16 +93,20 @@ SIBLING_DIARY_READERS = DIRECTION | {'parent', 'class_teacher_other'}
 
 # Who may know that an object exists (``security.may_see``): a role refused on it gets 403
 # here, 404 elsewhere. An object not listed is seen as its nearest listed parent is.
+# Anonymous visitors are sent to log in for a refusal anywhere and for a missing address
+# below what they see (the front page, public documents): where they see, a missing view
+# is a 404.
 SEEN = {
-    '/': USERS,
+    '/': ALL,
     '/documents': STAFF,
-    ORDER: USERS,                 # signed and public: the families read it on the site
+    ORDER: ALL,                   # signed and public: on the school's site
     DRAFT: OFFICE,
     REVIEW: OFFICE | WORKING_GROUP,
-    PUBLISHED: USERS,
+    PUBLISHED: ALL,
     REPEALED: STAFF,
     REVIEW_ORDER: OFFICE | WORKING_GROUP,
     CANCELLED: STAFF,
+    '/documents/order-matrix': OFFICE,     # the director's draft order (``make_appendix``)
     '/people': ADMIN,
     '/settings': ADMIN,
     '/journal': STAFF,
@@ -532,12 +536,29 @@ def add_homework_file(app):
         return lesson.id
 
 
+def make_appendix(app):
+    """A draft order of the director's with one appendix: the demo school has no plain
+    appendix. Made through the API, as a client would."""
+    client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
+    headers = {'Authorization': 'Bearer ' + api_token(client, 'director'),
+               'Accept': 'application/json'}
+    order = client.post_json('/documents/@json', {'@type': 'Order', 'id': 'order-matrix',
+                                                  'title': 'Приказ для матрицы доступа'},
+                             headers=headers, status=201)
+    appendix = client.post_json('/documents/order-matrix/@json', {
+        '@type': 'Appendix', 'id': 'appendix-matrix', 'title': 'Приложение'},
+        headers=headers, status=201)
+    assert order.json['@type'] == 'Order' and appendix.json['@type'] == 'Appendix'
+    return '/documents/order-matrix/appendix-matrix'
+
+
 def prepare_school(app):
     """What the tables need beyond the demo school; returns the made places by name."""
     add_people(app)
     places = {'lesson': add_homework_file(app)}
     places.update(take_documents_through_their_states(app))
     places['attachment'] = place_attachment(app)
+    places['appendix'] = make_appendix(app)
     return places
 
 
