@@ -16,6 +16,7 @@ One app serves the module: every call of the table carries a probe header and is
 (pyramid_tm's commit veto), so nothing the table does is seen by the calls after it. The JSON
 API's per-method table (``API`` in ``test_api_matrix.py``) uses these roles and ``SEEN``.
 """
+import contextlib
 import datetime
 import shutil
 
@@ -542,9 +543,9 @@ def make_appendix(app):
     client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
     headers = {'Authorization': 'Bearer ' + api_token(client, 'director'),
                'Accept': 'application/json'}
-    order = client.post_json('/documents/@json', {'@type': 'Order', 'id': 'order-matrix',
-                                                  'title': 'Приказ для матрицы доступа'},
-                             headers=headers, status=201)
+    order = client.post_json('/documents/@json', {
+        '@type': 'Order', 'id': 'order-matrix', 'title': 'Приказ для матрицы доступа'},
+        headers=headers, status=201)
     appendix = client.post_json('/documents/order-matrix/@json', {
         '@type': 'Appendix', 'id': 'appendix-matrix', 'title': 'Приложение'},
         headers=headers, status=201)
@@ -576,12 +577,21 @@ def copy_of(demo_template, directory):
     return directory
 
 
+@contextlib.contextmanager
+def opened_school(demo_template, directory):
+    """The app on a copy of the demo school, prepared, with a logged-in client per role."""
+    app = main({}, **app_settings(copy_of(demo_template, directory),
+                                  **{'tm.commit_veto': roll_back_probes}))
+    try:
+        yield School(app, prepare_school(app))
+    finally:
+        close_app(app)
+
+
 @pytest.fixture(scope='module')
 def school(demo_template, tmp_path_factory):
-    directory = copy_of(demo_template, tmp_path_factory.mktemp('access-matrix'))
-    app = main({}, **app_settings(directory, **{'tm.commit_veto': roll_back_probes}))
-    yield School(app, prepare_school(app))
-    close_app(app)
+    with opened_school(demo_template, tmp_path_factory.mktemp('access-matrix')) as found:
+        yield found
 
 
 def test_the_school_has_every_state(school):

@@ -13,8 +13,9 @@ runs), ``Accept: application/json`` and an empty JSON object as the body. So *al
 the permission let the call in: anything but 401 or 403 (a 400 for the empty body, a 404
 for a missing lesson, a 409 are fine). A role not allowed gets 401 when anonymous, 403 where
 it sees the object and 404 where it does not (``SEEN`` in ``test_access_matrix.py``; a
-method no view answers is 401 to anonymous there too). Nothing answers 500. Every call is rolled back (pyramid_tm's commit veto), so a DELETE that is allowed
-removes nothing for the calls after it, and one app serves the whole module.
+method no view answers is 401 to anonymous there too). Nothing answers 500. Every call is
+rolled back (pyramid_tm's commit veto), so a DELETE that is allowed removes nothing for the
+calls after it, and one app serves the whole module.
 """
 import datetime
 import json

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from test_access_matrix import CLASS, MATH, MATH_7B, OTHER_CLASS, OWN, PROBE, RANGE, RUSSIAN, \
-    STRANGER, WEEK, YEAR, school  # noqa: F401 (the module's app, shared as a fixture)
+    STRANGER, WEEK, YEAR, opened_school
 
 JSON = {'Accept': 'application/json'}
 SCALE = 20 if os.environ.get('EJPORTAL_SOAK') else 1
@@ -134,6 +134,12 @@ def random_address(rng, role):
             lambda r: '%d-%d' % (r.randint(1990, 2100), r.randint(1990, 2100)))
     as_json = rng.random() < 0.3 or '/@' in url.replace('/@@', '')
     return url, dict(JSON if as_json else {}, **{PROBE: '1'})
+
+
+@pytest.fixture(scope='module')
+def school(demo_template, tmp_path_factory):
+    with opened_school(demo_template, tmp_path_factory.mktemp('foreign-ids')) as found:
+        yield found
 
 
 @pytest.mark.parametrize('role', sorted(LESSON_JOURNALS))
