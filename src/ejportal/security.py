@@ -54,8 +54,8 @@ SEEING = (VIEW,)
 
 
 def may_see(request, context):
-    """Whether the signed-in user may know that ``context`` exists. The portal root is the
-    public site: everyone sees it."""
+    """Whether the requester (signed in or anonymous) may know that ``context`` exists.
+    The portal root is the public site: everyone sees it."""
     if context is None or getattr(context, '__parent__', None) is None:
         return True
     permissions = getattr(context, 'seeing_permissions', SEEING)
