@@ -202,3 +202,118 @@ class ZEOServer:
         if self.process.poll() is None:
             self.process.terminate()
         self.process.wait(timeout=10)
+
+
+# -- the portal deployed as the README says: production.ini, deploy/, pserve processes --------
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def set_defines(path, **values):
+    """Set the ``%define NAME value`` lines of a ZConfig file (deploy/*.conf), as the
+    administrator does; every name given must be defined there."""
+    with open(path) as f:
+        lines = f.read().splitlines(True)
+    for name, value in values.items():
+        found = [i for i, line in enumerate(lines) if line.split()[:2] == ['%define', name]]
+        assert found, '%s defines no %s' % (path, name)
+        for i in found:
+            lines[i] = '%%define %s %s\n' % (name, value)
+    with open(path, 'w') as f:
+        f.write(''.join(lines))
+
+
+def production_ini(directory, storage, replace=(), **settings):
+    """The repository's production.ini and deploy/ copied into ``directory``, configured as
+    the README tells the administrator: the one ``zodbconn.uri`` line whose URI starts with
+    ``storage`` (``file://``, ``zconfig://``, ``postgres://``) in use and the others commented
+    out, each ``(old, new)`` of ``replace`` applied to that line (a password, a port), then
+    the ``[app:main]`` ``settings`` set (dots as in the ini; ``ejportal.secret`` included).
+    Returns the ini's path."""
+    directory = str(directory)
+    shutil.copytree(os.path.join(REPO, 'deploy'), os.path.join(directory, 'deploy'),
+                    dirs_exist_ok=True)
+    with open(os.path.join(REPO, 'production.ini')) as f:
+        lines = f.read().splitlines()
+    chosen = 0
+    for i, line in enumerate(lines):
+        uri = line.lstrip('# ')
+        if not uri.startswith('zodbconn.uri ='):
+            continue
+        if uri.split('=', 1)[1].strip().startswith(storage):
+            for old, new in replace:
+                assert old in uri, (old, uri)
+                uri = uri.replace(old, new)
+            lines[i] = uri
+            chosen += 1
+        else:
+            lines[i] = '# ' + uri
+    assert chosen == 1, 'production.ini has %d zodbconn.uri lines for %s' % (chosen, storage)
+    app = lines.index('[app:main]')
+    end = next(i for i in range(app + 1, len(lines)) if lines[i].startswith('['))
+    for name, value in settings.items():
+        for i in range(app, end):
+            if lines[i].lstrip('# ').split('=')[0].strip() == name:
+                lines[i] = '%s = %s' % (name, value)
+                break
+        else:
+            lines.insert(end, '%s = %s' % (name, value))
+            end += 1
+    path = os.path.join(directory, 'production.ini')
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    os.makedirs(os.path.join(directory, 'var'), exist_ok=True)
+    return path
+
+
+class AppProcess:
+    """``pserve <ini> http_port=0``: the portal in a process of its own, as production runs
+    it, on a port the kernel picks (read from /proc). Its output goes to ``<ini>.<n>.log``."""
+
+    count = 0
+
+    def __init__(self, ini):
+        self.ini = str(ini)
+        AppProcess.count += 1
+        self.log = '%s.%d.log' % (self.ini, AppProcess.count)
+        self.process = self.port = self.url = None
+
+    def start(self, timeout=60.0):
+        pserve = os.path.join(os.path.dirname(sys.executable), 'pserve')
+        with open(self.log, 'wb') as output:
+            self.process = subprocess.Popen([pserve, self.ini, 'http_port=0'],
+                                            stdout=output, stderr=output)
+        try:
+            self.port = listening_port(self.process, timeout)
+        except RuntimeError as error:
+            self.stop()
+            raise RuntimeError('%s\n%s' % (error, self.output()[-3000:])) from None
+        self.url = 'http://127.0.0.1:%d' % self.port
+        return self
+
+    def output(self):
+        with open(self.log, errors='replace') as f:
+            return f.read()
+
+    def stop(self):
+        """SIGTERM (the portal closes its database), SIGKILL after 20 s. The exit code."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.process.wait()
+
+
+def run_zeo(config, timeout=30.0):
+    """``runzeo -C <config>`` of our own venv (it resolves conflicts with our classes);
+    returns the process and the port it listens on (the config may ask for port 0)."""
+    runzeo = os.path.join(os.path.dirname(sys.executable), 'runzeo')
+    process = subprocess.Popen([runzeo, '-C', str(config)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        return process, listening_port(process, timeout)
+    except RuntimeError:
+        process.kill()
+        process.wait()
+        raise

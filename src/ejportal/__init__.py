@@ -7,6 +7,7 @@ from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import DebugMailer
 
 from ejportal.core.audit import ANCHOR_SETTING, default_anchor_path
+from ejportal.core.jobs import JobRunner
 from ejportal.core.request import PortalRequest
 from ejportal.core.session import COOKIE_NAME as SESSION_COOKIE, SessionSerializer
 from ejportal.i18n import locale_negotiator
@@ -14,7 +15,7 @@ from ejportal.paths import LOCALES
 from ejportal.principals.sessions import identify
 from ejportal.security import SecurityPolicy
 from ejportal.site.bootstrap import prepare_database
-from ejportal.site.resources import root_factory
+from ejportal.site.resources import ZODB_ROOT_KEY, root_factory
 
 
 AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'diary', 'api')
@@ -47,7 +48,21 @@ def main(global_config, **settings):
         raise
     if asbool(settings.get('ejportal.close_on_exit', False)):
         close_on_exit(app.registry)
+    if asbool(settings.get('ejportal.jobs', False)):
+        start_job_runner(app.registry)
     return app
+
+
+def start_job_runner(registry):
+    """The thread that runs the scheduled jobs beside the server (``core.jobs``); stopped
+    before the database closes at exit."""
+    import atexit
+    runner = registry.job_runner = JobRunner(
+        registry, lambda conn: conn.root().get(ZODB_ROOT_KEY),
+        interval=float(registry.settings.get('ejportal.jobs_interval', 60)))
+    runner.start()
+    atexit.register(runner.stop, 30)
+    return runner
 
 
 def configure(settings):
@@ -105,6 +120,7 @@ def include_portal(config):
     config.include('ejportal.security')
     for area in AREAS:
         config.include('ejportal.' + area)
+    config.scan('ejportal.scripts.remote')  # the console's door through a running server
 
 
 def close_databases(registry):

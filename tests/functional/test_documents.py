@@ -397,8 +397,12 @@ def test_api_workflow_history_and_acknowledgement(testapp):
     # the teacher acknowledges through the API
     teacher = {'Authorization': 'Bearer ' + api_token(testapp, 'teacher'),
                'Accept': 'application/json'}
-    entry = testapp.post_json(ORDER + '/@acknowledge', {}, headers=teacher, status=201).json
+    # the address recorded is the peer's, never what a client says in X-Forwarded-For
+    entry = testapp.post_json(ORDER + '/@acknowledge', {},
+                              headers={**teacher, 'X-Forwarded-For': '203.0.113.9'},
+                              status=201).json
     assert entry['sha256'] == history[0]['sha256']
+    assert entry['address'] == '10.0.0.1'
     testapp.post_json(ORDER + '/@acknowledge', {}, headers=teacher, status=409)
     testapp.post_json('/documents/regulation-3/@workflow/retract', {}, headers=teacher,
                       status=404)   # a draft the teacher may not see

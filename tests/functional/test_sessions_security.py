@@ -175,7 +175,7 @@ def test_five_wrong_codes_end_the_pending_login(testapp, root, monkeypatch):
     from ejportal.core.session import COOKIE_NAME
     from ejportal.principals import throttle
     # the account's throttle (tested elsewhere) would refuse before the fifth code
-    monkeypatch.setattr(throttle, 'wait_seconds', lambda *args: 0)
+    monkeypatch.setattr(throttle, 'wait_seconds', lambda *args, **kw: 0)
     totp = with_second_factor(root)
     login(testapp, 'teacher')
     pending_cookie = testapp.cookies[COOKIE_NAME]

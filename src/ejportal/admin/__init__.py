@@ -1,4 +1,6 @@
-"""Administration screens: settings and the audit log."""
+"""Administration screens: settings, the scheduled jobs and the audit log."""
+from ejportal.admin.backups import backup_job, verify_job
+from ejportal.admin.jobs import jobs_warning_panel
 from ejportal.i18n import _
 from ejportal.security import MANAGE_SETTINGS, VIEW_AUDIT
 
@@ -6,4 +8,12 @@ from ejportal.security import MANAGE_SETTINGS, VIEW_AUDIT
 def includeme(config):
     config.add_nav_entry(80, '/settings', _('Settings'), MANAGE_SETTINGS)
     config.add_nav_entry(85, '/settings', _('Audit log'), VIEW_AUDIT, view='audit')
+    config.add_start_panel(1, jobs_warning_panel)
+    config.add_job('backup', backup_job, _('job-backup', default='Backup to every destination'),
+                   {'kind': 'daily', 'at': '01:00'}, order=10)
+    config.add_job('backup-verify', verify_job, _('job-backup-verify', default='Restore and '
+                   'verify the newest backups'), {'kind': 'weekly', 'weekday': 7, 'at': '05:00'},
+                   order=11)
     config.scan('.views')
+    config.scan('.jobs')
+    config.scan('.backups_views')

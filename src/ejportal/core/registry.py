@@ -40,6 +40,18 @@ class EvolveStep:
     generation: int = None
 
 
+@dataclass
+class JobInfo:
+    """A scheduled job: ``function(portal, log, settings)`` does the work (``log.write`` for
+    its log; the text it returns is its outcome's last line); ``schedule`` is the default
+    schedule a new portal gives it (see ``core.jobs``)."""
+    name: str
+    function: object
+    title: str
+    schedule: dict = field(default_factory=dict)
+    order: int = 0
+
+
 @dataclass(order=True)
 class Ordered:
     """An entry of an ordered list (navigation, start panels, demo builders...)."""
@@ -63,6 +75,7 @@ class PortalRegistry:
         self.start_panels = []       # Ordered(function(request))
         self.public_sections = []    # Ordered(function(request))
         self.demo_builders = []      # Ordered(function(portal))
+        self.jobs = {}               # name -> JobInfo
         self.static_urls = {}        # (application URL, asset spec) -> URL, filled by pages
         self._seq = 0
 
@@ -151,6 +164,17 @@ def add_evolve_step(config, name, function, after=(), generation=None):
     config.action(('ejportal-evolve-step', name), register, introspectables=(intr,))
 
 
+def add_job(config, name, function, title, schedule=None, order=0):
+    """The scheduled job ``name`` (``core.jobs`` runs it beside the server)."""
+    info = JobInfo(name, function, title, dict(schedule or {'kind': 'daily', 'at': '03:00'}),
+                   order)
+
+    def register():
+        portal_registry(config.registry).jobs[name] = info
+    intr = config.introspectable('ejportal jobs', name, name, 'ejportal job')
+    config.action(('ejportal-job', name), register, introspectables=(intr,))
+
+
 def add_section(config, name, type_name, order):
     """A section the portal root holds at ``name`` (made on first start)."""
     def register():
@@ -206,3 +230,4 @@ def includeme(config):
     config.add_directive('add_start_panel', add_start_panel)
     config.add_directive('add_public_section', add_public_section)
     config.add_directive('add_demo_builder', add_demo_builder)
+    config.add_directive('add_job', add_job)

@@ -22,7 +22,8 @@ class RequestActor(actor.Actor):
 
     @property
     def address(self):
-        return self._request.client_addr or ''
+        # REMOTE_ADDR, never a client's own X-Forwarded-For (see principals.sessions)
+        return self._request.remote_addr or ''
 
     @property
     def user_agent(self):
@@ -50,6 +51,7 @@ def includeme(config):
     config.include('ejportal.core.registry')
     config.include('ejportal.core.audit')
     config.include('ejportal.core.catalog')
+    config.scan('ejportal.core.jobs', categories=('ejportal',))
     config.add_request_method(request_user, 'user', reify=True)
     config.include('ejportal.core.request')  # the text check of posted forms
     config.include('ejportal.core.caching')

@@ -4,6 +4,7 @@ mailing."""
 from ejportal.core.events import ObjectAdded, ObjectModified
 from ejportal.diary.demo import build_demo_diary
 from ejportal.diary.desk import absence_on_new_lesson
+from ejportal.diary.mailing import reports_job
 from ejportal.diary.resources import on_student_changed
 from ejportal.diary.views import my_children
 from ejportal.i18n import _
@@ -51,6 +52,8 @@ def includeme(config):
     config.add_start_panel(5, diary_panel)
     config.add_start_panel(6, desk_panel)
     config.add_demo_builder(40, build_demo_diary)
+    config.add_job('reports', reports_job, _('job-reports', default="The parents' report "
+                   'e-mails'), {'kind': 'daily', 'at': '18:00'}, order=20)
     config.scan('.views')
     config.scan('.api')
     config.scan('.desk')

@@ -78,7 +78,7 @@ def desk(context, request):
 
 
 # -- student and family data ------------------------------------------------------------------
-STUDENT_FIELDS = ('surname', 'first_name', 'patronymic')
+STUDENT_FIELDS = ('surname', 'first_name', 'patronymic', 'personal_file')
 PERSONAL = ('address', 'documents')
 GUARDIAN_FIELDS = ('fullname', 'relation', 'phone', 'email', 'login', 'consent',
                    'no_pass_note', 'email_remarks')

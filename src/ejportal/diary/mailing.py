@@ -80,3 +80,14 @@ def send_due_reports(portal, request_or_mailer, today=None, sender=None):
                 datetime.timezone.utc)
             sent.append((login, student.__name__, key))
     return sent
+
+
+def reports_job(portal, log, settings):
+    """The scheduled job ``reports``: the parents' due report e-mails."""
+    from pyramid.threadlocal import get_current_registry
+    from pyramid_mailer import get_mailer
+    sent = send_due_reports(portal, get_mailer(get_current_registry()),
+                            sender=settings.get('mail.default_sender'))
+    for parent, student, key in sent:
+        log.write('%s %s %s\n' % (parent, student, key))
+    return 'reports sent: %d' % len(sent)

@@ -87,6 +87,7 @@ class StudentFileSchema(CSRFSchema):
     surname = text_node(_('Surname'), 100, missing=colander.required)
     first_name = text_node(_('First name'), 100, missing=colander.required)
     patronymic = text_node(_('Patronymic'), 100)
+    personal_file = text_node(_('Personal file number'), 30)
     birth_date = date_node(_('Birth date'))
     address = text_node(_('Address'), 500)
     documents = text_node(_('Documents'), 500)
@@ -99,6 +100,7 @@ class AddStudentSchema(CSRFSchema):
     surname = text_node(_('Surname'), 100, missing=colander.required)
     first_name = text_node(_('First name'), 100, missing=colander.required)
     patronymic = text_node(_('Patronymic'), 100)
+    personal_file = text_node(_('Personal file number'), 30)
     birth_date = date_node(_('Birth date'))
     start = date_node(_('In the class from'))
 

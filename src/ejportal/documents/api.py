@@ -1,14 +1,14 @@
-"""JSON endpoints of documents, after plone.restapi: ``@workflow`` (GET the state and
-transitions, POST ``@workflow/<transition>``), ``@history``, ``@acknowledge`` and
-``@acknowledgements``."""
+"""JSON endpoints of documents, after plone.restapi: ``@history``, ``@acknowledge`` and
+``@acknowledgements``. (``@workflow`` is the API's own, for every resource under a
+workflow: ``api.workflow``.)"""
 from pyramid.view import view_config
 from translationstring import TranslationString
 
+from ejportal.core.actor import current_actor
 from ejportal.core import responses
 from ejportal.core.catalog import as_date
-from ejportal.core.errors import Invalid, NotFound
+from ejportal.core.errors import NotFound
 from ejportal.core.responses import jsonable
-from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
 from ejportal.documents import acknowledgement
 from ejportal.documents.resources import Document, Order
 from ejportal.documents.search import public_url, read_criteria, run_search
@@ -19,46 +19,6 @@ from ejportal.site.resources import Portal
 
 def json_response(request, data, status=200):
     return responses.json_response(jsonable(data, request.localizer), status)
-
-
-def workflow_info(context, request):
-    base = request.resource_url(context).rstrip('/') + '/@workflow/'
-    state = current_state(context)
-    return {
-        '@id': base.rstrip('/'),
-        'state': {'id': context.review_state, 'title': state.title if state else ''},
-        'transitions': [{'@id': base + t.id, 'title': t.title}
-                        for t in transitions_for(context, request)],
-        'history': [{'action': h['transition'], 'review_state': h['to'], 'actor': h['userid'],
-                     'time': h['time'], 'comments': h['comment']}
-                    for h in context.workflow_history or []],
-    }
-
-
-@view_config(context=Document, name='@workflow', permission=VIEW, request_method='GET')
-def get_workflow_info(context, request):
-    if get_workflow(context) is None:
-        raise NotFound(_('This item has no workflow.'))
-    return json_response(request, workflow_info(context, request))
-
-
-@view_config(context=Document, name='@workflow', permission=VIEW, request_method='POST')
-def post_transition(context, request):
-    """``POST <doc>/@workflow/<transition>`` with ``{"comment": ...}``. (CSRF as everywhere:
-    a bearer token, or the cookie with ``X-CSRF-Token``.) A refusal is the engine's
-    ``WorkflowError`` (or a ``VersionError``), rendered by ``api.errors_view``."""
-    if len(request.subpath) != 1:
-        raise Invalid(_('Name one transition.'))
-    try:
-        body = request.json_body if request.body else {}
-    except ValueError:
-        raise Invalid(_('The body is not valid JSON.'))
-    comment = body.get('comment', '') if isinstance(body, dict) else ''
-    if not isinstance(comment, str):
-        message = _('The comment must be text.')
-        raise Invalid(message, {'comment': message})
-    do_transition(context, request.subpath[0], request, comment=comment[:2000])
-    return json_response(request, workflow_info(context, request))
 
 
 @view_config(context=Document, name='@history', permission=VIEW, request_method='GET')
@@ -84,7 +44,7 @@ def get_history(context, request):
 
 @view_config(context=Order, name='@acknowledge', permission=ACKNOWLEDGE, request_method='POST')
 def post_acknowledge(context, request):
-    entry = acknowledgement.acknowledge(context, request.user, request.client_addr or '')
+    entry = acknowledgement.acknowledge(context, request.user, current_actor().address)
     return json_response(request, entry, status=201)
 
 

@@ -5,6 +5,7 @@ import colander
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from ejportal.core.actor import current_actor
 from ejportal.core.audit import record
 from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
@@ -409,7 +410,7 @@ def revert(context, request):
 @view_config(context=Order, name='acknowledge', permission=ACKNOWLEDGE, request_method='POST',
              decorator=back_on_refusal())
 def acknowledge(context, request):
-    acknowledgement.acknowledge(context, request.user, request.client_addr or '')
+    acknowledgement.acknowledge(context, request.user, current_actor().address)
     request.session.flash(_('Acknowledged.'), 'success')
     return HTTPSeeOther(request.resource_url(context))
 

@@ -3,6 +3,8 @@ from ejportal.core.workflow import WorkflowTransitioned, initialize
 from ejportal.i18n import _
 from ejportal.journal.corrections import CORRECTION_WORKFLOW, on_correction_decided
 from ejportal.journal.demo import build_demo_school
+from ejportal.journal.editions import EDITION_WORKFLOW
+from ejportal.journal.printing import on_correction_approved
 from ejportal.security import VIEW
 
 
@@ -12,10 +14,16 @@ def includeme(config):
     config.add_workflow(CORRECTION_WORKFLOW, 'CorrectionRequest')
     config.add_after_create('CorrectionRequest', initialize)
     config.add_subscriber(on_correction_decided, WorkflowTransitioned)
+    config.scan('.editions', categories=('ejportal',))
+    config.add_workflow(EDITION_WORKFLOW, 'PaperEdition')
+    config.add_after_create('PaperEdition', initialize)
+    # after the correction's own subscriber, which changes the cell the edition shows
+    config.add_subscriber(on_correction_approved, WorkflowTransitioned)
     config.include('.counters')
     config.add_section('journal', 'School', order=40)
     config.add_nav_entry(20, '/journal', _('Journal'), VIEW)
     config.add_demo_builder(20, build_demo_school)
     config.scan('.views')
     config.scan('.api')
+    config.scan('.printing')
     config.include('.manage')

@@ -85,6 +85,7 @@ def build_demo_school(portal, today=None):
             sid = students.unique_name('s%04d' % (len(students) + 1))
             student = students.add(sid, Student(
                 surname=surname, first_name=first, patronymic=patronymic, login=login,
+                personal_file='%s-%d' % (surname[0], 100 + len(students)),
                 parents=('parent',) if login in ('student', 'student2') else (),
                 birth_date=datetime.date(start_year - (4 if class_name == '5a' else 6) - 6,
                                          rng.randint(1, 12), rng.randint(1, 28))),

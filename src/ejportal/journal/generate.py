@@ -89,7 +89,8 @@ def generate_year(portal, classes=44, students_per_class=25, staff=90, weeks=Non
             for s in range(students_per_class):
                 sid = school['students'].unique_name('g%05d' % len(school['students']))
                 student = school['students'].add(sid, Student(
-                    surname=rng.choice(SURNAMES), first_name=rng.choice(NAMES)),
+                    surname=rng.choice(SURNAMES), first_name=rng.choice(NAMES),
+                    personal_file=sid),
                     send_events=False)
                 enrol(student, school_class, year.start)
             for index, subject in enumerate(subjects):

@@ -134,6 +134,7 @@ class Student(Resource):
     surname = ''
     first_name = ''
     patronymic = ''
+    personal_file = ''    # the number of the student's personal file (№ личного дела)
     birth_date = None
     login = ''            # the student's own user
     parents = ()          # parents' / legal representatives' logins
@@ -826,8 +827,10 @@ class Journal(Resource):
         period = self.period(period_id)
         if period is None and period_id != 'year':
             raise KeyError(period_id)
-        if check_closed and period is not None and self.year.is_closed(period_id):
-            raise PeriodClosed(period)
+        if check_closed and self.year.is_closed(period_id):
+            # the year's own marks close with the year (its paper journal is frozen then)
+            raise PeriodClosed(period or Period(period_id, self.year.title, self.year.start,
+                                                self.year.end))
         student = self.school_class.students_folder()[student_id]
         value = grading.normalize_period_mark(value)
         key = (student_id, period_id)

@@ -18,8 +18,10 @@ from ejportal.journal import grading, schemas
 from ejportal.journal.actions import ImportPlan, SaveLesson
 from ejportal.journal.api import readable_journals
 from ejportal.journal.control import control_report
+from ejportal.journal.editions import YEAR
 from ejportal.journal.grid import chosen_period, grid, row_cells
 from ejportal.journal.manage import user_name
+from ejportal.journal.printing import close_period
 from ejportal.journal.plan import PlanError, apply_plan_topics, edit_plan, parse_plan, plan_report
 from ejportal.journal.resources import Journal, School, SchoolClass, SchoolYear
 from ejportal.paths import template
@@ -410,14 +412,22 @@ def corrections(context, request):
 def periods(context, request):
     if request.method == 'POST':
         period_id = request.POST.get('period', '')
-        if period_id not in {p.id for p in context.all_periods()}:
+        if period_id not in {p.id for p in context.all_periods()} | {YEAR}:
             raise HTTPBadRequest()
         if 'close' in request.POST:
-            context.close_period(period_id)
+            try:
+                made = close_period(context, request, {'period': period_id})
+            except UserError as error:
+                request.session.flash(error.message, 'error')
+            else:
+                request.session.flash(_('period-closed-editions', mapping={'count': len(made)},
+                                        default='Closed. Paper journal editions frozen: '
+                                                '${count}.'), 'success')
         elif 'reopen' in request.POST:
             context.reopen_period(period_id)
         return HTTPSeeOther(request.resource_url(context, 'periods'))
-    return {'title': _('Periods'), 'year': context,
+    return {'title': _('Periods'), 'year': context, 'year_id': YEAR,
+            'year_closed': context.closed_periods.get(YEAR),
             'periods': [{'period': p, 'closed': context.closed_periods.get(p.id)}
                         for p in context.all_periods()]}
 

@@ -4,6 +4,8 @@ from pyramid.httpexceptions import HTTPSeeOther
 
 from ejportal.i18n import _
 from ejportal.principals.demo import build_demo_people
+from ejportal.principals.maintenance import maintain
+from ejportal.principals.throttle import Refusals
 from ejportal.security import MANAGE_USERS
 from ejportal.site.resources import portal_address
 
@@ -33,6 +35,9 @@ def includeme(config):
     config.add_nav_entry(90, '/people/users', _('Users'), MANAGE_USERS)
     config.add_nav_entry(91, '/people/groups', _('Groups'), MANAGE_USERS)
     config.add_demo_builder(10, build_demo_people)
+    config.registry.login_refusals = Refusals()
+    config.add_job('maintenance', maintain, _('job-maintenance', default='Housekeeping of '
+                   'login records'), {'kind': 'daily', 'at': '02:30'}, order=40)
     config.scan('.views')
     config.scan('.sharing')
     config.scan('.api')

@@ -166,7 +166,8 @@ class LogIn(Action):
             if not user.totp_secret:
                 user.totp_secret = secret
                 record(user, 'totp-enabled')
-        throttle.record_success(self.failures(), user.__name__, client_address(self.request))
+        throttle.record_success(self.failures(), user.__name__, client_address(self.request),
+                                device=self.known_device(user.__name__))
         session_id = start_session(self.request, user, self.kind)
         _audit(self.request, 'login', user.__name__, kind=self.kind)
         return user, session_id
@@ -186,18 +187,49 @@ class LogIn(Action):
     def failures(self):
         return get_portal(self.request)['people'].login_failures
 
+    def known_device(self, login):
+        """The browser's device id if it has logged in to ``login`` before (the throttle
+        counts it as a place of its own), else None."""
+        device = self.request.cookies.get(DEVICE_COOKIE)
+        if not device:
+            return None
+        user = get_portal(self.request)['people']['users'].get(login)
+        devices = getattr(user, 'known_devices', None)
+        return device if devices is not None and device in devices else None
+
     def check_throttle(self, login):
-        wait = throttle.wait_seconds(self.failures(), login, client_address(self.request))
+        device = self.known_device(login)
+        wait = throttle.wait_seconds(self.failures(), login, client_address(self.request),
+                                     device=device)
         if wait:
-            _audit(self.request, 'login-throttled', login, wait=wait)
+            self.audit_refusal('login-throttled', login, device, counted=False, wait=wait)
             raise LoginRefused(_('login-throttled', default='Too many failed attempts. Try '
                                  'again in ${seconds} s. If you forgot the password, ask the '
                                  'school administrator or your class teacher.',
                                  mapping={'seconds': wait}), kind='throttled', status=429)
 
     def record_failure(self, login, **details):
-        throttle.record_failure(self.failures(), login, client_address(self.request))
-        _audit(self.request, 'login-failed', login, **details)
+        device = self.known_device(login)
+        throttle.record_failure(self.failures(), login, client_address(self.request),
+                                device=device)
+        self.audit_refusal('login-failed', login, device, counted=True, **details)
+
+    def audit_refusal(self, action, login, device, counted, **details):
+        """An entry for this refused attempt, unless its account's or address's window
+        has had its entries: then it is only counted, and the next entry tells how many
+        (``further``: on the login, from the address)."""
+        keys = throttle.audit_keys(login, client_address(self.request), device)
+        further = throttle.audit_entry(self.failures(), keys, self.request.registry.login_refusals,
+                                       self.request.tm, counted=counted)
+        if further is None:
+            return
+        told = {}
+        for key, untold in further.items():
+            if untold:
+                told['address' if key.startswith('addr:') else 'login'] = untold
+        if told:
+            details['further'] = told
+        _audit(self.request, action, login, **details)
 
 
 def check_device(request, user):

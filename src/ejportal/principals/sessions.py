@@ -62,7 +62,10 @@ def new_session_id():
 
 
 def client_address(request):
-    return request.client_addr or ''
+    # The peer as the WSGI server gives it, never WebOb's client_addr, which believes any
+    # X-Forwarded-For a client sends: behind a proxy, waitress puts the client's address in
+    # REMOTE_ADDR itself, from the proxy it is told to trust (production.ini).
+    return request.remote_addr or ''
 
 
 def idle_timeout(request, user):

@@ -17,18 +17,25 @@ from pyramid.paster import get_appsettings, setup_logging
 from pyramid.scripting import prepare
 
 from ejportal import InsecureSecret, close_databases, configure
+from ejportal.admin import backups
 from ejportal.core import evolve as evolution
 from ejportal.core import passwords
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import anchor_path, get_audit_log, read_anchor, record
 from ejportal.core.errors import UserError
+from ejportal.core.jobs import ensure_jobs, jobs_folder, run_job
 from ejportal.core.text import check_input
 from ejportal.diary.mailing import send_due_reports
 from ejportal.journal.generate import generate_school
-from ejportal.principals import throttle
-from ejportal.principals.sessions import end_all_sessions, prune_sessions
+from ejportal.principals.maintenance import maintain
+from ejportal.scripts import remote
+from ejportal.principals.sessions import end_all_sessions
 from ejportal.site.content_actions import AddContent
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
+
+
+class InUse(Exception):
+    """The FileStorage is held by a running server."""
 
 
 def configure_portal(settings):
@@ -41,8 +48,7 @@ def configure_portal(settings):
     except InsecureSecret as refusal:
         sys.exit('ejportal-admin: %s' % refusal)
     except zc.lockfile.LockError:
-        sys.exit('The database file is in use by a running server. Stop it first, or run '
-                 'the portal on ZEO or RelStorage (see production.ini).')
+        raise InUse()
 
 
 def portal_of(conn, registry):
@@ -120,15 +126,9 @@ def cmd_generate_school(portal, args, out):
 
 
 def cmd_maintain(portal, args, out):
-    """Housekeeping for cron (daily): forget stale login-failure records and sessions that
-    ended long ago."""
-    people = portal['people']
-    failures = throttle.forget_stale(people.login_failures)
-    before = len(people.login_sessions)
-    for userid in list(people.user_sessions or ()):
-        prune_sessions(people, userid)
-    out.write('login failure records forgotten: %d; sessions forgotten: %d\n' % (
-        failures, before - len(people.login_sessions)))
+    """Housekeeping (the daily job ``maintenance`` does the same): forget stale login
+    failures and sessions that ended long ago."""
+    out.write(maintain(portal) + '\n')
 
 
 def cmd_end_sessions(portal, args, out):
@@ -149,6 +149,54 @@ def cmd_end_sessions(portal, args, out):
     record(people, 'sessions-ended', {'users': logins if args.login else 'all',
                                       'sessions': ended})
     out.write('sessions ended: %d\n' % ended)
+
+
+def cmd_run_job(portal, args, out):
+    """Run a scheduled job now, as the server's runner would (it waits if the runner holds
+    it). Its log, then its result as the last line."""
+    ensure_jobs(portal)
+    if args.name not in (jobs_folder(portal) or {}):
+        return 'no job %s (jobs: %s)' % (args.name, ', '.join(sorted(jobs_folder(portal))))
+    args.tm.commit()
+    result = run_job(portal, args.name, args.settings, args.tm,
+                     owner='ejportal-admin:%d' % os.getpid(), by='ejportal-admin', echo=out)
+    if result is None:
+        return 'the job %s is running in another process now' % args.name
+    outcome, last, _log = result
+    if outcome != 'ok':
+        return 'the job %s failed: %s' % (args.name, last)
+    out.write('%s\n' % last)
+
+
+def cmd_backup(portal, args, out):
+    """The ``backup`` job now (a full one with --full); the last line is the backup's name."""
+    if args.full:
+        args.settings = dict(args.settings, **{'ejportal.backup_full': 'true'})
+    args.name = 'backup'
+    return cmd_run_job(portal, args, out)
+
+
+def backup_named(portal, name_or_path):
+    # a directory needs no database (the damaged one may not open); a name is looked up
+    # in the destinations of Settings
+    if portal is None:
+        return name_or_path
+    return backups.find_backup(portal['settings'], name_or_path)
+
+
+def cmd_restore(portal, args, out):
+    """A backup (its name in a destination, or its directory) into a new directory."""
+    source = backup_named(portal, args.backup)
+    data_fs = backups.restore(source, args.to)
+    out.write('restored %s into %s\n' % (source, data_fs))
+
+
+def cmd_verify_backup(portal, args, out):
+    source = backup_named(portal, args.backup)
+    ok, summary = backups.verify_backup(source, out)
+    if not ok:
+        return summary
+    out.write(summary + '\n')
 
 
 def mailer_from(settings):
@@ -199,6 +247,19 @@ def parser():
     c.set_defaults(func=cmd_end_sessions)
     sub.add_parser('send-reports', help='e-mail the parents\' due report subscriptions').set_defaults(
         func=cmd_send_reports)
+    c = sub.add_parser('run-job', help='run a scheduled job now (backup, reports, ...)')
+    c.add_argument('name')
+    c.set_defaults(func=cmd_run_job)
+    c = sub.add_parser('backup', help='back up to every destination of Settings (as the job)')
+    c.add_argument('--full', action='store_true', help='a full backup, not an incremental one')
+    c.set_defaults(func=cmd_backup)
+    c = sub.add_parser('restore', help='restore a backup into a new directory')
+    c.add_argument('backup', help='its name (in a destination) or its directory')
+    c.add_argument('--to', required=True, help='a new directory for Data.fs and blobs')
+    c.set_defaults(func=cmd_restore, offline=True)
+    c = sub.add_parser('verify-backup', help='check, restore to scratch and verify a backup')
+    c.add_argument('backup', help='its name (in a destination) or its directory')
+    c.set_defaults(func=cmd_verify_backup, offline=True)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')
     c.add_argument('--size', default='full', help='small or full (1,100 students, 44 classes)')
     c.set_defaults(func=cmd_generate_school)
@@ -226,7 +287,28 @@ def main(argv=None, out=None):
         return 2
     setup_logging(args.config_uri)
     settings = args.settings = get_appsettings(args.config_uri)
-    registry = configure_portal(settings).registry
+    if getattr(args, 'offline', False) and os.path.isdir(args.backup):
+        # a backup's own directory: no database needed, so it works when the one the ini
+        # names is damaged or gone
+        try:
+            error = args.func(None, args, out)
+        except UserError as refusal:
+            error = refused(refusal)
+        if error:
+            sys.stderr.write('ejportal-admin: %s\n' % error)
+            return 1
+        return 0
+    try:
+        registry = configure_portal(settings).registry
+    except InUse:
+        # the server holds the file: it runs the command (``scripts.remote``)
+        argv = list(argv if argv is not None else sys.argv[1:])
+        code = remote.ask_server(settings, argv[argv.index(args.config_uri) + 1:], out,
+                                 sys.stderr)
+        if code is None:
+            sys.exit('The database file is in use by a running server that takes no console '
+                     'commands. Stop it first, or run the portal on ZEO or RelStorage.')
+        return code
     try:
         # the app's registry is the current one, as in a request (pyramid.paster.bootstrap)
         with prepare(registry=registry):
@@ -234,6 +316,7 @@ def main(argv=None, out=None):
             with acting_as(Actor(userid='ejportal-admin', address='console',
                                  user_agent='ejportal-admin ' + args.command)):
                 portal = portal_of(conn, registry)
+                args.tm = transaction.manager
                 try:
                     error = args.func(portal, args, out)
                 except UserError as refusal:

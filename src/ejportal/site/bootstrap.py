@@ -8,8 +8,9 @@ import logging
 import transaction
 from pyramid import threadlocal
 from pyramid.settings import asbool
+from ZODB.POSException import ConflictError
 
-from ejportal.core import evolve
+from ejportal.core import evolve, jobs
 from ejportal.core.actor import SYSTEM, acting_as
 from ejportal.core.registry import portal_registry
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
@@ -47,6 +48,12 @@ def prepare_database(registry):
             if asbool(settings.get('ejportal.demo', False)) and build_demo(portal, registry):
                 tm.get().note('ejportal: demo school')
                 tm.commit()
+            if jobs.ensure_jobs(portal, registry):
+                try:
+                    tm.get().note('ejportal: scheduled jobs')
+                    tm.commit()
+                except ConflictError:
+                    tm.abort()  # another process starting at the same moment made them
     finally:
         threadlocal.manager.pop()
         tm.abort()

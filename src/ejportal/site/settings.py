@@ -1,5 +1,6 @@
 """``/settings``: the school's parameters and, as children, the reference books."""
 import colander
+import deform
 from pyramid.authorization import Allow, Deny, Everyone
 
 from ejportal.core.content import content_type
@@ -30,6 +31,29 @@ class SettingsSchema(colander.MappingSchema):
     portal_url = colander.SchemaNode(
         colander.String(), title=_('Portal address for credential slips and e-mails'),
         missing='')
+    backup_destinations = colander.SchemaNode(
+        colander.String(), title=_('Backup destinations'), missing='',
+        description=_('One directory a line: other disks or mounted media. Each backup is '
+                      'written to every one.'),
+        widget=deform.widget.TextAreaWidget(rows=3))
+    backup_full_every_days = colander.SchemaNode(
+        colander.Integer(), title=_('A full backup every … days (incremental between)'),
+        missing=7, validator=colander.Range(1, 365))
+    backup_keep_daily = colander.SchemaNode(
+        colander.Integer(), title=_('Keep daily backups'), missing=7,
+        validator=colander.Range(0, 365))
+    backup_keep_weekly = colander.SchemaNode(
+        colander.Integer(), title=_('Keep weekly backups'), missing=4,
+        validator=colander.Range(0, 520))
+    backup_keep_monthly = colander.SchemaNode(
+        colander.Integer(), title=_('Keep monthly backups'), missing=12,
+        validator=colander.Range(0, 1200))
+    journal_retention_years = colander.SchemaNode(
+        colander.Integer(), title=_('Keep frozen class journals, years'), missing=5,
+        validator=colander.Range(1, 100))
+    summary_retention_years = colander.SchemaNode(
+        colander.Integer(), title=_('Keep frozen summary pages of marks, years'), missing=25,
+        validator=colander.Range(1, 100))
 
 
 @content_type('Settings', _('type-Settings', default='Settings'), schema=SettingsSchema)
@@ -48,3 +72,10 @@ class Settings(Folder):
     require_totp_for_staff = False
     upload_max_mb = 20
     portal_url = ''
+    backup_destinations = ''
+    backup_full_every_days = 7
+    backup_keep_daily = 7
+    backup_keep_weekly = 4
+    backup_keep_monthly = 12
+    journal_retention_years = 5
+    summary_retention_years = 25
