@@ -72,6 +72,10 @@ TARGETS = {
     'Student': OWN,
     'Subjects': '/journal/subjects',
     'Subject': '/journal/subjects/math',
+    'PaperEditions': CLASS + '/paper',
+    'PaperEdition': '{edition}',
+    'Jobs': '/settings/jobs',
+    'Job': '/settings/jobs/backup',
 }
 # Base classes: no object is of exactly this type.
 ABSTRACT = {'Resource', 'Folder', 'OrderedFolder', 'Document'}
@@ -111,6 +115,8 @@ API = {
     ('Portal', '@journals'): {GET: STAFF},
     ('Portal', '@diary'): {GET: FAMILIES},
     ('Portal', '@report'): {GET: FAMILIES},
+    # the console's door answers no one here (the app holds no console key): 404, as no view
+    ('Portal', '@console'): {POST: None},
     # people and settings
     ('People', '@json'): {GET: ADMIN, POST: NOBODY, PATCH: ADMIN, DELETE: ADMIN},  # 409
     ('Users', '@json'): {GET: ADMIN, POST: ADMIN, PATCH: ADMIN, DELETE: ADMIN},   # 409
@@ -118,6 +124,11 @@ API = {
     ('Groups', '@json'): {GET: ADMIN, POST: ADMIN, PATCH: ADMIN, DELETE: ADMIN},  # 409
     ('Group', '@json'): {GET: ADMIN, POST: NOBODY, PATCH: ADMIN, DELETE: ADMIN},
     ('Settings', '@json'): SETTINGS,
+    ('Settings', '@backups'): {GET: ADMIN},
+    ('Jobs', '@json'): SETTINGS,
+    ('Job', '@json'): SETTINGS,
+    ('Job', '@run'): {POST: ADMIN},
+    ('Job', '@runs'): {GET: ADMIN},
     ('ReferenceBook', '@json'): SETTINGS,
     # documents
     ('Documents', '@json'): dict(STRUCTURE, **{POST: DOC_AUTHORS}),
@@ -128,12 +139,10 @@ API = {
     ('Order', '@acknowledge'): {POST: STAFF},
     ('Order', '@acknowledgements'): {GET: DOC_AUTHORS},
     ('RolloutPlan', '@json'): {GET: STAFF, POST: NOBODY, PATCH: SIGNERS, DELETE: NOBODY},
-    ('RolloutPlan', '@workflow'): {GET: STAFF, POST: STAFF},   # it has none: 404, 400
     ('RolloutPlan', '@history'): {GET: STAFF},
     # the director's draft order's appendix: its author, the director, the secretary
     ('Appendix', '@json'): {GET: DOC_AUTHORS, POST: NOBODY, PATCH: SIGNERS,
                             DELETE: SIGNERS},
-    ('Appendix', '@workflow'): {GET: DOC_AUTHORS, POST: DOC_AUTHORS},
     ('Appendix', '@history'): {GET: DOC_AUTHORS},
     # the deputy's draft local act: its author, the director, the secretary
     ('Regulation', '@json'): {GET: DOC_AUTHORS, POST: NOBODY, PATCH: DOC_AUTHORS,
@@ -149,6 +158,7 @@ API = {
     ('SchoolYear', '@json'): STRUCTURE,                      # 409: it holds classes
     ('SchoolYear', '@classes'): {GET: ADMIN, POST: ADMIN},
     ('SchoolYear', '@settings'): {GET: ADMIN, POST: ADMIN},
+    ('SchoolYear', '@close-period'): {POST: DIRECTION},
     ('Classes', '@json'): STRUCTURE,
     ('SchoolClass', '@json'): {GET: STAFF, POST: NOBODY, PATCH: MANAGERS, DELETE: ADMIN},
     ('SchoolClass', '@manage'): {GET: ADMIN, POST: ADMIN},
@@ -158,6 +168,12 @@ API = {
     ('SchoolClass', '@schedule'): {GET: ADMIN, POST: ADMIN},
     ('SchoolClass', '@archive'): {GET: ADMIN, POST: ADMIN},
     ('SchoolClass', '@subgroups'): {GET: ADMIN | CLASS_TEACHER, POST: ADMIN | CLASS_TEACHER},
+    ('SchoolClass', '@paper'): {GET: JOURNAL_READERS | CLASS_TEACHER},
+    ('SchoolClass', '@paper-editions'): {GET: JOURNAL_READERS | CLASS_TEACHER},
+    ('PaperEditions', '@json'): STRUCTURE,
+    ('PaperEdition', '@json'): {GET: STAFF, POST: NOBODY, PATCH: MANAGERS, DELETE: ADMIN},
+    # the door lets in who may view; the transition's permission (the director's) decides
+    ('PaperEdition', '@workflow'): {GET: STAFF, POST: STAFF},
     ('Journals', '@json'): STRUCTURE,                        # 409: the journals stay
     ('Journal', '@json'): {GET: JOURNAL_READERS | TEACHERS, POST: NOBODY, PATCH: MANAGERS,
                            DELETE: ADMIN},                   # 409
