@@ -45,6 +45,23 @@ VIEW_CONTROL = 'view_control'          # fill and quality reports for deputies a
 # diary
 VIEW_DIARY = 'view_diary'              # further limited to own family by the student's ACL
 
+# Who holds none of an object's *seeing* permissions may not know that it exists: a refusal
+# is then answered as if nothing were there (404), so that neither the page nor the status
+# tells a foreign child's name or which ids exist. A type names its own when more than
+# ``view`` shows it (``seeing_permissions``: the family reads a student's diary, everyone a
+# public document).
+SEEING = (VIEW,)
+
+
+def may_see(request, context):
+    """Whether the requester (signed in or anonymous) may know that ``context`` exists.
+    The portal root is the public site: everyone sees it."""
+    if context is None or getattr(context, '__parent__', None) is None:
+        return True
+    permissions = getattr(context, 'seeing_permissions', SEEING)
+    return any(request.has_permission(permission, context) for permission in permissions)
+
+
 ROLES = {
     'admin': _('role-admin', default='Administrator'),
     'director': _('role-director', default='Director'),

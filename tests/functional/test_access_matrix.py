@@ -1,56 +1,140 @@
 """The role-by-view access table, in one place, tested whole.
 
 ``ACCESS`` names every registered view (context type, view name) with the URLs to try it on
-in the demo school and the roles allowed there. ``test_every_view_is_in_the_table`` finds
-the views by introspection, so a new view without a row fails. Each row is then driven over
-real HTTP as every role: an allowed role is let through, a denied one gets 403 (or, when
-anonymous, the login page). POSTs are sent without a CSRF token: an allowed role then gets
-400 and a denied one 403, since the permission is checked first — nothing changes.
+in the demo school — documents in each workflow state among them — and the roles allowed
+there. ``test_every_view_is_in_the_table`` finds the views by introspection, so a new view
+without a row fails. Each row is then driven over real HTTP as every role in ``ROLES``.
+
+Three outcomes. An allowed role is let through (anything but 401/403, the login form, or a
+404 from the refusal). A role not allowed is *denied* (403; anonymous: the login form) where
+it may see the object the URL names, and finds it *hidden* (404, exactly as a missing id)
+where it may not: ``SEEN`` says who sees each object (issue 10: a refusal told a family the
+names of other children). POSTs are sent without a CSRF token: an allowed role then gets 400
+and a denied one 403 or 404, since the permission is checked first.
+
+One app serves the module: every call of the table carries a probe header and is rolled back
+(pyramid_tm's commit veto), so nothing the table does is seen by the calls after it. The JSON
+API's per-method table (``API`` in ``test_api_matrix.py``) uses these roles and ``SEEN``.
 """
+import contextlib
 import datetime
+import shutil
 
 import pytest
+from pyramid import threadlocal
+from pyramid.traversal import find_resource
 from webtest import TestApp
 
-from ejportal.journal.resources import school_year_start
+from ejportal import main
+from ejportal.core.actor import Actor, acting_as
+from ejportal.core.content import create
+from ejportal.core.passwords import DEMO_PASSWORD
+from ejportal.journal.resources import assign_class_teacher, school_year_start
 
-from conftest import login
+from conftest import api_token, app_settings, close_app, csrf_token, login
 
 ANON = 'anonymous'
+# The issue's roles: the demo accounts (README), and two the module adds where the demo has
+# none: ``parent_other`` (the parent of s0002 only: a parent of another child) and
+# ``class_teacher_other`` (the class teacher of 7 Б). ``teacher`` teaches MATH and MATH_7B;
+# ``class_teacher`` is the class teacher of 5 А and the subject teacher of another journal
+# (RUSSIAN); ``student`` is s0001; ``parent`` is the parent of s0001 and s0009.
 ROLES = (ANON, 'admin', 'director', 'deputy', 'secretary', 'teacher', 'class_teacher',
-         'psychologist', 'student', 'parent')
+         'class_teacher_other', 'psychologist', 'student', 'parent', 'parent_other')
 ALL = frozenset(ROLES)
 USERS = ALL - {ANON}
 STAFF = frozenset({'admin', 'director', 'deputy', 'secretary', 'teacher', 'class_teacher',
-                   'psychologist'})
+                   'class_teacher_other', 'psychologist'})
 ADMIN = frozenset({'admin'})
 DIRECTION = frozenset({'director', 'deputy'})
 DOC_AUTHORS = frozenset({'director', 'deputy', 'secretary'})   # ADD_DOCUMENT
+OFFICE = DOC_AUTHORS                                           # see every draft
 # who may read and change a draft: its author (the deputy), the director, the secretary
 DRAFT_EDITORS = DOC_AUTHORS
-FAMILY = frozenset({'student', 'parent'})
+WORKING_GROUP = frozenset({'admin', 'director', 'deputy', 'class_teacher'})  # see reviews
+SIGNERS = frozenset({'director', 'secretary'})                 # amend what is in force
+FAMILIES = frozenset({'student', 'parent', 'parent_other'})    # have a diary to read
+FAMILY = frozenset({'student', 'parent'})                      # s0001's
 JOURNAL_READERS = frozenset({'admin', 'director', 'deputy'})    # every journal
 
 SHARING = frozenset({'admin', 'director'})
 AUDIT = frozenset({'admin', 'director'})
 
 START = school_year_start(datetime.date.today())
-YEAR = '/journal/%d-%d' % (START, START + 1)
+YEAR_NAME = '%d-%d' % (START, START + 1)
+YEAR = '/journal/' + YEAR_NAME
 CLASS = YEAR + '/classes/5a'             # class teacher: class_teacher
-OTHER_CLASS = YEAR + '/classes/7b'       # no class teacher
+OTHER_CLASS = YEAR + '/classes/7b'       # class teacher: class_teacher_other
 MATH = CLASS + '/journals/math'          # taught by teacher
 RUSSIAN = CLASS + '/journals/russian'    # taught by class_teacher
 MATH_7B = OTHER_CLASS + '/journals/math'  # taught by teacher, not class_teacher's class
 OWN = '/journal/students/s0001'          # student, child of parent
 SIBLING = '/journal/students/s0009'      # student2, also parent's child
-STRANGER = '/journal/students/s0002'     # another family in 5a
-ORDER = '/documents/order-2012-od-181'   # signed
+STRANGER = '/journal/students/s0002'     # another family in 5a: parent_other's child
+# Documents in every workflow state. The demo has the signed order and the drafts; the
+# module's fixture takes the others on (``{...}``: made there).
+ORDER = '/documents/order-2012-od-181'   # signed (public)
 PLAN = ORDER + '/appendix-1'
 DRAFT = '/documents/regulation-1'        # a draft local act by the deputy
+REVIEW = '/documents/regulation-2'       # on review
+PUBLISHED = '/documents/regulation-3'    # approved and published
+REPEALED = '/documents/regulation-4'     # no longer in force
+REVIEW_ORDER = '{review_order}'          # the director's order on review
+EDITION = '{edition}'                    # 5 А's paper journal of the closed first quarter
+CANCELLED = '{cancelled_order}'          # signed, then cancelled
 WEEK = datetime.date.today().isoformat()
 RANGE = 'from=%d-09-01&to=%s' % (START, WEEK)
+# the homework file the fixture puts on a MATH lesson of this week ('{lesson}')
+HOMEWORK_FILE = 'journal=%s&lesson={lesson}&name=task.pdf' % MATH.replace('/', '%2F')
+# Rows whose URL names nothing the view finds (the demo has no absence certificate): an
+# allowed role gets the view's own 404, so there only the refused roles are told apart.
+NOTHING_THERE = {('SchoolClass', 'desk-certificate')}
+# Doors closed in the tests' app, 404 to everyone.
+CLOSED = {('Portal', '@console')}
 OWN_DIARY_READERS = FAMILY | DIRECTION | {'class_teacher'}
-STRANGER_DIARY_READERS = DIRECTION | {'class_teacher'}
+STRANGER_DIARY_READERS = DIRECTION | {'class_teacher', 'parent_other'}
+SIBLING_DIARY_READERS = DIRECTION | {'parent', 'class_teacher_other'}
+
+# Who may know that an object exists (``security.may_see``): a role refused on it gets 403
+# here, 404 elsewhere. An object not listed is seen as its nearest listed parent is.
+# Anonymous visitors are sent to log in for a refusal anywhere and for a missing address
+# below what they see (the front page, public documents): where they see, a missing view
+# is a 404.
+SEEN = {
+    '/': ALL,
+    '/documents': STAFF,
+    ORDER: ALL,                   # signed and public: on the school's site
+    DRAFT: OFFICE,
+    REVIEW: OFFICE | WORKING_GROUP,
+    PUBLISHED: ALL,
+    REPEALED: STAFF,
+    REVIEW_ORDER: OFFICE | WORKING_GROUP,
+    CANCELLED: STAFF,
+    '/documents/order-matrix': OFFICE,     # the director's draft order (``make_appendix``)
+    '/people': ADMIN,
+    '/settings': ADMIN,
+    '/journal': STAFF,
+    OWN: STAFF | FAMILY,
+    SIBLING: STAFF | {'parent'},
+    STRANGER: STAFF | {'parent_other'},
+}
+
+
+def seen_by(url, places=None):
+    """The roles that see the object ``url`` names (its path up to the view name)."""
+    path = url.split('?')[0]
+    names = []
+    for name in path.split('/'):
+        if name.startswith('@'):
+            break
+        names.append(name)
+    path = '/'.join(names).rstrip('/') or '/'
+    seen = {key.format(**(places or {})).rstrip('/') or '/': roles
+            for key, roles in SEEN.items()}
+    while path not in seen:
+        path = path.rsplit('/', 1)[0] or '/'
+    return seen[path]
+
 
 # (context type, view name): [(method, url, allowed roles), ...]
 ACCESS = {
@@ -110,47 +194,76 @@ ACCESS = {
     ('Settings', 'regulation-kinds'): [('GET', '/settings/@@regulation-kinds', ADMIN)],
     ('Documents', 'add-order'): [('GET', '/documents/@@add-order', DOC_AUTHORS)],
     ('Documents', 'add-regulation'): [('GET', '/documents/@@add-regulation', DOC_AUTHORS)],
+    # a document in each workflow state: who views it, who edits it
     ('Document', ''): [('GET', ORDER, STAFF), ('GET', PLAN, STAFF),
-                       ('GET', DRAFT, DRAFT_EDITORS)],
+                       ('GET', DRAFT, DRAFT_EDITORS),
+                       ('GET', REVIEW, OFFICE | WORKING_GROUP),
+                       ('GET', PUBLISHED, STAFF), ('GET', REPEALED, STAFF),
+                       ('GET', REVIEW_ORDER, OFFICE | WORKING_GROUP),
+                       ('GET', CANCELLED, STAFF)],
     ('Document', 'print'): [('GET', ORDER + '/@@print', STAFF)],
     ('Document', 'pdf'): [('GET', ORDER + '/@@pdf', STAFF)],
     ('Document', 'history'): [('GET', ORDER + '/@@history', STAFF),
-                              ('GET', DRAFT + '/@@history', DRAFT_EDITORS)],
+                              ('GET', DRAFT + '/@@history', DRAFT_EDITORS),
+                              ('GET', REVIEW + '/@@history', OFFICE | WORKING_GROUP),
+                              ('GET', PUBLISHED + '/@@history', STAFF),
+                              ('GET', REPEALED + '/@@history', STAFF),
+                              ('GET', CANCELLED + '/@@history', STAFF)],
     ('Document', 'workflow'): [('POST', DRAFT + '/@@workflow', DRAFT_EDITORS)],
     # on a signed order the edit screen offers the amendment instead
     ('Document', 'edit'): [('GET', DRAFT + '/@@edit', DRAFT_EDITORS),
-                           ('GET', ORDER + '/@@edit', frozenset({'director', 'secretary'}))],
+                           ('GET', ORDER + '/@@edit', SIGNERS),
+                           ('GET', REVIEW + '/@@edit', DRAFT_EDITORS),
+                           ('GET', PUBLISHED + '/@@edit', SIGNERS),
+                           ('GET', REPEALED + '/@@edit', frozenset()),
+                           ('GET', REVIEW_ORDER + '/@@edit', SIGNERS),
+                           ('GET', CANCELLED + '/@@edit', frozenset())],
     ('Document', 'amend'): [('POST', ORDER + '/@@amend', frozenset({'director', 'secretary'}))],
     ('Document', 'cancel-amendment'): [('POST', DRAFT + '/@@cancel-amendment',
                                         DRAFT_EDITORS)],
     ('Document', 'revert'): [('POST', DRAFT + '/@@revert', DRAFT_EDITORS)],
     ('Document', 'attach'): [('POST', DRAFT + '/@@attach', DRAFT_EDITORS)],
-    ('Document', '@workflow'): [('GET', ORDER + '/@workflow', STAFF),
+    ('WorkflowAware', '@workflow'): [('GET', ORDER + '/@workflow', STAFF),
                                 ('POST', DRAFT + '/@workflow/submit',
-                                 DRAFT_EDITORS)],
+                                 DRAFT_EDITORS),
+                                ('GET', REVIEW + '/@workflow', OFFICE | WORKING_GROUP),
+                                ('GET', PUBLISHED + '/@workflow', STAFF),
+                                ('GET', REPEALED + '/@workflow', STAFF),
+                                ('GET', REVIEW_ORDER + '/@workflow', OFFICE | WORKING_GROUP),
+                                ('GET', CANCELLED + '/@workflow', STAFF),
+                                ('GET', EDITION + '/@workflow', STAFF)],
     ('Document', '@history'): [('GET', ORDER + '/@history', STAFF)],
     # appendices are added while the order is a draft; the signed one takes none
     ('Order', 'add-appendix'): [('GET', ORDER + '/@@add-appendix', frozenset())],
     ('Order', 'add-plan'): [('GET', ORDER + '/@@add-plan', frozenset())],
-    ('Order', 'acknowledge'): [('POST', ORDER + '/@@acknowledge', STAFF)],
+    ('Order', 'acknowledge'): [('POST', ORDER + '/@@acknowledge', STAFF),
+                               ('POST', REVIEW_ORDER + '/@@acknowledge', frozenset()),
+                               ('POST', CANCELLED + '/@@acknowledge', frozenset())],
     ('Order', '@acknowledge'): [('POST', ORDER + '/@acknowledge', STAFF)],
-    ('Order', 'sheet'): [('GET', ORDER + '/@@sheet', DOC_AUTHORS)],
+    ('Order', 'sheet'): [('GET', ORDER + '/@@sheet', DOC_AUTHORS),
+                         ('GET', CANCELLED + '/@@sheet', DOC_AUTHORS)],
     ('Order', '@acknowledgements'): [('GET', ORDER + '/@acknowledgements', DOC_AUTHORS)],
     ('Order', 'remind'): [('POST', ORDER + '/@@remind', DOC_AUTHORS)],
-    ('Order', 'public'): [('GET', ORDER + '/@@public', ALL)],
+    ('Order', 'public'): [('GET', ORDER + '/@@public', ALL),
+                          ('GET', REVIEW_ORDER + '/@@public', frozenset()),
+                          ('GET', CANCELLED + '/@@public', frozenset())],
     ('Order', 'public-pdf'): [('GET', ORDER + '/@@public-pdf', ALL)],
-    ('Regulation', 'public'): [('GET', DRAFT + '/@@public', frozenset())],
-    ('Regulation', 'public-pdf'): [('GET', DRAFT + '/@@public-pdf', frozenset())],
+    ('Regulation', 'public'): [('GET', DRAFT + '/@@public', frozenset()),
+                               ('GET', REVIEW + '/@@public', frozenset()),
+                               ('GET', PUBLISHED + '/@@public', ALL),
+                               ('GET', REPEALED + '/@@public', frozenset())],
+    ('Regulation', 'public-pdf'): [('GET', DRAFT + '/@@public-pdf', frozenset()),
+                                   ('GET', PUBLISHED + '/@@public-pdf', ALL)],
     ('RolloutPlan', 'step'): [('POST', PLAN + '/@@step', STAFF)],
     ('Attachment', ''): [('GET', '{attachment}', DRAFT_EDITORS)],
     ('Attachment', 'public'): [('GET', '{attachment}/@@public', frozenset())],
     ('Attachment', 'delete'): [('POST', '{attachment}/@@delete', DRAFT_EDITORS)],
     # the diary
-    ('Portal', 'diary'): [('GET', '/@@diary', FAMILY)],
-    ('Portal', '@diary'): [('GET', '/@diary?week=' + WEEK, FAMILY)],
-    ('Portal', '@report'): [('GET', '/@report?' + RANGE, FAMILY)],
+    ('Portal', 'diary'): [('GET', '/@@diary', FAMILIES)],
+    ('Portal', '@diary'): [('GET', '/@diary?week=' + WEEK, FAMILIES)],
+    ('Portal', '@report'): [('GET', '/@report?' + RANGE, FAMILIES)],
     ('Student', 'diary'): [('GET', OWN + '/@@diary', OWN_DIARY_READERS),
-                           ('GET', SIBLING + '/@@diary', frozenset({'parent'}) | DIRECTION),
+                           ('GET', SIBLING + '/@@diary', SIBLING_DIARY_READERS),
                            ('GET', STRANGER + '/@@diary', STRANGER_DIARY_READERS)],
     ('Student', 'diary-period'): [('GET', OWN + '/@@diary-period', OWN_DIARY_READERS),
                                   ('GET', STRANGER + '/@@diary-period', STRANGER_DIARY_READERS)],
@@ -163,13 +276,14 @@ ACCESS = {
     ('Student', '@report'): [('GET', OWN + '/@report?' + RANGE, OWN_DIARY_READERS),
                              ('GET', STRANGER + '/@report?' + RANGE, STRANGER_DIARY_READERS)],
     ('Student', 'homework-file'): [
-        ('GET', OWN + '/@@homework-file?journal=x&lesson=y&name=z', OWN_DIARY_READERS),
-        ('GET', STRANGER + '/@@homework-file?journal=x&lesson=y&name=z', STRANGER_DIARY_READERS)],
+        ('GET', OWN + '/@@homework-file?' + HOMEWORK_FILE, OWN_DIARY_READERS),
+        ('GET', STRANGER + '/@@homework-file?' + HOMEWORK_FILE, STRANGER_DIARY_READERS)],
     ('Student', 'diary-subscription'): [('GET', OWN + '/@@diary-subscription',
                                          frozenset({'parent'}))],
     # the class teacher's desk
     ('SchoolClass', 'desk'): [('GET', CLASS + '/@@desk', frozenset({'class_teacher'})),
-                              ('GET', OTHER_CLASS + '/@@desk', frozenset())],
+                              ('GET', OTHER_CLASS + '/@@desk',
+                               frozenset({'class_teacher_other'}))],
     ('SchoolClass', 'desk-student'): [('GET', CLASS + '/@@desk-student?student=s0001',
                                        frozenset({'class_teacher'}))],
     ('SchoolClass', 'desk-add'): [('POST', CLASS + '/@@desk-add', frozenset({'class_teacher'}))],
@@ -189,10 +303,12 @@ ACCESS = {
     # the journal
     ('Portal', '@journals'): [('GET', '/@journals', STAFF)],
     ('Journal', ''): [('GET', MATH, JOURNAL_READERS | {'teacher', 'class_teacher'}),
-                      ('GET', MATH_7B, JOURNAL_READERS | {'teacher'})],
+                      ('GET', MATH_7B, JOURNAL_READERS | {'teacher', 'class_teacher_other'})],
     ('Journal', '@json'): [('GET', MATH + '/@json', JOURNAL_READERS | {'teacher', 'class_teacher'}),
-                           ('GET', MATH_7B + '/@json', JOURNAL_READERS | {'teacher'})],
-    ('Journal', 'history'): [('GET', MATH + '/@@history', JOURNAL_READERS | {'teacher', 'class_teacher'})],
+                           ('GET', MATH_7B + '/@json',
+                            JOURNAL_READERS | {'teacher', 'class_teacher_other'})],
+    ('Journal', 'history'): [('GET', MATH + '/@@history?student=s0001&lesson={lesson}',
+                              JOURNAL_READERS | {'teacher', 'class_teacher'})],
     ('Journal', 'plan'): [('GET', MATH + '/@@plan', JOURNAL_READERS | {'teacher', 'class_teacher'})],
     ('Journal', 'column'): [('GET', MATH + '/@@column', frozenset({'teacher'})),
                             ('GET', RUSSIAN + '/@@column', frozenset({'class_teacher'}))],
@@ -206,7 +322,7 @@ ACCESS = {
                                   ('POST', MATH + '/@@period-marks', frozenset({'teacher'}))],
     ('Journal', '@comment'): [('POST', MATH + '/@comment', DIRECTION)],
     ('Journal', 'comment'): [('POST', MATH + '/@@comment', DIRECTION)],
-    ('Journal', 'homework-file'): [('GET', MATH + '/@@homework-file?lesson=x&name=y',
+    ('Journal', 'homework-file'): [('GET', MATH + '/@@homework-file?lesson={lesson}&name=task.pdf',
                                     JOURNAL_READERS | {'teacher', 'class_teacher'})],
     ('Journal', 'subgroups'): [('GET', MATH + '/@@subgroups',
                                 frozenset({'admin', 'teacher', 'class_teacher'}))],
@@ -236,7 +352,7 @@ ACCESS = {
     ('SchoolYear', 'settings'): [('GET', YEAR + '/@@settings', ADMIN)],
     ('SchoolYear', '@settings'): [('GET', YEAR + '/@settings', ADMIN)],
     ('SchoolClass', ''): [('GET', CLASS, JOURNAL_READERS | {'class_teacher'}),
-                          ('GET', OTHER_CLASS, JOURNAL_READERS)],
+                          ('GET', OTHER_CLASS, JOURNAL_READERS | {'class_teacher_other'})],
     ('SchoolClass', 'manage'): [('GET', CLASS + '/@@manage', ADMIN)],
     ('SchoolClass', '@manage'): [('GET', CLASS + '/@manage', ADMIN)],
     ('SchoolClass', 'assignments'): [('GET', CLASS + '/@@assignments', ADMIN)],
@@ -255,6 +371,30 @@ ACCESS = {
     ('Subjects', '@manage'): [('GET', '/journal/subjects/@manage', ADMIN)],
     ('Subject', 'edit'): [('GET', '/journal/subjects/math/@@edit', ADMIN)],
     ('Subject', '@edit'): [('GET', '/journal/subjects/math/@edit', ADMIN)],
+    # the paper journal: the class's readers; the director signs an edition
+    ('SchoolClass', 'paper-journal'): [
+        ('GET', CLASS + '/@@paper-journal', JOURNAL_READERS | {'class_teacher'}),
+        ('GET', OTHER_CLASS + '/@@paper-journal', JOURNAL_READERS | {'class_teacher_other'})],
+    ('SchoolClass', '@paper'): [('GET', CLASS + '/@paper?period=q1',
+                                 JOURNAL_READERS | {'class_teacher'})],
+    ('SchoolClass', '@paper-editions'): [('GET', CLASS + '/@paper-editions',
+                                          JOURNAL_READERS | {'class_teacher'})],
+    ('PaperEditions', ''): [('GET', CLASS + '/paper', JOURNAL_READERS | {'class_teacher'})],
+    ('PaperEdition', ''): [('GET', EDITION, JOURNAL_READERS | {'class_teacher'})],
+    ('PaperEdition', 'sign'): [('POST', EDITION + '/@@sign', frozenset({'director'}))],
+    ('SchoolYear', '@close-period'): [('POST', YEAR + '/@close-period', DIRECTION)],
+    # scheduled jobs and backups: the administrator's
+    ('Jobs', ''): [('GET', '/settings/jobs', ADMIN)],
+    ('Job', ''): [('GET', '/settings/jobs/backup', ADMIN)],
+    ('Job', 'schedule'): [('GET', '/settings/jobs/backup/@@schedule', ADMIN)],
+    ('Job', 'run-now'): [('POST', '/settings/jobs/backup/@@run-now', ADMIN)],
+    ('Job', '@run'): [('POST', '/settings/jobs/backup/@run', ADMIN)],
+    ('Job', '@runs'): [('GET', '/settings/jobs/backup/@runs', ADMIN)],
+    ('Settings', 'backups'): [('GET', '/settings/@@backups', ADMIN)],
+    ('Settings', '@backups'): [('GET', '/settings/@backups', ADMIN)],
+    # the console's door: its own key, no user's role (``OWN_KEY``); closed (404) where the
+    # app holds no console key, as here (``CLOSED``)
+    ('Portal', '@console'): [('POST', '/@console', frozenset())],
 }
 
 
@@ -279,9 +419,13 @@ def registered_views(app):
     return found
 
 
-def test_every_view_names_a_permission(app):
+# Views that authenticate by a key of their own, not by a user's permission.
+OWN_KEY = {('Portal', '@console')}   # the console's key beside Data.fs (scripts/remote.py)
+
+
+def test_every_view_names_a_permission(school):
     unprotected = []
-    for item in app.registry.introspector.get_category('views'):
+    for item in school.app.registry.introspector.get_category('views'):
         intr = item['introspectable']
         context = intr['context']
         if context is not None and not isinstance(context, type):
@@ -290,19 +434,30 @@ def test_every_view_names_a_permission(app):
             continue
         if intr['route_name'] and intr['route_name'].startswith('__'):
             continue  # static assets
+        if (getattr(context, '__name__', context), intr['name']) in OWN_KEY:
+            continue
         permissions = [r['value'] for r in item['related'] if r.category_name == 'permissions']
         if not permissions or permissions == ['__no_permission_required__']:
             unprotected.append((getattr(context, '__name__', context), intr['name']))
     assert not unprotected, unprotected
 
 
-def test_every_view_is_in_the_table(app):
-    missing = registered_views(app) - set(ACCESS)
+def test_every_view_is_in_the_table(school):
+    missing = registered_views(school.app) - set(ACCESS)
     assert not missing, 'views without a row in ACCESS: %s' % sorted(missing)
 
 
-def test_every_row_is_a_registered_view(app):
-    assert not set(ACCESS) - registered_views(app)
+def test_every_row_is_a_registered_view(school):
+    assert not set(ACCESS) - registered_views(school.app)
+
+
+PROBE = 'X-Matrix-Probe'
+
+
+def roll_back_probes(request, response):
+    """pyramid_tm's commit veto: the tables' calls change nothing. Other requests keep
+    pyramid_tm's rule without a veto (an error page's transaction is aborted)."""
+    return PROBE in request.headers or getattr(request, 'exc_info', None) is not None
 
 
 def client_for(app, role):
@@ -313,26 +468,44 @@ def client_for(app, role):
 
 
 def outcome(client, method, url):
-    """'allowed' or 'denied', from a real request."""
+    """'allowed', 'denied' (403, 401, the login form) or 'hidden' (404), from a real
+    request. The client's cookies are kept whatever the answer says (a logout)."""
     headers = {'Accept': 'application/json'} if '/@' in url and '/@@' not in url else {}
+    headers[PROBE] = '1'
+    cookies = list(client.cookiejar)
     if method == 'GET':
         response = client.get(url, headers=headers, status='*')
     else:
         response = client.request(url, method=method, headers=headers, status='*')
+    client.cookiejar.clear()
+    for cookie in cookies:
+        client.cookiejar.set_cookie(cookie)
+    assert response.status_int < 500, '%s %s: %s' % (method, url, response.status)
     if response.status_int in (401, 403):
         return 'denied'
     if response.status_int in (301, 302, 303) and '@@login?came_from' in response.location:
         return 'denied'
-    assert response.status_int < 500, '%s %s: %s' % (method, url, response.status)
+    if response.status_int == 404:
+        return 'hidden'
     return 'allowed'
+
+
+def expected_outcome(role, allowed, url, places, nothing_there=False):
+    if role in allowed:
+        return 'hidden' if nothing_there else 'allowed'
+    if role == ANON or role in seen_by(url, places):
+        return 'denied'
+    return 'hidden'
+
+
+PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]'
+       b'/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
 
 
 def place_attachment(app):
     """An attachment on the draft local act, uploaded by its author."""
     client = client_for(app, 'deputy')
-    page = client.get(DRAFT)
-    token = page.html.find('meta', attrs={'name': 'csrf-token'})['content']
-    client.post(DRAFT + '/@@attach', {'csrf_token': token},
+    client.post(DRAFT + '/@@attach', {'csrf_token': csrf_token(client)},
                 upload_files=[('file', 'plan.pdf', PDF)], status=303)
     db = app.registry._zodb_databases['']
     with db.transaction() as conn:
@@ -341,22 +514,159 @@ def place_attachment(app):
     return DRAFT + '/' + names[0]
 
 
-PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]'
-       b'/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+def add_people(app):
+    """The two roles the demo lacks: a parent of another child (s0002) and the class
+    teacher of 7 Б."""
+    db = app.registry._zodb_databases['']
+    threadlocal.manager.push({'registry': app.registry, 'request': None})
+    try:
+        with acting_as(Actor(userid='admin', address='local', user_agent='tests')), \
+                db.transaction() as conn:
+            portal = conn.root()['ejportal']
+            users = portal['people']['users']
+            for login_name, surname, roles, groups in (
+                    ('parent_other', 'Алексеева', ('parent',), ()),
+                    ('class_teacher_other', 'Лебедева', ('teacher', 'class_teacher'),
+                     ('teachers', 'class-teachers'))):
+                user = create('User', surname=surname, first_name='Ольга',
+                              patronymic='Ивановна', roles=roles, groups=groups,
+                              email='%s@school4.example' % login_name)
+                user.set_password(DEMO_PASSWORD)
+                users.add(login_name, user)
+            portal['journal']['students']['s0002'].update({'parents': ('parent_other',)})
+            assign_class_teacher(portal['journal'][YEAR_NAME]['classes']['7b'],
+                                 'class_teacher_other')
+    finally:
+        threadlocal.manager.pop()
+
+
+def take_documents_through_their_states(app):
+    """Regulation 2 on review, 3 published, 4 repealed; two orders of the director's, one
+    on review and one cancelled: through the screens, as the director."""
+    from test_documents import new_order, transition
+    client = client_for(app, 'director')
+    for path, steps in ((REVIEW, ('submit',)), (PUBLISHED, ('submit', 'approve', 'publish')),
+                        (REPEALED, ('submit', 'approve', 'publish', 'repeal'))):
+        if 'approve' in steps:
+            form = client.get(path + '/@@edit').forms['deform']
+            form['approved_by'] = 'order-2012-od-181'
+            form.submit('save', status=303)
+        for step in steps:
+            transition(client, path, step)
+    places = {'review_order': new_order(client, 'О дежурстве', public=True),
+              'cancelled_order': new_order(client, 'О субботнике', public=True)}
+    transition(client, places['review_order'], 'submit')
+    for step in ('submit', 'sign', 'cancel'):
+        transition(client, places['cancelled_order'], step)
+    return places
+
+
+def add_homework_file(app):
+    """A file on the latest MATH lesson up to this week's end; its id."""
+    from ZODB.blob import Blob
+    db = app.registry._zodb_databases['']
+    today = datetime.date.today()
+    with db.transaction() as conn:
+        journal = find_resource(conn.root()['ejportal'], MATH)
+        week_end = today + datetime.timedelta(days=6 - today.weekday())
+        lesson = journal.lessons_between(journal.year.start, week_end)[-1]
+        blob = Blob()
+        with blob.open('w') as out:
+            out.write(PDF)
+        journal.set_lesson_files(lesson, ({'name': 'task.pdf', 'kind': 'pdf',
+                                           'size': len(PDF), 'blob': blob},))
+        return lesson.id
+
+
+def make_appendix(app):
+    """A draft order of the director's with one appendix: the demo school has no plain
+    appendix. Made through the API, as a client would."""
+    client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
+    headers = {'Authorization': 'Bearer ' + api_token(client, 'director'),
+               'Accept': 'application/json'}
+    order = client.post_json('/documents/@json', {
+        '@type': 'Order', 'id': 'order-matrix', 'title': 'Приказ для матрицы доступа'},
+        headers=headers, status=201)
+    appendix = client.post_json('/documents/order-matrix/@json', {
+        '@type': 'Appendix', 'id': 'appendix-matrix', 'title': 'Приложение'},
+        headers=headers, status=201)
+    assert order.json['@type'] == 'Order' and appendix.json['@type'] == 'Appendix'
+    return '/documents/order-matrix/appendix-matrix'
+
+
+def close_the_first_quarter(app):
+    """The deputy closes the first quarter: its paper editions are frozen. The path of 5 А's
+    journal edition."""
+    client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
+    headers = {'Authorization': 'Bearer ' + api_token(client, 'deputy'),
+               'Accept': 'application/json'}
+    made = client.post_json(YEAR + '/@close-period', {'period': 'q1'}, headers=headers).json
+    return [e['@id'] for e in made['items'] if '/classes/5a/' in e['@id']
+            and e['kind'] == 'journal'][0].replace('http://localhost', '').rstrip('/')
+
+
+def prepare_school(app):
+    """What the tables need beyond the demo school; returns the made places by name."""
+    add_people(app)
+    places = {'lesson': add_homework_file(app)}
+    places.update(take_documents_through_their_states(app))
+    places['attachment'] = place_attachment(app)
+    places['appendix'] = make_appendix(app)
+    places['edition'] = close_the_first_quarter(app)
+    return places
+
+
+class School:
+    def __init__(self, app, places):
+        self.app = app
+        self.places = places
+        self.clients = {role: client_for(app, role) for role in ROLES}
+
+
+def copy_of(demo_template, directory):
+    for name in ('Data.fs', 'blobs'):
+        source = demo_template / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, directory / name)
+    return directory
+
+
+@contextlib.contextmanager
+def opened_school(demo_template, directory):
+    """The app on a copy of the demo school, prepared, with a logged-in client per role."""
+    app = main({}, **app_settings(copy_of(demo_template, directory),
+                                  **{'tm.commit_veto': roll_back_probes}))
+    try:
+        yield School(app, prepare_school(app))
+    finally:
+        close_app(app)
+
+
+@pytest.fixture(scope='module')
+def school(demo_template, tmp_path_factory):
+    with opened_school(demo_template, tmp_path_factory.mktemp('access-matrix')) as found:
+        yield found
+
+
+def test_the_school_has_every_state(school):
+    db = school.app.registry._zodb_databases['']
+    with db.transaction() as conn:
+        documents = conn.root()['ejportal']['documents']
+        states = {documents[path.format(**school.places).rsplit('/', 1)[1]].review_state
+                  for path in (DRAFT, REVIEW, PUBLISHED, REPEALED, ORDER, REVIEW_ORDER,
+                               CANCELLED)}
+    assert states == {'draft', 'review', 'published', 'repealed', 'signed', 'cancelled'}
 
 
 @pytest.mark.parametrize('key', sorted(ACCESS), ids=lambda k: '%s:%s' % k)
-def test_access(app, key):
-    cases = ACCESS[key]
-    if any('{attachment}' in url for _m, url, _a in cases):
-        attachment = place_attachment(app)
-        cases = [(m, url.format(attachment=attachment), a) for m, url, a in cases]
-    clients = {role: client_for(app, role) for role in ROLES}
+def test_access(school, key):
     wrong = []
-    for method, url, allowed in cases:
+    for method, url, allowed in ACCESS[key]:
+        url = url.format(**school.places)
         for role in ROLES:
-            expected = 'allowed' if role in allowed else 'denied'
-            got = outcome(clients[role], method, url)
+            expected = 'hidden' if key in CLOSED else expected_outcome(
+                role, allowed, url, school.places, key in NOTHING_THERE)
+            got = outcome(school.clients[role], method, url)
             if got != expected:
                 wrong.append('%s %s as %s: %s, expected %s' % (method, url, role, got, expected))
     assert not wrong, '\n'.join(wrong)
+

@@ -143,7 +143,7 @@ def test_api_student_parameter_cannot_reach_another_family(as_user, user):
         assert app.get('/@diary?student=' + STUDENT2, headers=JSON, status=404)
     # search and listings give nothing either
     assert app.get('/@journals', headers=JSON, status='*').status_int == 403
-    assert app.get('/journal/students', headers=JSON, status='*').status_int == 403
+    assert app.get('/journal/students', headers=JSON, status='*').status_int == 404
     search = app.get('/@search', {'text': 'Алексеева'}, headers=JSON, status='*')
     assert search.status_int in (403, 404) or 'Алексеева' not in search.text
 
@@ -279,9 +279,9 @@ def test_week_etag_gives_304_until_something_changes(as_user, root):
     week = app.get('/@diary', headers=JSON)
     assert app.get('/@diary', headers=dict(JSON, **{'If-None-Match': week.headers['ETag']}),
                    status=304)
-    # a foreign student stays forbidden whatever the client sends
+    # a foreign student stays hidden whatever the client sends
     assert app.get('/journal/students/%s/diary' % OTHER_5A,
-                   headers={'If-None-Match': tag}, status='*').status_int == 403
+                   headers={'If-None-Match': tag}, status='*').status_int == 404
 
 
 def test_week_page_writes_no_session_cookie(as_user):
@@ -384,8 +384,8 @@ def test_family_downloads_homework_files_of_own_journals_only(as_user, root):
     def url(sid, journal, lesson_id, name='задание.pdf'):
         return '/journal/students/%s/homework-file?journal=%s&lesson=%s&name=%s' % (
             sid, quote(journal), lesson_id, quote(name))
-    # another family's student (same class, same journal): the ACL refuses
-    assert app.get(url(OTHER_5A, MATH_5A, lesson.id), status='*').status_int == 403
+    # another family's student (same class, same journal): hidden, as if not there
+    assert app.get(url(OTHER_5A, MATH_5A, lesson.id), status='*').status_int == 404
     # the own child with a journal of another class, another lesson, another name: 404
     assert app.get(url(STUDENT, YEAR + '/classes/7b/journals/math', lesson_7b.id),
                    status=404)
@@ -398,5 +398,5 @@ def test_family_downloads_homework_files_of_own_journals_only(as_user, root):
     app.reset()
     student = as_user('student')        # s0001 only
     assert student.get(url(STUDENT2, YEAR + '/classes/7b/journals/math', lesson_7b.id),
-                       status='*').status_int == 403
+                       status='*').status_int == 404   # the sister: hidden
     assert student.get(url(STUDENT, MATH_5A, lesson.id)).body == PDF

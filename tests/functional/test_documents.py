@@ -171,10 +171,12 @@ def test_sign_guard_and_wrong_transition(as_user):
     app.post(ORDER + '/@@workflow', {'transition': 'sign'}, status=400)  # no CSRF token
 
 
+# a draft is hidden (404, as if not there) from those who may not view it; a signed order
+# is public, so a family is only refused the staff page (403)
 @pytest.mark.parametrize('login_name,draft,signed', [
     ('director', 200, 200), ('deputy', 200, 200), ('secretary', 200, 200),
-    ('teacher', 403, 200), ('class_teacher', 403, 200), ('psychologist', 403, 200),
-    ('admin', 403, 200), ('student', 403, 403), ('parent', 403, 403),
+    ('teacher', 404, 200), ('class_teacher', 404, 200), ('psychologist', 404, 200),
+    ('admin', 404, 200), ('student', 404, 403), ('parent', 404, 403),
 ])
 def test_view_permission_per_state(as_user, login_name, draft, signed):
     app = as_user(login_name)
@@ -184,7 +186,7 @@ def test_view_permission_per_state(as_user, login_name, draft, signed):
 
 @pytest.mark.parametrize('login_name,status', [
     ('director', 200), ('secretary', 200), ('deputy', 200),  # the deputy drafted it (owner)
-    ('class_teacher', 403), ('teacher', 403), ('admin', 403)])
+    ('class_teacher', 404), ('teacher', 404), ('admin', 404)])   # the draft is hidden
 def test_edit_permission_on_drafts(as_user, login_name, status):
     as_user(login_name).get('/documents/regulation-1/@@edit', status=status)
 
@@ -195,10 +197,10 @@ def test_working_group_sees_drafts_on_review(testapp):
     testapp.reset()
     login(testapp, 'class_teacher')  # in the working group
     testapp.get('/documents/regulation-2/', status=200)
-    testapp.get('/documents/regulation-3/', status=403)  # still a draft
+    testapp.get('/documents/regulation-3/', status=404)  # still a draft: hidden
     testapp.reset()
     login(testapp, 'teacher')  # not in the working group
-    testapp.get('/documents/regulation-2/', status=403)
+    testapp.get('/documents/regulation-2/', status=404)
 
 
 def test_signed_order_is_frozen_and_amended(testapp, root):
@@ -393,7 +395,7 @@ def test_api_workflow_history_and_acknowledgement(testapp):
     assert entry['address'] == '10.0.0.1'
     testapp.post_json(ORDER + '/@acknowledge', {}, headers=teacher, status=409)
     testapp.post_json('/documents/regulation-3/@workflow/retract', {}, headers=teacher,
-                      status=403)
+                      status=404)   # a draft the teacher may not see
     testapp.get(ORDER + '/@acknowledgements', headers=teacher, status=403)
     sheet = testapp.get(ORDER + '/@acknowledgements', headers=headers).json
     assert any(i['userid'] == 'teacher' and i['acknowledged'] for i in sheet['items'])

@@ -67,8 +67,9 @@ def test_access_matrix(as_user, user):
 def test_students_and_parents_never_reach_the_journal(as_user):
     for user in ('student', 'parent'):
         app = as_user(user)
-        assert app.get('/journal', status='*').status_int == 403
-        assert app.get(MATH_5A, headers={'Accept': 'application/json'}, status=403)
+        # hidden, as if not there
+        assert app.get('/journal', status='*').status_int == 404
+        assert app.get(MATH_5A, headers={'Accept': 'application/json'}, status=404)
         app.reset()
 
 
@@ -345,7 +346,7 @@ def test_period_marks_screen_and_year_marks(as_user, root):
     # a class teacher reads the screen but has no inputs; a student never reaches it
     other = as_user('class_teacher').get(MATH_5A + '/@@period-marks')
     assert 'name="pm-' not in other.text
-    assert as_user('student').get(MATH_5A + '/@@period-marks', status=403)
+    assert as_user('student').get(MATH_5A + '/@@period-marks', status=404)   # hidden
 
 
 PNG = (b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00'
@@ -383,7 +384,7 @@ def test_lesson_form_ict_homework_due_and_files(as_user, root):
     assert download.body == PNG and download.content_type == 'image/png'
     assert 'attachment' in download.headers['Content-Disposition']
     as_user('student').get(MATH_5A + '/@@homework-file',
-                           {'lesson': lesson_id, 'name': 'task.png'}, status=403)
+                           {'lesson': lesson_id, 'name': 'task.png'}, status=404)   # hidden
     # a file that is not what it claims to be is refused with the form's error; nothing saved
     app = as_user('teacher')
     form = app.get(MATH_5A + '/@@column?lesson=' + lesson_id)

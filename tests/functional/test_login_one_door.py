@@ -131,9 +131,9 @@ def test_a_bearer_token_asking_for_html_gets_the_page_of_its_user(testapp):
     assert page.html.select('table')
     data = testapp.get('/people/users', headers=bearer(token, 'application/json')).json
     assert data['@type'] == 'Users'
-    # a page the token's user may not see is the HTML refusal, not a JSON error
+    # a page the token's user may not see is the HTML not-found page, not a JSON error
     teacher = api_token(testapp, 'teacher')
-    refused = testapp.get('/people/users', headers=bearer(teacher, 'text/html'), status=403)
+    refused = testapp.get('/people/users', headers=bearer(teacher, 'text/html'), status=404)
     assert refused.content_type == 'text/html'
 
 

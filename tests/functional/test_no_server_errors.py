@@ -30,11 +30,17 @@ def pick_role(allowed):
     return None
 
 
+def made_by_the_table(url):
+    """A document the access table's own fixture takes through its workflow states: the
+    same views are tried here on the demo school's documents."""
+    return '{' in url.split('?')[0].replace('{attachment}', '')
+
+
 def cases():
     for key, rows in sorted(ACCESS.items()):
         for method, url, allowed in rows:
             role = pick_role(allowed)
-            if role is not None:
+            if role is not None and not made_by_the_table(url):
                 yield pytest.param(method, url, role, id='%s:%s:%s' % (key[0], key[1], method))
 
 
@@ -78,7 +84,8 @@ def form_pages():
     for key, rows in sorted(ACCESS.items()):
         for method, url, allowed in rows:
             role = pick_role(allowed - {ANON})
-            if method == 'GET' and role is not None and '/@' not in url.replace('/@@', ''):
+            if method == 'GET' and role is not None and '/@' not in url.replace('/@@', '') \
+                    and not made_by_the_table(url):
                 yield pytest.param(url, role, id='%s:%s' % key)
 
 

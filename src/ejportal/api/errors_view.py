@@ -7,7 +7,8 @@ from pyramid.view import exception_view_config
 from ejportal.core.errors import UserError
 from ejportal.core.jsonapi import json_error, wants_json
 from ejportal.i18n import _
-from ejportal.site.views import render_error
+from ejportal.security import may_see
+from ejportal.site.views import not_found, render_error
 
 PAGE_TITLES = {
     403: _('Access denied'),
@@ -18,6 +19,9 @@ PAGE_TITLES = {
 
 @exception_view_config(UserError)
 def user_error(exc, request):
+    if exc.status == 403 and request.identity is not None and \
+            not may_see(request, getattr(request, 'context', None)):
+        return not_found(request)   # as ``site.views.forbidden``: nothing of what is hidden
     if wants_json(request):
         return json_error(request, exc.status, exc.error_type, exc.message, exc.fields)
     title = PAGE_TITLES.get(exc.status, _('The request could not be served'))

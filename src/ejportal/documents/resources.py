@@ -23,7 +23,7 @@ from ejportal.core.workflow import WorkflowAware, state_acl
 from ejportal.documents import schemas
 from ejportal.documents.sanitize import clean_html
 from ejportal.i18n import _
-from ejportal.security import ADD_DOCUMENT, VIEW_PUBLIC
+from ejportal.security import ADD_DOCUMENT, VIEW, VIEW_PUBLIC
 
 # -- reference books (constants for now; the admin area may turn them into content) -----
 REGISTERS = (
@@ -116,6 +116,9 @@ class Document(Versionable, Folder):
     Its fields are the values of its type's schema (plus ``extra_content``); every change
     goes through ``save_version``. Rich text is sanitised before it is stored."""
 
+    # a document in force is public (its workflow grants ``view_public``): a refusal on it
+    # may say so; a draft stays unseen by those who may not view it (``security.may_see``)
+    seeing_permissions = (VIEW, VIEW_PUBLIC)
     extra_content = ()      # versioned fields that no form edits (number, date)
     review_state = None     # appendices have no workflow of their own
     workflow_history = None
@@ -710,6 +713,7 @@ class Regulation(PublishedByWorkflow, Document):
 class Attachment(Resource):
     """A file on a document: kept as a ZODB blob, its type found from its content."""
 
+    seeing_permissions = (VIEW, VIEW_PUBLIC)    # public with its document (``Document``)
     filename = ''
     content_type = 'application/octet-stream'
     size = 0

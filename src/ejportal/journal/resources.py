@@ -37,7 +37,7 @@ from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.core.workflow import WorkflowAware, do_transition
 from ejportal.i18n import _
 from ejportal.journal import grading
-from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW_DIARY, set_local_roles
+from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW, VIEW_DIARY, set_local_roles
 
 
 class PeriodClosed(Conflict):
@@ -128,6 +128,9 @@ class Student(Resource):
     (journal path, period id) -> value.
     """
     deletable = False
+    # the family sees its own children (their diary), staff every record
+    # (``security.may_see``)
+    seeing_permissions = (VIEW, VIEW_DIARY)
     surname = ''
     first_name = ''
     patronymic = ''

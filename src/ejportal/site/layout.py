@@ -29,10 +29,18 @@ def nav_lineage_paths(registry):
     return paths
 
 
+# The context of a page that is about no object (the not-found page): no breadcrumbs, no
+# sharing link.
+NOWHERE = object()
+
+
 class Layout:
     def __init__(self, request, context):
         self.request = request
-        self.context = context if context is not None else getattr(request, 'context', None)
+        if context is NOWHERE:
+            self.context = None
+        else:
+            self.context = context if context is not None else getattr(request, 'context', None)
         self.format_date = format_date
         self.format_datetime = format_datetime
 

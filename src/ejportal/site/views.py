@@ -9,8 +9,9 @@ from pyramid.view import exception_view_config, forbidden_view_config, notfound_
 from ejportal.core.jsonapi import json_error, wants_json
 from ejportal.i18n import LANGUAGES, _
 from ejportal.paths import template
-from ejportal.security import OWN_ACCOUNT, VIEW_PUBLIC
+from ejportal.security import OWN_ACCOUNT, VIEW_PUBLIC, may_see
 from ejportal.core.registry import portal_registry
+from ejportal.site.layout import NOWHERE, Layout
 from ejportal.site.public import public_sections
 from ejportal.site.resources import Portal, portal_address, same_site_path
 
@@ -56,17 +57,16 @@ def set_language(context, request):
 
 @forbidden_view_config()
 def forbidden(exc, request):
-    if wants_json(request):
-        if request.identity is None:
-            return json_error(request, 401, 'Unauthorized',
-                              _('Log in to do this (a bearer token from @login).'))
-        return json_error(request, 403, 'Forbidden', _('You may not do this.'))
+    """A refusal. Anonymous users are asked to log in. A signed-in user who may see the
+    object is told it is refused; one who may not see it gets the very answer a missing
+    object gets (``not_found``): the refusal would name the object and tell that it
+    exists."""
     if request.identity is None:
-        query = {'came_from': request.path_qs}
-        if getattr(request, 'session_expired', False):
-            request.session.flash(_('Your session ended after a time without activity. '
-                                    'Please log in again.'))
-        return HTTPSeeOther(portal_address(request) + '/@@login?' + urlencode(query))
+        return ask_to_log_in(request)
+    if not may_see(request, getattr(request, 'context', None)):
+        return not_found(request)
+    if wants_json(request):
+        return json_error(request, 403, 'Forbidden', _('You may not do this.'))
     request.response.status = 403
     return render_error(request, 403, _('Access denied'),
                         _('Your role does not allow this page. If you need it, ask the '
@@ -75,11 +75,34 @@ def forbidden(exc, request):
 
 @notfound_view_config()
 def notfound(exc, request):
+    """Nothing at this address. An anonymous user is sent to the login form unless the
+    deepest object found on the way is one they may see (the front page, a public
+    document): where an existing object would send them there, a missing one does too."""
+    if request.identity is None and not may_see(request, getattr(request, 'context', None)):
+        return ask_to_log_in(request)
+    return not_found(request)
+
+
+def ask_to_log_in(request):
+    if wants_json(request):
+        return json_error(request, 401, 'Unauthorized',
+                          _('Log in to do this (a bearer token from @login).'))
+    query = {'came_from': request.path_qs}
+    if getattr(request, 'session_expired', False):
+        request.session.flash(_('Your session ended after a time without activity. '
+                                'Please log in again.'))
+    return HTTPSeeOther(portal_address(request) + '/@@login?' + urlencode(query))
+
+
+def not_found(request):
+    """The one answer for a missing object and for one the user may not see: nothing of
+    the object in it (no title, no breadcrumbs)."""
     if wants_json(request):
         return json_error(request, 404, 'NotFound', _('Nothing is here.'))
     request.response.status = 404
     return render_error(request, 404, _('Page not found'),
-                        _('There is no page at this address. It may have been moved.'))
+                        _('There is no page at this address. It may have been moved.'),
+                        layout=Layout(request, NOWHERE))
 
 
 @exception_view_config(BadCSRFToken)
@@ -119,11 +142,11 @@ def not_utf8(exc, request):
     return render_error(request, 400, _('The request could not be served'), message)
 
 
-def render_error(request, status, title, message, details=()):
+def render_error(request, status, title, message, details=(), layout=None):
     from pyramid.renderers import render_to_response
-    response = render_to_response(template('site/error.pt'),
-                                  {'title': title, 'message': message, 'status': status,
-                                   'details': details},
-                                  request=request)
+    values = {'title': title, 'message': message, 'status': status, 'details': details}
+    if layout is not None:
+        values['layout'] = layout
+    response = render_to_response(template('site/error.pt'), values, request=request)
     response.status = status
     return response
