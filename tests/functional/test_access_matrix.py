@@ -299,7 +299,9 @@ ACCESS = {
                                        frozenset({'class_teacher'}))],
     ('SchoolClass', 'desk-certificate'): [('GET', CLASS + '/@@desk-certificate?student=s0001&absence=0',
                                            frozenset({'class_teacher'}))],
-    ('SchoolClass', 'overview'): [('GET', CLASS + '/@@overview', frozenset({'class_teacher'}))],
+    # the class's readers: its class teacher, the leaders, whoever the class is shared with
+    ('SchoolClass', 'overview'): [('GET', CLASS + '/@@overview',
+                                   JOURNAL_READERS | {'class_teacher'})],
     # the journal
     ('Portal', '@journals'): [('GET', '/@journals', STAFF)],
     ('Journal', ''): [('GET', MATH, JOURNAL_READERS | {'teacher', 'class_teacher'}),
@@ -392,6 +394,10 @@ ACCESS = {
     ('Job', '@runs'): [('GET', '/settings/jobs/backup/@runs', ADMIN)],
     ('Settings', 'backups'): [('GET', '/settings/@@backups', ADMIN)],
     ('Settings', '@backups'): [('GET', '/settings/@backups', ADMIN)],
+    # the regional export: its published schema for anyone, its runs the administrator's
+    ('Portal', '@rid'): [('GET', '/@rid/schema', ALL), ('GET', '/@rid/runs', ADMIN)],
+    ('RidExports', ''): [('GET', '/settings/rid-exports', ADMIN)],
+    ('RidRun', ''): [('GET', '{rid_run}', ADMIN)],
     # the console's door: its own key, no user's role (``OWN_KEY``); closed (404) where the
     # app holds no console key, as here (``CLOSED``)
     ('Portal', '@console'): [('POST', '/@console', frozenset())],
@@ -605,6 +611,28 @@ def close_the_first_quarter(app):
             and e['kind'] == 'journal'][0].replace('http://localhost', '').rstrip('/')
 
 
+def export_to_the_region(app):
+    """One run of the regional export (into a folder): the demo school has none."""
+    import tempfile
+    import transaction
+    from pyramid import threadlocal
+    from ejportal.core.jobs import run_job
+    tm = transaction.TransactionManager()
+    conn = app.registry._zodb_databases[''].open(tm)
+    threadlocal.manager.push({'registry': app.registry, 'request': None})
+    try:
+        portal = conn.root()['ejportal']
+        portal['settings'].rid_destination = tempfile.mkdtemp(prefix='ejportal-rid-')
+        tm.commit()
+        outcome, _last, _log = run_job(portal, 'rid-export', app.registry.settings, tm,
+                                       'access-matrix', 'admin', registry=app.registry)
+        assert outcome == 'ok'
+    finally:
+        threadlocal.manager.pop()
+        conn.close()
+    return '/settings/rid-exports/run-1'
+
+
 def prepare_school(app):
     """What the tables need beyond the demo school; returns the made places by name."""
     add_people(app)
@@ -613,6 +641,7 @@ def prepare_school(app):
     places['attachment'] = place_attachment(app)
     places['appendix'] = make_appendix(app)
     places['edition'] = close_the_first_quarter(app)
+    places['rid_run'] = export_to_the_region(app)
     return places
 
 

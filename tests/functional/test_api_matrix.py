@@ -76,6 +76,8 @@ TARGETS = {
     'PaperEdition': '{edition}',
     'Jobs': '/settings/jobs',
     'Job': '/settings/jobs/backup',
+    'RidExports': '/settings/rid-exports',
+    'RidRun': '{rid_run}',
 }
 # Base classes: no object is of exactly this type.
 ABSTRACT = {'Resource', 'Folder', 'OrderedFolder', 'Document'}
@@ -129,6 +131,10 @@ API = {
     ('Job', '@json'): SETTINGS,
     ('Job', '@run'): {POST: ADMIN},
     ('Job', '@runs'): {GET: ADMIN},
+    ('RidExports', '@json'): SETTINGS,
+    ('RidRun', '@json'): SETTINGS,
+    # /@rid without a subpath names nothing: 404 to all (let through)
+    ('Portal', '@rid'): {GET: ALL},
     ('ReferenceBook', '@json'): SETTINGS,
     # documents
     ('Documents', '@json'): dict(STRUCTURE, **{POST: DOC_AUTHORS}),

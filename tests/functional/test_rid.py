@@ -137,7 +137,7 @@ def test_export_retries_delivers_once_validates_and_goes_on_incrementally(
     assert download.content_type == 'application/zip'
     assert hashlib.sha256(download.body).hexdigest() == runs[-1]['sha256']
     teacher = {'Authorization': 'Bearer ' + api_token(client, 'teacher'), **JSON}
-    client.get('/@rid/runs', headers=teacher, status=404)
+    client.get('/@rid/runs', headers=teacher, status=403)
     client.get(runs[-1]['@id'], headers={'Authorization': teacher['Authorization']},
                status=(403, 404))
     assert client.get('/@rid/schema').json['properties']['schema_version']['const'] == '1.0'

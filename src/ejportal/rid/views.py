@@ -1,9 +1,8 @@
 """The regional export's doors: the schema (public, as a published format is), the runs
 (the administrator's) and each run's package for download."""
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
-from ejportal.core.errors import NotFound
+from ejportal.core.errors import Forbidden, NotFound
 from ejportal.core.files import download_response
 from ejportal.core.responses import json_response, jsonable
 from ejportal.i18n import _
@@ -32,7 +31,7 @@ def rid(context, request):
     if request.subpath == ('runs',):
         folder = exports_folder(context)
         if not request.has_permission(MANAGE_SETTINGS, context['settings']):
-            raise HTTPNotFound()    # as missing: whether exports exist is the admin's
+            raise Forbidden(_('The regional export is the administrator\'s.'))
         runs = list(folder.values()) if folder is not None else []
         runs.sort(key=lambda r: r.created, reverse=True)
         return json_response(jsonable({'items': [run_json(request, r) for r in runs]}))
