@@ -391,7 +391,9 @@ def test_interleaved_appends_over_many_chunks_succeed_with_retries(db):
 
     log = read_log(db)
     assert sorted(e['path'][1:] for e in log.entries()) == sorted(written)
-    assert len(log._chunks) > 30
+    # a transaction's entries stay in the chunk it started or appended to, so fewer
+    # chunks than 180 entries / 5
+    assert len(log._chunks) > 20
     assert log.verify()[:2] == (True, None)
     assert conflicts  # starting chunks under one another did conflict, and was retried
 
@@ -432,10 +434,13 @@ def test_an_entry_stays_in_the_chunk_named_after_its_append(db):
 @pytest.mark.parametrize('sealer_first', [True, False])
 def test_starting_a_chunk_conflicts_with_an_append_to_the_old_one(db, sealer_first):
     make_log(db, chunk_size=2, entries=1)
-    sealer = (*connect(db), 2)  # fills chunk 0, then starts chunk 1
     other = (*connect(db), 1)  # fills chunk 0 as it saw it
-    for tm, conn, count in (sealer, other):
-        fill(conn.root()['log'], count)
+    fill(other[1].root()['log'], 1)
+    tm, conn = connect(db)  # a third fills chunk 0 and commits
+    fill(conn.root()['log'], 1)
+    tm.commit()
+    sealer = (*connect(db), 1)  # finds chunk 0 full: seals it and starts chunk 1
+    fill(sealer[1].root()['log'], 1)
     first, second = (sealer, other) if sealer_first else (other, sealer)
     first[0].commit()
     with pytest.raises(ConflictError):
@@ -448,6 +453,22 @@ def test_starting_a_chunk_conflicts_with_an_append_to_the_old_one(db, sealer_fir
     log = read_log(db)
     assert len(log) == 4
     assert len(log._chunks) == 2
+    assert log.verify()[:2] == (True, None)
+
+
+def test_a_transaction_of_many_entries_merges_with_concurrent_appends(db):
+    """A lesson's column of cells appends 25 entries in one transaction: they stay in the
+    chunk it found, however full, so a concurrent save's append merges with them instead
+    of conflicting with chunks sealed under it."""
+    make_log(db, chunk_size=8, entries=3)
+    (tm1, c1), (tm2, c2) = connect(db), connect(db)
+    fill(c1.root()['log'], 25)
+    fill(c2.root()['log'], 1)
+    tm2.commit()
+    tm1.commit()
+    log = read_log(db)
+    assert len(log) == 29
+    assert len(log._chunks) == 1
     assert log.verify()[:2] == (True, None)
 
 
