@@ -147,5 +147,5 @@ def cells_as_records(portal):
 
 def _copied(tree, kind, record):
     new = kind()
-    new.update((key, record.of(value)) for key, value in tree.items())
+    new.update({key: record.of(value) for key, value in tree.items()})
     return new
