@@ -271,6 +271,7 @@ def _continues(state, kept, archived):
 
 # Which request archives a full tail (``AuditLog._full``).
 _chance = random.Random()
+ARCHIVE_SPREAD = 4
 # How many entries a transaction appends to the tail before it archives it (``_full``).
 BATCH_SIZE = 256
 # A request's entries land in the chunk ``newest_chunk`` named or, if the tail was archived
@@ -378,8 +379,9 @@ class AuditLog(Persistent):
 
         Otherwise every request that finds the tail full would archive it, and two
         archivings at once conflict: so a request archives a tail of ``chunk_size + k``
-        entries with the chance (k + 1) / ``chunk_size``, surely at twice ``chunk_size``;
-        of three requests finding a full tail at once, two archive it about once in 25.
+        entries with the chance (k + 1) / ``ARCHIVE_SPREAD``: of three requests finding a
+        full tail at once, two archive it about once in six (the others merge), and one
+        request after another archive it at 8 to 11 entries.
         """
         count = len(tail.entries)
         if self._p_jar is None or tail._p_serial == z64:
@@ -387,7 +389,7 @@ class AuditLog(Persistent):
         if tail._p_changed:
             return count >= max(self.chunk_size, BATCH_SIZE)
         over = count - self.chunk_size + 1
-        return over > 0 and _chance.random() * self.chunk_size < over
+        return over > 0 and _chance.random() * ARCHIVE_SPREAD < over
 
     def _archive(self, number, tail):
         """The tail's entries into a new sealed chunk numbered ``number``; the tail, empty,
