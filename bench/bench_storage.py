@@ -11,11 +11,23 @@ object whole, so these bytes are what any storage is sent):
 - (b) a 2 KB order created through the API (``POST /documents``), with its first version,
   its catalog entries and its audit entry; target ≤ 10 KB.
 
-Results (--size small, Nov 2026):
+Results (--size small, Nov 2026, bytes):
 
-    before (main at 3b07d6f): mark ≈ 16-19 KB (an audit chunk of up to 200 entries,
-    ≈ 11-14 KB, the journal's 30-cell bucket of dicts and the student's index bucket);
-    document ≈ 112 KB (issue 10).
+    before (main at 3b07d6f)                          median       p95       max
+    mark save into an empty cell (+ audit entry)       21281     31208     32522
+    mark save changing a mark (+ audit entry)          39299     50421     53194
+    2 KB order created (+ version, catalog, audit)     69519     82095     83403
+
+    now                                               median       p95       max
+    mark save into an empty cell (+ audit entry)        5344      7861      8471
+    mark save changing a mark (+ audit entry)           5111      8016      9376
+    2 KB order created (+ version, catalog, audit)     24462     35437     36724
+
+Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
+every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
+(8 to 11 entries at most, about 280 bytes each, sharing their texts), a bucket of at most 16
+cells and one of at most 8 diary entries. Of a document: the order and its first version
+(2.5 KB each), the text index's buckets (about 10 KB) and the other indexes'.
 """
 import argparse
 import os
