@@ -108,3 +108,35 @@ class DiaryIndex(OOBTree):
     """``Student.index``: keys (date, journal path, lesson) are long, so fewer a bucket."""
     max_leaf_size = 8
     max_internal_size = 64
+
+
+def put(tree, key, record, around=()):
+    """``tree[key] = record``, with each text of both that equals one in the items
+    ``around`` it (those likely in its bucket) replaced by that very string: a bucket is one
+    pickle, and a pickle writes an object it has written before as a reference of a few
+    bytes, so the student id, journal path, subject, teacher and mark kinds that a record
+    shares with its neighbours are written once a bucket. (Unpickled, the bucket's equal
+    texts stay one object, so it stays so.)"""
+    pool = {}
+    for item in around:
+        _collect(item, pool)
+    tree[_reuse(key, pool)] = _reuse(record, pool)
+
+
+def _collect(value, pool):
+    if type(value) is str:
+        pool.setdefault(value, value)
+    elif isinstance(value, tuple):
+        for item in value:
+            _collect(item, pool)
+
+
+def _reuse(value, pool):
+    kind = type(value)
+    if kind is str:
+        return pool.get(value, value)
+    if kind is tuple:
+        return tuple(_reuse(item, pool) for item in value)
+    if isinstance(value, _Record):
+        return kind(*(_reuse(item, pool) for item in value))
+    return value

@@ -38,7 +38,8 @@ from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.core.workflow import WorkflowAware, do_transition
 from ejportal.i18n import _
 from ejportal.journal import grading
-from ejportal.journal.records import Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark
+from ejportal.journal.records import (
+    Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark, put)
 from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW_DIARY, set_local_roles
 
 
@@ -764,16 +765,20 @@ class Journal(Resource):
                 cell = cell._replace(logged=True)
         if chunks:
             cell = cell._replace(log=chunks)
-        self.cells[key] = cell
+        put(self.cells, key, cell,
+            self.cells.items(min=(student_id,), max=(student_id, '\uffff')))
         self._index(student, lesson, cell)
-        return cell
+        return self.cells[key]
 
     def _index(self, student, lesson, cell):
         key = (lesson.date.isoformat(), resource_path(self), lesson.id)
         if cell['marks'] or cell['attendance'] or cell['comment']:
-            student.index[key] = DiaryEntry(self.subject, self.subject_title, lesson.number,
-                                            cell['marks'], cell['attendance'],
-                                            cell['comment'])
+            week = datetime.timedelta(days=7)
+            put(student.index, key, DiaryEntry(
+                self.subject, self.subject_title, lesson.number, cell['marks'],
+                cell['attendance'], cell['comment']), student.index.items(
+                    min=((lesson.date - week).isoformat(),),
+                    max=((lesson.date + week).isoformat(),)))
         elif key in student.index:
             del student.index[key]
         else:
