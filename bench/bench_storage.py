@@ -19,15 +19,17 @@ Results (--size small, Nov 2026, bytes):
     2 KB order created (+ version, catalog, audit)     69519     82095     83403
 
     now                                               median       p95       max
-    mark save into an empty cell (+ audit entry)        5344      7861      8471
-    mark save changing a mark (+ audit entry)           5111      8016      9376
-    2 KB order created (+ version, catalog, audit)     24462     35437     36724
+    mark save into an empty cell (+ audit entry)        5175      7404      9235
+    mark save changing a mark (+ audit entry)           4817      8023      9578
+    2 KB order created (+ version, catalog, audit)     22618     29553     30741
 
 Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
 every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
 (8 to 11 entries at most, about 280 bytes each, sharing their texts), a bucket of at most 16
-cells and one of at most 8 diary entries. Of a document: the order and its first version
-(2.5 KB each), the text index's buckets (about 10 KB) and the other indexes'.
+cells and one of at most 8 diary entries (sharing theirs). Of a document: the order and its
+first version (2.5 KB each), the text index's word buckets (5 KB or more: the more new words,
+the more buckets) and the catalog's trees, whose buckets a new catalog keeps small. (The
+documents here all have one text: real ones, with more distinct words, write more.)
 """
 import argparse
 import os
