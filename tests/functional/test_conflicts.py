@@ -145,3 +145,30 @@ def test_a_form_that_conflicts_on_every_attempt_answers_a_409_page(app, testapp,
     assert response.content_type == 'text/html'
     with db.transaction() as conn:
         assert conn.root()['ejportal']['people']['users']['teacher'].position == 'x3'
+
+
+def test_a_commit_lock_not_got_in_time_is_retried_then_answered_409(
+        app, root, testapp, as_user, monkeypatch):
+    """RelStorage's UnableToAcquireCommitLockError (many processes committing at once) is
+    no ConflictError, yet the save failed only because of the others: retried, then 409."""
+    from relstorage.adapters.interfaces import UnableToAcquireCommitLockError
+    from conftest import csrf_token
+    from ejportal.core import conflicts
+    from ejportal.journal.resources import RecordsChanged
+    monkeypatch.setattr(conflicts.time, 'sleep', lambda seconds: None)
+    path, student, lesson = _teachers_cell(root)
+    as_user('teacher')
+    token = csrf_token(testapp)
+    attempts = []
+
+    def locked(event):
+        attempts.append(1)
+        raise UnableToAcquireCommitLockError('Acquiring a commit lock failed')
+
+    with subscribed(app.registry, locked, RecordsChanged):
+        response = testapp.post_json(path + '/@cell', {'student': student, 'lesson': lesson,
+                                                       'text': '5'},
+                                     headers={'X-CSRF-Token': token,
+                                              'Accept': 'application/json'}, status=409)
+    assert len(attempts) == 3
+    assert response.json['error']['type'] == 'Conflict'

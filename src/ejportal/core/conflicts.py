@@ -14,8 +14,10 @@ import time
 
 from pyramid.response import Response
 from pyramid.tweens import MAIN
-from pyramid_retry import IBeforeRetry, IRetryableError, is_last_attempt
+from pyramid_retry import (
+    IBeforeRetry, IRetryableError, is_last_attempt, mark_error_retryable)
 from transaction.interfaces import TransientError
+from ZODB.POSException import ConflictError
 
 BACKOFF_SETTING = 'ejportal.retry_backoff'
 DEFAULT_BACKOFF = 0.05
@@ -64,6 +66,12 @@ def conflict_tween_factory(handler, registry):
 def conflict_response(request, exc_info):
     """The exception view's answer to the conflict, in a transaction of its own (the
     failed one is over; the page reads the portal for its layout), aborted afterwards."""
+    if not isinstance(exc_info[1], TransientError):
+        # another error marked retryable: answered as the conflict it stands for
+        try:
+            raise ConflictError(repr(exc_info[1])) from exc_info[1]
+        except ConflictError:
+            exc_info = sys.exc_info()
     manager = request.tm
     try:
         manager.begin()
@@ -77,6 +85,14 @@ def conflict_response(request, exc_info):
 
 
 def includeme(config):
+    try:
+        from relstorage.adapters.interfaces import UnableToAcquireCommitLockError
+    except ImportError:  # pragma: no cover (RelStorage is a dependency, but optional here)
+        pass
+    else:
+        # the commit lock not got in time (many processes committing at once) is no
+        # ConflictError, yet the save failed only because of the others: retry it too
+        mark_error_retryable(UnableToAcquireCommitLockError)
     config.add_subscriber(pause_before_retry, IBeforeRetry)
     # (a configuration without pyramid_tm, as some tests make, puts it just above the view)
     config.add_tween('ejportal.core.conflicts.conflict_tween_factory',
