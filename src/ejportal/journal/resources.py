@@ -765,8 +765,10 @@ class Journal(Resource):
                 cell = cell._replace(logged=True)
         if chunks:
             cell = cell._replace(log=chunks)
-        put(self.cells, key, cell,
-            self.cells.items(min=(student_id,), max=(student_id, '\uffff')))
+        near = datetime.timedelta(days=21)  # the cells likely in its bucket
+        put(self.cells, key, cell, self.cells.items(
+            min=(student_id, (lesson.date - near).isoformat()),
+            max=(student_id, (lesson.date + near).isoformat() + '~')))
         self._index(student, lesson, cell)
         return self.cells[key]
 
