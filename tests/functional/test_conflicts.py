@@ -172,3 +172,26 @@ def test_a_commit_lock_not_got_in_time_is_retried_then_answered_409(
                                               'Accept': 'application/json'}, status=409)
     assert len(attempts) == 3
     assert response.json['error']['type'] == 'Conflict'
+
+
+def test_a_read_conflict_inside_the_view_is_retried_then_answered_409_page(
+        app, testapp, as_user, monkeypatch):
+    """A ReadConflictError raised while the view reads (an exception view answers it, not
+    the commit): retried like the rest, and the last answer is the 409 page, not a 500."""
+    from ZODB.POSException import ReadConflictError
+    from ejportal.core import conflicts
+    monkeypatch.setattr(conflicts.time, 'sleep', lambda seconds: None)
+    as_user('admin')
+    attempts = []
+
+    def read_conflict(event):
+        if getattr(event.object, '__name__', None) == 'teacher':
+            attempts.append(1)
+            raise ReadConflictError('read a newer state')
+
+    with subscribed(app.registry, read_conflict, events.ObjectModified):
+        form = testapp.get('/people/users/teacher').forms['deform']
+        form['position'] = 'Учитель истории'
+        response = form.submit('save', status=409)
+    assert len(attempts) == 3
+    assert 'Not saved' in response.text
