@@ -148,3 +148,53 @@ def test_the_journal_works_without_javascript(chromium, live_server, root):
         assert page.locator('.text-danger').count() >= 1
     finally:
         context.close()
+
+
+def test_a_save_that_meets_concurrent_saves_every_time_says_not_saved_and_enter_resends(
+        page, live_server, root, app):
+    """Others write the same cell at the moment of every attempt, so the server answers 409:
+    the cell says it was not saved, keeps what was typed, and Enter sends it again."""
+    import transaction
+    from conftest import subscribed
+    from ejportal.journal.records import Cell
+    from ejportal.journal.resources import RecordsChanged
+    period, lessons, student = open_period(root)
+    lesson = lessons[2]
+    db = app.registry._zodb_databases['']
+
+    def write_the_same_cell(event):
+        tm = transaction.TransactionManager()
+        conn = db.open(tm)
+        try:
+            journal = conn.root()['ejportal']
+            for name in MATH_5A.strip('/').split('/'):
+                journal = journal[name]
+            old = journal.cells.get((student, lesson))
+            journal.cells[(student, lesson)] = Cell(
+                revision=(old['revision'] if old else 0) + 1, userid='other',
+                marks=(('2', 'answer', 1),) if not old or old['marks'] != (
+                    ('2', 'answer', 1),) else (('3', 'answer', 1),))
+            tm.commit()
+        finally:
+            conn.close()
+
+    browser_login(page, live_server.url, 'teacher')
+    page.goto(live_server.url + MATH_5A + '?period=' + period.id)
+    target = cell(page, student, lesson)
+    typed = different(root, student, lesson, '5')
+    with subscribed(app.registry, write_the_same_cell, RecordsChanged):
+        target.focus()
+        page.keyboard.type(typed)
+        page.keyboard.press('Enter')
+        wait_saved(page, target)
+    assert 'error' in target.get_attribute('class')
+    not_saved = page.locator('#journal-grid').get_attribute('data-not-saved')
+    assert target.get_attribute('title') == not_saved
+    assert page.locator('#grid-status').inner_text() == not_saved
+    assert target.input_value() == typed
+    target.focus()
+    page.keyboard.press('Enter')  # the others are done: sent again, it is saved
+    page.wait_for_function('el => el.classList.contains("saved")',
+                           arg=target.element_handle())
+    page.reload()
+    assert cell(page, student, lesson).input_value() == typed

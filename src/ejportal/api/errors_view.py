@@ -3,8 +3,9 @@ API answers ``{"error": {"type", "message", "fields"}}`` with the error's status
 answers the error page with the message in the reader's language and the same status.
 Forms never get here: ``FormView`` puts an action's errors on its fields."""
 from pyramid.view import exception_view_config
+from transaction.interfaces import TransientError
 
-from ejportal.core.errors import UserError
+from ejportal.core.errors import Conflict, UserError
 from ejportal.core.jsonapi import json_error, wants_json
 from ejportal.i18n import _
 from ejportal.security import may_see
@@ -28,3 +29,13 @@ def user_error(exc, request):
     translate = request.localizer.translate
     details = ['%s: %s' % (name, translate(message)) for name, message in exc.fields.items()]
     return render_error(request, exc.status, title, exc.message, details)
+
+
+@exception_view_config(TransientError)
+def save_conflict(exc, request):
+    """A save that met concurrent saves on every attempt (``core.conflicts``): nothing was
+    saved, and sending it again will most likely work."""
+    return user_error(Conflict(NOT_SAVED), request)
+
+
+NOT_SAVED = _('Not saved: others were saving at the same moment. Please try again.')

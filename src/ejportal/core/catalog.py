@@ -22,6 +22,7 @@ import re
 
 from BTrees.LOBTree import LOBTree
 from BTrees.OLBTree import OLBTree
+from BTrees.OOBTree import OOBTree
 from hypatia.catalog import Catalog as HypatiaCatalog, CatalogQuery
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
@@ -157,14 +158,54 @@ def _allowed_public(obj, default):
     return allowed_principals(obj, portal_registry().catalog_permissions['allowed_public'])
 
 
+# Indexes whose trees have small buckets (issue 10: what a new document writes). Adding a
+# document adds a key to each index's trees, and a bucket is written whole: hypatia's trees
+# hold 30 to 60 items a bucket, so one new document rewrote many kilobytes of titles, paths
+# and encoded texts of other documents. Catalogs made before keep their indexes.
+class ValueTree(OOBTree):
+    """An index's value -> docids."""
+    max_leaf_size = 8
+    max_internal_size = 64
+
+
+class DocidTree(LOBTree):
+    """An index's docid -> value (a title, a path's steps, a text's encoded words)."""
+    max_leaf_size = 6
+    max_internal_size = 64
+
+
+class PathTree(OLBTree):
+    """The catalog's path -> docid."""
+    max_leaf_size = 12
+    max_internal_size = 64
+
+
+class PortalFieldIndex(FieldIndex):
+    def reset(self):
+        super().reset()
+        self._fwd_index, self._rev_index = ValueTree(), DocidTree()
+
+
+class PortalKeywordIndex(KeywordIndex):
+    def reset(self):
+        super().reset()
+        self._fwd_index, self._rev_index = ValueTree(), DocidTree()
+
+
+class PortalTextIndex(TextIndex):
+    def reset(self):
+        super().reset()
+        self.index._docwords = DocidTree()
+
+
 # The discriminators an area may declare an index with (``config.add_catalog_index``):
 # module-level, because the indexes keep them in the database.
 def field_index(discriminator):
-    return lambda: FieldIndex(discriminator)
+    return lambda: PortalFieldIndex(discriminator)
 
 
 def keyword_index(discriminator):
-    return lambda: KeywordIndex(discriminator)
+    return lambda: PortalKeywordIndex(discriminator)
 
 
 # What the declared indexes read (module-level functions: the indexes keep them in the
@@ -189,8 +230,8 @@ class Catalog(Persistent):
 
     def __init__(self):
         self.indexes = HypatiaCatalog()
-        self.docid_by_path = OLBTree()
-        self.path_by_docid = LOBTree()
+        self.docid_by_path = PathTree()
+        self.path_by_docid = DocidTree()
         self.sync_indexes()
 
     def __len__(self):
@@ -423,11 +464,11 @@ def includeme(config):
     config.add_subscriber(_on_removed, ObjectRemoved)
     config.add_subscriber(_on_moved, ObjectMoved)
     config.add_subscriber(_on_transitioned, WorkflowTransitioned)
-    config.add_catalog_index('type_name', lambda: FieldIndex(_type_name))
-    config.add_catalog_index('path', lambda: KeywordIndex(_path))
-    config.add_catalog_index('review_state', lambda: FieldIndex(_review_state))
-    config.add_catalog_index('title', lambda: FieldIndex(_title))
-    config.add_catalog_index('text', lambda: TextIndex(_text))
+    config.add_catalog_index('type_name', field_index(_type_name))
+    config.add_catalog_index('path', keyword_index(_path))
+    config.add_catalog_index('review_state', field_index(_review_state))
+    config.add_catalog_index('title', field_index(_title))
+    config.add_catalog_index('text', lambda: PortalTextIndex(_text))
 
 
 # -- search ----------------------------------------------------------------------------

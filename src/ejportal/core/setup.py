@@ -55,6 +55,7 @@ def includeme(config):
     config.add_request_method(request_user, 'user', reify=True)
     config.include('ejportal.core.request')  # the text check of posted forms
     config.include('ejportal.core.caching')
+    config.include('ejportal.core.conflicts')
     config.add_subscriber(set_request_actor, NewRequest)
     deform.renderer.configure_zpt_renderer(
         translator=translate_for_deform)

@@ -3,6 +3,7 @@ from BTrees.Length import Length
 from persistent.list import PersistentList
 
 from ejportal.core.evolve import evolve_step
+from ejportal.journal.records import Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark
 from ejportal.journal.resources import Journal, SchoolYear
 
 
@@ -120,3 +121,31 @@ def corrections_to_workflow(portal):
             correction.creator = values.get('requested_by')
             correction.created = values.get('requested_at')
             correction.__parent__, correction.__name__ = journal, str(number)
+
+
+@evolve_step('journal: cells, diary entries and period marks as mergeable records',
+             after=("journal: a counter of each student's records",
+                    "journal: lessons know their journal, which counts their changes"))
+def cells_as_records(portal):
+    """Cells, students' diary entries and journals' period marks were dicts in BTrees of
+    30-item buckets: two saves of different cells in one bucket could not merge (a dict
+    does not compare), and each save rewrote a large bucket. Each tree is copied into a
+    tree of small buckets holding immutable records (``journal.records``); a tree already
+    of the new kind is left alone."""
+    for journal in _journals(portal):
+        if not isinstance(journal.cells, CellTree):
+            journal.cells = _copied(journal.cells, CellTree, Cell)
+        if not isinstance(journal.period_marks, CellTree):
+            journal.period_marks = _copied(journal.period_marks, CellTree, PeriodMark)
+    school = portal.get('journal') if hasattr(portal, 'get') else None
+    if school is None or 'students' not in school:
+        return
+    for student in school['students'].values():
+        if student.index is not None and not isinstance(student.index, DiaryIndex):
+            student.index = _copied(student.index, DiaryIndex, DiaryEntry)
+
+
+def _copied(tree, kind, record):
+    new = kind()
+    new.update({key: record.of(value) for key, value in tree.items()})
+    return new

@@ -1,8 +1,9 @@
 """The grading scale, attendance codes and the weighted average: pure functions, no ZODB.
 
-A cell (one student in one lesson) is stored as a plain dict that is replaced, never
-mutated: ``{'marks': ((value, kind, weight), ...), 'attendance': code, 'reason': text,
-'comment': text, 'time', 'userid'}`` and what its history needs (``Journal.set_cell``).
+A cell (one student in one lesson) is stored as an immutable record that is replaced,
+never mutated (``journal.records.Cell``, read like a dict: ``cell['marks']`` is
+``((value, kind, weight), ...)``, then 'attendance', 'reason', 'comment', 'time', 'userid' and
+what its history needs, ``Journal.set_cell``); the functions here take a record or a dict.
 """
 from decimal import ROUND_HALF_UP, Decimal
 

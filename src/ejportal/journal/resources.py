@@ -13,10 +13,11 @@ The tree::
 so a class teacher's local role on the class reaches every journal of the class (read), and
 a teacher's local role on a journal lets them edit that journal only.
 
-Hot writes are spread: a journal keeps its cells in its own OOBTree keyed (student, lesson),
-lessons are separate persistent objects, and each student has an OOBTree index of their own
+Hot writes are spread: a journal keeps its cells in its own BTree keyed (student, lesson),
+lessons are separate persistent objects, and each student has a BTree index of their own
 cells (for the diary), keyed by date, so teachers of different classes never write the same
-object and BTree conflict resolution merges writes to different keys.
+object; the values are immutable records (``journal.records``), so BTree conflict
+resolution merges concurrent writes to different keys of one journal or one student.
 """
 import datetime
 from collections import namedtuple
@@ -37,6 +38,8 @@ from ejportal.core.folder import Folder, OrderedFolder
 from ejportal.core.workflow import WorkflowAware, do_transition
 from ejportal.i18n import _
 from ejportal.journal import grading
+from ejportal.journal.records import (
+    Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark, put)
 from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW, VIEW_DIARY, set_local_roles
 
 
@@ -123,8 +126,9 @@ class Student(Resource):
     parents' logins), enrolment history, and the index of their cells for the diary.
 
     ``enrolments``: tuple of (year name, class name, start date, end date or None).
-    ``index``: OOBTree (date ISO, journal path, lesson id) -> {subject, marks, attendance,
-    comment}, written in step with the journal's cell; ``period_marks``: OOBTree
+    ``index``: DiaryIndex (date ISO, journal path, lesson id) -> DiaryEntry (subject, title,
+    number, marks, attendance, comment), written in step with the journal's cell;
+    ``period_marks``: OOBTree
     (journal path, period id) -> value.
     """
     deletable = False
@@ -151,7 +155,7 @@ class Student(Resource):
 
     def __init__(self, **fields):
         super().__init__(**fields)
-        self.index = OOBTree()
+        self.index = DiaryIndex()
         self.period_marks = OOBTree()
         self.records_version = Length()
 
@@ -538,9 +542,9 @@ class CorrectionRequest(WorkflowAware, Persistent):
 
 @content_type('Journal', _('type-Journal', default='Journal'))
 class Journal(Resource):
-    """The journal of one class × subject (× subgroup). ``cells``: OOBTree (student id,
-    lesson id) -> cell dict (see ``grading``); ``period_marks``: OOBTree (student id,
-    period id) -> {'value', 'history'}; ``lessons``: OOBTree lesson id -> Lesson."""
+    """The journal of one class × subject (× subgroup). ``cells``: CellTree (student id,
+    lesson id) -> Cell; ``period_marks``: CellTree (student id, period id) -> PeriodMark;
+    ``lessons``: OOBTree lesson id -> Lesson."""
     subject = ''
     subject_title = ''
     subgroup = ''
@@ -557,8 +561,8 @@ class Journal(Resource):
         super().__init__(**fields)
         self.lessons = OOBTree()
         self.lessons_version = Length()
-        self.cells = OOBTree()
-        self.period_marks = OOBTree()
+        self.cells = CellTree()
+        self.period_marks = CellTree()
         self.corrections = OOBTree()
 
     @property
@@ -712,7 +716,8 @@ class Journal(Resource):
 
     # -- cells --------------------------------------------------------------------------
     def cell(self, student_id, lesson_id):
-        return self.cells.get((student_id, lesson_id))
+        """The Cell, or None."""
+        return Cell.of(self.cells.get((student_id, lesson_id)))
 
     def default_kind(self, lesson):
         return grading.LESSON_TYPE_KIND.get(lesson.lesson_type, grading.DEFAULT_KIND)
@@ -735,47 +740,51 @@ class Journal(Resource):
         attendance = grading.normalize_attendance(attendance)
         comment = (comment or '').strip()[:500]
         key = (student_id, lesson_id)
-        old = self.cells.get(key) or grading.EMPTY_CELL
-        if (old['marks'], old['attendance'], old['comment'], old['reason']) == (
+        old = Cell.of(self.cells.get(key))
+        if old is not None and (old.marks, old.attendance, old.comment, old.reason) == (
                 tuple(marks), attendance, comment, reason):
             return old
-        cell = {'marks': tuple(marks), 'attendance': attendance, 'reason': reason,
-                'comment': comment, 'time': now(), 'userid': current_actor().userid}
-        kept = old.get('history', ())
-        if old is not grading.EMPTY_CELL:
-            cell['revision'] = revision(old) + 1
-            if not old.get('logged'):
+        if old is None and not (marks or attendance or comment or reason):
+            return Cell()
+        kept, chunks, number = (), (), 0
+        if old is not None:
+            kept, chunks, number = old.history, old.log, revision(old) + 1
+            if not old.logged:
                 # a value the audit log does not hold (written without an audit entry, or
                 # before the log held the cells' history) stays in the cell
-                kept = kept + ((old.get('time'), old.get('userid'), old['marks'],
-                                old['attendance'], old['comment']),)
-        if kept:
-            cell['history'] = kept
-        if correction is not None:
-            cell['correction'] = correction
-        chunks = old.get('log', ())
+                kept = kept + ((old.time, old.userid, old.marks, old.attendance,
+                                old.comment),)
+        cell = Cell(revision=number, marks=tuple(marks), attendance=attendance, reason=reason,
+                    comment=comment, time=now(), userid=current_actor().userid,
+                    history=kept, correction=correction)
         if audit:
             entry = record(self, 'cell', {
                 'student': student_id, 'lesson': lesson_id,
-                'old': cell_summary(old), 'new': cell_summary(cell),
+                'old': cell_summary(old or grading.EMPTY_CELL), 'new': cell_summary(cell),
                 **({'correction': correction} if correction is not None else {})})
             if entry is not None:
-                cell['logged'] = True
                 chunk = get_audit_log(find_root(self)).newest_chunk()
                 if chunk not in chunks:
                     chunks = chunks + (chunk,)
+                cell = cell._replace(logged=True)
         if chunks:
-            cell['log'] = chunks
-        self.cells[key] = cell
+            cell = cell._replace(log=chunks)
+        near = datetime.timedelta(days=21)  # the cells likely in its bucket
+        put(self.cells, key, cell, self.cells.items(
+            min=(student_id, (lesson.date - near).isoformat()),
+            max=(student_id, (lesson.date + near).isoformat() + '~')))
         self._index(student, lesson, cell)
-        return cell
+        return self.cells[key]
 
     def _index(self, student, lesson, cell):
         key = (lesson.date.isoformat(), resource_path(self), lesson.id)
         if cell['marks'] or cell['attendance'] or cell['comment']:
-            student.index[key] = {'subject': self.subject, 'title': self.subject_title,
-                                  'number': lesson.number, 'marks': cell['marks'],
-                                  'attendance': cell['attendance'], 'comment': cell['comment']}
+            week = datetime.timedelta(days=7)
+            put(student.index, key, DiaryEntry(
+                self.subject, self.subject_title, lesson.number, cell['marks'],
+                cell['attendance'], cell['comment']), student.index.items(
+                    min=((lesson.date - week).isoformat(),),
+                    max=((lesson.date + week).isoformat(),)))
         elif key in student.index:
             del student.index[key]
         else:
@@ -787,7 +796,7 @@ class Journal(Resource):
         marks, attendance, comment}: the cell's entries in the audit log (``cell['log']``
         names the chunks they are in, so the log is not searched), and the values the log
         does not hold, kept in the cell. Marks are (value, kind, ...)."""
-        cell = self.cells.get((student_id, lesson_id))
+        cell = Cell.of(self.cells.get((student_id, lesson_id)))
         if not cell:
             return []
         rows = [dict(zip(HISTORY_FIELDS, h)) for h in cell.get('history', ())]
@@ -834,13 +843,12 @@ class Journal(Resource):
         student = self.school_class.students_folder()[student_id]
         value = grading.normalize_period_mark(value)
         key = (student_id, period_id)
-        old = self.period_marks.get(key)
-        old_value = old['value'] if old else ''
+        old = PeriodMark.of(self.period_marks.get(key))
+        old_value = old.value if old else ''
         if old_value == value:
             return old
-        history = (old['history'] + ((old['time'], old['userid'], old_value),)) if old else ()
-        entry = {'value': value, 'history': history, 'time': now(),
-                 'userid': current_actor().userid}
+        history = (tuple(old.history) + ((old.time, old.userid, old_value),)) if old else ()
+        entry = PeriodMark(value, history, now(), current_actor().userid)
         self.period_marks[key] = entry
         pkey = (resource_path(self), period_id)
         if value:

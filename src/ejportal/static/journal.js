@@ -17,7 +17,9 @@
                 'X-CSRF-Token': token},
       body: JSON.stringify(body)
     }).then(function (response) {
-      return response.json().then(function (data) { return {ok: response.ok, data: data}; });
+      return response.json().then(function (data) {
+        return {ok: response.ok, status: response.status, data: data};
+      });
     });
   }
 
@@ -76,6 +78,10 @@
           var pm = row.querySelector('input.p');
           if (pm) { pm.placeholder = a.suggested || ''; }
         }
+      } else if (result.status === 409 && result.data.error && result.data.error.type === 'Conflict') {
+        // others saved at the same moment on every attempt: nothing was saved, and the
+        // cell keeps the value, so Enter sends it again
+        mark(input, 'error', grid.dataset.notSaved || 'Not saved: press Enter to send it again');
       } else {
         mark(input, 'error', (result.data.error && result.data.error.message) || 'Error');
       }

@@ -1,0 +1,153 @@
+"""What a save costs the storage: ``python -m bench.bench_storage [--size small|full]``.
+
+Bytes appended to ``Data.fs`` by one request through the whole app (WSGI, pyramid_tm, the
+audit log and its anchor), on a school made by ``journal.generate`` (so the journal's and
+the students' trees are as full as a school's are; a FileStorage writes each changed
+object whole, so these bytes are what any storage is sent):
+
+- (a) a mark saved in the grid (``POST <journal>/@cell``), with its audit entry: into new
+  cells (a lesson's column, as a teacher fills it) and changing cells already marked;
+  target ≤ 3 KB;
+- (b) a 2 KB order created through the API (``POST /documents``), with its first version,
+  its catalog entries and its audit entry; target ≤ 10 KB.
+
+Results (--size small, Nov 2026, bytes):
+
+    before (main at 3b07d6f)                          median       p95       max
+    mark save into an empty cell (+ audit entry)       21281     31208     32522
+    mark save changing a mark (+ audit entry)          39299     50421     53194
+    2 KB order created (+ version, catalog, audit)     69519     82095     83403
+
+    now                                               median       p95       max
+    mark save into an empty cell (+ audit entry)        5175      7404      9235
+    mark save changing a mark (+ audit entry)           4817      8023      9578
+    2 KB order created (+ version, catalog, audit)     22618     29553     30741
+
+Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
+every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
+(8 to 11 entries at most, about 280 bytes each, sharing their texts), a bucket of at most 16
+cells and one of at most 8 diary entries (sharing theirs). Of a document: the order and its
+first version (2.5 KB each), the text index's word buckets (5 KB or more: the more new words,
+the more buckets) and the catalog's trees, whose buckets a new catalog keeps small. (The
+documents here all have one text: real ones, with more distinct words, write more.)
+"""
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
+from conftest import EnglishClient, close_app, csrf_token, login  # noqa: E402
+
+from bench.common import generated_school, percentile  # noqa: E402
+
+PASSWORD = 'bench-password'
+MARKS = {'small': 120, 'full': 300}
+DOCUMENTS = {'small': 20, 'full': 40}
+# 2 KB of an order's text, as a secretary types it (Cyrillic: two bytes a letter)
+TEXT = ('В целях организации дежурства по школе и соблюдения порядка приказываю '
+        'утвердить график дежурства. ' * 20)[:1024]
+
+
+def build(directory, size):
+    from ejportal.core.content import create, resource_path
+
+    def prepare(portal, year):
+        classes = year['classes'].sorted()
+        journal = classes[len(classes) // 2]['journals']['math']
+        students = [s.__name__ for s in journal.students()]
+        lessons = list(journal.lessons.values())
+        marked = [lesson.id for lesson in lessons
+                  if any(journal.cells.get((sid, lesson.id)) for sid in students)]
+        empty = [lesson.id for lesson in lessons if lesson.id not in set(marked)]
+        users = portal['people']['users']
+        users[journal.teacher].set_password(PASSWORD)
+        director = 'bench-director'
+        if director not in users:
+            users.add(director, create('User', surname='Кузьмина', first_name='Светлана',
+                                       roles=('director',)))
+        users[director].set_password(PASSWORD)
+        return {'path': resource_path(journal), 'teacher': journal.teacher,
+                'students': students, 'marked': marked, 'empty': empty,
+                'director': director}
+    return generated_school(directory, size, prepare, **{'ejportal.demo': 'false'})
+
+
+def client(app, user):
+    testapp = EnglishClient(app, extra_environ={'REMOTE_ADDR': '10.0.0.1',
+                                                'HTTP_HOST': 'localhost'})
+    assert login(testapp, user, PASSWORD).status_int == 303
+    return testapp, {'X-CSRF-Token': csrf_token(testapp), 'Accept': 'application/json'}
+
+
+def appended(path, call):
+    before = os.path.getsize(path)
+    call()
+    return os.path.getsize(path) - before
+
+
+def mark_saves(app, target, data_fs, count):
+    """Bytes of each mark save: half into empty cells, half changing marked ones."""
+    testapp, headers = client(app, target['teacher'])
+    url = target['path'] + '/@cell'
+    students, new, changed = target['students'], [], []
+
+    def save(student, lesson, text):
+        testapp.post_json(url, {'student': student, 'lesson': lesson, 'text': text},
+                          headers=headers, status=200)
+    cells = [(s, lesson) for lesson in target['empty'] for s in students]
+    for student, lesson in cells[:count // 2]:
+        new.append(appended(data_fs, lambda: save(student, lesson, '5')))
+    marked = [(s, lesson) for lesson in target['marked'][-4:] for s in students]
+    for n, (student, lesson) in enumerate(marked[:count // 2]):
+        changed.append(appended(data_fs, lambda: save(student, lesson, '4' if n % 2 else '3')))
+    return new, changed
+
+
+def document_creations(app, target, data_fs, count):
+    testapp, headers = client(app, target['director'])
+    sizes = []
+    for n in range(count):
+        body = {'@type': 'Order', 'title': 'О дежурстве %d' % n, 'preamble': TEXT,
+                'clauses': [{'text': 'Дежурить по графику'}]}
+        sizes.append(appended(data_fs, lambda: testapp.post_json(
+            '/documents', body, headers=headers, status=201)))
+    return sizes
+
+
+def figures(sizes):
+    return (statistics.median(sizes), percentile(sizes, 95), max(sizes))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--size', choices=('small', 'full'),
+                        default=os.environ.get('BENCH_SIZE') or 'small')
+    args = parser.parse_args(argv or [])
+    directory = tempfile.mkdtemp(prefix='ejportal-bench-storage-')
+    data_fs = os.path.join(directory, 'Data.fs')
+    app, target, summary, _seconds = build(directory, args.size)
+    try:
+        new, changed = mark_saves(app, target, data_fs, MARKS[args.size])
+        documents = document_creations(app, target, data_fs, DOCUMENTS[args.size])
+    finally:
+        close_app(app)
+        shutil.rmtree(directory, ignore_errors=True)
+    print(summary)
+    print('%-52s %9s %9s %9s' % ('bytes appended to Data.fs', 'median', 'p95', 'max'))
+    rows = (('mark save into an empty cell (+ audit entry)', new),
+            ('mark save changing a mark (+ audit entry)', changed),
+            ('2 KB order created (+ version, catalog, audit)', documents))
+    for name, sizes in rows:
+        print('%-52s %9d %9d %9d' % ((name,) + figures(sizes)))
+    marks = new + changed
+    checks = (('mark save p95 ≤ 3 KB', percentile(marks, 95), 3 * 1024),
+              ('document p95 ≤ 10 KB', percentile(documents, 95), 10 * 1024))
+    for name, value, limit in checks:
+        print('%-52s %9d   %s' % (name, value, 'met' if value <= limit else 'NOT MET'))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])

@@ -1,0 +1,112 @@
+"""A journal's cells, a student's diary entries and period marks are immutable records in
+BTrees of small buckets (issue 10): they merge concurrent changes, read like the dicts they
+were, and an older database's dicts are converted by an evolve step."""
+import datetime
+import pickle
+
+import pytest
+from BTrees.OOBTree import OOBTree
+
+from ejportal.journal import grading
+from ejportal.journal.evolve import cells_as_records
+from ejportal.journal.records import Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark, put
+from ejportal.journal.resources import (
+    Student, Subject, add_class, add_journal, default_year, enrol)
+from ejportal.site.resources import make_portal
+
+D = datetime.date
+NOW = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.timezone.utc)
+
+pytestmark = pytest.mark.usefixtures('portal_registry')
+
+
+def test_a_cell_reads_like_the_dict_it_was():
+    cell = Cell(revision=1, marks=(('5', 'answer', 1),), attendance='оп', time=NOW,
+                userid='teacher')
+    assert cell['marks'] == (('5', 'answer', 1),) and cell['attendance'] == 'оп'
+    assert cell.get('log') == () and cell.get('nothing', 'x') == 'x'
+    assert cell.as_dict()['userid'] == 'teacher'
+    assert grading.cell_text(cell) == 'оп 5'
+    with pytest.raises(KeyError):
+        cell['nothing']
+    assert pickle.loads(pickle.dumps(cell, 3)) == cell
+
+
+def test_an_older_dict_becomes_a_record():
+    old = {'marks': [('4', 'answer', 1)], 'attendance': '', 'reason': '', 'comment': 'ok',
+           'history': ((NOW, 'teacher', (('3', 'answer', 1),), '', ''),),
+           'time': NOW, 'userid': 'teacher', 'logged': 1, 'log': (0,), 'unknown': 1}
+    cell = Cell.of(old)
+    assert cell.revision == 1  # as many as its history holds
+    assert cell.marks == (('4', 'answer', 1),) and cell.logged is True
+    assert Cell.of(cell) is cell and Cell.of(None) is None
+    entry = DiaryEntry.of({'subject': 'math', 'marks': [], 'attendance': 'н', 'comment': ''})
+    assert entry.title == 'math' and entry.marks == ()
+
+
+def test_records_compare_so_a_bucket_can_merge_them():
+    """A bucket merging two transactions compares the values with < and ==: dicts have no
+    <, records do (a change always differs in the first field, an int)."""
+    old = Cell(revision=0, marks=(('5', 'answer', 1),), time=NOW)
+    new = Cell(revision=1, marks=(('4', 'answer', 1),), time=None)
+    assert old < new and not old < Cell(*old) and old == Cell(*old)
+    with pytest.raises(TypeError):
+        {'marks': ()} < {'marks': ()}
+
+
+def test_put_writes_the_texts_a_record_shares_with_its_neighbours_once():
+    def bucket_size(tree):
+        return len(pickle.dumps(tree.__getstate__(), 3))
+    plain, shared = CellTree(), CellTree()
+    for n in range(10):
+        def fresh(text):
+            return ''.join(list(text))  # a new string object each time, as from a request
+        key = (fresh('s0001'), '2025-09-%02d-1' % (n + 1))
+        cell = Cell(marks=((fresh('5'), fresh('answer'), 1),), userid=fresh('teacher'))
+        plain[key] = cell
+        put(shared, key, cell, shared.items())
+    assert list(shared.items()) == list(plain.items())
+    assert bucket_size(shared) < bucket_size(plain) - 150
+
+
+@pytest.fixture
+def old_school():
+    """A school as an older database holds it: dicts in plain OOBTrees."""
+    portal = make_portal()
+    school = portal['journal']
+    school['subjects'].add('math', Subject(title='Математика'))
+    year = school.add('2025-2026', default_year(2025))
+    a = add_class(year, 5, 'а')
+    student = school['students'].add('s1', Student(surname='Яковлев'))
+    enrol(student, a, year.start)
+    journal = add_journal(a, school['subjects']['math'], 'teacher')
+    journal.add_lesson(D(2025, 9, 1), 1)
+    journal.cells, journal.period_marks, student.index = OOBTree(), OOBTree(), OOBTree()
+    journal.cells[('s1', '2025-09-01-1')] = {
+        'marks': (('5', 'answer', 1),), 'attendance': '', 'reason': '', 'comment': '',
+        'time': NOW, 'userid': 'teacher'}
+    journal.period_marks[('s1', 'q1')] = {'value': '5', 'history': (), 'time': NOW,
+                                          'userid': 'teacher'}
+    student.index[('2025-09-01', '/journal/2025-2026/classes/5a/journals/math',
+                   '2025-09-01-1')] = {'subject': 'math', 'title': 'Математика',
+                                       'number': 1, 'marks': (('5', 'answer', 1),),
+                                       'attendance': '', 'comment': ''}
+    return portal, journal, student
+
+
+def test_the_evolve_step_converts_an_older_database_and_is_idempotent(old_school):
+    portal, journal, student = old_school
+    cells_as_records(portal)
+    assert isinstance(journal.cells, CellTree) and isinstance(student.index, DiaryIndex)
+    assert isinstance(journal.period_marks, CellTree)
+    cell = journal.cells[('s1', '2025-09-01-1')]
+    assert isinstance(cell, Cell) and cell.marks == (('5', 'answer', 1),)
+    assert isinstance(journal.period_marks[('s1', 'q1')], PeriodMark)
+    assert journal.period_mark('s1', 'q1') == '5'
+    [(key, entry)] = list(student.entries(D(2025, 9, 1), D(2025, 9, 1)))
+    assert isinstance(entry, DiaryEntry) and entry['title'] == 'Математика'
+    trees = journal.cells, journal.period_marks, student.index
+    cells_as_records(portal)
+    assert (journal.cells, journal.period_marks, student.index) == trees  # left alone
+    journal.set_cell('s1', '2025-09-01-1', grading.make_marks(['4']))
+    assert journal.cell('s1', '2025-09-01-1')['revision'] == 1
