@@ -9,3 +9,4 @@ def includeme(config):
     config.scan('.views')
     config.scan('.workflow')
     config.scan('.errors_view')
+    config.include('.errors_view')

@@ -2,6 +2,9 @@
 API answers ``{"error": {"type", "message", "fields"}}`` with the error's status, a page
 answers the error page with the message in the reader's language and the same status.
 Forms never get here: ``FormView`` puts an action's errors on its fields."""
+from html import escape
+
+from pyramid.response import Response
 from pyramid.view import exception_view_config
 from transaction.interfaces import TransientError
 
@@ -39,3 +42,32 @@ def save_conflict(exc, request):
 
 
 NOT_SAVED = _('Not saved: others were saving at the same moment. Please try again.')
+
+
+def storage_unavailable(exc, request):
+    """The database server is out of reach (ZEO disconnected, PostgreSQL gone): 503 with
+    Retry-After, nothing saved. The page is plain: the usual layout reads the database."""
+    if wants_json(request):
+        response = json_error(request, 503, 'ServiceUnavailable', STORAGE_DOWN)
+    else:
+        text = request.localizer.translate(STORAGE_DOWN)
+        response = Response('<!DOCTYPE html><html><head><meta charset="utf-8"><title>503'
+                            '</title></head><body><p>%s</p></body></html>' % escape(text),
+                            status=503, content_type='text/html', charset='utf-8')
+    response.headers['Retry-After'] = '5'
+    return response
+
+
+STORAGE_DOWN = _('storage-down', default='The database cannot be reached just now: nothing '
+                 'was saved. Please try again in a few seconds.')
+
+
+def includeme(config):
+    from ZEO.Exceptions import ClientDisconnected
+    config.add_exception_view(storage_unavailable, ClientDisconnected)
+    try:
+        from psycopg2 import InterfaceError, OperationalError
+    except ImportError:  # pragma: no cover
+        return
+    config.add_exception_view(storage_unavailable, OperationalError)
+    config.add_exception_view(storage_unavailable, InterfaceError)

@@ -17,6 +17,7 @@ from pyramid.tweens import MAIN
 from pyramid_retry import (
     IBeforeRetry, IRetryableError, is_last_attempt, mark_error_retryable)
 from transaction.interfaces import TransientError
+from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import ConflictError
 
 BACKOFF_SETTING = 'ejportal.retry_backoff'
@@ -56,6 +57,10 @@ def conflict_tween_factory(handler, registry):
         except Exception as exc:
             if not is_conflict(exc) or not is_last_attempt(request):
                 raise
+            if isinstance(exc, ClientDisconnected):
+                # the storage server is gone, not busy: its own view answers 503 (and
+                # needs no transaction: there is no database to read)
+                return request.invoke_exception_view(sys.exc_info())
             log.warning('not saved after %s attempts: %s %s: %r',
                         request.environ.get('retry.attempts', 1), request.method,
                         request.path_info, exc)
