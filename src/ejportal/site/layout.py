@@ -14,6 +14,11 @@ from ejportal.i18n import LANGUAGES, format_date, format_datetime
 from ejportal.security import MANAGE_SHARING
 from ejportal.site.resources import get_portal
 
+# deform's widgets are written for the jQuery it ships; only pages with a form load it, and
+# every form's markup calls deform.js (``deform.addCallback``) whatever its widgets
+FORM_SCRIPTS = ('deform:static/scripts/jquery-2.0.3.min.js', 'deform:static/scripts/deform.js')
+
+
 def nav_lineage_paths(registry):
     """Every path on the way to a navigation target ('/', '/people', '/people/users'...),
     once each: where the local roles that decide the navigation can be held. Worked out
@@ -154,6 +159,16 @@ class Layout:
                 urls.clear()
             found = urls[key] = self.request.static_url(spec)
             return found
+
+    def form_scripts(self, resources):
+        """The scripts of a page with a form, in the head, since the form's markup holds
+        inline initialisations (``deform.addCallback``, the editor's) that run as the page is
+        read: jQuery first, then what the widgets need (deform.js among it), each once."""
+        found = [self.static_url(spec) for spec in FORM_SCRIPTS]
+        for url in self.widget_resources(resources)['js']:
+            if url not in found:
+                found.append(url)
+        return found
 
     def widget_resources(self, resources):
         """URLs of the JS and CSS that a form's widgets need (``form.get_widget_resources()``)."""
