@@ -12,7 +12,9 @@ its fields). A GET pays nothing: nothing is parsed, and a view that answers only
 wrapped at all.
 """
 from pyramid.decorator import reify
+from pyramid.exceptions import PredicateMismatch
 from pyramid.request import Request
+from pyramid.security import view_execution_permitted
 from webob.multidict import NoVars
 
 from ejportal.core.forms import FormView
@@ -25,6 +27,16 @@ class PortalRequest(Request):
     @reify
     def application_url(self):
         return Request.application_url.fget(self)
+
+    def may_view(self, context, name=''):
+        """Whether a link to ``context``'s view ``name`` would open for this user: the view
+        exists (for a GET) and its permission is granted. A page links only what opens."""
+        if name.startswith('@@'):
+            name = name[2:]
+        try:
+            return bool(view_execution_permitted(context, self, name))
+        except (TypeError, PredicateMismatch):    # no such view, or none for this request
+            return False
 
     def _checked_json_body(self):
         """The parsed JSON body; ``BadText`` if it holds text that may not be stored."""

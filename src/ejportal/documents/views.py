@@ -470,9 +470,9 @@ def public_version(context, request):
 
 
 @view_config(context=Order, name='public', permission=VIEW_PUBLIC,
-             renderer=template('documents/print.pt'))
+             renderer=template('documents/public.pt'))
 @view_config(context=Regulation, name='public', permission=VIEW_PUBLIC,
-             renderer=template('documents/print.pt'))
+             renderer=template('documents/public.pt'))
 def public_view(context, request):
     version, frozen = public_version(context, request)
     data = print_data(context, request, version=version, public=True)

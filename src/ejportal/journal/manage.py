@@ -127,8 +127,9 @@ class YearsView(ManageView):
         return {'headers': (_('School year'), _('Periods'), _('Classes'), ''),
                 'rows': [((y.title, url(y, 'settings')),
                           (KIND_TITLES.get(y.period_kind, y.period_kind), None),
-                          (str(len(y['classes'])), url(y, 'classes')),
-                          (_('Periods'), url(y, 'periods')))
+                          (str(len(y['classes'])), url(y, '@@classes')),
+                          (_('Periods'), url(y, 'periods'))
+                          if self.request.may_view(y, 'periods') else ('', None))
                          for y in self.context.years()],
                 'links': ((url(self.context['subjects'], 'manage'), _('Subjects')),)}
 
@@ -173,9 +174,11 @@ class YearSettingsView(ManageView):
 
     def listing(self):
         url = self.request.resource_url
-        return {'links': ((url(self.context.__parent__, 'years'), _('School years')),
-                          (url(self.context, 'classes'), _('Classes')),
-                          (url(self.context, 'periods'), _('Close periods')))}
+        links = [(url(self.context.__parent__, 'years'), _('School years')),
+                 (url(self.context, '@@classes'), _('Classes'))]
+        if self.request.may_view(self.context, 'periods'):
+            links.append((url(self.context, 'periods'), _('Close periods')))
+        return {'links': links}
 
     def appstruct(self):
         year = self.context
@@ -359,7 +362,7 @@ def fmt_iso(day):
 
 def class_links(request, school_class):
     url = request.resource_url
-    return ((url(school_class.year, 'classes'), _('Classes')),
+    return ((url(school_class.year, '@@classes'), _('Classes')),
             (url(school_class, 'manage'), _('Class teacher')),
             (url(school_class, 'enrol'), _('Enrol a student')),
             (url(school_class, 'move'), _('Move to another class')),
@@ -524,7 +527,7 @@ class ArchiveView(ManageView):
 
     def next_url(self, changed):
         if isinstance(self.context, SchoolClass):
-            return self.request.resource_url(self.context.year, 'classes')
+            return self.request.resource_url(self.context.year, '@@classes')
         return self.request.resource_url(self.context.__parent__, 'manage')
 
     def json_listing(self):

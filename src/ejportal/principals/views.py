@@ -18,7 +18,7 @@ from ejportal.paths import template
 from ejportal.principals.login import (
     CODE_MISMATCH, CODE_USED, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded,
     check_device, code_step, take_code_step)
-from ejportal.principals.resources import Group, Groups, User, Users
+from ejportal.principals.resources import Group, Groups, People, User, Users
 from ejportal.principals.schemas import UserFields
 from ejportal.principals.sessions import (
     PENDING_WRONG_CODES, end_all_sessions, end_pending_login, end_session, pending_login,
@@ -359,6 +359,12 @@ USER_FIELDS = ('surname', 'first_name', 'patronymic', 'position', 'email', 'phon
 
 def apply_fields(obj, appstruct, names):
     return obj.update({name: appstruct[name] for name in names})
+
+
+@view_config(context=People, permission=MANAGE_USERS, renderer=template('folder.pt'))
+def people_section(context, request):
+    """``/people``: the way to its users and groups (the README and the breadcrumbs name it)."""
+    return {'title': context.title, 'items': [context['users'], context['groups']]}
 
 
 @view_config(context=Users, permission=MANAGE_USERS, renderer=template('principals/users.pt'))

@@ -131,7 +131,11 @@ class Layout:
             return []
         crumbs = [r for r in lineage(self.context)]
         crumbs.reverse()
-        return [{'title': r.title or r.__name__, 'url': self.request.resource_url(r)}
+        # a crumb links only where its page opens for this user (a family's diary sits
+        # under the journal and the students' folder, which they may not browse)
+        may_view = self.request.may_view
+        return [{'title': r.title or r.__name__,
+                 'url': self.request.resource_url(r) if may_view(r) else None}
                 for r in crumbs[1:]]
 
     def flash(self):
