@@ -31,7 +31,7 @@ from ejportal.journal.resources import (
     letter_name, lesson_id, set_archived, template_periods)
 from ejportal.paths import template
 from ejportal.security import EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS
-from ejportal.site.resources import get_portal
+from ejportal.site.names import person_name
 
 MANAGE = template('journal/manage.pt')
 KIND_TITLES = dict(PERIOD_KINDS)
@@ -42,10 +42,7 @@ def fmt(day):
 
 
 def user_name(request, login):
-    if not login:
-        return ''
-    user = get_portal(request)['people']['users'].get(login)
-    return user.fullname if user is not None else login
+    return person_name(request, login)
 
 
 class ManageView(FormView):

@@ -10,8 +10,9 @@ from pyramid.decorator import reify
 from ejportal.core.content import item_at, lineage, serial
 from ejportal.core.folder import Folder
 from ejportal.core.registry import portal_registry
-from ejportal.i18n import LANGUAGES, format_date, format_datetime
+from ejportal.i18n import LANGUAGES, format_date, format_datetime, translate
 from ejportal.security import MANAGE_SHARING
+from ejportal.site.names import file_size, person_name
 from ejportal.site.resources import get_portal
 
 # deform's widgets are written for the jQuery it ships; only pages with a form load it, and
@@ -40,6 +41,12 @@ class Layout:
         self.context = context if context is not None else getattr(request, 'context', None)
         self.format_date = format_date
         self.format_datetime = format_datetime
+
+    def person(self, login, short=False):
+        return person_name(self.request, login, short)
+
+    def file_size(self, size):
+        return file_size(self.request, size)
 
     @reify
     def portal(self):
@@ -145,7 +152,8 @@ class Layout:
         found = []
         for kind, queue in (('success', 'success'), ('info', ''), ('error', 'error')):
             if session.peek_flash(queue):
-                found.extend((kind, m) for m in session.pop_flash(queue))
+                found.extend((kind, translate(self.request.localizer, m))
+                             for m in session.pop_flash(queue))
         return found
 
     def static_url(self, path):
