@@ -15,6 +15,7 @@ from ejportal.core.errors import UserError
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
+from ejportal.principals.devices import device_title
 from ejportal.principals.login import (
     CODE_MISMATCH, CODE_USED, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded,
     check_device, code_step, take_code_step)
@@ -245,7 +246,8 @@ def account(context, request):
     """Own data, active sessions (device, address, last seen) and the second factor."""
     people = get_portal(request)['people']
     current = request.identity.session_key
-    sessions = [{'key': key, 'session': s, 'current': key == current}
+    sessions = [{'key': key, 'session': s, 'current': key == current,
+                 'device': device_title(s.user_agent) if s.user_agent else s.kind}
                 for key, s in sessions_of(people, request.user.__name__)]
     return {'title': _('My account'), 'sessions': sessions, 'user': request.user}
 
