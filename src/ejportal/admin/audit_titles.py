@@ -137,7 +137,8 @@ class DetailsText:
         if isinstance(value, (list, tuple)):
             return ', '.join(self.value(v, key) for v in value) or '—'
         if isinstance(value, bool):
-            return self.translate(_('audit-yes', default='yes') if value else _('audit-no', default='no'))
+            return self.translate(_('audit-yes', default='yes') if value
+                                  else _('audit-no', default='no'))
         if isinstance(value, str):
             if key == 'by' and value in BY_TITLES:
                 return self.translate(BY_TITLES[value])
