@@ -4,14 +4,36 @@ actions by title with readable details, file sizes in Russian units. (Needs the 
 catalogs, which `make test` builds.)"""
 import re
 
+import pytest
 import transaction
 
 from conftest import csrf_token, login
+from crawling import crawl
 from test_journal import MATH_5A, YEAR, close_q1
 from test_russian_pages import russian
 
 CODE = re.compile(r"state-[a-z]+|\{'|'\}|\bs00\d\d\b|\b(?:period-close|period-reopen|"
                   r"correction-request|pending|approved|rejected)\b")
+
+
+# what a code looks like on a page: a state's or a type's id, a Python dict, a student's id,
+# a size in English units, a correction's state
+PAGE_CODE = re.compile(r"\b(?:state|type|section|audit|person|size)-[a-z-]+|\{'|\bs\d{4}\b|"
+                       r"\d KB\b|\b(?:pending|approved|rejected)\b")
+
+
+@pytest.mark.parametrize('role', ['admin', 'director', 'deputy', 'class_teacher', 'parent'])
+def test_no_codes_on_the_russian_pages_of_each_role(testapp, role):
+    russian(testapp)
+    login(testapp, role)
+    for url, (status, _origin, _form) in crawl(testapp).items():
+        page = testapp.get(url, status='*', expect_errors=True) if status == 200 else None
+        if page is None or 'html' not in page.content_type:
+            continue
+        for tag in page.html(['script', 'style']):
+            tag.decompose()
+        found = PAGE_CODE.search(page.html.get_text(' '))
+        assert not found, (url, found.group(0))
 
 
 def text_of(page, selector='main'):
