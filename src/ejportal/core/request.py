@@ -23,20 +23,22 @@ from ejportal.core.text import check_form, check_input
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
+def may_view(request, context, name=''):
+    """Whether a link to ``context``'s view ``name`` would open for the user of ``request``:
+    the view exists (for a request like this one) and its permission is granted. A page
+    links only what opens."""
+    if name.startswith('@@'):
+        name = name[2:]
+    try:
+        return bool(view_execution_permitted(context, request, name))
+    except (TypeError, PredicateMismatch):    # no such view, or none for this request
+        return False
+
+
 class PortalRequest(Request):
     @reify
     def application_url(self):
         return Request.application_url.fget(self)
-
-    def may_view(self, context, name=''):
-        """Whether a link to ``context``'s view ``name`` would open for this user: the view
-        exists (for a GET) and its permission is granted. A page links only what opens."""
-        if name.startswith('@@'):
-            name = name[2:]
-        try:
-            return bool(view_execution_permitted(context, self, name))
-        except (TypeError, PredicateMismatch):    # no such view, or none for this request
-            return False
 
     def _checked_json_body(self):
         """The parsed JSON body; ``BadText`` if it holds text that may not be stored."""

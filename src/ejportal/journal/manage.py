@@ -20,6 +20,7 @@ from ejportal.core.errors import Invalid, UserError
 from ejportal.core.forms import FormError, FormView, without_csrf
 from ejportal.core.actions import invalid_fields
 from ejportal.core.jsonapi import json_body, json_error
+from ejportal.core.request import may_view
 from ejportal.i18n import _
 from ejportal.journal import schemas
 from ejportal.journal.actions import (
@@ -126,7 +127,7 @@ class YearsView(ManageView):
                           (KIND_TITLES.get(y.period_kind, y.period_kind), None),
                           (str(len(y['classes'])), url(y, '@@classes')),
                           (_('Periods'), url(y, 'periods'))
-                          if self.request.may_view(y, 'periods') else ('', None))
+                          if may_view(self.request, y, 'periods') else ('', None))
                          for y in self.context.years()],
                 'links': ((url(self.context['subjects'], 'manage'), _('Subjects')),)}
 
@@ -173,7 +174,7 @@ class YearSettingsView(ManageView):
         url = self.request.resource_url
         links = [(url(self.context.__parent__, 'years'), _('School years')),
                  (url(self.context, '@@classes'), _('Classes'))]
-        if self.request.may_view(self.context, 'periods'):
+        if may_view(self.request, self.context, 'periods'):
             links.append((url(self.context, 'periods'), _('Close periods')))
         return {'links': links}
 

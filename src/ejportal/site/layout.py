@@ -10,6 +10,7 @@ from pyramid.decorator import reify
 from ejportal.core.content import item_at, lineage, serial
 from ejportal.core.folder import Folder
 from ejportal.core.registry import portal_registry
+from ejportal.core.request import may_view
 from ejportal.i18n import LANGUAGES, format_date, format_datetime, translate
 from ejportal.security import MANAGE_SHARING
 from ejportal.site.names import file_size, person_name
@@ -41,6 +42,9 @@ class Layout:
         self.context = context if context is not None else getattr(request, 'context', None)
         self.format_date = format_date
         self.format_datetime = format_datetime
+
+    def may_view(self, context, name=''):
+        return may_view(self.request, context, name)
 
     def person(self, login, short=False):
         return person_name(self.request, login, short)
@@ -140,9 +144,8 @@ class Layout:
         crumbs.reverse()
         # a crumb links only where its page opens for this user (a family's diary sits
         # under the journal and the students' folder, which they may not browse)
-        may_view = self.request.may_view
         return [{'title': r.title or r.__name__,
-                 'url': self.request.resource_url(r) if may_view(r) else None}
+                 'url': self.request.resource_url(r) if self.may_view(r) else None}
                 for r in crumbs[1:]]
 
     def flash(self):
