@@ -1,5 +1,5 @@
 """Translation strings, the locale negotiator and the Russian date form."""
-from pyramid.i18n import TranslationStringFactory
+from pyramid.i18n import TranslationString, TranslationStringFactory
 
 _ = TranslationStringFactory('ejportal')
 
@@ -15,6 +15,18 @@ def locale_negotiator(request):
         lang = None
     lang = lang or request.cookies.get('ejportal_lang')
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(localizer, value):
+    """``value`` in the user's language, with the translation strings in its mapping
+    translated first ("Done: ${state}." with the state's title, not its id)."""
+    if not isinstance(value, TranslationString):
+        return value
+    if value.mapping:
+        value = TranslationString(value, domain=value.domain, default=value.default,
+                                  mapping={k: translate(localizer, v)
+                                           for k, v in value.mapping.items()})
+    return localizer.translate(value)
 
 
 def format_date(value):

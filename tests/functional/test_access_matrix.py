@@ -151,6 +151,7 @@ ACCESS = {
     ('Portal', 'second-factor'): [('GET', '/@@second-factor', USERS)],
     ('Portal', 'end-session'): [('POST', '/@@end-session', USERS)],
     # users, groups, sharing, settings, audit
+    ('People', ''): [('GET', '/people', ADMIN)],
     ('Users', ''): [('GET', '/people/users', ADMIN)],
     ('Users', 'add'): [('GET', '/people/users/@@add', ADMIN)],
     ('User', ''): [('GET', '/people/users/teacher', ADMIN)],

@@ -100,7 +100,10 @@ def test_sharing_grant_and_revoke_are_audited(testapp, as_user, root):
     root._p_jar.sync()
     assert not root['documents'].get_local_roles('group:working-group')
     page = testapp.get('/settings/@@audit?action=sharing')
-    assert page.text.count('group:working-group') >= 2
+    # the group by its title, not its principal id (issue 11)
+    details = [td.get_text() for td in page.html.select('table.listing tbody td:nth-of-type(7)')]
+    assert len([d for d in details if 'Рабочая группа' in d]) >= 2, details
+    assert 'group:working-group' not in ' '.join(details)
 
 
 def test_sharing_form_needs_a_role(testapp, as_user):

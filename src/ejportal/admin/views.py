@@ -7,12 +7,14 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from ejportal.admin.audit_titles import DetailsText, action_title
 from ejportal.core.audit import anchor_path, get_audit_log, write_csv
 from ejportal.core.forms import CSRFSchema, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.security import MANAGE_SETTINGS, VIEW_AUDIT
 from ejportal.site.content_actions import EditContent
+from ejportal.site.names import ANONYMOUS, person_name
 from ejportal.site.resources import get_portal
 from ejportal.site.settings import Settings, SettingsSchema
 
@@ -72,12 +74,25 @@ def query_audit(request, filters, limit):
         limit=limit)
 
 
+def audit_who(entry):
+    """Who the entry is about: a login's entry is written before anyone is logged in, so
+    it names the login it tried."""
+    details = entry.get('details') or {}
+    if entry['userid'] == ANONYMOUS and isinstance(details, dict) and details.get('login'):
+        return details['login']
+    return entry['userid']
+
+
 @view_config(context=Settings, name='audit', permission=VIEW_AUDIT,
              renderer=template('admin/audit.pt'))
 def audit_screen(context, request):
     raw, filters, errors = audit_filters(request)
     entries = query_audit(request, filters, limit=200)
     log = get_audit_log(get_portal(request))
+    details_text = DetailsText(request)
+    entries = [dict(e, action_title=action_title(e['action']), details_text=details_text(e),
+                    who=person_name(request, audit_who(e), short=True),
+                    where=details_text.place(e['path'])) for e in entries]
     return {'title': _('Audit log'), 'entries': entries, 'raw': raw, 'errors': errors,
             'total': len(log), 'csv_query': request.query_string}
 

@@ -12,13 +12,27 @@ its fields). A GET pays nothing: nothing is parsed, and a view that answers only
 wrapped at all.
 """
 from pyramid.decorator import reify
+from pyramid.exceptions import PredicateMismatch
 from pyramid.request import Request
+from pyramid.security import view_execution_permitted
 from webob.multidict import NoVars
 
 from ejportal.core.forms import FormView
 from ejportal.core.text import check_form, check_input
 
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
+
+
+def may_view(request, context, name=''):
+    """Whether a link to ``context``'s view ``name`` would open for the user of ``request``:
+    the view exists (for a request like this one) and its permission is granted. A page
+    links only what opens."""
+    if name.startswith('@@'):
+        name = name[2:]
+    try:
+        return bool(view_execution_permitted(context, request, name))
+    except (TypeError, PredicateMismatch):    # no such view, or none for this request
+        return False
 
 
 class PortalRequest(Request):

@@ -56,7 +56,7 @@ def notify_people(order, userids, reminder):
         user = users.get(userid)
         if user is None:
             continue
-        user.add_notice(text, kind='acknowledge')
+        user.add_notice(text, kind='acknowledge', about=acknowledge_notice(order))
         if user.email:
             emails.append(user.email)
     if request is not None and emails:
@@ -98,8 +98,15 @@ def acknowledge(order, user, address):
     pending = find_root(order)['documents'].pending_for(user.__name__)
     if pending is not None and resource_path(order) in pending:
         pending.remove(resource_path(order))
+    user.dismiss_notices(acknowledge_notice(order))
     record(order, 'acknowledge', {'version': version.number, 'sha256': version.sha256})
     return entry
+
+
+def acknowledge_notice(order):
+    """What the notices asking to acknowledge ``order`` are about: they leave the start page
+    once it is acknowledged, and a reminder replaces the unread request."""
+    return 'acknowledge:' + resource_path(order)
 
 
 def remind(order):

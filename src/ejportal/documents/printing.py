@@ -17,7 +17,7 @@ def files_data(request, doc, public):
     """The document's files: on the public site those it had when signed, linked to their
     public download; otherwise all of them."""
     files = doc.public_attachments() if public else doc.attachments()
-    return [{'filename': f.filename, 'size_kb': f.size // 1024 + 1,
+    return [{'filename': f.filename, 'size': f.size,
              'url': request.resource_url(f, '@@public') if public else request.resource_url(f)}
             for f in files]
 

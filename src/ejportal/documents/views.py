@@ -33,6 +33,7 @@ from ejportal.security import (
     ACKNOWLEDGE, ADD_DOCUMENT, DELETE, EDIT, MANAGE_ACKNOWLEDGEMENTS, MANAGE_SETTINGS, VIEW,
     VIEW_PUBLIC)
 from ejportal.site.content_actions import AddContent, DeleteContent, EditContent
+from ejportal.site.names import person_name
 from ejportal.site.resources import get_portal
 from ejportal.site.settings import Settings
 
@@ -265,14 +266,12 @@ def workflow_history_rows(context, request, limit=20):
     """The workflow's history in the reader's words: who (by name), the transition's and
     the state's titles, when, the comment."""
     workflow = get_workflow(context)
-    users = get_portal(request)['people']['users']
     rows = []
     for entry in reversed(context.workflow_history or []):
         transition = workflow.transitions.get(entry['transition'])
         state = workflow.states.get(entry['to'])
-        user = users.get(entry['userid'])
         rows.append({'time': entry['time'], 'comment': entry['comment'],
-                     'who': user.short_name if user is not None else entry['userid'],
+                     'who': person_name(request, entry['userid'], short=True),
                      'transition': transition.title if transition else entry['transition'],
                      'to': state.title if state else entry['to']})
     return rows[:limit]
@@ -416,7 +415,6 @@ def history(context, request):
             'versions': versions, 'diff': diff,
             'can_revert': request.has_permission(EDIT, context)
             and not (context.current_version and context.current_version.frozen),
-            'people': get_portal(request)['people']['users'],
             'frozen_titles': FROZEN_TITLES}
 
 
@@ -505,9 +503,9 @@ def public_version(context, request):
 
 
 @view_config(context=Order, name='public', permission=VIEW_PUBLIC,
-             renderer=template('documents/print.pt'))
+             renderer=template('documents/public.pt'))
 @view_config(context=Regulation, name='public', permission=VIEW_PUBLIC,
-             renderer=template('documents/print.pt'))
+             renderer=template('documents/public.pt'))
 def public_view(context, request):
     version, frozen = public_version(context, request)
     data = print_data(context, request, version=version, public=True)

@@ -20,6 +20,7 @@ from ejportal.core.errors import Invalid, UserError
 from ejportal.core.forms import FormError, FormView, without_csrf
 from ejportal.core.actions import invalid_fields
 from ejportal.core.jsonapi import json_body, json_error
+from ejportal.core.request import may_view
 from ejportal.i18n import _
 from ejportal.journal import schemas
 from ejportal.journal.actions import (
@@ -31,7 +32,7 @@ from ejportal.journal.resources import (
     letter_name, lesson_id, set_archived, template_periods)
 from ejportal.paths import template
 from ejportal.security import EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS
-from ejportal.site.resources import get_portal
+from ejportal.site.names import person_name
 
 MANAGE = template('journal/manage.pt')
 KIND_TITLES = dict(PERIOD_KINDS)
@@ -42,10 +43,7 @@ def fmt(day):
 
 
 def user_name(request, login):
-    if not login:
-        return ''
-    user = get_portal(request)['people']['users'].get(login)
-    return user.fullname if user is not None else login
+    return person_name(request, login)
 
 
 class ManageView(FormView):
@@ -127,8 +125,9 @@ class YearsView(ManageView):
         return {'headers': (_('School year'), _('Periods'), _('Classes'), ''),
                 'rows': [((y.title, url(y, 'settings')),
                           (KIND_TITLES.get(y.period_kind, y.period_kind), None),
-                          (str(len(y['classes'])), url(y, 'classes')),
-                          (_('Periods'), url(y, 'periods')))
+                          (str(len(y['classes'])), url(y, '@@classes')),
+                          (_('Periods'), url(y, 'periods'))
+                          if may_view(self.request, y, 'periods') else ('', None))
                          for y in self.context.years()],
                 'links': ((url(self.context['subjects'], 'manage'), _('Subjects')),)}
 
@@ -173,9 +172,11 @@ class YearSettingsView(ManageView):
 
     def listing(self):
         url = self.request.resource_url
-        return {'links': ((url(self.context.__parent__, 'years'), _('School years')),
-                          (url(self.context, 'classes'), _('Classes')),
-                          (url(self.context, 'periods'), _('Close periods')))}
+        links = [(url(self.context.__parent__, 'years'), _('School years')),
+                 (url(self.context, '@@classes'), _('Classes'))]
+        if may_view(self.request, self.context, 'periods'):
+            links.append((url(self.context, 'periods'), _('Close periods')))
+        return {'links': links}
 
     def appstruct(self):
         year = self.context
@@ -359,7 +360,7 @@ def fmt_iso(day):
 
 def class_links(request, school_class):
     url = request.resource_url
-    return ((url(school_class.year, 'classes'), _('Classes')),
+    return ((url(school_class.year, '@@classes'), _('Classes')),
             (url(school_class, 'manage'), _('Class teacher')),
             (url(school_class, 'enrol'), _('Enrol a student')),
             (url(school_class, 'move'), _('Move to another class')),
@@ -524,7 +525,7 @@ class ArchiveView(ManageView):
 
     def next_url(self, changed):
         if isinstance(self.context, SchoolClass):
-            return self.request.resource_url(self.context.year, 'classes')
+            return self.request.resource_url(self.context.year, '@@classes')
         return self.request.resource_url(self.context.__parent__, 'manage')
 
     def json_listing(self):

@@ -17,8 +17,9 @@ from ejportal.core import passwords
 from ejportal.core.actions import Action
 from ejportal.core.audit import get_audit_log, record
 from ejportal.core.errors import UserError
-from ejportal.i18n import _
+from ejportal.i18n import _, translate
 from ejportal.principals import throttle
+from ejportal.principals.devices import device_title
 from ejportal.principals.mail import send_new_device_notice
 from ejportal.principals.sessions import API, BROWSER, client_address, start_session
 from ejportal.site.resources import get_portal
@@ -243,9 +244,13 @@ def check_device(request, user):
 
 
 def notify_new_device(request, user):
+    # one unread notice per kind of device: a second new Chrome on Linux replaces the first
+    title = device_title(request.user_agent)
+    device = translate(request.localizer, title)
     text = request.localizer.translate(_(
         'new-device-notice', default='A login from a new device: ${agent}, address ${address}. '
         'If it was not you, end that session on your account page and change your password.',
-        mapping={'agent': request.user_agent or '?', 'address': client_address(request)}))
-    user.add_notice(text, kind='warning')
+        mapping={'agent': device, 'address': client_address(request)}))
+    user.add_notice(text, kind='warning', about='new-device:' + (
+        title.interpolate() if hasattr(title, 'interpolate') else title))
     send_new_device_notice(request, user, text)

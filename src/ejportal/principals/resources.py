@@ -156,11 +156,26 @@ class User(Resource):
 
     KEEP_NOTICES = 100
 
-    def add_notice(self, text, kind='info'):
+    def add_notice(self, text, kind='info', about=None):
+        """A notice on the start page. A notice ``about`` something (an order to
+        acknowledge, a new kind of device) replaces an unread one about the same thing,
+        so that repeating a cause does not pile notices up."""
         if self.notices is None:
             self.notices = PersistentList()
-        self.notices.append({'time': now(), 'text': text, 'kind': kind, 'read': False})
+        notice = {'time': now(), 'text': text, 'kind': kind, 'read': False}
+        if about is not None:
+            notice['about'] = about
+            self.notices[:] = [n for n in self.notices
+                               if n.get('read') or n.get('about') != about]
+        self.notices.append(notice)
         del self.notices[:-self.KEEP_NOTICES]
+
+    def dismiss_notices(self, about):
+        """Mark read the notices about something that is done (an order acknowledged)."""
+        if self.notices and any(n.get('about') == about and not n.get('read')
+                                for n in self.notices):
+            self.notices[:] = [dict(n, read=True) if n.get('about') == about else n
+                               for n in self.notices]
 
     def unread_notices(self):
         return [n for n in (self.notices or ()) if not n.get('read')]

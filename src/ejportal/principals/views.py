@@ -15,10 +15,11 @@ from ejportal.core.errors import UserError
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
+from ejportal.principals.devices import device_title
 from ejportal.principals.login import (
     CODE_MISMATCH, CODE_USED, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded,
     check_device, code_step, take_code_step)
-from ejportal.principals.resources import Group, Groups, User, Users
+from ejportal.principals.resources import Group, Groups, People, User, Users
 from ejportal.principals.schemas import UserFields
 from ejportal.principals.sessions import (
     PENDING_WRONG_CODES, end_all_sessions, end_pending_login, end_session, pending_login,
@@ -245,7 +246,8 @@ def account(context, request):
     """Own data, active sessions (device, address, last seen) and the second factor."""
     people = get_portal(request)['people']
     current = request.identity.session_key
-    sessions = [{'key': key, 'session': s, 'current': key == current}
+    sessions = [{'key': key, 'session': s, 'current': key == current,
+                 'device': device_title(s.user_agent) if s.user_agent else s.kind}
                 for key, s in sessions_of(people, request.user.__name__)]
     return {'title': _('My account'), 'sessions': sessions, 'user': request.user}
 
@@ -359,6 +361,12 @@ USER_FIELDS = ('surname', 'first_name', 'patronymic', 'position', 'email', 'phon
 
 def apply_fields(obj, appstruct, names):
     return obj.update({name: appstruct[name] for name in names})
+
+
+@view_config(context=People, permission=MANAGE_USERS, renderer=template('folder.pt'))
+def people_section(context, request):
+    """``/people``: the way to its users and groups (the README and the breadcrumbs name it)."""
+    return {'title': context.title, 'items': [context['users'], context['groups']]}
 
 
 @view_config(context=Users, permission=MANAGE_USERS, renderer=template('principals/users.pt'))

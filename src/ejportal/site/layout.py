@@ -10,9 +10,16 @@ from pyramid.decorator import reify
 from ejportal.core.content import item_at, lineage, serial
 from ejportal.core.folder import Folder
 from ejportal.core.registry import portal_registry
-from ejportal.i18n import LANGUAGES, format_date, format_datetime
+from ejportal.core.request import may_view
+from ejportal.i18n import LANGUAGES, format_date, format_datetime, translate
 from ejportal.security import MANAGE_SHARING
+from ejportal.site.names import file_size, person_name
 from ejportal.site.resources import get_portal
+
+# deform's widgets are written for the jQuery it ships; only pages with a form load it, and
+# every form's markup calls deform.js (``deform.addCallback``) whatever its widgets
+FORM_SCRIPTS = ('deform:static/scripts/jquery-2.0.3.min.js', 'deform:static/scripts/deform.js')
+
 
 def nav_lineage_paths(registry):
     """Every path on the way to a navigation target ('/', '/people', '/people/users'...),
@@ -43,6 +50,15 @@ class Layout:
             self.context = context if context is not None else getattr(request, 'context', None)
         self.format_date = format_date
         self.format_datetime = format_datetime
+
+    def may_view(self, context, name=''):
+        return may_view(self.request, context, name)
+
+    def person(self, login, short=False):
+        return person_name(self.request, login, short)
+
+    def file_size(self, size):
+        return file_size(self.request, size)
 
     @reify
     def portal(self):
@@ -134,7 +150,10 @@ class Layout:
             return []
         crumbs = [r for r in lineage(self.context)]
         crumbs.reverse()
-        return [{'title': r.title or r.__name__, 'url': self.request.resource_url(r)}
+        # a crumb links only where its page opens for this user (a family's diary sits
+        # under the journal and the students' folder, which they may not browse)
+        return [{'title': r.title or r.__name__,
+                 'url': self.request.resource_url(r) if self.may_view(r) else None}
                 for r in crumbs[1:]]
 
     def flash(self):
@@ -144,7 +163,8 @@ class Layout:
         found = []
         for kind, queue in (('success', 'success'), ('info', ''), ('error', 'error')):
             if session.peek_flash(queue):
-                found.extend((kind, m) for m in session.pop_flash(queue))
+                found.extend((kind, translate(self.request.localizer, m))
+                             for m in session.pop_flash(queue))
         return found
 
     def static_url(self, path):
@@ -162,6 +182,16 @@ class Layout:
                 urls.clear()
             found = urls[key] = self.request.static_url(spec)
             return found
+
+    def form_scripts(self, resources):
+        """The scripts of a page with a form, in the head, since the form's markup holds
+        inline initialisations (``deform.addCallback``, the editor's) that run as the page is
+        read: jQuery first, then what the widgets need (deform.js among it), each once."""
+        found = [self.static_url(spec) for spec in FORM_SCRIPTS]
+        for url in self.widget_resources(resources)['js']:
+            if url not in found:
+                found.append(url)
+        return found
 
     def widget_resources(self, resources):
         """URLs of the JS and CSS that a form's widgets need (``form.get_widget_resources()``)."""
