@@ -3,9 +3,10 @@ from pyramid.events import ContextFound
 from pyramid.httpexceptions import HTTPSeeOther
 
 from ejportal.i18n import _
+from ejportal.principals.ban import refuse_staff_grant
 from ejportal.principals.demo import build_demo_people
 from ejportal.principals.throttle import Refusals
-from ejportal.security import MANAGE_USERS
+from ejportal.security import MANAGE_USERS, LocalRolesGranting
 from ejportal.site.resources import portal_address
 
 # What a user with a one-time password may still reach before choosing their own.
@@ -31,6 +32,7 @@ def includeme(config):
     config.scan('.evolve', categories=('ejportal',))
     config.add_section('people', 'People', order=10)
     config.add_subscriber(enforce_password_change, ContextFound)
+    config.add_subscriber(refuse_staff_grant, LocalRolesGranting)
     config.add_nav_entry(90, '/people/users', _('Users'), MANAGE_USERS)
     config.add_nav_entry(91, '/people/groups', _('Groups'), MANAGE_USERS)
     config.add_demo_builder(10, build_demo_people)
