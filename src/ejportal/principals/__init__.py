@@ -6,6 +6,7 @@ from ejportal.i18n import _
 from ejportal.principals.ban import refuse_staff_grant
 from ejportal.principals.demo import build_demo_people
 from ejportal.principals.throttle import Refusals
+from ejportal.principals.undertaking import my_undertaking_panel, undertakings_panel
 from ejportal.security import MANAGE_USERS, LocalRolesGranting
 from ejportal.site.resources import portal_address
 
@@ -40,3 +41,6 @@ def includeme(config):
     config.scan('.views')
     config.scan('.sharing')
     config.scan('.api')
+    config.scan('.undertaking')
+    config.add_start_panel(5, my_undertaking_panel)
+    config.add_start_panel(60, undertakings_panel)

@@ -42,6 +42,9 @@ class People(Folder):
     user_sessions = None
     # key -> PendingLogin: logins waiting for their second factor
     pending_logins = None
+    # (kind, place, time, ...) -> (login, family account?): the last hour's logins by
+    # address and device, which ``watch`` compares
+    recent_logins = None
 
     def session_keys(self, userid, create=False):
         if self.user_sessions is None:
@@ -110,6 +113,7 @@ class User(Resource):
     totp_last_step = None  # the time step of the last code accepted: no code works twice
     known_devices = None  # OOBTree device id -> first seen, to notice logins from new devices
     notices = None        # PersistentList of dicts shown on the start page
+    undertakings = ()     # confirmations of the undertaking: ({'version', 'time', 'address'},)
     language = None
 
     @property
