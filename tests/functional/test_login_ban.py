@@ -4,7 +4,7 @@ import pytest
 import transaction
 from pyramid.traversal import find_resource
 
-from conftest import api_token, csrf_token
+from conftest import api_token
 from test_journal import MATH_5A, YEAR
 
 CLASS_5A = YEAR + '/classes/5a'
