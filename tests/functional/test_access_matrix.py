@@ -106,8 +106,6 @@ ACCESS = {
     ('Portal', '@search'): [('GET', '/@search?SearchableText=%D0%B6%D1%83%D1%80%D0%BD%D0%B0%D0%BB',
                              ALL)],
     ('ReferenceBook', ''): [('GET', '/settings/order-registers', ADMIN)],
-    ('Settings', 'order-registers'): [('GET', '/settings/@@order-registers', ADMIN)],
-    ('Settings', 'regulation-kinds'): [('GET', '/settings/@@regulation-kinds', ADMIN)],
     ('Documents', 'add-order'): [('GET', '/documents/@@add-order', DOC_AUTHORS)],
     ('Documents', 'add-regulation'): [('GET', '/documents/@@add-regulation', DOC_AUTHORS)],
     ('Document', ''): [('GET', ORDER, STAFF), ('GET', PLAN, STAFF),
@@ -256,6 +254,19 @@ ACCESS = {
     ('Subject', 'edit'): [('GET', '/journal/subjects/math/@@edit', ADMIN)],
     ('Subject', '@edit'): [('GET', '/journal/subjects/math/@edit', ADMIN)],
 }
+
+# -- issue 12, j-refs: the reference books and the ban on students under a teacher's login.
+# (The documents' own book screens at /settings/@@order-registers|regulation-kinds gave way
+# to the one book screen, the ReferenceBook row above.)
+ACCESS.update({
+    ('ReferenceBook', 'entry'): [('POST', '/settings/mark-kinds/@@entry', ADMIN)],
+    ('ReferenceBook', '@entries'): [('GET', '/settings/mark-kinds/@entries', ADMIN),
+                                    ('GET', '/settings/order-registers/@entries/od', ADMIN)],
+    ('Portal', 'undertaking'): [('GET', '/@@undertaking', USERS),
+                                ('POST', '/@@undertaking', USERS)],
+    ('Portal', '@undertaking'): [('GET', '/@undertaking', USERS)],
+    ('Portal', '@undertakings'): [('GET', '/@undertakings', DIRECTION)],
+})
 
 
 def registered_views(app):

@@ -14,7 +14,7 @@ from test_journal import MATH_5A
 
 JSON = {'Accept': 'application/json'}
 BOOKS = ('mark-kinds', 'grading-scale', 'lesson-types', 'ict-means', 'absence-reasons',
-         'order-registers', 'regulation-kinds')
+         'order-registers', 'regulation-kinds', 'positions')
 
 
 def bearer(testapp, login_name='admin'):
@@ -229,3 +229,31 @@ def test_only_the_administrator_reaches_the_books(testapp, as_user, login_name):
 def test_anonymous_is_refused(testapp):
     testapp.get('/settings/mark-kinds', status=303)
     testapp.get('/settings/mark-kinds/@entries', headers=JSON, status=401)
+
+
+def test_positions_are_offered_on_the_user_form_and_kept_when_retired(testapp, as_user,
+                                                                      root):
+    headers = bearer(testapp)
+    # the demo's teacher holds this position: it is retired, and cannot be renamed
+    url = '/settings/positions/@entries/teacher-math'
+    error = testapp.patch_json(url, {'title': 'Учитель'}, headers=headers, status=409).json
+    assert 'title' in error['error']['fields']
+    assert testapp.delete(url, headers=headers).json == {'result': 'retired'}
+    assert testapp.delete('/settings/positions/@entries/librarian',
+                          headers=headers).json == {'result': 'deleted'}
+    app = as_user('admin')
+    options = [v for v, *_r in app.get('/people/users/teacher').forms['deform'][
+        'position'].options]
+    assert 'Учитель математики и информатики' in options  # the user's own, retired
+    options = [v for v, *_r in app.get('/people/users/psychologist').forms['deform'][
+        'position'].options]
+    assert 'Учитель математики и информатики' not in options and 'Директор' in options
+    assert 'Педагог-библиотекарь' not in options
+
+
+def test_a_scale_value_in_use_keeps_its_title(testapp):
+    headers = bearer(testapp)
+    testapp.patch_json('/settings/grading-scale/@entries/5', {'title': '5!'},
+                       headers=headers, status=409)
+    testapp.patch_json('/settings/grading-scale/@entries/5', {'numeric': 6},
+                       headers=headers, status=200)

@@ -15,6 +15,8 @@ LESSON_TYPES = 'lesson-types'
 ICT_MEANS = 'ict-means'
 ABSENCE_REASONS = 'absence-reasons'
 GRADING_SCALE = 'grading-scale'
+# the scale's records hold the mark as written (its title); its ids name it in URLs
+SCALE_IDS = {'зач': 'pass', 'незач': 'fail', 'н/а': 'na', 'осв': 'exempt'}
 
 
 def journals(portal):
@@ -39,7 +41,7 @@ def kind_in_use(portal, entry):
 
 
 def mark_in_use(portal, entry):
-    value = entry['id']
+    value = entry['title']
     if any(mark[0] == value for cell in _cells(portal) for mark in cell.get('marks', ())):
         return True
     return any(item.get('value') == value for journal in journals(portal)
@@ -66,9 +68,9 @@ def includeme(config):
         defaults=tuple({'id': k, 'title': t, 'weight': w} for k, t, w in grading.MARK_KINDS),
         in_use=kind_in_use, order=10)
     config.add_reference_book(
-        GRADING_SCALE, _('Grading scale'),
+        GRADING_SCALE, _('Grading scale'), key='title',
         columns=(BookColumn('numeric', _('Value in the average'), kind='number'),),
-        defaults=tuple({'id': value, 'title': value, 'numeric': numeric}
+        defaults=tuple({'id': SCALE_IDS.get(value, value), 'title': value, 'numeric': numeric}
                        for value, (numeric, _title) in grading.MARKS.items()),
         in_use=mark_in_use, order=20)
     config.add_reference_book(

@@ -42,5 +42,6 @@ def includeme(config):
     config.scan('.sharing')
     config.scan('.api')
     config.scan('.undertaking')
+    config.include('.books')
     config.add_start_panel(5, my_undertaking_panel)
     config.add_start_panel(60, undertakings_panel)

@@ -215,8 +215,17 @@ class EditEntry(BookAction):
         return super().deserialize(data)
 
     def check(self, appstruct):
-        if self.context.entry(self.entry_id) is None:
+        entry = self.context.entry(self.entry_id)
+        if entry is None:
             raise NotFound(_('No such entry.'))
+        info = self.context.info
+        renamed = 'title' in appstruct and appstruct['title'] != entry['title']
+        if renamed and info is not None and info.key == 'title' and info.in_use is not None \
+                and info.in_use(find_root(self.context), entry):
+            # the records hold the title itself: renamed, they would lose their entry
+            message = _('book-title-in-use', default='Records hold this title: retire the '
+                        'entry and add a new one instead.')
+            raise Conflict(message, {'title': message})
 
     def perform(self, appstruct):
         entries = list(self.context.entries)
