@@ -13,6 +13,8 @@ DEFAULT_POSITIONS = (
     ('teacher', 'Учитель'),
     ('teacher-math', 'Учитель математики и информатики'),
     ('teacher-russian', 'Учитель русского языка и литературы'),
+    ('teacher-history', 'Учитель истории'),
+    ('teacher-physics', 'Учитель физики'),
     ('psychologist', 'Педагог-психолог'),
     ('social-pedagogue', 'Социальный педагог'),
     ('librarian', 'Педагог-библиотекарь'),
