@@ -110,3 +110,18 @@ def test_the_journal_cannot_make_a_student_its_teacher(root):
     with pytest.raises(StaffRoleForFamily):
         assign_teacher(journal, 'student')
     transaction.abort()
+
+
+def test_an_account_with_a_local_staff_role_does_not_become_a_familys(testapp, root):
+    """The teacher keeps journals (local role 'teacher'): made a parent, they would keep
+    the journals under a family's account."""
+    headers = bearer(testapp, 'admin')
+    response = testapp.patch_json('/people/users/psychologist', {'roles': ['parent']},
+                                  headers=headers, status=204)
+    transaction.begin()
+    assert fresh(root)['people']['users']['psychologist'].roles == ('parent',)
+    # the teacher: global role taken away and a family role given in one change
+    response = testapp.patch_json('/people/users/teacher', {'roles': ['parent']},
+                                  headers=headers, status=400)
+    assert 'holds a staff role' in response.json['error']['fields']['roles']
+    assert fresh(root)['people']['users']['teacher'].roles == ('teacher',)

@@ -56,6 +56,34 @@ def refuse_staff_grant(event):
             raise _refusal('principal')
 
 
+def staff_grant_of(root, principal):
+    """The first object on which ``principal`` holds a staff local role, or None: a walk
+    of the tree, made only when an account becomes a family's (rarely)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        local_roles = getattr(node, 'local_roles', None)
+        if local_roles and staff_local_roles(local_roles.get(principal, ())):
+            return node
+        if getattr(node, 'is_folder', False):
+            stack.extend(node.values())
+    return None
+
+
+def check_becoming_family(user, roles):
+    """Refuse to give ``user`` a family role while they hold a staff local role."""
+    if not is_family(roles) or is_family(user.roles):
+        return
+    root = user
+    while getattr(root, '__parent__', None) is not None:
+        root = root.__parent__
+    if staff_grant_of(root, 'user:' + user.__name__) is not None:
+        message = _('family-role-for-staff', default='This account holds a staff role on '
+                    'the portal (a journal, a class, a folder): it cannot become a student\'s '
+                    'or parent\'s. Revoke those roles first, or make a separate account.')
+        raise StaffRoleForFamily(message, {'roles': message})
+
+
 def _people(context):
     root = context
     while getattr(root, '__parent__', None) is not None:

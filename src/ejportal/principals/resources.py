@@ -13,6 +13,7 @@ from ejportal.core import passwords
 from ejportal.core.content import Resource, content_type, now
 from ejportal.core.folder import Folder
 from ejportal.i18n import _
+from ejportal.principals.ban import check_becoming_family
 from ejportal.principals.schemas import GroupFields, UserFields
 from ejportal.security import ADD, DELETE, EDIT, STAFF_ROLES, VIEW
 
@@ -157,6 +158,11 @@ class User(Resource):
 
     def is_staff(self):
         return any(r in STAFF_ROLES for r in self.roles)
+
+    def update(self, values):
+        if 'roles' in values:
+            check_becoming_family(self, values['roles'])
+        return super().update(values)
 
     KEEP_NOTICES = 100
 
