@@ -10,6 +10,7 @@ import transaction
 from pyramid.traversal import find_resource
 
 from conftest import api_token, csrf_token
+from test_diary import marked  # noqa: F401  (the fixture)
 from test_journal import MATH_5A
 
 JSON = {'Accept': 'application/json'}
@@ -257,3 +258,22 @@ def test_a_scale_value_in_use_keeps_its_title(testapp):
                        headers=headers, status=409)
     testapp.patch_json('/settings/grading-scale/@entries/5', {'numeric': 6},
                        headers=headers, status=200)
+
+
+def test_the_diary_report_follows_a_weight_change(testapp, as_user, marked):  # noqa: F811
+    """Math: 5 (answer), 3 (test), 4 (answer). Weight of a test 2: 15 / 4 = 3.75; made
+    3: (5 + 3·3 + 4) / (1 + 3 + 1) = 18 / 5 = 3.60."""
+    start, end, _lessons = marked
+    query = {'from': start.isoformat(), 'to': end.isoformat()}
+    headers = bearer(testapp)
+    app = as_user('parent')
+
+    def math():
+        data = app.get('/@report', query, headers=JSON).json
+        return {s['subject']: s for s in data['subjects']}['Математика']
+    assert math()['average'] == '3.75'
+    testapp.patch_json('/settings/mark-kinds/@entries/test', {'weight': '3'}, headers=headers)
+    after = math()
+    assert after['average'] == '3.60'
+    testapp.patch_json('/settings/mark-kinds/@entries/test', {'weight': '2'}, headers=headers)
+    assert math()['average'] == '3.75'
