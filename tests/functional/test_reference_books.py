@@ -277,3 +277,17 @@ def test_the_diary_report_follows_a_weight_change(testapp, as_user, marked):  # 
     assert after['average'] == '3.60'
     testapp.patch_json('/settings/mark-kinds/@entries/test', {'weight': '2'}, headers=headers)
     assert math()['average'] == '3.75'
+
+
+def test_a_retired_default_kind_gives_way_to_one_offered(testapp, root):
+    headers = bearer(testapp)
+    testapp.patch_json('/settings/mark-kinds/@entries/test', {'retired': True},
+                       headers=headers)
+    journal = find_resource(fresh(root), MATH_5A)
+    test_lesson = next(l for l in journal.lessons.values() if l.lesson_type == 'test')
+    assert journal.default_kind(test_lesson) == 'answer'
+    testapp.patch_json('/settings/mark-kinds/@entries/answer', {'retired': True},
+                       headers=headers)
+    journal = find_resource(fresh(root), MATH_5A)
+    assert journal.default_kind(test_lesson) == 'homework'
+    transaction.abort()

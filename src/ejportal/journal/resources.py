@@ -762,7 +762,13 @@ class Journal(Resource):
         return self.cells.get((student_id, lesson_id))
 
     def default_kind(self, lesson):
-        return grading.LESSON_TYPE_KIND.get(lesson.lesson_type, grading.DEFAULT_KIND)
+        """The kind a lesson's marks get unless the teacher says otherwise: the lesson
+        type's, while the book offers it, else the first kind offered."""
+        offered = [kind for kind, _title, _weight in self.school.mark_kinds]
+        for kind in (grading.LESSON_TYPE_KIND.get(lesson.lesson_type), grading.DEFAULT_KIND):
+            if kind in offered:
+                return kind
+        return offered[0] if offered else grading.DEFAULT_KIND
 
     def check_open(self, lesson):
         closed = self.year.closed_period_of(lesson.date, self.grade)
