@@ -148,7 +148,7 @@ def entry_schema(book, new):
         schema.add(colander.SchemaNode(colander.Boolean(), name='retired',
                                        title=_('Retired'), missing=colander.drop))
         schema.add(colander.SchemaNode(colander.Integer(), name='position',
-                                       title=_('Position'), missing=colander.drop))
+                                       title=_('Place in the list'), missing=colander.drop))
     return schema
 
 
