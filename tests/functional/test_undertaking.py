@@ -75,3 +75,17 @@ def test_anonymous_is_refused(testapp):
     testapp.get('/@undertaking', headers=JSON, status=401)
     testapp.get('/@@undertaking', status=303)
     testapp.get('/@undertakings', headers=JSON, status=401)
+
+
+def test_the_undertaking_and_the_books_read_in_russian(testapp):
+    from conftest import login
+    testapp.set_cookie('ejportal_lang', 'ru')
+    login(testapp, 'teacher')
+    page = testapp.get('/@@undertaking')
+    assert 'Обязуюсь не допускать' in page.text and 'Подтверждаю' in page.text
+    testapp.reset()
+    testapp.set_cookie('ejportal_lang', 'ru')
+    login(testapp, 'admin')
+    page = testapp.get('/settings/mark-kinds')
+    assert 'Виды оценок' in page.text and 'Вывести из употребления' in page.text
+    assert 'Справочники' in testapp.get('/settings').text
