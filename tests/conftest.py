@@ -35,6 +35,9 @@ def app_settings(directory, **overrides):
         'retry.attempts': '3',
         # every page served from the response cache is rendered again and compared
         'ejportal.response_cache_verify': 'true',
+        # every test client comes from these, like a school behind one public address: the
+        # login watch compares other addresses only (test_login_watch uses its own)
+        'ejportal.shared_addresses': '10.0.0.1 127.0.0.1',
     }
     settings.update(overrides)
     return settings

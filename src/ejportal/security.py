@@ -76,6 +76,9 @@ ROLES = {
 STAFF_ROLES = ('admin', 'director', 'deputy', 'secretary', 'teacher', 'class_teacher',
                'psychologist')
 FAMILY_ROLES = ('student', 'parent')
+# The local roles a student's or parent's account may hold (the rest are staff's: the
+# school's order forbids students to work under a teacher's rights).
+FAMILY_LOCAL_ROLES = ('reader',)
 
 _STAFF = {VIEW, ACKNOWLEDGE}
 
@@ -160,10 +163,23 @@ def local_role_principals(context, principals):
     return found
 
 
+class LocalRolesGranting:
+    """Sent before ``principal`` gets ``roles`` on ``context``: a subscriber refuses the
+    grant by raising a ``UserError`` (the principals area refuses staff roles to families)."""
+
+    def __init__(self, context, principal, roles):
+        self.object = context
+        self.principal = principal
+        self.roles = roles
+
+
 def set_local_roles(context, principal, roles):
     """Change ``principal``'s local roles on ``context``, with an audit entry: the one way
     a local grant changes (the sharing screen, and the journal for its teachers)."""
     old = context.get_local_roles(principal)
+    added = set(roles) - set(old)
+    if added:
+        notify(LocalRolesGranting(context, principal, frozenset(added)))
     context.set_local_roles(principal, roles)
     new = context.get_local_roles(principal)
     if old != new:

@@ -191,8 +191,6 @@ ACCESS = {
     ('Portal', '@search'): [('GET', '/@search?SearchableText=%D0%B6%D1%83%D1%80%D0%BD%D0%B0%D0%BB',
                              ALL)],
     ('ReferenceBook', ''): [('GET', '/settings/order-registers', ADMIN)],
-    ('Settings', 'order-registers'): [('GET', '/settings/@@order-registers', ADMIN)],
-    ('Settings', 'regulation-kinds'): [('GET', '/settings/@@regulation-kinds', ADMIN)],
     ('Documents', 'add-order'): [('GET', '/documents/@@add-order', DOC_AUTHORS)],
     ('Documents', 'add-regulation'): [('GET', '/documents/@@add-regulation', DOC_AUTHORS)],
     # a document in each workflow state: who views it, who edits it
@@ -403,6 +401,19 @@ ACCESS = {
     # app holds no console key, as here (``CLOSED``)
     ('Portal', '@console'): [('POST', '/@console', frozenset())],
 }
+
+# -- issue 12, j-refs: the reference books and the ban on students under a teacher's login.
+# (The documents' own book screens at /settings/@@order-registers|regulation-kinds gave way
+# to the one book screen, the ReferenceBook row above.)
+ACCESS.update({
+    ('ReferenceBook', 'entry'): [('POST', '/settings/mark-kinds/@@entry', ADMIN)],
+    ('ReferenceBook', '@entries'): [('GET', '/settings/mark-kinds/@entries', ADMIN),
+                                    ('GET', '/settings/order-registers/@entries/od', ADMIN)],
+    ('Portal', 'undertaking'): [('GET', '/@@undertaking', USERS),
+                                ('POST', '/@@undertaking', USERS)],
+    ('Portal', '@undertaking'): [('GET', '/@undertaking', USERS)],
+    ('Portal', '@undertakings'): [('GET', '/@undertakings', DIRECTION)],
+})
 
 
 # -- j-plan (issue 12): the roll-out plan's checklist. Kept apart so that the rewrite of the

@@ -211,6 +211,15 @@ API.update({
     ('RolloutPlan', '@step'): {POST: frozenset({'psychologist'})},
 })
 
+# -- issue 12, j-refs: the reference books and the ban on students under a teacher's login.
+API.update({
+    # a book's entries: the administrator's (PATCH and DELETE without an entry: 404)
+    ('ReferenceBook', '@entries'): {GET: ADMIN, POST: ADMIN, PATCH: ADMIN, DELETE: ADMIN},
+    # every user reads the undertaking; the action refuses (403) who keeps no journal
+    ('Portal', '@undertaking'): {GET: USERS, POST: TEACHERS},
+    ('Portal', '@undertakings'): {GET: DIRECTION},
+})
+
 
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""

@@ -8,7 +8,6 @@ window that together count every refused attempt. ``EJPORTAL_SOAK=1`` makes it t
 longer."""
 import datetime
 import os
-import random
 
 import pyotp
 import pytest

@@ -6,12 +6,12 @@ def test_user_edit_without_token_changes_nothing(testapp, as_user, root):
     as_user('admin')
     page = testapp.get('/people/users/teacher')
     form = page.forms['deform']
-    form['position'] = 'Хакер'
+    form['surname'] = 'Хакер'
     form['csrf_token'] = 'forged'
     response = form.submit('save', status=400)
     assert 'The form has expired' in response.text
     root._p_jar.sync()
-    assert root['people']['users']['teacher'].position != 'Хакер'
+    assert root['people']['users']['teacher'].surname != 'Хакер'
 
 
 def test_same_edit_with_token_works(testapp, as_user, root):

@@ -12,7 +12,6 @@ from ZODB.blob import Blob
 
 from ejportal.diary.desk import record_absence
 from ejportal.diary.resources import student_file
-from ejportal.journal import grading
 from ejportal.journal.plan import apply_plan_topics, set_plan
 from ejportal.journal.resources import add_journal, split_subgroups
 
@@ -93,9 +92,15 @@ def rename_subject_title(root):
 def rename_mark_kind(root):
     set_mark(root)
     transaction.commit()
-    school = root['journal']
-    school.mark_kinds = tuple((k, 'Устный ответ' if k == 'answer' else t, w)
-                              for k, t, w in grading.MARK_KINDS)
+    from ejportal.site.books import EditEntry
+    EditEntry(root['settings']['mark-kinds'], None, 'answer')({'title': 'Устный ответ'})
+
+
+def change_a_weight(root):
+    set_mark(root)
+    transaction.commit()
+    from ejportal.site.books import EditEntry
+    EditEntry(root['settings']['mark-kinds'], None, 'answer')({'weight': '3'})
 
 
 def new_journal(root):
@@ -118,7 +123,7 @@ def change_subgroup(root):
 
 CHANGES = [set_mark, edit_topic, topics_from_the_plan, attach_homework_file, add_lesson,
            remove_lesson, remark, absence, rename_student, rename_subject_title,
-           rename_mark_kind, new_journal, change_subgroup]
+           rename_mark_kind, change_a_weight, new_journal, change_subgroup]
 
 
 def set_period_mark(root, value='4'):

@@ -1,28 +1,27 @@
 """The documents' reference books under /settings: the registers of orders and the kinds
-of local acts, edited by the administrator and used by the documents' forms and API."""
+of local acts, kept with the other areas' books (``site.books``: one screen, one JSON
+door), edited by the administrator and used by the documents' forms and API."""
 import pytest
 import transaction
 
-from conftest import api_token, login
+from conftest import api_token, csrf_token, login
 
 REGISTERS = '/settings/order-registers'
 KINDS = '/settings/regulation-kinds'
-DEFAULT_REGISTERS = [('od', 'main activity', 'о.д.'), ('ls', 'staff', 'л.с.'),
-                     ('kont', 'students', 'конт.')]
 
 pytestmark = pytest.mark.filterwarnings('ignore::pytest.PytestUnraisableExceptionWarning')
 
 
-def post_entries(testapp, path, entries, status=303, with_short=True):
-    token = testapp.get(path).forms['deform']['csrf_token'].value
-    fields = [('csrf_token', token), ('__start__', 'entries:sequence')]
-    for entry in entries:
-        fields += [('__start__', 'entry:mapping'), ('id', entry[0]), ('title', entry[1])]
-        if with_short:
-            fields.append(('short', entry[2]))
-        fields.append(('__end__', 'entry:mapping'))
-    fields += [('__end__', 'entries:sequence'), ('save', 'save')]
-    return testapp.post(path, fields, status=status)
+def add_entry(testapp, path, entry_id, title, short=None, status=303):
+    fields = {'csrf_token': csrf_token(testapp), 'do': 'add', 'id': entry_id, 'title': title}
+    if short is not None:
+        fields['short'] = short
+    return testapp.post(path + '/@@entry', fields, status=status)
+
+
+def remove_entry(testapp, path, entry_id):
+    return testapp.post(path + '/@@entry', {'csrf_token': csrf_token(testapp), 'do': 'remove',
+                                           'entry': entry_id}, status=303)
 
 
 def sync(root):
@@ -44,21 +43,21 @@ def test_anonymous_is_sent_to_the_login(testapp):
 
 def test_seeded_defaults_show_and_stay_translatable(as_user, root):
     app = as_user('admin')
-    form = app.get(REGISTERS).forms['deform']
-    assert [form.get('title', index=i).value for i in range(3)] == [
-        t for _i, t, _s in DEFAULT_REGISTERS]
-    post_entries(app, REGISTERS, DEFAULT_REGISTERS + [('fin', 'finances', 'ф.д.')])
+    page = app.get(REGISTERS)
+    assert [i.get('value') for i in page.html.select('input[name=title]')][:3] == [
+        'main activity', 'staff', 'students']
+    add_entry(app, REGISTERS, 'fin', 'finances', 'ф.д.')
     sync(root)
     book = root['settings']['order-registers']
     assert book.ids() == ['od', 'ls', 'kont', 'fin']
     assert hasattr(book.entries[0]['title'], 'interpolate')  # unchanged: still a msgid
-    assert book.entries[3]['title'] == 'finances'
-    assert root.audit_log.search(path_prefix=REGISTERS, action='edit')
+    assert book.entries[3]['title'] == 'finances' and book.entries[3]['short'] == 'ф.д.'
+    assert root.audit_log.search(path_prefix=REGISTERS, action='book-entry-add')
 
 
 def test_a_new_register_is_offered_and_numbered_on_its_own(testapp, root):
     login(testapp, 'admin')
-    post_entries(testapp, REGISTERS, DEFAULT_REGISTERS + [('fin', 'по финансам', 'ф.д.')])
+    add_entry(testapp, REGISTERS, 'fin', 'по финансам', 'ф.д.')
     testapp.reset()
     login(testapp, 'director')
     form = testapp.get('/documents/@@add-order').forms['deform']
@@ -77,54 +76,58 @@ def test_a_new_register_is_offered_and_numbered_on_its_own(testapp, root):
     testapp.patch_json(path, {'register': 'ls'}, headers=headers, status=204)
 
 
-def test_entries_in_use_stay_and_bad_entries_are_field_errors(as_user, root):
+def test_entries_in_use_are_retired_unused_ones_deleted(as_user, root):
     app = as_user('admin')
-    page = post_entries(app, REGISTERS, [('ls', 'staff', 'л.с.')], status=400)
-    assert 'od' in page.text and 'error' in page.text  # order No. 181 is 'od'
-    post_entries(app, REGISTERS, [('od', 'main', 'о.д.'), ('od', 'twice', 'x')], status=400)
-    post_entries(app, REGISTERS, [('Bad Id!', 'x', '')], status=400)
-    post_entries(app, REGISTERS, [], status=400)
-    post_entries(app, REGISTERS, [('od', 'основная деятельность', 'о.д.')])  # kont, ls unused
+    remove_entry(app, REGISTERS, 'od')   # order No. 181 is 'od'
+    remove_entry(app, REGISTERS, 'kont')
     sync(root)
-    assert root['settings']['order-registers'].ids() == ['od']
-    kinds = [('polozhenie', 'Положение'), ('reglament', 'Регламент')]
-    page = post_entries(app, KINDS, kinds, status=400, with_short=False)  # rules in use
-    assert 'pravila' in page.text and 'instrukciya' in page.text
-    post_entries(app, KINDS, kinds + [('instrukciya', 'Инструкция'), ('pravila', 'Правила')],
-                 with_short=False)
+    book = root['settings']['order-registers']
+    assert book.ids() == ['od', 'ls'] and book.entry('od')['retired']
+    add_entry(app, REGISTERS, 'Bad Id!', 'x')
+    add_entry(app, REGISTERS, 'ls', 'twice')
+    sync(root)
+    assert root['settings']['order-registers'].ids() == ['od', 'ls']
+    remove_entry(app, KINDS, 'pravila')  # the demo's rules are in use
+    remove_entry(app, KINDS, 'poryadok')
+    sync(root)
+    kinds = root['settings']['regulation-kinds']
+    assert kinds.entry('pravila')['retired'] and 'poryadok' not in kinds.ids()
 
 
 def test_a_new_kind_is_offered_and_printed(testapp):
     login(testapp, 'admin')
-    post_entries(testapp, KINDS, [('polozhenie', 'Положение'), ('instrukciya', 'Инструкция'),
-                                  ('pravila', 'Правила'), ('reglament', 'Регламент')],
-                 with_short=False)
+    add_entry(testapp, KINDS, 'ustav', 'Устав')
     testapp.reset()
     login(testapp, 'director')
     form = testapp.get('/documents/regulation-1/@@edit').forms['deform']
-    form['kind'] = 'reglament'
+    form['kind'] = 'ustav'
     form.submit('save', status=303)
-    assert 'Регламент' in testapp.get('/documents/regulation-1/').text
-    assert 'Регламент' in testapp.get('/documents/regulation-1/@@print').text
+    assert 'Устав' in testapp.get('/documents/regulation-1/').text
+    assert 'Устав' in testapp.get('/documents/regulation-1/@@print').text
 
 
-def test_a_database_without_the_books_reads_the_defaults_and_adds_them_on_save(app, root,
-                                                                               testapp):
+def test_a_database_without_the_books_reads_the_defaults_and_the_evolve_step_adds_them(
+        app, root, testapp):
     del root['settings'].data['order-registers']
     root['settings']._num.change(-1)
     transaction.commit()
     login(testapp, 'director')
     form = testapp.get('/documents/@@add-order').forms['deform']
     assert [v for v, *_r in form['register'].options] == ['od', 'ls', 'kont']
-    testapp.reset()
-    login(testapp, 'admin')
-    assert testapp.get(REGISTERS).forms['deform'].get('id', index=2).value == 'kont'
-    post_entries(testapp, REGISTERS, DEFAULT_REGISTERS + [('fin', 'finances', 'ф.д.')])
-    sync(root)
-    assert root['settings']['order-registers'].ids()[-1] == 'fin'
-    # the evolve step adds what is missing and leaves the rest as it is
     from ejportal.core.registry import portal_registry
-    portal_registry().evolve_steps['documents: catalog the documents'].function(root)
-    assert root['settings']['order-registers'].ids()[-1] == 'fin'
-    assert 'regulation-kinds' in root['settings']
+    sync(root)
+    portal_registry().evolve_steps['site: reference books under the settings'].function(root)
+    assert root['settings']['order-registers'].ids() == ['od', 'ls', 'kont']
     transaction.abort()
+
+
+def test_a_book_stored_by_the_documents_area_reads_as_the_sites(root):
+    """Books of older databases were pickled as ``documents.references.ReferenceBook``
+    with a title and entries without a retired flag."""
+    from ejportal.documents.references import ReferenceBook as Old
+    from ejportal.site.books import ReferenceBook
+    assert Old is ReferenceBook
+    book = ReferenceBook()
+    book.__dict__['title'] = 'stored title'
+    book.entries = ({'id': 'od', 'title': 'x', 'short': 'о.д.'},)
+    assert book.active() == list(book.entries)

@@ -17,3 +17,4 @@ def includeme(config):
     config.scan('.views')
     config.scan('.jobs')
     config.scan('.backups_views')
+    config.scan('.books')

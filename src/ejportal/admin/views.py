@@ -4,10 +4,12 @@ import io
 
 import colander
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.renderers import render
 from pyramid.response import Response
 from pyramid.view import view_config
 
 from ejportal.admin.audit_titles import DetailsText, action_title
+from ejportal.admin.books import books_of
 from ejportal.core.audit import anchor_path, get_audit_log, write_csv
 from ejportal.core.forms import CSRFSchema, FormView
 from ejportal.i18n import _
@@ -32,6 +34,12 @@ class SettingsView(FormView):
 
     def appstruct(self):
         return {name: getattr(self.context, name) for name in SETTINGS_FIELDS}
+
+    def render(self, form_html):
+        result = super().render(form_html)
+        result['intro'] = render(template('admin/books_list.pt'), {
+            'books': books_of(self.request, self.context)}, request=self.request)
+        return result
 
     def save_success(self, appstruct):
         EditContent(self.context, self.request).run(appstruct)

@@ -49,6 +49,27 @@ class JobInfo:
     function: object
     title: str
     schedule: dict = field(default_factory=dict)
+@dataclass(frozen=True)
+class BookColumn:
+    """A column of a reference book beyond the id and the title: ``kind`` is 'weight' (a
+    positive number), 'number' (an integer, or empty) or 'text' (short)."""
+    name: str
+    title: str
+    kind: str = 'weight'
+
+
+@dataclass
+class ReferenceBookInfo:
+    """A reference book the portal keeps under its settings: ``defaults`` are the entries a
+    new book starts with (dicts: id, title and the columns); ``in_use(portal, entry)`` says
+    whether a record uses ``entry`` (such an entry is retired, never deleted); ``key`` names
+    what the records store ('id' or 'title')."""
+    name: str
+    title: str
+    columns: tuple = ()
+    defaults: tuple = ()
+    in_use: object = None
+    key: str = 'id'
     order: int = 0
 
 
@@ -76,6 +97,7 @@ class PortalRegistry:
         self.public_sections = []    # Ordered(function(request))
         self.demo_builders = []      # Ordered(function(portal))
         self.jobs = {}               # name -> JobInfo
+        self.reference_books = {}    # name -> ReferenceBookInfo
         self.static_urls = {}        # (application URL, asset spec) -> URL, filled by pages
         self._seq = 0
 
@@ -212,6 +234,18 @@ def _ordered_directive(attribute, category):
     return directive
 
 
+def add_reference_book(config, name, title, columns=(), defaults=(), in_use=None, key='id',
+                       order=0):
+    """A reference book an area keeps under the settings (``site.books``)."""
+    info = ReferenceBookInfo(name, title, tuple(columns), tuple(defaults), in_use, key, order)
+
+    def register():
+        portal_registry(config.registry).reference_books[name] = info
+    intr = config.introspectable('ejportal reference books', name, name,
+                                 'ejportal reference book')
+    config.action(('ejportal-reference-book', name), register, introspectables=(intr,))
+
+
 add_start_panel = _ordered_directive('start_panels', 'ejportal start panels')
 add_public_section = _ordered_directive('public_sections', 'ejportal public sections')
 add_demo_builder = _ordered_directive('demo_builders', 'ejportal demo builders')
@@ -231,3 +265,4 @@ def includeme(config):
     config.add_directive('add_public_section', add_public_section)
     config.add_directive('add_demo_builder', add_demo_builder)
     config.add_directive('add_job', add_job)
+    config.add_directive('add_reference_book', add_reference_book)

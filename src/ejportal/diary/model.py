@@ -81,8 +81,9 @@ def student_journals(student, start, end):
     return found
 
 
-def _marks(marks, kind_title):
-    return [{'value': v, 'kind': k, 'kind_title': kind_title(k), 'weight': w}
+def _marks(marks, kind_title, weights):
+    # the weight the book gives the kind now: the one the averages count
+    return [{'value': v, 'kind': k, 'kind_title': kind_title(k), 'weight': weights.get(k, w)}
             for v, k, w in marks]
 
 
@@ -121,6 +122,7 @@ def week(student, any_day):
     monday = monday_of(any_day)
     sunday = monday + datetime.timedelta(days=6)
     kind_title = school_of(student).kind_title
+    weights = school_of(student).kind_weights()
     days = OrderedDict((monday + datetime.timedelta(days=i), []) for i in range(7))
     seen = set()
     for journal, lo, hi in student_journals(student, monday, sunday):
@@ -135,7 +137,7 @@ def week(student, any_day):
                 'topic': lesson.topic, 'lesson_type': lesson.lesson_type,
                 'homework': lesson.homework, 'homework_due': lesson.homework_due,
                 'files': homework_files(lesson),
-                'marks': _marks(entry.get('marks', ()), kind_title),
+                'marks': _marks(entry.get('marks', ()), kind_title, weights),
                 'attendance': _attendance(entry.get('attendance')),
                 'comment': entry.get('comment', '')})
     # cells of journals the student no longer belongs to (a subgroup changed): from the index
@@ -147,7 +149,7 @@ def week(student, any_day):
             'subject': entry['subject'], 'subject_title': entry.get('title', entry['subject']),
             'journal': key[1], 'lesson': key[2], 'number': entry.get('number', 0),
             'topic': '', 'lesson_type': 'lesson', 'homework': '', 'homework_due': None,
-            'files': [], 'marks': _marks(entry.get('marks', ()), kind_title),
+            'files': [], 'marks': _marks(entry.get('marks', ()), kind_title, weights),
             'attendance': _attendance(entry.get('attendance')),
             'comment': entry.get('comment', '')})
     remarks = {}
@@ -172,7 +174,8 @@ def week(student, any_day):
 def week_stamp(student, any_day):
     """A value that changes whenever ``week(student, any_day)`` would, read without
     building the week: ZODB serials (the id of the transaction that last wrote an object)
-    of the school (mark kinds) and the student's record, and of each of their journals
+    of the school and the reference books it reads (mark kinds and weights: the averages)
+    and the student's record, and of each of their journals
     that week (titles), each journal's lessons counter and the student's records counter
     (marks, attendance, comments, remarks, absences: ``journal.counters``). Only
     committed writes move serials and counters, which is all a reader sees."""
@@ -180,6 +183,7 @@ def week_stamp(student, any_day):
     sunday = monday + datetime.timedelta(days=6)
     school = school_of(student)
     parts = [student.__name__, monday.toordinal(), serial(school), serial(student)]
+    parts.append(school.books_stamp())
     parts.append(student.records_version())
     for journal, lo, hi in student_journals(student, monday, sunday):
         parts.append(journal._p_oid)
@@ -197,7 +201,7 @@ def summary_stamp(student, start, end):
     school = school_of(student)
     root = find_root(student)
     parts = [student.__name__, start.toordinal(), end.toordinal(), serial(school),
-             serial(student), student.records_version()]
+             school.books_stamp(), serial(student), student.records_version()]
     parts.extend((year.__name__, serial(year)) for year in school.years())
     for path in sorted({path for path, _period in student.period_marks.keys()}):
         journal = item_at(root, path)
@@ -225,6 +229,7 @@ def summary(student, start, end):
     school = school_of(student)
     root = find_root(student)
     kind_title = school.kind_title
+    weights = school.kind_weights()
     subjects = OrderedDict()
     titles = {}
 
@@ -262,8 +267,8 @@ def summary(student, start, end):
             subject(path)['period_marks'].append((period_id, value))
     result = []
     for item in subjects.values():
-        average = grading.weighted_average(item['raw'])
-        item['marks'] = _marks(item.pop('raw'), kind_title)
+        average = school.average(item['raw'])
+        item['marks'] = _marks(item.pop('raw'), kind_title, weights)
         item['average'] = average
         result.append(item)
     result.sort(key=lambda i: i['subject_title'])
@@ -301,7 +306,7 @@ def year_view(student, year):
         _subj, title = _journal_title(root, path, titles)
         cells = []
         for period in periods:
-            average = grading.weighted_average(row['raw'].get(period.id, ()))['value']
+            average = year.__parent__.average(row['raw'].get(period.id, ()))['value']
             cells.append({'period': period.id, 'average': average,
                           'mark': row['marks'].get(period.id, '')})
         result.append({'journal': path, 'subject_title': title, 'cells': cells,

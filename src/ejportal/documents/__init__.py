@@ -13,7 +13,7 @@ from ejportal.security import MANAGE_SETTINGS, VIEW
 
 def includeme(config):
     config.scan('.resources', categories=('ejportal',))
-    config.scan('.references', categories=('ejportal',))
+    config.include('.references')
     config.scan('.evolve', categories=('ejportal',))
     config.include('.workflows')
     config.add_section('documents', 'Documents', order=30)

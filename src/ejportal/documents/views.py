@@ -10,7 +10,7 @@ from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
 from ejportal.core.content import type_info
 from ejportal.core.errors import Conflict, Invalid, UserError
-from ejportal.core.forms import CSRFSchema, FormError, FormView, back_on_refusal
+from ejportal.core.forms import FormView, back_on_refusal
 from ejportal.core.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.core.versioning import cancel_checkout, checkout
 from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
@@ -20,22 +20,18 @@ from ejportal.documents.printing import pdf_response, print_data
 from ejportal.documents.resources import (
     REPEAT_TITLES, ROMAN, STEP_STATUS_TITLES, Appendix, Attachment,
     Document, Documents, Order, Regulation, RolloutPlan, occurrence_title)
-from ejportal.core.events import ObjectModified, notify
-from ejportal.documents.references import (
-    ORDER_REGISTERS, REGULATION_KINDS, Entries, ReferenceBook, ids_in_use, new_book,
-    regulation_kinds, registers, unique_ids)
+from ejportal.documents.references import regulation_kinds, registers
 from ejportal.documents.schemas import form_schema, order_label
 from ejportal.documents.search import SearchError, read_criteria, result_url, run_search
 from ejportal.documents.workflows import ORDER_WORKFLOW, REGULATION_WORKFLOW
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.security import (
-    ACKNOWLEDGE, ADD_DOCUMENT, DELETE, EDIT, MANAGE_ACKNOWLEDGEMENTS, MANAGE_SETTINGS, VIEW,
+    ACKNOWLEDGE, ADD_DOCUMENT, DELETE, EDIT, MANAGE_ACKNOWLEDGEMENTS, VIEW,
     VIEW_PUBLIC)
 from ejportal.site.content_actions import AddContent, DeleteContent, EditContent
 from ejportal.site.names import person_name
 from ejportal.site.resources import get_portal
-from ejportal.site.settings import Settings
 
 STATE_FILTERS = ('draft', 'review', 'signed', 'cancelled', 'superseded', 'approved',
                  'published', 'repealed')
@@ -576,65 +572,3 @@ def delete_attachment(context, request):
     except UserError as refused:
         flash_error(request, refused.message)
     return HTTPSeeOther(request.resource_url(parent))
-
-
-# -- reference books under /settings ---------------------------------------------------------
-
-@view_config(context=ReferenceBook, permission=MANAGE_SETTINGS, renderer=template('form.pt'))
-@view_config(context=Settings, name=ORDER_REGISTERS, permission=MANAGE_SETTINGS,
-             renderer=template('form.pt'))
-@view_config(context=Settings, name=REGULATION_KINDS, permission=MANAGE_SETTINGS,
-             renderer=template('form.pt'))
-class ReferenceBookView(FormView):
-    """The administrator edits a book's entries (id, title, short form). On a database
-    that has no book yet (made before the books existed, and not evolved since), the
-    view is reached on the settings under the book's name and saving adds the book."""
-
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        if isinstance(context, ReferenceBook):
-            self.book, self.name, self.settings = context, context.__name__, context.__parent__
-        else:
-            self.name, self.settings = request.view_name, context
-            self.book = new_book(self.name)
-
-    @property
-    def title(self):
-        return self.book.title
-
-    def schema_instance(self):
-        schema = CSRFSchema(validator=unique_ids)
-        entries = Entries(name='entries', title=_('Entries'), missing=()).clone()
-        if not self.book.with_short:
-            del entries['entry']['short']
-        schema.add(entries)
-        return schema
-
-    def appstruct(self):
-        translate = self.request.localizer.translate
-        return {'entries': [dict(e, title=translate(e['title'])) for e in self.book.entries]}
-
-    def save_success(self, appstruct):
-        translate = self.request.localizer.translate
-        seeded = {e['id']: e['title'] for e in self.book.entries}
-        entries = []
-        for entry in appstruct['entries']:
-            old = seeded.get(entry['id'])
-            if old is not None and translate(old) == entry['title']:
-                entry = dict(entry, title=old)  # unchanged: keep it in every language
-            entries.append(entry)
-        if not entries:
-            raise FormError('entries', _('A reference book needs at least one entry.'))
-        removed = set(self.book.ids()) - {e['id'] for e in entries}
-        used = ids_in_use(get_portal(self.request), self.name, removed)
-        if used:
-            raise FormError('entries', _('In use by documents, so they stay: ${ids}',
-                                         mapping={'ids': ', '.join(sorted(used))}))
-        book = self.book
-        if book.__parent__ is None:
-            book = self.settings.add(self.name, book)
-        changes = book.set_entries(entries)
-        if changes:
-            notify(ObjectModified(book, changes=changes))
-        self.request.session.flash(_('Saved.'), 'success')
-        return HTTPSeeOther(self.request.resource_url(book))

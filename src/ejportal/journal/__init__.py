@@ -21,6 +21,7 @@ def includeme(config):
     # after the correction's own subscriber, which changes the cell the edition shows
     config.add_subscriber(on_correction_approved, WorkflowTransitioned)
     config.include('.counters')
+    config.include('.books')
     config.add_section('journal', 'School', order=40)
     config.add_nav_entry(20, '/journal', _('Journal'), VIEW)
     config.add_demo_builder(20, build_demo_school)

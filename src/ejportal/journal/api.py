@@ -111,13 +111,14 @@ def _cell_input(journal, body):
                          {'student': _('Unknown student.')})
     if 'text' in body and 'marks' not in body:
         marks, attendance = grading.parse_cell_text(
-            str(body['text']), journal.default_kind(lesson), journal.school.mark_kinds)
+            str(body['text']), journal.default_kind(lesson), journal.school.mark_kinds,
+            journal.school.grading_scale)
     else:
         raw = body.get('marks') or []
         if not isinstance(raw, list):
             raise grading.GradingError('marks', _('Marks must be a list.'))
         marks = grading.make_marks(raw, journal.default_kind(lesson),
-                                   journal.school.mark_kinds)
+                                   journal.school.mark_kinds, journal.school.grading_scale)
         attendance = grading.normalize_attendance(str(body.get('attendance') or ''))
     comment = body.get('comment') or ''
     if not isinstance(comment, str) or len(comment) > 500:

@@ -75,10 +75,17 @@ class GradingError(Invalid):
         self.field = field
 
 
-def normalize_mark(value):
+def default_scale():
+    """The grading scale as the reference book gives it: value -> numeric value or None."""
+    return {value: numeric for value, (numeric, _title) in MARKS.items()}
+
+
+def normalize_mark(value, scale=None):
+    """``scale``: the values offered (value -> numeric or None); default the seeded one."""
+    scale = default_scale() if scale is None else scale
     text = str(value).strip().lower().replace(',', '.')
     text = MARK_ALIASES.get(text, text)
-    if text not in MARKS:
+    if text not in scale:
         raise GradingError('marks', _('mark-invalid', mapping={'value': str(value)},
                                       default='"${value}" is not a mark of the grading scale.'))
     return text
@@ -97,8 +104,10 @@ def kind_weights(kinds=MARK_KINDS):
     return {kind: weight for kind, _title, weight in kinds}
 
 
-def make_marks(items, default_kind=DEFAULT_KIND, kinds=MARK_KINDS):
-    """``items``: values, or dicts {value, kind}. -> tuple of (value, kind, weight)."""
+def make_marks(items, default_kind=DEFAULT_KIND, kinds=MARK_KINDS, scale=None):
+    """``items``: values, or dicts {value, kind}. -> tuple of (value, kind, weight): the
+    weight the kind has now, kept for the cell's history (the averages read the book's
+    current weights)."""
     weights = kind_weights(kinds)
     result = []
     for item in items or ():
@@ -109,13 +118,13 @@ def make_marks(items, default_kind=DEFAULT_KIND, kinds=MARK_KINDS):
         if kind not in weights:
             raise GradingError('marks', _('kind-invalid', mapping={'kind': str(kind)},
                                           default='"${kind}" is not a kind of mark.'))
-        result.append((normalize_mark(value), kind, weights[kind]))
+        result.append((normalize_mark(value, scale), kind, weights[kind]))
     if len(result) > 5:
         raise GradingError('marks', _('Too many marks in one cell (at most 5).'))
     return tuple(result)
 
 
-def parse_cell_text(text, default_kind=DEFAULT_KIND, kinds=MARK_KINDS):
+def parse_cell_text(text, default_kind=DEFAULT_KIND, kinds=MARK_KINDS, scale=None):
     """What a teacher types in a grid cell: ``"5"``, ``"5 4"``, ``"н"``, ``"оп 4"``,
     ``"н/а"``. -> (marks, attendance)."""
     marks, attendance = [], ''
@@ -127,7 +136,7 @@ def parse_cell_text(text, default_kind=DEFAULT_KIND, kinds=MARK_KINDS):
             attendance = normalize_attendance(low)
         else:
             marks.append(token)
-    return make_marks(marks, default_kind, kinds), attendance
+    return make_marks(marks, default_kind, kinds, scale), attendance
 
 
 def cell_text(cell):
@@ -146,13 +155,19 @@ def _fmt(number):
     return text
 
 
-def weighted_average(marks):
-    """``marks``: iterable of (value, kind, weight). Returns a dict: ``value`` (Decimal
-    rounded to 2 places, or None when no numeric mark), ``terms`` [(value, weight, kind)],
-    ``formula`` text, ``ignored`` (non-numeric marks, e.g. н/а, зач, осв)."""
+def weighted_average(marks, weights=None, scale=None):
+    """``marks``: iterable of (value, kind, weight). ``weights`` (kind -> weight) and
+    ``scale`` (value -> numeric or None) are the reference books' current ones: a weight
+    changed in the book counts for the marks given before (the stored weight is read only
+    for a kind the book does not know). Returns a dict: ``value`` (Decimal rounded to 2
+    places, or None when no numeric mark), ``terms`` [(value, weight, kind)], ``formula``
+    text, ``ignored`` (non-numeric marks, e.g. н/а, зач, осв)."""
+    scale = default_scale() if scale is None else scale
     terms, ignored = [], []
     for value, kind, weight in marks:
-        numeric = MARKS.get(value, (None,))[0]
+        if weights is not None:
+            weight = weights.get(kind, weight)
+        numeric = scale.get(value)
         if numeric is None:
             ignored.append(value)
         else:
@@ -179,12 +194,12 @@ def suggested_period_mark(average):
 PERIOD_MARKS = ('5', '4', '3', '2', '1', 'зач', 'незач', 'н/а', 'осв')
 
 
-def normalize_period_mark(value):
+def normalize_period_mark(value, scale=None):
     text = str(value or '').strip().lower()
     if not text:
         return ''
     text = MARK_ALIASES.get(text, text)
-    if text not in PERIOD_MARKS:
+    if text not in (PERIOD_MARKS if scale is None else scale):
         raise GradingError('value', _('mark-invalid', mapping={'value': str(value)},
                                       default='"${value}" is not a mark of the grading scale.'))
     return text

@@ -14,6 +14,7 @@ def grid(journal, period):
     lessons = journal.lessons_of(period)
     students = journal.students(period.start, period.end)
     cells, averages, period_marks = {}, {}, {}
+    school = journal.school
     for student in students:
         sid = student.__name__
         marks = []
@@ -22,7 +23,7 @@ def grid(journal, period):
             if cell:
                 cells[(sid, lesson.id)] = cell
                 marks.extend(cell['marks'])
-        averages[sid] = grading.weighted_average(marks)
+        averages[sid] = school.average(marks)
         period_marks[sid] = journal.period_mark(sid, period.id)
     spans = {s.__name__: [span for y, c, *span in s.enrolments
                           if y == journal.year.__name__ and c == journal.school_class.__name__]

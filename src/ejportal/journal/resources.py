@@ -41,6 +41,7 @@ from ejportal.journal import grading
 from ejportal.journal.records import (
     Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark, put)
 from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW, VIEW_DIARY, set_local_roles
+from ejportal.site.books import book_entries, book_serial
 
 
 class PeriodClosed(Conflict):
@@ -62,11 +63,60 @@ Period = namedtuple('Period', 'id title start end')
 class School(Folder):
     title = _('section-journal', default='Journal')
     structural = True
-    # reference books (class-level defaults; a school may store its own)
-    mark_kinds = grading.MARK_KINDS
-    lesson_types = grading.LESSON_TYPES
-    ict_means = grading.ICT_MEANS
-    absence_reasons = grading.ABSENCE_REASONS
+
+    # -- the reference books (``journal.books``, kept under the settings) ---------------
+    # What is offered for new records leaves the retired entries out; what reads old
+    # records (titles, weights, the scale's values) keeps them.
+    @property
+    def mark_kinds(self):
+        """(id, title, weight) of the kinds offered."""
+        return tuple((e['id'], e['title'], e['weight'])
+                     for e in book_entries(self, 'mark-kinds'))
+
+    def kind_weights(self):
+        """kind -> its weight now, retired kinds included: what the averages count."""
+        return {e['id']: e['weight'] for e in book_entries(self, 'mark-kinds', retired=True)}
+
+    @property
+    def grading_scale(self):
+        """value -> numeric value or None, for the marks offered."""
+        return {e['title']: e.get('numeric') for e in book_entries(self, 'grading-scale')}
+
+    def scale_values(self):
+        """value -> numeric value or None, retired values included: what averages count."""
+        return {e['title']: e.get('numeric')
+                for e in book_entries(self, 'grading-scale', retired=True)}
+
+    @property
+    def lesson_types(self):
+        return tuple((e['id'], e['title']) for e in book_entries(self, 'lesson-types'))
+
+    @property
+    def ict_means(self):
+        return tuple((e['id'], e['title']) for e in book_entries(self, 'ict-means'))
+
+    def offered(self, name, keep=()):
+        """(id, title) of the book ``name``'s entries in use, and of the retired ones a
+        record at hand holds (``keep``: their ids), so that it shows as it is."""
+        return tuple((e['id'], e['title']) for e in book_entries(self, name, retired=True)
+                     if not e.get('retired') or e['id'] in keep)
+
+    def known_ids(self, name):
+        """Every id of the book ``name``, retired ones included: valid on a record."""
+        return {e['id'] for e in book_entries(self, name, retired=True)}
+
+    @property
+    def absence_reasons(self):
+        return tuple(e['title'] for e in book_entries(self, 'absence-reasons'))
+
+    def average(self, marks):
+        """The weighted average of ``marks`` with the books' current weights and scale."""
+        return grading.weighted_average(marks, self.kind_weights(), self.scale_values())
+
+    def books_stamp(self):
+        """What changes whenever a book the journal reads does (for cached pages)."""
+        return tuple(book_serial(self, name) for name in (
+            'mark-kinds', 'grading-scale', 'lesson-types', 'ict-means', 'absence-reasons'))
 
     def __init__(self, **fields):
         super().__init__(**fields)
@@ -95,9 +145,9 @@ class School(Folder):
         return self.year_of(today) or (years[-1] if years else None)
 
     def kind_title(self, kind):
-        for k, title, _w in self.mark_kinds:
-            if k == kind:
-                return title
+        for entry in book_entries(self, 'mark-kinds', retired=True):
+            if entry['id'] == kind:
+                return entry['title']
         return kind
 
 
@@ -720,7 +770,13 @@ class Journal(Resource):
         return Cell.of(self.cells.get((student_id, lesson_id)))
 
     def default_kind(self, lesson):
-        return grading.LESSON_TYPE_KIND.get(lesson.lesson_type, grading.DEFAULT_KIND)
+        """The kind a lesson's marks get unless the teacher says otherwise: the lesson
+        type's, while the book offers it, else the first kind offered."""
+        offered = [kind for kind, _title, _weight in self.school.mark_kinds]
+        for kind in (grading.LESSON_TYPE_KIND.get(lesson.lesson_type), grading.DEFAULT_KIND):
+            if kind in offered:
+                return kind
+        return offered[0] if offered else grading.DEFAULT_KIND
 
     def check_open(self, lesson):
         closed = self.year.closed_period_of(lesson.date, self.grade)
@@ -826,7 +882,7 @@ class Journal(Resource):
         return marks
 
     def average(self, student_id, lessons):
-        return grading.weighted_average(self.marks_of(student_id, lessons))
+        return self.school.average(self.marks_of(student_id, lessons))
 
     def period_mark(self, student_id, period_id):
         entry = self.period_marks.get((student_id, period_id))
@@ -841,7 +897,7 @@ class Journal(Resource):
             raise PeriodClosed(period or Period(period_id, self.year.title, self.year.start,
                                                 self.year.end))
         student = self.school_class.students_folder()[student_id]
-        value = grading.normalize_period_mark(value)
+        value = grading.normalize_period_mark(value, self.school.grading_scale)
         key = (student_id, period_id)
         old = PeriodMark.of(self.period_marks.get(key))
         old_value = old.value if old else ''

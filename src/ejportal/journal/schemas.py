@@ -464,7 +464,9 @@ NOT_IN_PLAN = _('No such lesson in the plan.')
 
 @colander.deferred
 def deferred_lesson_type(node, kw):
-    types = {k for k, _t in kw['context'].school.lesson_types}
+    # a retired type stays valid on the lessons that have it; only the screen's choice
+    # leaves it out
+    types = kw['context'].school.known_ids('lesson-types')
 
     def validate(node, value):
         if value not in types:
@@ -474,7 +476,7 @@ def deferred_lesson_type(node, kw):
 
 @colander.deferred
 def deferred_ict(node, kw):
-    means = {k for k, _t in kw['context'].school.ict_means}
+    means = kw['context'].school.known_ids('ict-means')
 
     def validate(node, value):
         if any(v not in means for v in value):

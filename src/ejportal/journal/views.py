@@ -170,7 +170,7 @@ def lesson_column(context, request):
             values[student.__name__] = text
             try:
                 parsed[student.__name__] = grading.parse_cell_text(
-                    text, kind, context.school.mark_kinds)
+                    text, kind, context.school.mark_kinds, context.school.grading_scale)
             except grading.GradingError as error:
                 errors['cell-' + student.__name__] = error.message
         if appstruct is not None and not errors:
@@ -208,8 +208,9 @@ def lesson_column(context, request):
                     for i in context.plan]
     return {'title': _('Lesson'), 'journal': context, 'lesson': lesson,
             'students': students, 'values': values, 'errors': errors, 'message': message,
-            'lesson_types': context.school.lesson_types,
-            'ict_means': context.school.ict_means, 'ict': set(ict),
+            'lesson_types': context.school.offered(
+                'lesson-types', (lesson.lesson_type,) if lesson else ()),
+            'ict_means': context.school.offered('ict-means', tuple(ict)), 'ict': set(ict),
             'files': lesson.files if lesson else (),
             'file_url': request.resource_url(context, 'homework-file'),
             'upload_max_mb': get_portal(request)['settings'].upload_max_mb,
@@ -306,6 +307,7 @@ def period_marks_screen(context, request):
     year_end = periods[-1].end if periods else context.year.end
     lessons = {p.id: context.lessons_of(p) for p in periods}
     not_counted = request.localizer.translate(_('not counted'))
+    scale = context.school.scale_values()
     rows = []
     for student in context.students(year_start, year_end):
         sid = student.__name__
@@ -313,8 +315,8 @@ def period_marks_screen(context, request):
         for period in periods:
             average = context.average(sid, lessons[period.id])
             mark = context.period_mark(sid, period.id)
-            if grading.MARKS.get(mark, (None,))[0] is not None:
-                numeric.append(grading.MARKS[mark][0])
+            if scale.get(mark) is not None:
+                numeric.append(scale[mark])
             cells.append({'average': average['value'],
                           'explain': explain(average, not_counted, context.school.kind_title),
                           'mark': mark})
@@ -366,7 +368,8 @@ def correction_form(context, request):
         raise HTTPBadRequest()
     try:
         marks, attendance = grading.parse_cell_text(
-            post.get('text', ''), context.default_kind(lesson), context.school.mark_kinds)
+            post.get('text', ''), context.default_kind(lesson), context.school.mark_kinds,
+            context.school.grading_scale)
         context.request_correction(post['student'], lesson.id, marks, attendance,
                                    post.get('comment', ''), post.get('reason', ''))
         request.session.flash(_('Correction requested; a deputy will decide.'), 'success')

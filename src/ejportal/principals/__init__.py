@@ -3,10 +3,12 @@ from pyramid.events import ContextFound
 from pyramid.httpexceptions import HTTPSeeOther
 
 from ejportal.i18n import _
+from ejportal.principals.ban import refuse_staff_grant
 from ejportal.principals.demo import build_demo_people
 from ejportal.principals.maintenance import maintain
 from ejportal.principals.throttle import Refusals
-from ejportal.security import MANAGE_USERS
+from ejportal.principals.undertaking import my_undertaking_panel, undertakings_panel
+from ejportal.security import MANAGE_USERS, LocalRolesGranting
 from ejportal.site.resources import portal_address
 
 # What a user with a one-time password may still reach before choosing their own.
@@ -32,6 +34,7 @@ def includeme(config):
     config.scan('.evolve', categories=('ejportal',))
     config.add_section('people', 'People', order=10)
     config.add_subscriber(enforce_password_change, ContextFound)
+    config.add_subscriber(refuse_staff_grant, LocalRolesGranting)
     config.add_nav_entry(90, '/people/users', _('Users'), MANAGE_USERS)
     config.add_nav_entry(91, '/people/groups', _('Groups'), MANAGE_USERS)
     config.add_demo_builder(10, build_demo_people)
@@ -41,3 +44,7 @@ def includeme(config):
     config.scan('.views')
     config.scan('.sharing')
     config.scan('.api')
+    config.scan('.undertaking')
+    config.include('.books')
+    config.add_start_panel(5, my_undertaking_panel)
+    config.add_start_panel(60, undertakings_panel)

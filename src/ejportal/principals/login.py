@@ -22,9 +22,9 @@ from ejportal.principals import throttle
 from ejportal.principals.devices import device_title
 from ejportal.principals.mail import send_new_device_notice
 from ejportal.principals.sessions import API, BROWSER, client_address, start_session
+from ejportal.principals.watch import DEVICE_COOKIE
 from ejportal.site.resources import get_portal
 
-DEVICE_COOKIE = 'ejportal_device'
 CODE_MISMATCH = _('The code does not match. Check the time on your phone.')
 CODE_USED = _('This code was used already: wait for the next one.')
 

@@ -13,6 +13,7 @@ from ejportal.core import passwords
 from ejportal.core.content import Resource, content_type, now
 from ejportal.core.folder import Folder
 from ejportal.i18n import _
+from ejportal.principals.ban import check_becoming_family
 from ejportal.principals.schemas import GroupFields, UserFields
 from ejportal.security import ADD, DELETE, EDIT, STAFF_ROLES, VIEW
 
@@ -42,6 +43,9 @@ class People(Folder):
     user_sessions = None
     # key -> PendingLogin: logins waiting for their second factor
     pending_logins = None
+    # (kind, place, time, ...) -> (login, family account?): the last hour's logins by
+    # address and device, which ``watch`` compares
+    recent_logins = None
 
     def session_keys(self, userid, create=False):
         if self.user_sessions is None:
@@ -110,6 +114,7 @@ class User(Resource):
     totp_last_step = None  # the time step of the last code accepted: no code works twice
     known_devices = None  # OOBTree device id -> first seen, to notice logins from new devices
     notices = None        # PersistentList of dicts shown on the start page
+    undertakings = ()     # confirmations of the undertaking: ({'version', 'time', 'address'},)
     language = None
 
     @property
@@ -153,6 +158,11 @@ class User(Resource):
 
     def is_staff(self):
         return any(r in STAFF_ROLES for r in self.roles)
+
+    def update(self, values):
+        if 'roles' in values:
+            check_becoming_family(self, values['roles'])
+        return super().update(values)
 
     KEEP_NOTICES = 100
 

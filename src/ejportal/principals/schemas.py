@@ -2,9 +2,16 @@
 import colander
 
 from ejportal.i18n import _
+from ejportal.principals.ban import check_global_roles
 from ejportal.security import ROLES
 
 LOGIN_RE = r'^[a-z0-9][a-z0-9._-]{1,63}$'
+
+
+def no_staff_role_for_family(node, value):
+    message = check_global_roles(value or ())
+    if message is not None:
+        raise colander.Invalid(node, message)
 
 
 class UserFields(colander.MappingSchema):
@@ -18,7 +25,8 @@ class UserFields(colander.MappingSchema):
                                 validator=colander.Email(_('Not an e-mail address.')))
     phone = colander.SchemaNode(colander.String(), title=_('Phone'), missing='')
     roles = colander.SchemaNode(colander.Set(), title=_('Roles'), missing=(),
-                                validator=colander.ContainsOnly(list(ROLES)))
+                                validator=colander.All(colander.ContainsOnly(list(ROLES)),
+                                                       no_staff_role_for_family))
     groups = colander.SchemaNode(colander.Set(), title=_('Groups'), missing=())
 
 

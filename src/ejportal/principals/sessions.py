@@ -18,6 +18,7 @@ from BTrees.OOBTree import OOBTree
 from ejportal.core.content import now
 from ejportal.core.cookies import cookie_value
 from ejportal.principals.resources import LoginSession, PendingLogin
+from ejportal.principals.watch import watch_login
 from ejportal.site.resources import get_portal
 
 # Writing last_seen on every request would turn reads into writes; once a minute is enough
@@ -80,10 +81,11 @@ def start_session(request, user, kind=BROWSER):
     people = get_portal(request)['people']
     session_id = new_session_id()
     key = _key(session_id)
-    people.login_sessions[key] = LoginSession(
+    session = people.login_sessions[key] = LoginSession(
         user.__name__, client_address(request), request.user_agent or '', kind)
     prune_sessions(people, user.__name__)
     people.session_keys(user.__name__, create=True).add(key)
+    watch_login(request, user, session)
     return session_id
 
 

@@ -19,12 +19,14 @@ from ejportal.principals.devices import device_title
 from ejportal.principals.login import (
     CODE_MISMATCH, CODE_USED, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded,
     check_device, code_step, take_code_step)
+from ejportal.principals.books import POSITIONS
 from ejportal.principals.resources import Group, Groups, People, User, Users
 from ejportal.principals.schemas import UserFields
 from ejportal.principals.sessions import (
     PENDING_WRONG_CODES, end_all_sessions, end_pending_login, end_session, pending_login,
     sessions_of, start_pending_login)
 from ejportal.security import MANAGE_USERS, OWN_ACCOUNT, ROLES, VIEW_PUBLIC
+from ejportal.site.books import get_book
 from ejportal.site.content_actions import AddContent, EditContent
 from ejportal.site.resources import Portal, get_portal, portal_address, same_site_path
 
@@ -342,11 +344,22 @@ def deferred_unique_login(node, kw):
         'Latin lower-case letters, digits, dot, dash and underscore, 2 to 64 characters.')), validate)
 
 
+def position_widget(kw):
+    """The positions of the book in use, and the user's own (a retired one stays shown)."""
+    context = kw.get('context')
+    current = getattr(context, 'position', '') if isinstance(context, User) else ''
+    titles = [e['title'] for e in get_book(get_portal(kw['request']), POSITIONS).active()]
+    if current and current not in titles:
+        titles.append(current)
+    return deform.widget.SelectWidget(values=[('', '—')] + [(t, t) for t in titles])
+
+
 class UserSchema(CSRFSchema, UserFields):
     """The user's fields (shared with the API) with the screen's widgets."""
 
     def after_bind(self, schema, kw):
         self['roles'].widget = deform.widget.CheckboxChoiceWidget(values=role_choices())
+        self['position'].widget = position_widget(kw)
         self['groups'].widget = deferred_group_widget(self['groups'], kw)
 
 

@@ -1,6 +1,7 @@
 """The portal root, its sections, the public school site, login and the start page."""
 from pyramid.events import BeforeRender
 
+from ejportal.site.books import ensure_books
 from ejportal.site.layout import Layout
 
 
@@ -16,5 +17,8 @@ def includeme(config):
     config.add_subscriber(add_layout, BeforeRender)
     config.scan('.resources', categories=('ejportal',))
     config.scan('.settings', categories=('ejportal',))
+    config.scan('.books', categories=('ejportal',))
+    config.scan('.evolve', categories=('ejportal',))
     config.add_section('settings', 'Settings', order=20)
+    config.add_after_create('Settings', ensure_books)
     config.scan('.views')
