@@ -52,6 +52,27 @@ class PeriodClosed(Conflict):
         self.period = period
 
 
+class FutureLesson(Conflict):
+    """Marks for a lesson dated after today: a mark is given for work done, so a lesson
+    that has not taken place yet takes none (its topic and homework may be planned)."""
+    error_type = 'FutureLesson'
+
+    def __init__(self, day, message=None, fields=None):
+        super().__init__(message or _(
+            'future-lesson', mapping={'date': day.strftime('%d.%m.%Y')},
+            default='The lesson of ${date} has not taken place yet: it takes no marks.'),
+            fields)
+        self.day = day
+
+
+def check_not_future(day, marks, old_marks=(), today=None):
+    """Refuse new or changed marks for a lesson on ``day`` after ``today``; marks a cell
+    already held (data from before the rule) may stay or be cleared."""
+    today = today or datetime.date.today()
+    if marks and tuple(marks) != tuple(old_marks) and day > today:
+        raise FutureLesson(day)
+
+
 Period = namedtuple('Period', 'id title start end')
 
 
@@ -724,7 +745,8 @@ class Journal(Resource):
         """Store one cell (``marks`` already normalized: tuple of (value, kind, weight)),
         update the student's index and audit it: the audit log holds the cell's history
         (see ``history``). Raises KeyError for an unknown student or lesson, PeriodClosed
-        for a closed period. Returns the stored cell."""
+        for a closed period, FutureLesson for new marks of a lesson after today. Returns
+        the stored cell."""
         lesson = self.lessons[lesson_id]
         student = self.school_class.students_folder()[student_id]
         if check_closed:
@@ -733,6 +755,7 @@ class Journal(Resource):
         comment = (comment or '').strip()[:500]
         key = (student_id, lesson_id)
         old = self.cells.get(key) or grading.EMPTY_CELL
+        check_not_future(lesson.date, marks, old['marks'])
         if (old['marks'], old['attendance'], old['comment'], old['reason']) == (
                 tuple(marks), attendance, comment, reason):
             return old

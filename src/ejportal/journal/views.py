@@ -23,7 +23,8 @@ from ejportal.journal.grid import chosen_period, grid, row_cells
 from ejportal.journal.manage import user_name
 from ejportal.journal.printing import close_period
 from ejportal.journal.plan import PlanError, apply_plan_topics, edit_plan, parse_plan, plan_report
-from ejportal.journal.resources import Journal, School, SchoolClass, SchoolYear
+from ejportal.journal.resources import (
+    FutureLesson, Journal, School, SchoolClass, SchoolYear, check_not_future)
 from ejportal.paths import template
 from ejportal.security import (
     APPROVE_CORRECTION, COMMENT_JOURNAL, EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW,
@@ -173,6 +174,17 @@ def lesson_column(context, request):
                     text, kind, context.school.mark_kinds)
             except grading.GradingError as error:
                 errors['cell-' + student.__name__] = error.message
+        if appstruct is not None and not errors:
+            # before anything is saved: the lesson and its cells go in together or not at all
+            day = lesson.date if lesson is not None else appstruct.get('date')
+            for sid, (marks, _attendance) in parsed.items():
+                old = context.cell(sid, lesson.id) if lesson is not None else None
+                try:
+                    if day is not None:
+                        check_not_future(day, marks, old['marks'] if old else ())
+                except FutureLesson as error:
+                    errors['cell-' + sid] = error.message
+                    message, status = error.message, error.status
         if appstruct is not None and not errors:
             try:
                 lesson = action.run(dict(appstruct, files=files), checked=True)
