@@ -17,6 +17,7 @@ from ejportal.i18n import _
 from ejportal.journal import grading, schemas
 from ejportal.journal.actions import ImportPlan, SaveLesson
 from ejportal.journal.api import readable_journals
+from ejportal.journal.checks import checks_of
 from ejportal.journal.control import control_report
 from ejportal.journal.editions import YEAR
 from ejportal.journal.grid import chosen_period, grid, row_cells
@@ -101,6 +102,9 @@ def journal_grid(context, request):
             'may_request': bool(request.has_permission(EDIT_JOURNAL, context)),
             'can_comment': bool(request.has_permission(COMMENT_JOURNAL, context)),
             'comments': context.comments,
+            'open_checks': sum(1 for c in checks_of(context.school, journal=context)
+                               if c.review_state != 'closed'
+                               and request.has_permission(VIEW, c)),
             'cell_url': request.resource_url(context, '@cell'),
             'period_mark_url': request.resource_url(context, '@period-mark')}
 
