@@ -460,6 +460,10 @@ class Lesson(Persistent):
     note = ''
     planned = None  # number of the planned lesson (КТП) it took its topic from
     files = ()      # homework files: tuple of {'name', 'kind', 'size', 'blob'}
+    # when and by whom the topic was first entered (the control of timeliness reads them);
+    # None for lessons made before they were kept: their timeliness is unknown
+    topic_time = None
+    topic_userid = None
 
     def __init__(self, date, number, **fields):
         self.date = date
@@ -492,6 +496,13 @@ class LessonRemoved(ObjectEvent):
 class RecordsChanged(ObjectEvent):
     """After something a student's diary shows of ``obj`` (a Student) changed: a cell of
     their index, a period mark, a remark, an absence."""
+
+
+def _topic_entered(lesson):
+    """Note the first entry of the lesson's topic."""
+    if lesson.topic_time is None and (lesson.topic or '').strip():
+        lesson.topic_time = now()
+        lesson.topic_userid = current_actor().userid
 
 
 def lesson_id(date, number):
@@ -641,6 +652,7 @@ class Journal(Resource):
         lesson = create('Lesson', date=date, number=number, **fields)
         if lesson.id in self.lessons:
             raise ValueError(lesson.id)
+        _topic_entered(lesson)
         lesson.__parent__ = self
         self.lessons[lesson.id] = lesson
         if audit:
@@ -656,6 +668,8 @@ class Journal(Resource):
             if key in Lesson.FIELDS and getattr(lesson, key) != value:
                 changes[key] = (getattr(lesson, key), value)
                 setattr(lesson, key, value)
+        if 'topic' in changes:
+            _topic_entered(lesson)
         if changes:
             notify(LessonModified(lesson, journal=self, changes=changes))
             if audit:
