@@ -20,11 +20,13 @@ from ejportal.core.mail import send
 from ejportal.core.workflow import State, Transition, Workflow, WorkflowAware, state_acl
 from ejportal.i18n import _
 from ejportal.journal.actions import refuse
-from ejportal.security import ANSWER_CHECK, COMMENT_JOURNAL, VIEW
+from ejportal.security import (
+    ADD, ANSWER_CHECK, COMMENT_JOURNAL, DELETE, EDIT, MANAGE_SHARING, VIEW)
 from ejportal.site.resources import get_portal
 
 # The checks' readers and writers: who holds COMMENT_JOURNAL school-wide.
 CHECKERS = ('director', 'deputy')
+RECORD_ONLY = (ADD, EDIT, DELETE, MANAGE_SHARING)
 
 CHECK_WORKFLOW = Workflow(
     'journal-check',
@@ -49,8 +51,10 @@ class JournalChecks(Folder):
     title = _('Journal checks')
     structural = True
     # a check opens to its own teacher (its ACL, read before this one); the folder only
-    # to those who write checks
-    __acl__ = [(Allow, 'role:' + role, VIEW) for role in CHECKERS] + [(Deny, Everyone, VIEW)]
+    # to those who write checks. Checks are records: made by ``WriteCheck`` and moved by
+    # their workflow only, never edited, added, removed or shared through the generic doors.
+    __acl__ = [(Allow, 'role:' + role, VIEW) for role in CHECKERS] + [
+        (Deny, Everyone, (VIEW,) + RECORD_ONLY)]
 
 
 @content_type('JournalCheck', _('type-JournalCheck', default='Journal check'))
@@ -75,7 +79,7 @@ class JournalCheck(WorkflowAware, Resource):
         return state_acl(self) + [
             (Allow, 'user:' + self.teacher, (VIEW, ANSWER_CHECK)),
             *[(Allow, 'role:' + role, (VIEW, COMMENT_JOURNAL)) for role in CHECKERS],
-            (Deny, Everyone, (VIEW, ANSWER_CHECK, COMMENT_JOURNAL))]
+            (Deny, Everyone, (VIEW, ANSWER_CHECK, COMMENT_JOURNAL) + RECORD_ONLY)]
 
     def journal_object(self):
         return item_at(find_root(self), self.journal)
