@@ -25,7 +25,7 @@ from webtest import TestApp
 
 from conftest import api_token, app_settings, close_app
 from test_access_matrix import ADMIN, ALL, ANON, DIRECTION, DOC_AUTHORS, FAMILY, \
-    JOURNAL_READERS, ROLES, STAFF, USERS, place_attachment, place_check
+    JOURNAL_READERS, ROLES, STAFF, USERS, place_attachment
 
 from ejportal import main
 from ejportal.core.content import Resource
@@ -183,9 +183,9 @@ API = {
 
 # -- j-control (issue 12): checks of the journal -------------------------------------------
 # (a separate block, merged into TARGETS and API, while the tables above are rewritten;
-# '{check}' is a check the deputy wrote to the math teacher, '{checks}' their folder)
+# the check is the demo's: the deputy's remark to the math teacher of 5a)
 CHECK_READERS = DIRECTION | TEACHER    # the direction and the check's own teacher
-TARGETS.update({'JournalChecks': '{checks}', 'JournalCheck': '{check}'})
+TARGETS.update({'JournalChecks': '/journal/checks', 'JournalCheck': '/journal/checks/1'})
 J_CONTROL_API = {
     ('Journal', '@checks'): {GET: JOURNAL_READERS | TEACHERS, POST: DIRECTION},
     ('School', '@checks'): {GET: DIRECTION},
@@ -199,11 +199,6 @@ J_CONTROL_API = {
     ('JournalCheck', '@workflow'): {GET: CHECK_READERS, POST: CHECK_READERS},
 }
 API.update(J_CONTROL_API)
-
-
-def j_control_places(app):
-    check = place_check(app)
-    return {'check': check, 'checks': check.rsplit('/', 1)[0]}
 
 
 def concrete_types():
@@ -293,7 +288,6 @@ def matrix(demo_template, tmp_path_factory):
     app = main({}, **app_settings(directory, **{'tm.commit_veto': roll_back_probes}))
     # the setup's own requests carry no probe header: they are committed
     places = {'attachment': place_attachment(app), 'appendix': make_appendix(app)}
-    places.update(j_control_places(app))
     yield Matrix(app, places)
     close_app(app)
 

@@ -16,6 +16,7 @@ TODAY = datetime.date.today()
 Y = school_year_start(TODAY)
 MATH_5A = '/journal/%d-%d/classes/5a/journals/math' % (Y, Y + 1)
 RUS_5A = '/journal/%d-%d/classes/5a/journals/russian' % (Y, Y + 1)
+DEMO_CHECK = 'http://localhost/journal/checks/1'   # the deputy's, to the math teacher
 
 
 def read_mails(db_dir):
@@ -47,7 +48,7 @@ def test_check_from_remark_to_closed_by_the_api(testapp, root, db_dir):
     url = made['@id']
     # the teacher reads it: the journal's list, the check, the start page, an e-mail
     items = testapp.get(MATH_5A + '/@checks', headers=teacher).json['items']
-    assert [i['@id'] for i in items] == [url]
+    assert [i['@id'] for i in items] == [url, DEMO_CHECK]    # newest first
     assert [t['id'] for t in testapp.get(url, headers=teacher).json['transitions']] == ['fix']
     mails = [m for m in read_mails(db_dir) if 'teacher@school4.example' in m['To']]
     assert mails and url in mails[-1].get_body().get_content()
@@ -121,7 +122,7 @@ def test_check_screens(as_user, testapp, db_dir):
     testapp.reset()
     teacher = as_user('teacher')
     link = teacher.get(MATH_5A).html.find(class_='journal-checks')
-    assert link.text.strip() == 'Checks of this journal (open: 1)'
+    assert link.text.strip() == 'Checks of this journal (open: 2)'   # with the demo's
     start = teacher.get('/@@start')
     assert 'Journal checks' in start.text and url in start.text
     page = teacher.get(url)
@@ -139,3 +140,9 @@ def test_check_screens(as_user, testapp, db_dir):
     page = form.submit('transition', value='close').follow()
     assert page.html.find(class_='check-state').text == 'closed'
     assert deputy.get('/journal/@@checks?state=closed').html.find('tr', class_='check-closed')
+
+
+def test_the_demo_holds_an_open_check(testapp):
+    check = testapp.get(DEMO_CHECK, headers=bearer(testapp, 'teacher')).json
+    assert check['review_state'] == 'open' and check['author'] == 'deputy'
+    assert check['teacher'] == 'teacher' and check['journal']['@id'].endswith(MATH_5A)

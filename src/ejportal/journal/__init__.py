@@ -1,7 +1,8 @@
 """The school: years, classes, subjects, assignments, journals, lessons and marks."""
 from ejportal.core.workflow import WorkflowTransitioned, initialize
 from ejportal.i18n import _
-from ejportal.journal.checks import CHECK_WORKFLOW, checks_panel, on_check_transitioned
+from ejportal.journal.checks import (
+    CHECK_WORKFLOW, build_demo_checks, checks_panel, on_check_transitioned)
 from ejportal.journal.corrections import CORRECTION_WORKFLOW, on_correction_decided
 from ejportal.journal.demo import build_demo_school
 from ejportal.journal.editions import EDITION_WORKFLOW
@@ -29,6 +30,7 @@ def includeme(config):
     config.add_section('journal', 'School', order=40)
     config.add_nav_entry(20, '/journal', _('Journal'), VIEW)
     config.add_demo_builder(20, build_demo_school)
+    config.add_demo_builder(25, build_demo_checks)
     config.scan('.views')
     config.scan('.api')
     config.scan('.printing')

@@ -12,6 +12,7 @@ from pyramid.authorization import Allow, Deny, Everyone
 from pyramid.threadlocal import get_current_request
 
 from ejportal.core.actions import Action
+from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import record
 from ejportal.core.content import Resource, content_type, create, find_root, item_at, resource_path
 from ejportal.core.errors import Conflict, Invalid
@@ -133,20 +134,36 @@ class WriteCheck(Action):
             raise refuse(message, 'period')
 
     def perform(self, appstruct):
-        journal = self.context
-        folder = checks_folder(journal.school, create_missing=True)
-        number = max([c.number for c in folder.values()] or [0]) + 1
-        check = create('JournalCheck', number=number, journal=resource_path(journal),
-                       journal_title='%s, %s' % (journal.school_class.title, journal.title),
-                       teacher=journal.teacher, text=appstruct['text'].strip(),
-                       period=appstruct['period'])
-        folder.add(str(number), check, send_events=False)
-        record(journal, 'check-open', {'check': number, 'teacher': check.teacher,
-                                       'text': check.text})
+        check = write_check(self.context, appstruct['text'].strip(), appstruct['period'])
         tell(check, check.teacher, _('check-new', mapping={
             'journal': check.journal_title, 'text': check.text[:200]},
             default='A check of your journal ${journal}: ${text}'), self.request)
         return check
+
+
+def write_check(journal, text, period=''):
+    """A new open check of ``journal`` to its teacher, audited (the action's change)."""
+    folder = checks_folder(journal.school, create_missing=True)
+    number = max([c.number for c in folder.values()] or [0]) + 1
+    check = create('JournalCheck', number=number, journal=resource_path(journal),
+                   journal_title='%s, %s' % (journal.school_class.title, journal.title),
+                   teacher=journal.teacher, text=text, period=period)
+    folder.add(str(number), check, send_events=False)
+    record(journal, 'check-open', {'check': number, 'teacher': check.teacher, 'text': text})
+    return check
+
+
+def build_demo_checks(portal):
+    """The demo school's first check: the deputy's remark on 5 А's mathematics, open."""
+    school = portal['journal']
+    year = school.current_year()
+    school_class = year['classes'].get('5a') if year is not None else None
+    journal = school_class['journals'].get('math') if school_class is not None else None
+    if journal is None or not journal.teacher:
+        return
+    with acting_as(Actor(userid='deputy')):
+        write_check(journal, 'Проверьте запись домашних заданий: на части уроков '
+                             'задание не записано.')
 
 
 
