@@ -1,6 +1,7 @@
-"""The deputy's check of a journal from remark to closed, in a real browser (issue 12): the
-deputy writes it on the journal's checks screen, the teacher finds it on the start page,
-answers and marks it fixed, the deputy sends it back once, then closes it."""
+"""The control of the journal in a real browser (issue 12): the deputy's check from remark
+to closed (the deputy writes it on the journal's checks screen, the teacher finds it on the
+start page, answers and marks it fixed, the deputy sends it back once, then closes it); and
+the grid saying why a lesson after today takes no mark."""
 import datetime
 
 import pytest
@@ -77,3 +78,25 @@ def test_deputys_check_from_remark_to_closed(page, live_server):
     assert history.count() == 4
     page.goto(live_server.url + '/journal/@@checks?state=closed')
     assert page.locator('tr.check-closed a[href="%s"]' % check_url).count() == 2
+
+
+def test_grid_says_why_a_future_lesson_takes_no_mark(page, live_server, root):
+    from pyramid.traversal import find_resource
+    journal = find_resource(root, MATH_5A)
+    period = journal.year.current_period(TODAY)
+    ahead = [l for l in journal.lessons_of(period) if l.date > TODAY]
+    if not ahead:
+        return   # the period's last day: no lesson ahead in its grid
+    lesson = ahead[0]
+    student = journal.students(lesson.date, lesson.date)[0].__name__
+    as_user(page, live_server, 'teacher')
+    page.goto(live_server.url + MATH_5A + '?period=' + period.id)
+    cell = page.locator('tr[data-student="%s"] input.c[data-lesson="%s"]' % (student,
+                                                                          lesson.id))
+    cell.fill('5')
+    cell.press('Enter')
+    page.wait_for_function('el => el.classList.contains("error")',
+                           arg=cell.element_handle())
+    message = page.locator('#grid-status').inner_text()
+    assert 'ещё не проведён' in message and lesson.date.strftime('%d.%m.%Y') in message
+    assert 'ещё не проведён' in cell.get_attribute('title')
