@@ -97,15 +97,14 @@ def checks_folder(school, create_missing=False):
     return folder
 
 
-def checks_of(school, journal=None, teacher=None):
-    """The school's checks, newest first; of one journal, or written to one teacher."""
+def checks_of(school, journal=None):
+    """The school's checks, newest first; or one journal's."""
     folder = checks_folder(school)
     if folder is None:
         return []
     path = resource_path(journal) if journal is not None else None
     found = [c for c in folder.values() if isinstance(c, JournalCheck)
-             and (path is None or c.journal == path)
-             and (teacher is None or c.teacher == teacher)]
+             and (path is None or c.journal == path)]
     return sorted(found, key=lambda c: c.number, reverse=True)
 
 
@@ -185,7 +184,7 @@ def tell(check, userid, text, request=None):
 
 
 def on_check_transitioned(event):
-    """Audit the step on the check (and its journal's log) and tell the other side."""
+    """Audit the step (whichever door took it) and tell the other side."""
     check = event.object
     if not isinstance(check, JournalCheck):
         return
@@ -214,12 +213,11 @@ def checks_panel(request):
     if portal_school is None:
         return None
     login = user.__name__
-    waiting = [c for c in checks_of(portal_school)
-               if (c.teacher == login and c.review_state == 'open')
-               or (c.creator == login and c.review_state == 'fixed')]
-    if not waiting and not any(c.teacher == login or c.creator == login
-                               for c in checks_of(portal_school)):
+    mine = [c for c in checks_of(portal_school) if login in (c.teacher, c.creator)]
+    if not mine:
         return None
+    waiting = [c for c in mine if (c.teacher == login and c.review_state == 'open')
+               or (c.creator == login and c.review_state == 'fixed')]
     return {'title': _('Journal checks'),
             'items': [{'title': '%s — %s' % (c.title, c.text[:80]),
                        'url': request.resource_url(c),
