@@ -69,7 +69,8 @@ def journal_control(journal, period, today=None, min_marks=MIN_MARKS, late_days=
     late = row['late_entries']
     topic_delays = []
     for lesson in held:
-        if lesson.topic_time is not None and _by_person(lesson.topic_userid):
+        if lesson.topic.strip() and lesson.topic_time is not None and \
+                _by_person(lesson.topic_userid):
             delay = delay_days(lesson.date, lesson.topic_time)
             topic_delays.append(delay)
             if delay > late_days:
