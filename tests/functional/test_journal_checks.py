@@ -5,9 +5,8 @@ import datetime
 import os
 
 import transaction
-from pyramid.traversal import find_resource
 
-from conftest import api_token, csrf_token
+from conftest import api_token
 
 from ejportal.core.audit import get_audit_log
 from ejportal.journal.resources import school_year_start

@@ -8,7 +8,8 @@ import pytest
 from ejportal.core.actor import SYSTEM, Actor, acting_as
 from ejportal.journal import grading, resources
 from ejportal.journal.control import control_report, journal_control
-from ejportal.journal.resources import Student, Subject, add_class, add_journal, default_year, enrol
+from ejportal.journal.resources import (
+    Student, Subject, add_class, add_journal, default_year, enrol)
 from ejportal.site.resources import make_portal
 
 D = datetime.date

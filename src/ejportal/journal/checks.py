@@ -15,7 +15,7 @@ from ejportal.core.actions import Action
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import record
 from ejportal.core.content import Resource, content_type, create, find_root, item_at, resource_path
-from ejportal.core.errors import Conflict, Invalid
+from ejportal.core.errors import Conflict
 from ejportal.core.folder import Folder
 from ejportal.core.mail import send
 from ejportal.core.workflow import State, Transition, Workflow, WorkflowAware, state_acl
