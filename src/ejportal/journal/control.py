@@ -93,7 +93,7 @@ def journal_control(journal, period, today=None, min_marks=MIN_MARKS, late_days=
             if written is not None and (row['last_write'] is None or written > row['last_write']):
                 row['last_write'] = written
             if cell['marks'] and written is not None and _by_person(cell.get('userid')) \
-                    and 'correction' not in cell:
+                    and not cell.get('correction'):
                 delay = delay_days(lesson.date, written)
                 marks_delays.append(delay)
                 if delay > late_days:
