@@ -42,6 +42,7 @@ EDIT_JOURNAL = 'edit_journal'
 COMMENT_JOURNAL = 'comment_journal'
 APPROVE_CORRECTION = 'approve_correction'
 VIEW_CONTROL = 'view_control'          # fill and quality reports for deputies and director
+ANSWER_CHECK = 'answer_check'          # a check's teacher answers it (granted by the check)
 # diary
 VIEW_DIARY = 'view_diary'              # further limited to own family by the student's ACL
 

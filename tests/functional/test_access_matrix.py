@@ -423,6 +423,36 @@ ACCESS.update({
     ('RolloutPlan', '@step'): [('POST', PLAN + '/@step/18', STAFF)],
 })
 
+
+# -- j-control (issue 12): checks of the journal, the control report ---------------------
+# (a separate block, merged into ACCESS, while the table above is being rewritten)
+CHECKS = '/journal/checks'
+CHECK = CHECKS + '/1'      # the demo's: the deputy's remark to the math teacher of 5a
+CHECK_READERS = DIRECTION | {'teacher'}    # the direction and the check's own teacher
+J_CONTROL_ACCESS = {
+    ('Journal', 'checks'): [('GET', MATH + '/@@checks',
+                             JOURNAL_READERS | {'teacher', 'class_teacher'}),
+                            ('POST', MATH + '/@@checks', DIRECTION)],
+    ('Journal', '@checks'): [('GET', MATH + '/@checks',
+                              JOURNAL_READERS | {'teacher', 'class_teacher'}),
+                             ('POST', MATH + '/@checks', DIRECTION)],
+    ('School', 'checks'): [('GET', '/journal/@@checks', DIRECTION)],
+    ('School', '@checks'): [('GET', '/journal/@checks', DIRECTION)],
+    ('JournalChecks', ''): [('GET', CHECKS, DIRECTION)],
+    ('JournalCheck', ''): [('GET', CHECK, CHECK_READERS)],
+    ('JournalCheck', '@json'): [('GET', CHECK + '/@json', CHECK_READERS)],
+    ('JournalCheck', 'step'): [('POST', CHECK + '/@@step', CHECK_READERS)],
+}
+ACCESS.update(J_CONTROL_ACCESS)
+# a check, and the folder of them, are hidden (404) from whoever may not read them
+SEEN.update({CHECKS: DIRECTION, CHECK: CHECK_READERS})
+# the generic @workflow (api/workflow.py, on every WorkflowAware), tried here on a check: its
+# door lets in who may view it; the transition's own permission decides after (403)
+ACCESS.setdefault(('WorkflowAware', '@workflow'), []).extend([
+    ('GET', CHECK + '/@workflow', CHECK_READERS),
+    ('POST', CHECK + '/@workflow/fix', CHECK_READERS)])
+
+
 def registered_views(app):
     """(context type name, view name) of every view the app registered for a resource."""
     found = set()

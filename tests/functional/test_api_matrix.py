@@ -221,6 +221,26 @@ API.update({
 })
 
 
+# -- j-control (issue 12): checks of the journal -------------------------------------------
+# (a separate block, merged into TARGETS and API, while the tables above are rewritten;
+# the check is the demo's: the deputy's remark to the math teacher of 5a)
+CHECK_READERS = DIRECTION | TEACHER    # the direction and the check's own teacher
+TARGETS.update({'JournalChecks': '/journal/checks', 'JournalCheck': '/journal/checks/1'})
+J_CONTROL_API = {
+    ('Journal', '@checks'): {GET: JOURNAL_READERS | TEACHERS, POST: DIRECTION},
+    ('School', '@checks'): {GET: DIRECTION},
+    # records: made by the journal's @checks, moved by their workflow, never edited
+    ('JournalChecks', '@json'): {GET: DIRECTION, POST: NOBODY, PATCH: NOBODY,
+                                 DELETE: NOBODY},
+    ('JournalCheck', '@json'): {GET: CHECK_READERS, POST: NOBODY, PATCH: NOBODY,
+                                DELETE: NOBODY},
+    # the door lets in who may view; the transition's permission decides (400 here:
+    # a check has no 'submit')
+    ('JournalCheck', '@workflow'): {GET: CHECK_READERS, POST: CHECK_READERS},
+}
+API.update(J_CONTROL_API)
+
+
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""
     def below(cls):

@@ -62,3 +62,75 @@ def test_control_is_for_the_direction_only(as_user, testapp):
         assert app.get('/journal/@@control', status='*').status_int == refused, user
         assert app.get('/journal/@control', headers={'Accept': 'application/json'},
                        status='*').status_int == refused, user
+
+
+# -- issue 12: timeliness, what is missing, changes after closing, links, filters ---------
+def test_control_json_adds_the_new_figures_and_links(as_user, testapp, root):
+    from conftest import csrf_token
+    journal = find_resource(root, MATH_5A)
+    period = journal.year.current_period(TODAY)
+    old = [l for l in journal.lessons_of(period) if (TODAY - l.date).days > 5]
+    if not old:
+        return   # the first days of a period: nothing can be late yet
+    lesson = old[0]
+    student = journal.students(lesson.date, lesson.date)[0].__name__
+    root['settings'].journal_entry_days = 2
+    transaction.commit()
+    teacher = as_user('teacher')
+    teacher.post_json(MATH_5A + '/@cell', {'student': student, 'lesson': lesson.id,
+                                           'text': '2'},
+                      headers={'X-CSRF-Token': csrf_token(teacher)})
+    testapp.reset()
+    deputy = as_user('deputy')
+    data = deputy.get('/journal/@control', {'period': period.id, 'teacher': 'teacher'},
+                      headers={'Accept': 'application/json'}).json
+    assert data['late_after_days'] == 2 and data['filters']['teacher'] == 'teacher'
+    assert {i['journal']['teacher'] for i in data['items']} == {'teacher'}
+    item = [i for i in data['items'] if i['journal']['@id'].endswith(MATH_5A)][0]
+    assert MATH_5A in item['@id'] and item['@id'].endswith('?period=' + period.id)
+    assert {'lessons_without_topic', 'lessons_without_homework', 'timeliness',
+            'late_entries', 'period_over', 'missing_period_marks',
+            'changed_after_closing', 'corrections'} <= set(item)
+    assert item['timeliness']['late_after_days'] == 2
+    late = [e for e in item['late_entries'] if e['lesson'] == lesson.id]
+    assert late and late[0]['student'] == student and late[0]['kind'] == 'marks'
+    assert late[0]['delay_days'] == (TODAY - lesson.date).days
+    assert late[0]['userid'] == 'teacher'
+    # the link leads to the cell's history
+    history = deputy.get(late[0]['@id'][len('http://localhost'):])
+    assert history.status_int == 200
+    # the screen: the filters and the finding's link
+    page = deputy.get('/journal/@@control', {'period': period.id, 'subject': 'math',
+                                             'class': '5a'})
+    rows = page.html.find('table', class_='control-report').find('tbody').find_all('tr')
+    assert len(rows) == 1
+    links = [a['href'] for a in rows[0].find_all('a', class_='late-entry')]
+    assert any('lesson=' + lesson.id in h and 'student=' + student in h for h in links)
+    assert page.html.find('select', id='c-teacher')
+    transaction.abort()
+    root['settings'].journal_entry_days = 3
+    transaction.commit()
+
+
+def test_control_settings_field(as_user, root):
+    app = as_user('admin')
+    form = app.get('/settings').forms['deform']
+    assert form['journal_entry_days'].value == '3'
+    form['journal_entry_days'] = '-1'
+    form.submit('save', status=400)
+    form = app.get('/settings').forms['deform']
+    form['journal_entry_days'] = '5'
+    form.submit('save', status=303)
+    root._p_jar.sync()
+    assert root['settings'].journal_entry_days == 5
+
+
+def test_control_page_in_russian(as_user):
+    app = as_user('deputy')
+    app.set_cookie('ejportal_lang', 'ru')
+    page = app.get('/journal/@@control?period=q1')
+    for text in ('Своевременность, дни: темы / отметки', 'Своевременность: дни от урока',
+                 'Несвоевременные записи', 'Изменено после закрытия'):
+        assert text in page.text, text
+    page = app.get('/journal/@@checks')
+    assert 'Справки о проверке журналов' in page.text

@@ -1,6 +1,8 @@
 """The school: years, classes, subjects, assignments, journals, lessons and marks."""
 from ejportal.core.workflow import WorkflowTransitioned, initialize
 from ejportal.i18n import _
+from ejportal.journal.checks import (
+    CHECK_WORKFLOW, build_demo_checks, checks_panel, on_check_transitioned)
 from ejportal.journal.corrections import CORRECTION_WORKFLOW, on_correction_decided
 from ejportal.journal.demo import build_demo_school
 from ejportal.journal.editions import EDITION_WORKFLOW
@@ -20,14 +22,21 @@ def includeme(config):
     config.add_after_create('PaperEdition', initialize)
     # after the correction's own subscriber, which changes the cell the edition shows
     config.add_subscriber(on_correction_approved, WorkflowTransitioned)
+    config.scan('.checks', categories=('ejportal',))
+    config.add_workflow(CHECK_WORKFLOW, 'JournalCheck')
+    config.add_after_create('JournalCheck', initialize)
+    config.add_subscriber(on_check_transitioned, WorkflowTransitioned)
+    config.add_start_panel(15, checks_panel)
     config.include('.counters')
     config.include('.books')
     config.add_section('journal', 'School', order=40)
     config.add_nav_entry(20, '/journal', _('Journal'), VIEW)
     config.add_demo_builder(20, build_demo_school)
+    config.add_demo_builder(25, build_demo_checks)
     config.add_start_panel(10, teacher_panel)
     config.add_start_panel(12, corrections_panel)
     config.scan('.views')
     config.scan('.api')
     config.scan('.printing')
+    config.scan('.checks_views')
     config.include('.manage')

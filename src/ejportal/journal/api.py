@@ -251,16 +251,20 @@ def import_plan(context, request):
 
 @view_config(context=School, name='@control', request_method='GET', permission=VIEW_CONTROL)
 def control(context, request):
-    """The deputy's control report (``?year=&period=&min=``) as JSON."""
-    from ejportal.journal.views import _control_args  # journal.views imports this module
+    """The deputy's control report (``?year=&period=&min=&teacher=&class=&subject=``) as
+    JSON."""
+    # journal.views imports this module
+    from ejportal.journal.views import _control_args, control_filters, control_links
     year, period_id, min_marks = _control_args(context, request)
     if year is None:
         return json_error(request, 404, 'NotFound', _('No school year.'))
-    report = control_report(year, period_id, min_marks=min_marks)
+    filters = control_filters(request)
+    report = control_report(year, period_id, min_marks=min_marks, **filters)
     period = report['period']
     items = []
     for row in report['rows']:
         journal = row['journal']
+        links = control_links(request, row)
         items.append({
             'journal': journal_summary(request, journal),
             'period': row['period'].id if row['period'] else None,
@@ -272,6 +276,46 @@ def control(context, request):
             'few_marks': [{'id': s.__name__, 'name': s.fullname} for s in row['few_marks']],
             'last_filled': row['last_filled'].isoformat() if row['last_filled'] else None,
             'last_write': row['last_write'].isoformat() if row['last_write'] else None,
-            'late': row['late'], 'remarks': row['issues']})
+            'late': row['late'], 'remarks': row['issues'],
+            # issue 12: where, how timely, what is missing, what changed after closing
+            '@id': links['url'],
+            'lessons_without_topic': [_lesson_ref(l, links) for l in row['without_topic']],
+            'lessons_without_homework': [_lesson_ref(l, links)
+                                         for l in row['without_homework']],
+            'timeliness': {
+                'late_after_days': row['late_days'],
+                'topic_delay_days': row['topic_delay'],
+                'topic_delay_max_days': row['topic_delay_max'],
+                'topics_timed': row['topic_timed'],
+                'marks_delay_days': row['marks_delay'],
+                'marks_delay_max_days': row['marks_delay_max'],
+                'marks_timed': row['marks_timed']},
+            'late_entries': [_late_ref(e, links) for e in row['late_entries']],
+            'period_over': row['period_over'],
+            'missing_period_marks': [{'id': s.__name__, 'name': s.fullname}
+                                     for s in row['missing_period_marks']],
+            'changed_after_closing': row['changed_after_closing'],
+            'corrections': [{'id': c.id, 'student': c.student, 'lesson': c.lesson,
+                             'state': c.review_state, 'requested_by': c.creator,
+                             'requested_at': c.created.isoformat() if c.created else None,
+                             '@id': links['cell'](c.student, c.lesson)}
+                            for c in row['corrections']]})
     return respond({'year': year.__name__, 'period': period.id if period else None,
-                    'min_marks': min_marks, 'items': items})
+                    'min_marks': min_marks, 'late_after_days': report['late_days'],
+                    'filters': {'teacher': filters['teacher'], 'class': filters['class_name'],
+                                'subject': filters['subject']},
+                    'items': items})
+
+
+def _lesson_ref(lesson, links):
+    return {'id': lesson.id, 'date': lesson.date.isoformat(), 'number': lesson.number,
+            '@id': links['lesson'](lesson)}
+
+
+def _late_ref(entry, links):
+    lesson, student = entry['lesson'], entry['student']
+    return {'kind': entry['kind'], 'lesson': lesson.id, 'date': lesson.date.isoformat(),
+            'student': student.__name__ if student else None, 'delay_days': entry['delay'],
+            'written': entry['time'].isoformat(), 'userid': entry['userid'],
+            '@id': links['cell'](student.__name__, lesson.id) if student
+            else links['lesson'](lesson)}

@@ -56,6 +56,27 @@ class PeriodClosed(Conflict):
         self.period = period
 
 
+class FutureLesson(Conflict):
+    """Marks for a lesson dated after today: a mark is given for work done, so a lesson
+    that has not taken place yet takes none (its topic and homework may be planned)."""
+    error_type = 'FutureLesson'
+
+    def __init__(self, day, message=None, fields=None):
+        super().__init__(message or _(
+            'future-lesson', mapping={'date': day.strftime('%d.%m.%Y')},
+            default='The lesson of ${date} has not taken place yet: it takes no marks.'),
+            fields)
+        self.day = day
+
+
+def check_not_future(day, marks, old_marks=(), today=None):
+    """Refuse new or changed marks for a lesson on ``day`` after ``today``; marks a cell
+    already held (data from before the rule) may stay or be cleared."""
+    today = today or datetime.date.today()
+    if marks and tuple(marks) != tuple(old_marks) and day > today:
+        raise FutureLesson(day)
+
+
 Period = namedtuple('Period', 'id title start end')
 
 
@@ -496,6 +517,10 @@ class Lesson(Persistent):
     note = ''
     planned = None  # number of the planned lesson (КТП) it took its topic from
     files = ()      # homework files: tuple of {'name', 'kind', 'size', 'blob'}
+    # when and by whom the topic was first entered (the control of timeliness reads them);
+    # None for lessons made before they were kept: their timeliness is unknown
+    topic_time = None
+    topic_userid = None
 
     def __init__(self, date, number, **fields):
         self.date = date
@@ -528,6 +553,13 @@ class LessonRemoved(ObjectEvent):
 class RecordsChanged(ObjectEvent):
     """After something a student's diary shows of ``obj`` (a Student) changed: a cell of
     their index, a period mark, a remark, an absence."""
+
+
+def _topic_entered(lesson):
+    """Note the first entry of the lesson's topic."""
+    if lesson.topic_time is None and (lesson.topic or '').strip():
+        lesson.topic_time = now()
+        lesson.topic_userid = current_actor().userid
 
 
 def lesson_id(date, number):
@@ -677,6 +709,7 @@ class Journal(Resource):
         lesson = create('Lesson', date=date, number=number, **fields)
         if lesson.id in self.lessons:
             raise ValueError(lesson.id)
+        _topic_entered(lesson)
         lesson.__parent__ = self
         self.lessons[lesson.id] = lesson
         if audit:
@@ -692,6 +725,8 @@ class Journal(Resource):
             if key in Lesson.FIELDS and getattr(lesson, key) != value:
                 changes[key] = (getattr(lesson, key), value)
                 setattr(lesson, key, value)
+        if 'topic' in changes:
+            _topic_entered(lesson)
         if changes:
             notify(LessonModified(lesson, journal=self, changes=changes))
             if audit:
@@ -788,7 +823,8 @@ class Journal(Resource):
         """Store one cell (``marks`` already normalized: tuple of (value, kind, weight)),
         update the student's index and audit it: the audit log holds the cell's history
         (see ``history``). Raises KeyError for an unknown student or lesson, PeriodClosed
-        for a closed period. Returns the stored cell."""
+        for a closed period, FutureLesson for new marks of a lesson after today. Returns
+        the stored cell."""
         lesson = self.lessons[lesson_id]
         student = self.school_class.students_folder()[student_id]
         if check_closed:
@@ -797,6 +833,10 @@ class Journal(Resource):
         comment = (comment or '').strip()[:500]
         key = (student_id, lesson_id)
         old = Cell.of(self.cells.get(key))
+        if check_closed:
+            # the same switch: the rules of when a cell may change, which an approved
+            # correction, the demo and test fixtures step past
+            check_not_future(lesson.date, marks, old.marks if old is not None else ())
         if old is not None and (old.marks, old.attendance, old.comment, old.reason) == (
                 tuple(marks), attendance, comment, reason):
             return old

@@ -3,6 +3,7 @@ period, the no-JavaScript form for one lesson column, a cell's history, period c
 correction requests."""
 import datetime
 import json
+from urllib.parse import urlencode
 
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
@@ -17,13 +18,15 @@ from ejportal.i18n import _
 from ejportal.journal import grading, schemas
 from ejportal.journal.actions import ImportPlan, SaveLesson
 from ejportal.journal.api import readable_journals
-from ejportal.journal.control import control_report
+from ejportal.journal.checks import checks_of
+from ejportal.journal.control import LATE_DAYS, control_report, filter_options
 from ejportal.journal.editions import YEAR
 from ejportal.journal.grid import chosen_period, grid, row_cells
 from ejportal.journal.manage import user_name
 from ejportal.journal.printing import close_period
 from ejportal.journal.plan import PlanError, apply_plan_topics, edit_plan, parse_plan, plan_report
-from ejportal.journal.resources import Journal, School, SchoolClass, SchoolYear
+from ejportal.journal.resources import (
+    FutureLesson, Journal, School, SchoolClass, SchoolYear, check_not_future)
 from ejportal.paths import template
 from ejportal.security import (
     APPROVE_CORRECTION, COMMENT_JOURNAL, EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW,
@@ -100,6 +103,9 @@ def journal_grid(context, request):
             'may_request': bool(request.has_permission(EDIT_JOURNAL, context)),
             'can_comment': bool(request.has_permission(COMMENT_JOURNAL, context)),
             'comments': context.comments,
+            'open_checks': sum(1 for c in checks_of(context.school, journal=context)
+                               if c.review_state != 'closed'
+                               and request.has_permission(VIEW, c)),
             'cell_url': request.resource_url(context, '@cell'),
             'period_mark_url': request.resource_url(context, '@period-mark')}
 
@@ -173,6 +179,17 @@ def lesson_column(context, request):
                     text, kind, context.school.mark_kinds, context.school.grading_scale)
             except grading.GradingError as error:
                 errors['cell-' + student.__name__] = error.message
+        if appstruct is not None and not errors:
+            # before anything is saved: the lesson and its cells go in together or not at all
+            day = lesson.date if lesson is not None else appstruct.get('date')
+            for sid, (marks, _attendance) in parsed.items():
+                old = context.cell(sid, lesson.id) if lesson is not None else None
+                try:
+                    if day is not None:
+                        check_not_future(day, marks, old['marks'] if old else ())
+                except FutureLesson as error:
+                    errors['cell-' + sid] = error.message
+                    message, status = error.message, error.status
         if appstruct is not None and not errors:
             try:
                 lesson = action.run(dict(appstruct, files=files), checked=True)
@@ -565,6 +582,33 @@ def _control_args(context, request):
     return year, request.params.get('period') or None, min_marks
 
 
+def control_filters(request):
+    """The report's other choices: ``?teacher=&class=&subject=`` (ids; unknown ones
+    simply match nothing) and the days after which an entry is late (Settings)."""
+    def param(name):
+        value = request.params.get(name, '')
+        return value[:100] if isinstance(value, str) and value else None
+    late_days = getattr(get_portal(request)['settings'], 'journal_entry_days', LATE_DAYS)
+    return {'teacher': param('teacher'), 'class_name': param('class'),
+            'subject': param('subject'), 'late_days': late_days}
+
+
+def control_links(request, row):
+    """Where each finding of a control row is: the journal at the period, a cell's
+    history."""
+    journal, period = row['journal'], row['period']
+    query = {'period': period.id} if period else None
+    history = request.resource_url(journal, 'history')
+
+    def cell(student_id, lesson_id):
+        return history + '?' + urlencode({'student': student_id, 'lesson': lesson_id})
+
+    def lesson(item):
+        return request.resource_url(journal, query=query) + '#lesson-' + item.id
+    return {'url': request.resource_url(journal, query=query), 'cell': cell,
+            'lesson': lesson}
+
+
 @view_config(context=School, name='control', request_method='GET', permission=VIEW_CONTROL,
              renderer=template('journal/control.pt'))
 def control(context, request):
@@ -572,11 +616,18 @@ def control(context, request):
     year, period_id, min_marks = _control_args(context, request)
     if year is None:
         raise HTTPNotFound()
-    report = control_report(year, period_id, min_marks=min_marks)
-    rows = [dict(r, teacher=user_name(request, r['journal'].teacher),
-                 url=request.resource_url(r['journal'], query={'period': r['period'].id}
-                                          if r['period'] else None))
-            for r in report['rows']]
+    filters = control_filters(request)
+    report = control_report(year, period_id, min_marks=min_marks, **filters)
+    rows = []
+    for r in report['rows']:
+        links = control_links(request, r)
+        rows.append(dict(r, teacher=user_name(request, r['journal'].teacher),
+                         url=links['url'], cell_url=links['cell'],
+                         lesson_url=links['lesson']))
+    teachers, classes, subjects = filter_options(year)
     return {'title': _('Journal control'), 'year': year, 'years': context.years(),
             'period': report['period'], 'periods': year.all_periods(), 'rows': rows,
-            'min_marks': min_marks, 'today': datetime.date.today()}
+            'min_marks': min_marks, 'today': datetime.date.today(),
+            'late_days': filters['late_days'], 'chosen': filters,
+            'teachers': [(t, user_name(request, t)) for t in teachers],
+            'classes': classes, 'subjects': subjects}

@@ -60,6 +60,11 @@ class SettingsSchema(colander.MappingSchema):
     summary_retention_years = colander.SchemaNode(
         colander.Integer(), title=_('Keep frozen summary pages of marks, years'), missing=25,
         validator=colander.Range(1, 100))
+    journal_entry_days = colander.SchemaNode(
+        colander.Integer(), title=_('Journal entries are late after, days'), missing=3,
+        description=_('The control of the journal counts topics and marks entered later '
+                      'than this many days after their lesson'),
+        validator=colander.Range(0, 60))
 
 
 @content_type('Settings', _('type-Settings', default='Settings'), schema=SettingsSchema)
@@ -87,3 +92,4 @@ class Settings(Folder):
     rid_key = ''
     journal_retention_years = 5
     summary_retention_years = 25
+    journal_entry_days = 3
