@@ -5,13 +5,16 @@ plan-reminders``)."""
 import datetime
 
 from persistent.mapping import PersistentMapping
+from pyramid.threadlocal import get_current_registry
 from pyramid.traversal import find_resource
+from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
 from ejportal.core.actions import Action
 from ejportal.core.audit import record
 from ejportal.core.content import find_root, resource_path
 from ejportal.core.errors import Conflict, Forbidden, NotFound
+from ejportal.documents.acknowledgement import school_localizer
 from ejportal.documents.resources import STEP_OVERDUE, Order, RolloutPlan
 from ejportal.documents.schemas import MarkStepSchema
 from ejportal.i18n import _
@@ -163,9 +166,6 @@ def plan_reminders(portal, mailer, localizer, base_url, today=None, sender=None)
 
 def reminders_job(portal, log, settings):
     """The scheduled job ``reminders``: the people of overdue roll-out plan steps."""
-    from pyramid.threadlocal import get_current_registry
-    from pyramid_mailer import get_mailer
-    from ejportal.documents.acknowledgement import school_localizer
     registry = get_current_registry()
     sent = plan_reminders(portal, get_mailer(registry), school_localizer(registry),
                           portal['settings'].portal_url or 'http://localhost',
