@@ -49,6 +49,9 @@ class JobInfo:
     function: object
     title: str
     schedule: dict = field(default_factory=dict)
+    order: int = 0
+
+
 @dataclass(frozen=True)
 class BookColumn:
     """A column of a reference book beyond the id and the title: ``kind`` is 'weight' (a
@@ -70,7 +73,6 @@ class ReferenceBookInfo:
     defaults: tuple = ()
     in_use: object = None
     key: str = 'id'
-    order: int = 0
 
 
 @dataclass(order=True)
