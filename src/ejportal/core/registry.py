@@ -73,6 +73,7 @@ class ReferenceBookInfo:
     defaults: tuple = ()
     in_use: object = None
     key: str = 'id'
+    order: int = 0
 
 
 @dataclass(order=True)
