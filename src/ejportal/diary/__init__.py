@@ -20,9 +20,14 @@ def diary_panel(request):
     if user is None or not ({'student', 'parent'} & set(user.roles)):
         return None
     base = request.application_url + '/journal/students/'
+    items = []
+    for sid, name in my_children(request):
+        items.append({'title': name, 'url': base + sid + '/diary'})
+        # 152-ФЗ: the family sees who read the child's card
+        items.append({'title': _("Who read ${name}'s personal data", mapping={'name': name}),
+                      'url': base + sid + '/card-reads'})
     return {'title': _('Diary'),
-            'items': [{'title': name, 'url': base + sid + '/diary'}
-                      for sid, name in my_children(request)],
+            'items': items,
             'empty': _('No diary is linked to your account yet: ask the class teacher.')}
 
 

@@ -182,14 +182,14 @@ class ConsentSchema(CSRFSchema):
     kind = colander.SchemaNode(
         colander.String(), title=_('Whose consent'),
         validator=colander.OneOf(list(CONSENT_KINDS)),
-        widget=deform.widget.RadioChoiceWidget(values=list(CONSENT_KINDS.items())))
+        widget=deform.widget.SelectWidget(values=list(CONSENT_KINDS.items())))
     person = text_node(_("Staff member's login, or the parent's full name"), 200,
                        missing=colander.required)
     student = text_node(_('Student id (for a parent)'), 40)
     covers = colander.SchemaNode(
         colander.String(), title=_('The consent covers'), missing='self',
         validator=colander.OneOf(list(CONSENT_COVERS)),
-        widget=deform.widget.RadioChoiceWidget(values=list(CONSENT_COVERS.items())))
+        widget=deform.widget.SelectWidget(values=list(CONSENT_COVERS.items())))
     scope = colander.SchemaNode(
         colander.Set(), title=_('Scope'), validator=colander.Length(min=1),
         widget=deform.widget.CheckboxChoiceWidget(values=list(CONSENT_SCOPES.items())))
