@@ -243,3 +243,25 @@ def test_evolve_turns_old_consent_dates_into_registry_entries(tmp_path, capsys):
         db.close()
     code, out = console(capsys, ini, 'audit-verify')
     assert code == 0 and 'audit log intact' in out, out
+
+
+def test_an_expired_consent_stops_new_logins_too(as_user, root):
+    ct = as_user('class_teacher')
+    _consent_for_classmate(ct)
+    transaction.abort()
+    consent = root['consents'].find('guardian', CLASSMATE, 'Алексеева Ольга Ивановна',
+                                    'child')[0]
+    consent.date = TODAY - datetime.timedelta(days=400)
+    consent.expires = TODAY - datetime.timedelta(days=1)
+    transaction.commit()
+    refused = ct.post(CLASS + '/desk-logins', {'csrf_token': csrf_token(ct)}, status=303)
+    assert 'consent has expired' in ct.get(refused.location).text
+
+
+def test_the_registry_in_russian(as_user):
+    app = as_user('admin')
+    app.set_cookie('ejportal_lang', 'ru')
+    page = app.get('/consents')
+    assert 'Зарегистрировать согласие' in page.text and 'действует' in page.text
+    report = app.get('/consents/@@report')
+    assert 'Без действующего согласия' in report.text and 'данные ребёнка' in report.text

@@ -187,7 +187,7 @@ def people(portal):
     """Everyone a consent is asked of: (kind, student id, person, title, student title) for
     each active staff member and each guardian of a student still at school."""
     for login, user in sorted(portal['people']['users'].items()):
-        if user.is_staff() and getattr(user, 'active', True):
+        if user.is_staff() and user.enabled:
             yield 'staff', '', login, user.fullname, ''
     for sid, student in sorted(portal['journal']['students'].items()):
         file = student.diary
