@@ -13,7 +13,6 @@ from test_upgrade import console, unpack
 
 from ejportal.diary import consents
 from ejportal.journal.resources import school_year_start
-from ejportal.scripts.admin import main as admin_main
 
 TODAY = datetime.date.today()
 Y = school_year_start(TODAY)
