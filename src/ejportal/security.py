@@ -45,6 +45,9 @@ VIEW_CONTROL = 'view_control'          # fill and quality reports for deputies a
 ANSWER_CHECK = 'answer_check'          # a check's teacher answers it (granted by the check)
 # diary
 VIEW_DIARY = 'view_diary'              # further limited to own family by the student's ACL
+# personal data (152-ФЗ): granted on the consent registry only, by its own ACL (the admin, the
+# director and the group the admin keeps)
+PERSONAL_DATA = 'personal_data'
 
 # Who holds none of an object's *seeing* permissions may not know that it exists: a refusal
 # is then answered as if nothing were there (404), so that neither the page nor the status

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from browsing import browser_login
 
+from ejportal.diary import consents
 from ejportal.journal.resources import school_year_start
 
 pytestmark = pytest.mark.browser
@@ -23,6 +24,7 @@ def test_parent_logs_in_with_slip_and_reads_the_week(page, live_server, root):
     guardian = dict(student.diary.guardians[0], fullname='Алексеева Ольга Ивановна',
                     consent=TODAY, no_pass_note=TODAY)
     student.diary.guardians[0] = guardian
+    consents.desk_registered(root, student, guardian)   # the consent is the registry's
     transaction.commit()
 
     browser_login(page, live_server.url, 'class_teacher')

@@ -451,6 +451,31 @@ SEEN.update({CHECKS: DIRECTION, CHECK: CHECK_READERS})
 ACCESS.setdefault(('WorkflowAware', '@workflow'), []).extend([
     ('GET', CHECK + '/@workflow', CHECK_READERS),
     ('POST', CHECK + '/@workflow/fix', CHECK_READERS)])
+# -- o-consents (issue 13): personal data (152-ФЗ). The consent registry and its scans: the
+# admin, the director (and the group 'personal-data', empty in the demo); the read-log: the
+# admin and the director; who read a child's card: whoever reads the child's diary. The demo's
+# first consent (the parent's for s0001) has no scan: its download is the view's own 404.
+CONSENT_READERS = frozenset({'admin', 'director'})
+SEEN['/consents'] = CONSENT_READERS
+NOTHING_THERE.add(('Consent', 'scan'))
+ACCESS.update({
+    ('ConsentRegistry', ''): [('GET', '/consents', CONSENT_READERS)],
+    ('ConsentRegistry', 'register'): [('GET', '/consents/@@register', CONSENT_READERS),
+                                      ('POST', '/consents/@@register', CONSENT_READERS)],
+    ('ConsentRegistry', 'report'): [('GET', '/consents/@@report', CONSENT_READERS)],
+    ('ConsentRegistry', 'reads'): [('GET', '/consents/@@reads', CONSENT_READERS)],
+    ('ConsentRegistry', '@consents'): [('GET', '/consents/@consents', CONSENT_READERS),
+                                       ('POST', '/consents/@consents', CONSENT_READERS)],
+    ('ConsentRegistry', '@report'): [('GET', '/consents/@report', CONSENT_READERS)],
+    ('ConsentRegistry', '@reads'): [('GET', '/consents/@reads', CONSENT_READERS)],
+    ('Consent', ''): [('GET', '/consents/c-1', CONSENT_READERS)],
+    ('Consent', 'withdraw'): [('GET', '/consents/c-1/@@withdraw', CONSENT_READERS),
+                              ('POST', '/consents/c-1/@@withdraw', CONSENT_READERS)],
+    ('Consent', 'scan'): [('GET', '/consents/c-1/@@scan', CONSENT_READERS)],
+    ('Consent', '@withdraw'): [('POST', '/consents/c-1/@withdraw', CONSENT_READERS)],
+    ('Student', 'card-reads'): [('GET', OWN + '/@@card-reads', OWN_DIARY_READERS),
+                                ('GET', STRANGER + '/@@card-reads', STRANGER_DIARY_READERS)],
+})
 
 
 def registered_views(app):

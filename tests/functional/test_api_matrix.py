@@ -240,6 +240,20 @@ J_CONTROL_API = {
 }
 API.update(J_CONTROL_API)
 
+# -- o-consents (issue 13): the consent registry's endpoints, the admin's and the director's
+# (and the group 'personal-data', empty in the demo); changed only through its own doors.
+CONSENT_READERS = frozenset({'admin', 'director'})
+TARGETS.update({'ConsentRegistry': '/consents', 'Consent': '/consents/c-1'})
+API.update({
+    ('ConsentRegistry', '@json'): {GET: CONSENT_READERS, POST: NOBODY, PATCH: NOBODY,
+                                   DELETE: NOBODY},
+    ('Consent', '@json'): {GET: CONSENT_READERS, POST: NOBODY, PATCH: NOBODY, DELETE: NOBODY},
+    ('ConsentRegistry', '@consents'): {GET: CONSENT_READERS, POST: CONSENT_READERS},
+    ('ConsentRegistry', '@report'): {GET: CONSENT_READERS},
+    ('ConsentRegistry', '@reads'): {GET: CONSENT_READERS},
+    ('Consent', '@withdraw'): {POST: CONSENT_READERS},
+})
+
 
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""

@@ -2,6 +2,7 @@
 class teacher's desk (family data, logins, absences, remarks, class overview) and report
 mailing."""
 from ejportal.core.events import ObjectAdded, ObjectModified
+from ejportal.diary.consents import build_demo_consents
 from ejportal.diary.demo import build_demo_diary
 from ejportal.diary.desk import absence_on_new_lesson
 from ejportal.diary.mailing import reports_job
@@ -9,7 +10,7 @@ from ejportal.diary.resources import on_student_changed
 from ejportal.diary.views import my_children
 from ejportal.i18n import _
 from ejportal.journal.resources import LessonAdded
-from ejportal.security import MANAGE_CLASS, VIEW_DIARY
+from ejportal.security import MANAGE_CLASS, PERSONAL_DATA, VIEW_DIARY
 from ejportal.site.resources import get_portal
 
 
@@ -19,9 +20,14 @@ def diary_panel(request):
     if user is None or not ({'student', 'parent'} & set(user.roles)):
         return None
     base = request.application_url + '/journal/students/'
+    items = []
+    for sid, name in my_children(request):
+        items.append({'title': name, 'url': base + sid + '/diary'})
+        # 152-ФЗ: the family sees who read the child's card
+        items.append({'title': _("Who read ${name}'s personal data", mapping={'name': name}),
+                      'url': base + sid + '/card-reads'})
     return {'title': _('Diary'),
-            'items': [{'title': name, 'url': base + sid + '/diary'}
-                      for sid, name in my_children(request)],
+            'items': items,
             'empty': _('No diary is linked to your account yet: ask the class teacher.')}
 
 
@@ -44,6 +50,9 @@ def desk_panel(request):
 
 def includeme(config):
     config.scan('.evolve', categories=('ejportal',))
+    config.scan('.consents', categories=('ejportal',))
+    config.add_section('consents', 'ConsentRegistry', order=60)
+    config.add_nav_entry(88, '/consents', _('Personal-data consents'), PERSONAL_DATA)
     config.add_subscriber(on_student_changed, ObjectAdded)
     config.add_subscriber(on_student_changed, ObjectModified)
     # lessons added into a recorded absence
@@ -52,8 +61,10 @@ def includeme(config):
     config.add_start_panel(5, diary_panel)
     config.add_start_panel(6, desk_panel)
     config.add_demo_builder(40, build_demo_diary)
+    config.add_demo_builder(41, build_demo_consents)
     config.add_job('reports', reports_job, _('job-reports', default="The parents' report "
                    'e-mails'), {'kind': 'daily', 'at': '18:00'}, order=20)
     config.scan('.views')
     config.scan('.api')
     config.scan('.desk')
+    config.scan('.consent_views')

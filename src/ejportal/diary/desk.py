@@ -22,9 +22,9 @@ from ejportal.core.audit import record
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.mail import send
 from ejportal.core.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
-from ejportal.diary import model, schemas
+from ejportal.diary import consents, model, schemas
 from ejportal.diary.report import render_pdf
-from ejportal.diary.resources import has_consent, student_file
+from ejportal.diary.resources import student_file
 from ejportal.i18n import _, format_date
 from ejportal.journal import grading
 from ejportal.journal.resources import PeriodClosed, SchoolClass, Student, enrol, leave
@@ -50,28 +50,41 @@ def class_student(school_class, sid):
     return school_class.students_folder()[sid]
 
 
-def desk_rows(school_class):
+def has_consent(portal, student, guardian, day=None):
+    """A valid consent in the registry that allows the diary (``diary/consents.py``) and the
+    signed note not to pass the login on."""
+    return bool(guardian.get('no_pass_note')) and consents.family_state(
+        portal, student, guardian, day) == 'valid'
+
+
+def desk_rows(school_class, portal):
     rows = []
     for student in school_class.students():
         file = student.diary
-        guardians = list(file.guardians) if file is not None else []
+        guardians = [dict(g, consent_ok=has_consent(portal, student, g))
+                     for g in file.guardians] if file is not None else []
         certificates = [(n, a) for n, a in enumerate(file.absences) if a.get('certificate')] \
             if file is not None else []
         rows.append({'student': student, 'file': file, 'guardians': guardians,
                      'certificates': certificates,
                      'moved_out': file.moved_out if file is not None else None,
-                     'consent': any(has_consent(g) for g in guardians),
-                     'missing': [g for g in guardians if not has_consent(g)]})
+                     'consent': any(g['consent_ok'] for g in guardians),
+                     'missing': [g for g in guardians if not g['consent_ok']]})
     return rows
 
 
 @view_config(context=SchoolClass, name='desk', permission=MANAGE_CLASS,
              renderer=template('diary/desk.pt'))
 def desk(context, request):
-    rows = desk_rows(context)
+    portal = get_portal(request)
+    rows = desk_rows(context, portal)
+    for row in rows:
+        if row['guardians']:
+            # the families' contacts are on this page: each family's read is logged
+            consents.log_read(portal, row['student'], 'contacts')
     return {'title': _('Class teacher: ${cls}', mapping={'cls': context.title}),
             'school_class': context, 'rows': rows, 'relations': RELATION_TITLES,
-            'format_date': format_date, 'has_consent': has_consent,
+            'format_date': format_date, 'has_consent': lambda g: g['consent_ok'],
             'without_consent': [r for r in rows if not r['consent']],
             'remark_kinds': REMARK_KINDS, 'today': today(),
             'reasons': context.year.__parent__.absence_reasons}
@@ -125,6 +138,8 @@ class EditStudent(DeskForm):
 
     def appstruct(self):
         student, file = self.student, self.student.diary
+        # the form shows the card: the read is logged (who, when, what)
+        consents.log_read(get_portal(self.request), student, 'card')
         guardians = [{k: g.get(k) for k in GUARDIAN_FIELDS} for g in file.guardians] \
             if file is not None else []
         for guardian in guardians:
@@ -160,9 +175,16 @@ class EditStudent(DeskForm):
         if file.student_consent != appstruct['student_consent']:
             file.student_consent = appstruct['student_consent']
             changed.append('student_consent')
+        old_dates = {consents.norm(g.get('fullname')): g.get('consent')
+                     for g in file.guardians}
         if [dict(g) for g in file.guardians] != guardians:
             file.guardians[:] = guardians
             changed.append('guardians')
+        for guardian in guardians:
+            # a consent date typed on the desk is a consent on paper: into the registry
+            if guardian.get('consent') and \
+                    old_dates.get(consents.norm(guardian['fullname'])) != guardian['consent']:
+                consents.desk_registered(get_portal(self.request), student, guardian)
         if changed:
             # personal data: the audit names what changed, not the values
             record(student, 'family-data', {'fields': changed})
@@ -242,18 +264,21 @@ def _split_name(fullname):
     return (parts + ['', '', ''])[:3]
 
 
-def issue_logins(portal, school_class):
+def issue_logins(portal, school_class, refused=None):
     """Logins and one-time passwords for the class's students and parents that have none,
     where the consent is on file. -> [{student, credentials: [(who, name, login, password)]}]
-    (the only place the passwords ever appear)."""
+    (the only place the passwords ever appear). ``refused`` (a list) gets (student,
+    guardian's name, state) for each family member left without a login because the
+    registry holds no valid consent ('withdrawn', 'expired', 'missing')."""
     users = portal['people']['users']
     families = []
+    refused = refused if refused is not None else []
     for student in school_class.students():
         file = student.diary
         if file is None or file.moved_out:
             continue
         credentials = []
-        consented = [g for g in file.guardians if has_consent(g)]
+        consented = [g for g in file.guardians if has_consent(portal, student, g)]
         if not student.login and consented:
             login = new_login(users, student.surname, student.first_name)
             password = passwords.generate_password()
@@ -264,7 +289,12 @@ def issue_logins(portal, school_class):
             student.update({'login': login})
             credentials.append(('student', student.fullname, login, password))
         for index, guardian in enumerate(file.guardians):
-            if guardian.get('login') or not has_consent(guardian):
+            if guardian.get('login'):
+                continue
+            if not has_consent(portal, student, guardian):
+                state = consents.family_state(portal, student, guardian)
+                refused.append((student, guardian.get('fullname', ''),
+                                state if state != 'valid' else 'no-pass-note'))
                 continue
             surname, first, patronymic = _split_name(guardian['fullname'])
             login = new_login(users, surname, first)
@@ -295,12 +325,31 @@ def slips_response(request, school_class, families):
     return download_response(render_pdf(request, html), 'slips.pdf', PDF, cache='no-store')
 
 
+REFUSALS = {
+    'withdrawn': _('the personal-data consent is withdrawn:'),
+    'expired': _('the personal-data consent has expired:'),
+    'missing': _('no personal-data consent is registered:'),
+    'no-pass-note': _('the signed note not to pass the login on is missing:'),
+}
+MAX_NAMES = 5
+
+
 @view_config(context=SchoolClass, name='desk-logins', request_method='POST',
              permission=MANAGE_CLASS)
 def generate_logins(context, request):
     """One step: logins and one-time passwords for everyone with consent and no login;
     the answer is the slips' PDF (one page per family)."""
-    families = issue_logins(get_portal(request), context)
+    refused = []
+    families = issue_logins(get_portal(request), context, refused)
+    # one message per reason, a few names each: the flash lives in the session cookie
+    for state in REFUSALS:
+        names = ['%s (%s)' % (name, student.fullname) for student, name, why in refused
+                 if why == state]
+        if names:
+            shown = ', '.join(names[:MAX_NAMES]) + (' …' if len(names) > MAX_NAMES else '')
+            request.session.flash(_('login-refused', default='No login for ${n}: ${why} '
+                                    '${names}', mapping={'n': len(names), 'names': shown,
+                                                         'why': REFUSALS[state]}), 'error')
     if not families:
         request.session.flash(_('Nobody is waiting for a login (or their consent is '
                                 'missing).'), 'info')
@@ -474,7 +523,8 @@ class Remark(DeskForm):
         file.add_remark(today(), text, kind)
         record(student, 'remark', {'kind': kind})
         recipients = [g['email'] for g in file.guardians
-                      if g.get('email_remarks') and g.get('email') and has_consent(g)]
+                      if g.get('email_remarks') and g.get('email')
+                      and has_consent(get_portal(request), student, g)]
         if recipients:
             send(request, recipients, _('A remark from the class teacher'),
                  '%s\n\n%s\n%s' % (student.fullname, text,

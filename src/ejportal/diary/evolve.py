@@ -2,6 +2,7 @@
 import logging
 
 from ejportal.core.evolve import evolve_step
+from ejportal.diary.consents import convert_old_dates, make_group
 from ejportal.diary.resources import rebuild_family_index
 
 log = logging.getLogger(__name__)
@@ -26,3 +27,13 @@ def files_know_their_student(portal):
         file = student.diary
         if file is not None and file.__parent__ is None:
             file.__parent__ = student
+
+
+@evolve_step('diary: consent registry', after=('diary: student files know their student',))
+def consent_registry(portal):
+    """The personal-data consent registry (``/consents``) and its group; each guardian's
+    old consent date (``guardians[...]['consent']``) becomes a registry entry for the child
+    (idempotent: a date already in the registry is not added again)."""
+    made = convert_old_dates(portal)
+    make_group(portal)
+    log.info('diary: consent registry, %d old consent dates converted', made)

@@ -22,7 +22,8 @@ FREQUENCIES = ('weekly', 'monthly')
 
 class StudentFile(Persistent):
     """``guardians``: PersistentList of dicts {fullname, relation, phone, email, login,
-    consent (date or None), no_pass_note (date or None), email_remarks (bool)};
+    consent (the date last typed on the desk, or None: the consent itself is in the registry,
+    ``diary/consents.py``), no_pass_note (date or None), email_remarks (bool)};
     ``absences``: PersistentList of dicts {start, end, code, reason, certificate, time, userid};
     ``remarks``: OOBTree (date ISO, seq) -> {text, kind, author, time};
     ``subscriptions``: PersistentMapping parent login -> 'weekly' | 'monthly';
@@ -80,11 +81,6 @@ def student_file(student, create=False):
         student.diary = StudentFile()
         student.diary.__parent__ = student
     return student.diary
-
-
-def has_consent(guardian):
-    """Consent to personal-data processing and the signed note not to pass the login on."""
-    return bool(guardian.get('consent')) and bool(guardian.get('no_pass_note'))
 
 
 # -- the family index ------------------------------------------------------------------------

@@ -161,3 +161,47 @@ class AbsenceSchema(CSRFSchema):
 
 class ResetSchema(CSRFSchema):
     login = colander.SchemaNode(colander.String(), validator=colander.Length(min=1, max=200))
+
+
+# -- personal-data consents (diary/consents.py) ------------------------------------------------
+CONSENT_KINDS = {'staff': _('a staff member'), 'guardian': _('a parent / legal representative')}
+CONSENT_COVERS = {'self': _('their own data'), 'child': _("the child's data")}
+CONSENT_SCOPES = {'processing': _('processing of personal data'),
+                  'diary': _('the electronic diary (logins for the family)'),
+                  'publication': _("publication on the school's site")}
+
+
+def _consent_dates(node, value):
+    if value.get('expires') and value.get('date') and value['expires'] < value['date']:
+        invalid = colander.Invalid(node)
+        invalid['expires'] = _('The consent cannot expire before it was given.')
+        raise invalid
+
+
+class ConsentSchema(CSRFSchema):
+    kind = colander.SchemaNode(
+        colander.String(), title=_('Whose consent'),
+        validator=colander.OneOf(list(CONSENT_KINDS)),
+        widget=deform.widget.SelectWidget(values=list(CONSENT_KINDS.items())))
+    person = text_node(_("Staff member's login, or the parent's full name"), 200,
+                       missing=colander.required)
+    student = text_node(_('Student id (for a parent)'), 40)
+    covers = colander.SchemaNode(
+        colander.String(), title=_('The consent covers'), missing='self',
+        validator=colander.OneOf(list(CONSENT_COVERS)),
+        widget=deform.widget.SelectWidget(values=list(CONSENT_COVERS.items())))
+    scope = colander.SchemaNode(
+        colander.Set(), title=_('Scope'), validator=colander.Length(min=1),
+        widget=deform.widget.CheckboxChoiceWidget(values=list(CONSENT_SCOPES.items())))
+    date = date_node(_('Signed on'), missing=colander.required)
+    expires = date_node(_('Valid until (empty: until withdrawn)'))
+    scan = colander.SchemaNode(deform.FileData(), title=_('Scanned copy (PDF or image)'),
+                               missing=None, widget=deferred_upload)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, validator=_consent_dates, **kw)
+
+
+class WithdrawSchema(CSRFSchema):
+    date = date_node(_('Withdrawn on (empty: today)'))
+    note = text_node(_('Note'), 500)
