@@ -44,6 +44,11 @@ APPROVE_CORRECTION = 'approve_correction'
 VIEW_CONTROL = 'view_control'          # fill and quality reports for deputies and director
 # diary
 VIEW_DIARY = 'view_diary'              # further limited to own family by the student's ACL
+# surveys (each survey's state narrows them further: surveys.workflows)
+MANAGE_SURVEYS = 'manage_surveys'      # make, edit, open, close, copy surveys
+VIEW_SURVEY = 'view_survey'            # see a survey (the audience: only while it is open)
+ANSWER_SURVEY = 'answer_survey'        # answer an open survey one is in the audience of
+VIEW_SURVEY_RESULTS = 'view_survey_results'
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),
