@@ -3,6 +3,7 @@ per person (form and API), anonymity over the stored objects and the audit log, 
 figures against hand-computed ones, the SVG charts and the XLSX export, copying a run and
 comparing two runs, and the evolve step that adds the section."""
 import io
+import re
 
 import openpyxl
 import pytest
@@ -56,3 +57,186 @@ def test_the_demo_survey_is_open_for_the_parent_of_5a(testapp):
     # not meant for the student nor the teacher
     assert testapp.get('/surveys', headers=bearer(testapp, 'student')).json['items'] == []
     testapp.get(DEMO, headers=bearer(testapp, 'teacher'), status=403)
+
+
+def test_the_parent_answers_once_through_the_form(testapp, as_user):
+    as_user('parent')
+    start = testapp.get('/@@start')
+    assert 'satisfaction-q1' in start.text
+    page = testapp.get(DEMO)
+    form = page.forms[1] if len(page.forms) > 1 else page.forms[0]
+    form = next(f for f in page.forms.values() if f.action.endswith('@@answer'))
+    form['q1'] = 'o3'
+    form['q2'] = ['o1', 'o4']
+    form['q3'] = '2'
+    form['q4'] = 'Больше заданий в дневнике'
+    response = form.submit(status=303)
+    assert 'You have answered this survey' in response.follow().text
+    assert 'satisfaction-q1' not in testapp.get('/@@start').text
+    # again, by the form and by the API: refused, nothing stored
+    again = testapp.post(DEMO + '/@@answer', {'csrf_token': csrf_token(testapp), 'q1': 'o1',
+                                              'q3': '5'}, status=409)
+    assert 'already' in again.text
+    answer(testapp, 'parent', DEMO, {'q1': 'o1', 'q3': 5}, status=409)
+    results = testapp.get(DEMO + '/@results', headers=bearer(testapp, 'psychologist')).json
+    assert results['responses'] == 4   # three paper forms and the parent's
+
+
+def test_the_form_shows_what_is_missing(testapp, as_user):
+    as_user('parent')
+    response = testapp.post(DEMO + '/@@answer', {'csrf_token': csrf_token(testapp),
+                                                 'q2': 'o9'}, status=400)
+    assert response.text.count('Required') >= 2 and 'Choose from the list' in response.text
+    assert not testapp.get(DEMO + '/@results',
+                           headers=bearer(testapp, 'director')).json['responses'] == 4
+
+
+def test_the_api_names_bad_fields(testapp):
+    headers = bearer(testapp, 'parent')
+    bad = testapp.post_json(DEMO + '/@answer', {'answers': {
+        'q1': 'o9', 'q2': 'o1', 'q3': 6, 'q4': 7, 'q99': 'x'}}, headers=headers, status=400)
+    assert set(bad.json['error']['fields']) == {'q1', 'q2', 'q3', 'q4', 'q99'}
+    assert testapp.post_json(DEMO + '/@answer', {'answers': {'q3': True, 'q1': 'o1'}},
+                             headers=headers, status=400).json['error']['fields'] == {
+        'q3': 'A number from 1 to 5.'}
+    testapp.post_json(DEMO + '/@answer', {'answers': []}, headers=headers, status=400)
+    testapp.post_json(DEMO + '/@answer', [1], headers=headers, status=400)
+    ok = answer(testapp, 'parent', DEMO, {'q1': 'o2', 'q3': 4})
+    assert ok.json == {'answered': True, 'responses': 4}
+    answer(testapp, 'parent', DEMO, {'q1': 'o2', 'q3': 4}, status=409)
+
+
+@pytest.mark.parametrize('login_name', ['student', 'teacher', 'psychologist', 'admin',
+                                        'class_teacher'])
+def test_only_the_audience_answers(testapp, login_name):
+    answer(testapp, login_name, DEMO, {'q1': 'o1', 'q3': 5}, status=403)
+
+
+def test_results_against_hand_computed_figures(testapp):
+    """The demo's three paper forms: q1 o1 o2 o1; q2 {o1,o2} {o1} {o1,o2,o3}; q3 5 4 3."""
+    data = testapp.get(DEMO + '/@results', headers=bearer(testapp, 'psychologist')).json
+    assert data['responses'] == 3
+    q1, q2, q3, q4 = data['questions']
+    assert [(o['count'], o['percent']) for o in q1['options']] == [
+        (2, 66.7), (1, 33.3), (0, 0.0), (0, 0.0)]
+    assert [(o['count'], o['percent']) for o in q2['options']] == [
+        (3, 100.0), (2, 66.7), (1, 33.3), (0, 0.0)]
+    assert q3['average'] == 4.0
+    assert [d['count'] for d in q3['distribution']] == [0, 0, 1, 1, 1]
+    assert q4['texts'] == ['Удобно, спасибо.', 'Хотелось бы уведомления об оценках на телефон.']
+    assert q4['answered'] == 2
+    rates = {row['class']: row for row in data['response_rates']}
+    assert rates['5a']['audience'] == 1 and rates['5a']['answered'] == 0
+    answer(testapp, 'parent', DEMO, {'q1': 'o4', 'q3': 1})
+    data = testapp.get(DEMO + '/@results', headers=bearer(testapp, 'director')).json
+    assert data['questions'][2]['average'] == 3.25          # (5 + 4 + 3 + 1) / 4
+    assert data['questions'][0]['options'][0]['percent'] == 50.0
+    assert data['response_rates'][0] == {'class': '5a', 'title': '5 А', 'audience': 1,
+                                         'answered': 1, 'percent': 100.0}
+
+
+@pytest.mark.parametrize('login_name', ['teacher', 'secretary', 'parent', 'student',
+                                        'class_teacher'])
+def test_results_are_closed_to_others(testapp, login_name):
+    testapp.get(DEMO + '/@results', headers=bearer(testapp, login_name), status=403)
+
+
+def test_the_results_page_draws_svg_with_the_numbers(testapp, as_user):
+    as_user('psychologist')
+    page = testapp.get(DEMO + '/@@results')
+    charts = [etree.fromstring(svg.encode('utf-8')) for svg in _svgs(page.text)]
+    assert len(charts) == 3   # the free text has no chart
+    first = ' '.join(charts[0].itertext())
+    assert '2 (66.7%)' in first and '1 (33.3%)' in first
+    assert '4' in ' '.join(charts[2].itertext())
+    assert '4.0' in page.text and 'Хотелось бы уведомления' in page.text
+    assert '<script' not in ''.join(_svgs(page.text))
+
+
+def _svgs(text):
+    found, start = [], text.find('<svg')
+    while start != -1:
+        end = text.find('</svg>', start) + len('</svg>')
+        found.append(text[start:end])
+        start = text.find('<svg', end)
+    return found
+
+
+def test_xlsx_export_keeps_user_text_as_text(testapp):
+    headers = bearer(testapp, 'parent')
+    testapp.post_json(DEMO + '/@answer', {'answers': {
+        'q1': 'o1', 'q3': 5, 'q4': '=HYPERLINK("http://evil/")'}}, headers=headers,
+        status=201)
+    response = testapp.get(DEMO + '/@@results.xlsx',
+                           headers=bearer(testapp, 'deputy') | {'Accept': '*/*'})
+    book = openpyxl.load_workbook(io.BytesIO(response.body))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
+    evil = [c for c in cells if str(c.value).startswith('=HYPERLINK')]
+    assert evil and all(c.data_type == 's' for c in evil)
+    assert any(c.value == 66.7 or c.value == 50.0 for c in cells)
+    testapp.get(DEMO + '/@@results.xlsx', headers=bearer(testapp, 'teacher') | {
+        'Accept': '*/*'}, status=403)
+
+
+def stored_strings(obj):
+    """Every str and bytes reachable from ``obj``'s persistent state (BTrees included)."""
+    from persistent import Persistent
+    found, seen, stack = [], set(), [obj]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (str, bytes)):
+            found.append(value)
+        elif isinstance(value, dict):
+            stack.extend(v for k, v in value.items() if k != '__parent__')
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            stack.extend(value)
+        elif isinstance(value, Persistent):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            value._p_activate()
+            stack.append(value.__getstate__())
+        elif hasattr(value, '__dict__'):
+            stack.append(vars(value))
+    return found
+
+
+def test_an_anonymous_answer_leads_to_nobody(app, testapp, root):
+    secret_text = 'Ответ, который знает только родитель 7f3a'
+    answer(testapp, 'parent', DEMO, {'q1': 'o3', 'q2': ['o4'], 'q3': 2, 'q4': secret_text})
+    root._p_jar.sync()
+    survey = root['surveys']['satisfaction-q1']
+    strings = stored_strings(survey)
+    assert any(secret_text in s for s in strings if isinstance(s, str))
+    user = root['people']['users']['parent']
+    login = re.compile(r'\bparent\b')      # the login, not the audience 'parents'
+    assert not [s for s in strings if isinstance(s, str) and login.search(s)]
+    for mark in (user.fullname, user.email):
+        assert not [s for s in strings if isinstance(s, str) and mark and mark in s], mark
+    assert not [s for s in strings if isinstance(s, bytes) and b'parent' in s]
+    # the answer stands alone: no one's name, no time
+    rows = list(survey.responses.values())
+    assert all(who == '' for who, _values in rows)
+    assert len(survey.answered) == 4 and survey.has_answered('parent')
+    # the audit log heard nothing of it, and the database's record of the write names no one
+    log = root.audit_log
+    for entry in log.entries():
+        assert not (entry['path'].startswith('/surveys') and entry['userid'] == 'parent')
+        assert secret_text not in str(entry['details'])
+    storage = app.registry._zodb_databases[''].storage
+    writes = [t for t in storage.iterator() if b'@answer' in t.description]
+    assert writes and all(t.user in (b'', '') for t in writes)
+    # nor does the API tell who answered what
+    data = testapp.get(DEMO + '/@results', headers=bearer(testapp, 'psychologist')).text
+    assert 'parent' not in data and secret_text in data
+
+
+def test_a_named_survey_keeps_the_name(testapp, root):
+    made = new_survey(testapp, anonymous=False)
+    path = '/surveys/' + made['id']
+    open_survey(testapp, path)
+    answer(testapp, 'teacher', path, {'q1': 'o2', 'q3': 3})
+    answer(testapp, 'teacher', path, {'q1': 'o2', 'q3': 3}, status=409)
+    root._p_jar.sync()
+    survey = root['surveys'][made['id']]
+    assert [who for who, _v in survey.responses.values()] == ['teacher']

@@ -1,6 +1,7 @@
 """The results' charts, drawn on the server as SVG with pygal (no script, no network): a
 bar per option or scale value, its count and percentage printed on it."""
 import pygal
+from lxml import etree
 from pygal.style import Style
 
 STYLE = Style(background='white', plot_background='white', colors=('#3b6ea5', '#c9822b'),
@@ -17,7 +18,12 @@ def _chart(title, labels, series, percent):
     chart.x_labels = labels
     for name, values, formatter in series:
         chart.add(name, values, formatter=formatter)
-    return chart.render(is_unicode=True)
+    tree = chart.render_tree()
+    # pygal always writes a script with its configuration (the user's titles among it):
+    # the page shows a static picture and runs none of it
+    for script in tree.iter('{*}script', 'script'):
+        script.getparent().remove(script)
+    return etree.tostring(tree, encoding='unicode')
 
 
 def question_chart(item):
