@@ -240,3 +240,101 @@ def test_a_named_survey_keeps_the_name(testapp, root):
     root._p_jar.sync()
     survey = root['surveys'][made['id']]
     assert [who for who, _v in survey.responses.values()] == ['teacher']
+
+
+def test_a_run_is_copied_and_compared(testapp, as_user):
+    as_user('psychologist')
+    token = csrf_token(testapp)
+    copy = testapp.post(DEMO + '/@@copy', {'csrf_token': token}, status=303)
+    path = copy.location.replace('http://localhost', '').rstrip('/')
+    third = testapp.get(path, headers={'Accept': 'application/json'}).json
+    assert third['review_state'] == 'draft' and third['run_of'] == 'satisfaction-q1'
+    assert [q['title'] for q in third['questions']] == [
+        q['title'] for q in testapp.get(DEMO, headers={'Accept': 'application/json'}).json[
+            'questions']]
+    # a draft is the managers': the parent does not see it
+    testapp.get(path, headers=bearer(testapp, 'parent'), status=403)
+    testapp.post(path + '/@@workflow', {'csrf_token': token, 'transition': 'open'}, status=303)
+    answer(testapp, 'parent', path, {'q1': 'o3', 'q3': 2})
+    data = testapp.get(path + '/@results?compare=satisfaction-q1',
+                       headers=bearer(testapp, 'director')).json
+    first = data['compare']['questions'][0]
+    assert first['rows'][0] == {'title': 'Положительно', 'this': 0.0, 'other': 66.7}
+    assert first['rows'][2] == {'title': 'Скорее отрицательно', 'this': 100.0, 'other': 0.0}
+    scale = data['compare']['questions'][2]
+    assert scale['rows'][0]['this'] == 2.0 and scale['rows'][0]['other'] == 4.0
+    page = testapp.get(path + '/@@results?compare=satisfaction-q1')
+    assert 'Compared with' in page.text and '66.7' in page.text
+    for svg in _svgs(page.text):
+        etree.fromstring(svg.encode('utf-8'))
+    testapp.get(path + '/@results?compare=nothing', headers=bearer(testapp, 'director'),
+                status=404)
+
+
+@pytest.mark.parametrize('login_name', MANAGERS)
+def test_managers_make_edit_open_and_close(testapp, login_name):
+    made = new_survey(testapp, login_name)
+    path = '/surveys/' + made['id']
+    assert [q['id'] for q in made['questions']] == ['q1', 'q2', 'q3', 'q4']
+    assert made['questions'][1]['options'][2] == {'id': 'o3', 'title': 'C'}
+    headers = bearer(testapp, login_name)
+    testapp.patch_json(path, {'title': 'Renamed', 'questions': [
+        {'title': 'Only', 'kind': 'scale', 'required': True}]}, headers=headers, status=204)
+    survey = testapp.get(path, headers=headers).json
+    assert survey['title'] == 'Renamed' and len(survey['questions']) == 1
+    testapp.post_json(path + '/@workflow/open', {}, headers=headers)
+    testapp.patch_json(path, {'title': 'Again'}, headers=headers, status=409)
+    testapp.post_json(path + '/@workflow/close', {}, headers=headers)
+    answer(testapp, 'teacher', path, {'q1': 3}, status=403)
+
+
+@pytest.mark.parametrize('login_name', ['admin', 'teacher', 'secretary', 'parent',
+                                        'student'])
+def test_others_do_not_make_surveys(testapp, login_name):
+    testapp.post_json('/surveys', {'title': 'x', 'audience': ['staff']},
+                      headers=bearer(testapp, login_name), status=403)
+    testapp.post_json(DEMO + '/@workflow/close', {}, headers=bearer(testapp, login_name),
+                      status=403)
+
+
+def test_bad_surveys_are_refused_with_fields(testapp):
+    headers = bearer(testapp, 'psychologist')
+    bad = testapp.post_json('/surveys', {'title': '', 'audience': ['martians'],
+                                         'classes': ['5a', 'x1'], 'questions': [
+                                             {'title': 'Q', 'kind': 'single',
+                                              'options': ['only one']},
+                                             {'title': 'Q', 'kind': 'poll'}]},
+                            headers=headers, status=400).json['error']['fields']
+    assert {'title', 'audience', 'classes', 'questions.0.options', 'questions.1.kind'} <= set(
+        bad)
+    empty = new_survey(testapp, questions=[])
+    refused = testapp.post_json('/surveys/%s/@workflow/open' % empty['id'], {},
+                                headers=headers, status=409)
+    assert 'at least one question' in refused.json['error']['message']
+
+
+def test_the_forms_add_and_edit(testapp, as_user):
+    as_user('deputy')
+    form = testapp.get('/surveys/@@add-survey').forms['deform']
+    form['title'] = 'Учителя о журнале'
+    for field in form.fields.get('checkbox', ()):
+        if field._value == 'staff':
+            field.checked = True
+    response = form.submit('save', status=303)
+    page = response.follow()
+    assert 'Учителя о журнале' in page.text
+    edit = testapp.get(response.location + '@@edit').forms['deform']
+    edit['title'] = 'Учителя об электронном журнале'
+    edit.submit('save', status=303)
+    assert 'Учителя об электронном журнале' in testapp.get(response.location).text
+    listing = testapp.get('/surveys')
+    assert 'Учителя об электронном журнале' in listing.text and 'Open for you' in listing.text
+
+
+def test_the_section_lists_what_each_may_see(testapp, as_user):
+    as_user('parent')
+    page = testapp.get('/surveys')
+    assert 'Удовлетворённость родителей' in page.text and 'All surveys' not in page.text
+    testapp.get('/surveys/@@add-survey', status=403)
+    testapp.get(DEMO + '/@@results', status=403)
+    testapp.get(DEMO + '/@@edit', status=403)
