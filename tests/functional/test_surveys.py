@@ -338,3 +338,13 @@ def test_the_section_lists_what_each_may_see(testapp, as_user):
     testapp.get('/surveys/@@add-survey', status=403)
     testapp.get(DEMO + '/@@results', status=403)
     testapp.get(DEMO + '/@@edit', status=403)
+
+
+def test_the_screens_read_russian(testapp, as_user):
+    as_user('psychologist')
+    testapp.set_cookie('ejportal_lang', 'ru')
+    assert 'Новая анкета' in testapp.get('/surveys').text
+    assert 'Открыта' in testapp.get(DEMO).text
+    results = testapp.get(DEMO + '/@@results')
+    assert 'Доля ответивших' in results.text and 'Скачать XLSX' in results.text
+    assert 'Кто отвечает' in testapp.get('/surveys/@@add-survey').text
