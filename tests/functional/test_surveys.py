@@ -348,3 +348,31 @@ def test_the_screens_read_russian(testapp, as_user):
     results = testapp.get(DEMO + '/@@results')
     assert 'Доля ответивших' in results.text and 'Скачать XLSX' in results.text
     assert 'Кто отвечает' in testapp.get('/surveys/@@add-survey').text
+
+
+def test_questions_are_reordered_in_the_form(testapp, as_user):
+    made = new_survey(testapp)
+    as_user('psychologist')
+    page = testapp.get('/surveys/%s/@@edit' % made['id'])
+    assert 'sortable' in page.text.lower()   # deform's orderable sequence, with its script
+    testapp.patch_json('/surveys/' + made['id'], {'questions': [
+        made['questions'][2] | {'options': []}, made['questions'][0] | {
+            'options': ['Red', 'Green', 'Blue']}]},
+        headers=bearer(testapp, 'psychologist'), status=204)
+    survey = testapp.get('/surveys/' + made['id'], headers=bearer(testapp, 'psychologist')).json
+    assert [(q['id'], q['title']) for q in survey['questions']] == [
+        ('q1', 'Rate it'), ('q2', 'Pick one')]
+
+
+def test_results_of_a_run_without_answers(testapp, as_user):
+    made = new_survey(testapp)
+    as_user('psychologist')
+    page = testapp.get('/surveys/%s/@@results' % made['id'])
+    assert len(_svgs(page.text)) == 3 and '—' in page.text
+    copy = testapp.post('/surveys/%s/@@copy' % made['id'], {'csrf_token': csrf_token(testapp)},
+                        status=303)
+    other = copy.location.rstrip('/').rsplit('/', 1)[1]
+    compared = testapp.get('/surveys/%s/@@results?compare=%s' % (made['id'], other))
+    assert 'Compared with' in compared.text
+    for svg in _svgs(compared.text):
+        etree.fromstring(svg.encode('utf-8'))
