@@ -2,12 +2,12 @@
 per person (form and API), anonymity over the stored objects and the audit log, the result
 figures against hand-computed ones, the SVG charts and the XLSX export, copying a run and
 comparing two runs, and the evolve step that adds the section."""
+import datetime
 import io
 import re
 
 import openpyxl
 import pytest
-import transaction
 from lxml import etree
 
 from conftest import api_token, csrf_token
@@ -376,3 +376,26 @@ def test_results_of_a_run_without_answers(testapp, as_user):
     assert 'Compared with' in compared.text
     for svg in _svgs(compared.text):
         etree.fromstring(svg.encode('utf-8'))
+
+
+def test_the_audience_by_role_grade_and_dates(testapp):
+    today = datetime.date.today()
+    made = new_survey(testapp, audience=['students'], grades=[7])
+    path = '/surveys/' + made['id']
+    open_survey(testapp, path)
+    answer(testapp, 'student', path, {'q1': 'o1', 'q3': 5}, status=403)   # 5 А
+    answer(testapp, 'parent', path, {'q1': 'o1', 'q3': 5}, status=403)    # not a student
+    assert made['id'] in [i['id'] for i in testapp.get(
+        '/surveys', headers=bearer(testapp, 'student2')).json['items']]
+    answer(testapp, 'student2', path, {'q1': 'o1', 'q3': 5})              # 7 Б
+    rates = testapp.get(path + '/@results', headers=bearer(testapp, 'deputy')).json[
+        'response_rates']
+    assert [(r['class'], r['answered']) for r in rates] == [('7b', 1)]
+    staff = new_survey(testapp, closes=(today - datetime.timedelta(days=1)).isoformat(),
+                       opens=(today - datetime.timedelta(days=9)).isoformat())
+    open_survey(testapp, '/surveys/' + staff['id'])
+    assert staff['id'] not in [i['id'] for i in testapp.get(
+        '/surveys', headers=bearer(testapp, 'teacher')).json['items']]
+    late = answer(testapp, 'teacher', '/surveys/' + staff['id'], {'q1': 'o1', 'q3': 5},
+                  status=409)
+    assert 'not open today' in late.json['error']['message']

@@ -123,8 +123,7 @@ class AnswerSurvey(Action):
         survey, user = self.context, self.request.user
         if survey.review_state != 'open':
             raise Conflict(_('survey-closed', default='This survey is not open.'))
-        today = datetime.date.today()
-        if (survey.opens and today < survey.opens) or (survey.closes and today > survey.closes):
+        if not survey.accepts_on(datetime.date.today()):
             raise Conflict(_('survey-not-now', default='This survey is not open today.'))
         found, self.classes = audience_classes(survey, user)
         if not found:

@@ -12,7 +12,6 @@ import hmac
 import secrets
 
 from BTrees.OOBTree import OOBTree, OOTreeSet
-from persistent.list import PersistentList
 from pyramid.authorization import Allow, Authenticated
 
 from ejportal.core.content import Resource, content_type
@@ -92,6 +91,12 @@ class Survey(WorkflowAware, Resource):
         self.answered = OOTreeSet()
         self.responses = OOBTree()
         self.class_counts = OOBTree()
+
+    def accepts_on(self, day):
+        """Whether answers are taken on ``day``: the survey is open and ``day`` within
+        its dates."""
+        return (self.review_state == 'open' and (self.opens is None or self.opens <= day)
+                and (self.closes is None or day <= self.closes))
 
     def set_questions(self, questions):
         self.questions = tuple(question_ids(questions))

@@ -1,4 +1,6 @@
 """The surveys' screens and JSON doors: thin views over the actions and ``resources``."""
+import datetime
+
 import colander
 import openpyxl
 from pyramid.httpexceptions import HTTPSeeOther
@@ -29,10 +31,10 @@ XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 def open_for(request, folder):
     """The open surveys meant for the request's user: (survey, answered?)."""
-    user = request.user
+    user, today = request.user, datetime.date.today()
     found = []
     for survey in folder.sorted():
-        if survey.review_state == 'open' and in_audience(survey, user):
+        if survey.accepts_on(today) and in_audience(survey, user):
             found.append((survey, survey.has_answered(user.__name__)))
     return found
 
@@ -151,7 +153,8 @@ def page(context, request, errors=None, given=None):
             'state': state.title if state else '',
             'transitions': transitions_for(context, request),
             'answered': context.has_answered(userid),
-            'may_answer': context.review_state == 'open' and in_audience(context, request.user),
+            'may_answer': (context.accepts_on(datetime.date.today())
+                           and in_audience(context, request.user)),
             'audience': [AUDIENCE_TITLES[a] for a in context.audience],
             'kinds': KIND_TITLES, 'scale': SCALE, 'errors': errors or {}, 'given': given or {},
             'count': context.response_count()}
