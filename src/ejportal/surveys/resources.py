@@ -19,7 +19,7 @@ from ejportal.core.folder import Folder
 from ejportal.core.workflow import WorkflowAware
 from ejportal.i18n import _
 from ejportal.security import (
-    ANSWER_SURVEY, MANAGE_SURVEYS, VIEW_SURVEY, VIEW_SURVEY_RESULTS)
+    ANSWER_SURVEY, MANAGE_SURVEYS, VIEW, VIEW_SURVEY, VIEW_SURVEY_RESULTS)
 from ejportal.surveys.schemas import SurveyFields
 
 KINDS = ('single', 'multiple', 'scale', 'text')
@@ -44,6 +44,8 @@ class Surveys(Folder):
     surveys meant for them; the psychologist, director and deputy add and manage."""
     title = _('Surveys')
     structural = True
+    # whoever may look for surveys knows the section (``security.may_see`` where it exists)
+    seeing_permissions = (VIEW, VIEW_SURVEY)
     __acl__ = [(Allow, role, (MANAGE_SURVEYS, VIEW_SURVEY, VIEW_SURVEY_RESULTS))
                for role in MANAGERS] + [
         (Allow, 'role:admin', (VIEW_SURVEY, VIEW_SURVEY_RESULTS)),
@@ -72,6 +74,8 @@ def question_ids(questions):
               add_permission=MANAGE_SURVEYS, addable_to=('Surveys',))
 class Survey(WorkflowAware, Resource):
     deletable = True
+    # an open survey is seen by everyone logged in, a draft only by those who manage it
+    seeing_permissions = (VIEW, VIEW_SURVEY)
     audience = ()          # of AUDIENCES
     grades = ()            # narrowed to these grades (ints), or none
     classes = ()           # narrowed to these classes of the current year ('5a'), or none
