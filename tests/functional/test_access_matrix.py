@@ -272,13 +272,16 @@ ACCESS.update({
 SURVEY = '/surveys/satisfaction-q1'
 SURVEY_MANAGERS = frozenset({'psychologist', 'director', 'deputy'})
 SURVEY_READERS = SURVEY_MANAGERS | ADMIN
+SURVEY_AUDIENCE = frozenset({'parent', 'parent_other'})   # parents of 5a (the rewrite has both)
+# who sees the section and the open survey: everyone logged in (where the table has SEEN)
+globals().get('SEEN', {}).update({'/surveys': USERS, SURVEY: USERS})
 ACCESS.update({
     ('Surveys', ''): [('GET', '/surveys', USERS)],
     ('Surveys', '@json'): [('GET', '/surveys/@json', USERS),
                            ('POST', '/surveys/@json', SURVEY_MANAGERS)],
     ('Surveys', 'add-survey'): [('GET', '/surveys/@@add-survey', SURVEY_MANAGERS)],
-    ('Survey', ''): [('GET', SURVEY, SURVEY_READERS | {'parent'})],
-    ('Survey', '@json'): [('GET', SURVEY + '/@json', SURVEY_READERS | {'parent'}),
+    ('Survey', ''): [('GET', SURVEY, SURVEY_READERS | SURVEY_AUDIENCE)],
+    ('Survey', '@json'): [('GET', SURVEY + '/@json', SURVEY_READERS | SURVEY_AUDIENCE),
                           ('PATCH', SURVEY + '/@json', SURVEY_MANAGERS)],
     ('Survey', 'edit'): [('GET', SURVEY + '/@@edit', SURVEY_MANAGERS)],
     ('Survey', 'answer'): [('POST', SURVEY + '/@@answer', USERS)],

@@ -198,7 +198,7 @@ SURVEY_READERS = SURVEY_MANAGERS | ADMIN
 TARGETS.update({'Surveys': '/surveys', 'Survey': '/surveys/satisfaction-q1'})
 API.update({
     ('Surveys', '@json'): {GET: USERS, POST: SURVEY_MANAGERS, PATCH: MANAGERS, DELETE: ADMIN},
-    ('Survey', '@json'): {GET: SURVEY_READERS | {'parent'}, POST: NOBODY,
+    ('Survey', '@json'): {GET: SURVEY_READERS | {'parent', 'parent_other'}, POST: NOBODY,
                           PATCH: SURVEY_MANAGERS, DELETE: ADMIN},
     ('Survey', '@answer'): {POST: USERS},
     ('Survey', '@results'): {GET: SURVEY_READERS},
