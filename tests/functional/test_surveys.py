@@ -400,3 +400,11 @@ def test_the_audience_by_role_grade_and_dates(testapp):
     late = answer(testapp, 'teacher', '/surveys/' + staff['id'], {'q1': 'o1', 'q3': 5},
                   status=409)
     assert 'not open today' in late.json['error']['message']
+
+
+def test_the_start_page_invites_the_parent(testapp, as_user):
+    as_user('parent')
+    testapp.set_cookie('ejportal_lang', 'ru')
+    start = testapp.get('/@@start')
+    assert 'Анкеты' in start.text and 'Пожалуйста, ответьте' in start.text
+    assert 'survey-please' not in start.text
