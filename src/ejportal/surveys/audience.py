@@ -50,6 +50,12 @@ def in_audience(survey, user):
     return audience_classes(survey, user)[0]
 
 
+def audience_class_names(survey):
+    """The names of the classes (and 'staff') whose people are in the audience."""
+    names = {row['class'] for row in response_rates(survey)}
+    return sorted(names)
+
+
 def response_rates(survey):
     """Per class of the audience (and the staff): people in the audience, respondents,
     and the rate in percent."""
@@ -69,7 +75,7 @@ def response_rates(survey):
         people[STAFF_KEY] = [None, {u.__name__ for u in users if u.enabled and u.is_staff()}]
     rows = []
     for name, (title, members) in sorted(people.items()):
-        answered = survey.class_counts.get(name, 0)
+        answered = survey.answered_in(name)
         rows.append({'class': name, 'title': title, 'audience': len(members),
                      'answered': answered,
                      'percent': round(100.0 * answered / len(members), 1) if members else 0.0})

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 
+from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from pyramid.authorization import Allow, Authenticated
 
@@ -87,7 +88,7 @@ class Survey(WorkflowAware, Resource):
     secret = None
     answered = None        # OOTreeSet of HMAC tokens: who answered, unreadable
     responses = None       # OOBTree random key -> response tuple (see add_response)
-    class_counts = None    # OOBTree class name -> respondents (for the response rate)
+    class_counts = None    # OOBTree class name -> Length of respondents (response rate)
 
     def __init__(self, **fields):
         super().__init__(**fields)
@@ -129,7 +130,22 @@ class Survey(WorkflowAware, Resource):
             key = secrets.token_hex(16)
         self.responses[key] = (respondent, values)
         for name in set(classes):
-            self.class_counts[name] = self.class_counts.get(name, 0) + 1
+            counter = self.class_counts.get(name)
+            if counter is None:
+                counter = self.class_counts[name] = Length()
+            counter.change(1)  # a Length: parents of one class answering at once merge
+
+    def prepare_counters(self, class_names):
+        """A counter for each class of the audience before answers come (when the survey
+        opens): answers then only change counters, which merge, and never add the same key
+        at once, which would conflict."""
+        for name in class_names:
+            if name not in self.class_counts:
+                self.class_counts[name] = Length()
+
+    def answered_in(self, class_name):
+        counter = self.class_counts.get(class_name)
+        return counter() if counter is not None else 0
 
     def response_count(self):
         return len(self.answered)

@@ -12,6 +12,7 @@ from ejportal.core.audit import record
 from ejportal.core.workflow import State, Transition, Workflow, WorkflowTransitioned, initialize
 from ejportal.i18n import _
 from ejportal.security import ANSWER_SURVEY, MANAGE_SURVEYS, VIEW_SURVEY
+from ejportal.surveys.audience import audience_class_names
 from ejportal.surveys.resources import MANAGERS, Survey
 
 READERS = MANAGERS + ('role:admin',)
@@ -49,6 +50,8 @@ SURVEY_WORKFLOW = Workflow(
 def on_transition(event):
     if isinstance(event.object, Survey):
         info = event.info
+        if info['new_state'] == 'open':
+            event.object.prepare_counters(audience_class_names(event.object))
         record(event.object, 'workflow', {'transition': info['transition'],
                                           'from': info['old_state'], 'to': info['new_state']})
 
