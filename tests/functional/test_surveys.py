@@ -408,3 +408,14 @@ def test_the_start_page_invites_the_parent(testapp, as_user):
     start = testapp.get('/@@start')
     assert 'Анкеты' in start.text and 'Пожалуйста, ответьте' in start.text
     assert 'survey-please' not in start.text
+
+
+def test_the_edit_form_keeps_what_it_shows(testapp, as_user):
+    made = new_survey(testapp, audience=['parents', 'students'], grades=[5, 7],
+                      classes=['5a'], opens='2026-01-10')
+    as_user('psychologist')
+    form = testapp.get('/surveys/%s/@@edit' % made['id']).forms['deform']
+    form.submit('save', status=303)
+    again = testapp.get('/surveys/' + made['id'], headers={'Accept': 'application/json'}).json
+    for key in ('questions', 'audience', 'grades', 'classes', 'opens', 'anonymous', 'title'):
+        assert again[key] == made[key], key
