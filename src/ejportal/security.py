@@ -65,6 +65,11 @@ def may_see(request, context):
     permissions = getattr(context, 'seeing_permissions', SEEING)
     return any(request.has_permission(permission, context) for permission in permissions)
 
+# surveys (each survey's state narrows them further: surveys.workflows)
+MANAGE_SURVEYS = 'manage_surveys'      # make, edit, open, close, copy surveys
+VIEW_SURVEY = 'view_survey'            # see a survey (the audience: only while it is open)
+ANSWER_SURVEY = 'answer_survey'        # answer an open survey one is in the audience of
+VIEW_SURVEY_RESULTS = 'view_survey_results'
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),

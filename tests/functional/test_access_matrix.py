@@ -475,6 +475,32 @@ ACCESS.update({
     ('Consent', '@withdraw'): [('POST', '/consents/c-1/@withdraw', CONSENT_READERS)],
     ('Student', 'card-reads'): [('GET', OWN + '/@@card-reads', OWN_DIARY_READERS),
                                 ('GET', STRANGER + '/@@card-reads', STRANGER_DIARY_READERS)],
+# -- s-surveys (issue 14): the satisfaction surveys. Kept apart so that the rewrite of the
+# table above merges cleanly. The demo survey is open for the parents of 5a: they and
+# those who read results see it; an open survey takes a POST from anyone logged in (the
+# action then checks the audience: test_surveys.py), so without the CSRF token they get 400.
+SURVEY = '/surveys/satisfaction-q1'
+SURVEY_MANAGERS = frozenset({'psychologist', 'director', 'deputy'})
+SURVEY_READERS = SURVEY_MANAGERS | ADMIN
+SURVEY_AUDIENCE = frozenset({'parent', 'parent_other'})   # parents of 5a (the rewrite has both)
+# who sees the section and the open survey: everyone logged in (where the table has SEEN)
+globals().get('SEEN', {}).update({'/surveys': USERS, SURVEY: USERS})
+ACCESS.update({
+    ('Surveys', ''): [('GET', '/surveys', USERS)],
+    ('Surveys', '@json'): [('GET', '/surveys/@json', USERS),
+                           ('POST', '/surveys/@json', SURVEY_MANAGERS)],
+    ('Surveys', 'add-survey'): [('GET', '/surveys/@@add-survey', SURVEY_MANAGERS)],
+    ('Survey', ''): [('GET', SURVEY, SURVEY_READERS | SURVEY_AUDIENCE)],
+    ('Survey', '@json'): [('GET', SURVEY + '/@json', SURVEY_READERS | SURVEY_AUDIENCE),
+                          ('PATCH', SURVEY + '/@json', SURVEY_MANAGERS)],
+    ('Survey', 'edit'): [('GET', SURVEY + '/@@edit', SURVEY_MANAGERS)],
+    ('Survey', 'answer'): [('POST', SURVEY + '/@@answer', USERS)],
+    ('Survey', '@answer'): [('POST', SURVEY + '/@answer', USERS)],
+    ('Survey', 'workflow'): [('POST', SURVEY + '/@@workflow', SURVEY_MANAGERS)],
+    ('Survey', 'copy'): [('POST', SURVEY + '/@@copy', SURVEY_MANAGERS)],
+    ('Survey', 'results'): [('GET', SURVEY + '/@@results', SURVEY_READERS)],
+    ('Survey', '@results'): [('GET', SURVEY + '/@results', SURVEY_READERS)],
+    ('Survey', 'results.xlsx'): [('GET', SURVEY + '/@@results.xlsx', SURVEY_READERS)],
 })
 
 

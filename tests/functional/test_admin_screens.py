@@ -158,13 +158,13 @@ def test_not_found_page(testapp):
 
 NAV_BY_ROLE = {
     'admin': {'Documents', 'Journal', 'Settings', 'Audit log', 'Users', 'Groups',
-              'Registers of orders', 'Kinds of local acts'},
-    'director': {'Documents', 'Journal', 'Audit log'},
-    'deputy': {'Documents', 'Journal'},
+              'Registers of orders', 'Kinds of local acts', 'Surveys'},
+    'director': {'Documents', 'Journal', 'Audit log', 'Surveys'},
+    'deputy': {'Documents', 'Journal', 'Surveys'},
     'secretary': {'Documents', 'Journal'},
     'teacher': {'Documents', 'Journal'},
     'class_teacher': {'Documents', 'Journal'},
-    'psychologist': {'Documents', 'Journal'},
+    'psychologist': {'Documents', 'Journal', 'Surveys'},
     'student': {'Diary'},
     'parent': {'Diary'},
 }

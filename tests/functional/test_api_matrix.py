@@ -255,6 +255,22 @@ API.update({
 })
 
 
+# -- s-surveys (issue 14): the satisfaction surveys, kept apart like the block above. The
+# demo survey is open for the parents of 5a; @answer lets in anyone logged in, whose empty
+# body is a 400 (the audience is checked after the body: test_surveys.py). The generic
+# doors answer as on any resource: VIEW (staff) reads @workflow, DELETE is the admin's.
+SURVEY_MANAGERS = frozenset({'psychologist', 'director', 'deputy'})
+SURVEY_READERS = SURVEY_MANAGERS | ADMIN
+TARGETS.update({'Surveys': '/surveys', 'Survey': '/surveys/satisfaction-q1'})
+API.update({
+    ('Surveys', '@json'): {GET: USERS, POST: SURVEY_MANAGERS, PATCH: MANAGERS, DELETE: ADMIN},
+    ('Survey', '@json'): {GET: SURVEY_READERS | {'parent', 'parent_other'}, POST: NOBODY,
+                          PATCH: SURVEY_MANAGERS, DELETE: ADMIN},
+    ('Survey', '@answer'): {POST: USERS},
+    ('Survey', '@results'): {GET: SURVEY_READERS},
+    ('Survey', '@workflow'): {GET: STAFF, POST: STAFF},
+})
+
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""
     def below(cls):

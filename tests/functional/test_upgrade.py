@@ -227,3 +227,13 @@ def test_a_teacher_saves_a_mark_the_parent_sees_it_and_the_chain_holds(tmp_path,
         close_app(app)
     code, out = console(capsys, ini, 'audit-verify')
     assert code == 0 and 'audit log intact' in out, out
+
+
+# -- surveys (added after the fixture was made) -------------------------------------------
+def test_the_surveys_section_is_added_empty(upgraded_app):
+    browser = client(upgraded_app)
+    login(browser, 'psychologist')
+    page = browser.get('/surveys', status=200)
+    assert 'New survey' in page.text
+    assert client(upgraded_app).get('/surveys', headers=bearer(upgraded_app, 'parent'),
+                                    status=200).json['items'] == []

@@ -27,6 +27,7 @@ PARTS = {
     'ejportal.journal': 'journal',
     'ejportal.diary': 'diary',
     'ejportal.rid': 'rid',
+    'ejportal.surveys': 'surveys',
     'ejportal.api': 'api',
     'ejportal.admin': 'admin',
     'ejportal.scripts': 'scripts',
@@ -44,6 +45,8 @@ MAY_IMPORT = {
     'journal': BELOW_AREAS | {'journal'},
     'diary': BELOW_AREAS | {'diary', 'journal'},  # the families' read model of the journal
     'rid': BELOW_AREAS | {'rid'},
+    # reads people and classes through the portal tree, importing neither area
+    'surveys': BELOW_AREAS | {'surveys'},
     'api': BELOW_AREAS | {'api'},
     'admin': BELOW_AREAS | {'admin'},
     'scripts': ANYTHING,
