@@ -44,6 +44,8 @@ APPROVE_CORRECTION = 'approve_correction'
 VIEW_CONTROL = 'view_control'          # fill and quality reports for deputies and director
 # diary
 VIEW_DIARY = 'view_diary'              # further limited to own family by the student's ACL
+# the school site
+WRITE_NEWS = 'write_news'              # write, publish and archive news and events
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),
@@ -65,13 +67,14 @@ _STAFF = {VIEW, ACKNOWLEDGE}
 # What a role grants where a user holds it for the whole school.
 ROLE_PERMISSIONS = {
     'admin': {VIEW, EDIT, ADD, DELETE, MANAGE_SHARING, MANAGE_USERS, MANAGE_SETTINGS,
-              VIEW_AUDIT, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW_JOURNAL, ACKNOWLEDGE},
+              VIEW_AUDIT, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW_JOURNAL, ACKNOWLEDGE,
+              WRITE_NEWS},
     'director': _STAFF | {EDIT, ADD, MANAGE_SHARING, VIEW_AUDIT, ADD_DOCUMENT,
                           REVIEW_DOCUMENT, SIGN_ORDER, MANAGE_ACKNOWLEDGEMENTS, VIEW_JOURNAL,
-                          COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL},
+                          COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL, WRITE_NEWS},
     'deputy': _STAFF | {ADD_DOCUMENT, REVIEW_DOCUMENT, MANAGE_ACKNOWLEDGEMENTS, VIEW_JOURNAL,
-                        COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL},
-    'secretary': _STAFF | {ADD_DOCUMENT, REVIEW_DOCUMENT, MANAGE_ACKNOWLEDGEMENTS},
+                        COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL, WRITE_NEWS},
+    'secretary': _STAFF | {ADD_DOCUMENT, REVIEW_DOCUMENT, MANAGE_ACKNOWLEDGEMENTS, WRITE_NEWS},
     'teacher': set(_STAFF),
     'class_teacher': set(_STAFF),
     'psychologist': set(_STAFF),

@@ -26,6 +26,7 @@ PARTS = {
     'ejportal.documents': 'documents',
     'ejportal.journal': 'journal',
     'ejportal.diary': 'diary',
+    'ejportal.news': 'news',
     'ejportal.rid': 'rid',
     'ejportal.api': 'api',
     'ejportal.admin': 'admin',
@@ -43,6 +44,7 @@ MAY_IMPORT = {
     'documents': BELOW_AREAS | {'documents'},
     'journal': BELOW_AREAS | {'journal'},
     'diary': BELOW_AREAS | {'diary', 'journal'},  # the families' read model of the journal
+    'news': BELOW_AREAS | {'news'},
     'rid': BELOW_AREAS | {'rid'},
     'api': BELOW_AREAS | {'api'},
     'admin': BELOW_AREAS | {'admin'},
