@@ -227,3 +227,14 @@ def test_a_teacher_saves_a_mark_the_parent_sees_it_and_the_chain_holds(tmp_path,
         close_app(app)
     code, out = console(capsys, ini, 'audit-verify')
     assert code == 0 and 'audit log intact' in out, out
+
+
+# -- s-news (issue 14): the school site's news and events on an upgraded portal ----------
+def test_the_news_and_events_sections_are_added_and_writable(upgraded_app):
+    browser = client(upgraded_app)
+    assert browser.get('/news', status=200) and browser.get('/events', status=200)
+    assert browser.get('/news/@@feed.atom').content_type == 'application/atom+xml'
+    created = browser.post_json('/events/@json', {'@type': 'Event', 'title': 'Open day',
+                                                  'start': '2030-05-10T10:00:00'},
+                                headers=bearer(upgraded_app, 'director'), status=201)
+    assert created.json['review_state'] == 'draft'   # a draft: nothing the others read
