@@ -20,6 +20,17 @@ AUDIENCES = (
 )
 
 
+@colander.deferred
+def deferred_datetime_widget(node, kw):
+    """deform's date and time inputs, each named for a screen reader (the field's label
+    points at neither)."""
+    translate = kw['request'].localizer.translate
+    title = translate(node.title)
+    return deform.widget.DateTimeInputWidget(
+        date_attributes={'aria-label': '%s: %s' % (title, translate(_('date')))},
+        time_attributes={'aria-label': '%s: %s' % (title, translate(_('time')))})
+
+
 def _ids(pairs):
     return tuple(key for key, _title in pairs)
 
@@ -46,9 +57,9 @@ class EventSchema(colander.MappingSchema):
         widget=deform.widget.SelectWidget(values=EVENT_KINDS))
     start = colander.SchemaNode(
         colander.DateTime(default_tzinfo=None), title=_('Starts'),
-        description=_("The school's local time"))
+        description=_("The school's local time"), widget=deferred_datetime_widget)
     end = colander.SchemaNode(colander.DateTime(default_tzinfo=None), title=_('Ends'),
-                              missing=None)
+                              missing=None, widget=deferred_datetime_widget)
     place = colander.SchemaNode(colander.String(), title=_('Place'), missing='',
                                 validator=colander.Length(0, 300))
     audience = colander.SchemaNode(
