@@ -255,3 +255,14 @@ def test_an_archived_item_leaves_the_site(testapp):
     testapp.reset()
     testapp.get('/news/library-week', status=404)
     assert 'Неделя школьной библиотеки' not in testapp.get('/').text
+
+
+def test_the_school_site_reads_in_russian(testapp):
+    testapp.set_cookie('ejportal_lang', 'ru')
+    page = testapp.get('/')
+    assert 'Ближайшие события' in page.text and 'Все новости' in page.text
+    assert 'Опубликовать на сайте' not in page.text
+    login(testapp, 'director')
+    testapp.set_cookie('ejportal_lang', 'ru')
+    url = add_news(testapp, 'Черновик').location
+    assert 'Опубликовать на сайте' in testapp.get(url).text
