@@ -280,6 +280,7 @@ ACCESS.update({
     ('NewsItem', 'picture'): [('GET', NEWS + '/@@picture', ALL)],   # 404: it has none
     ('NewsItem', 'edit'): [('GET', NEWS + '/@@edit', NEWS_WRITERS)],
     ('NewsItem', 'workflow'): [('POST', NEWS + '/@@workflow', NEWS_WRITERS)],
+    ('NewsItem', 'delete'): [('POST', NEWS + '/@@delete', NEWS_WRITERS)],
     ('EventsSection', ''): [('GET', '/events', ALL)],
     ('EventsSection', 'add'): [('GET', '/events/@@add', NEWS_WRITERS)],
     ('EventsSection', 'calendar.ics'): [('GET', '/events/@@calendar.ics', ALL)],
@@ -287,6 +288,7 @@ ACCESS.update({
     ('Event', 'event.ics'): [('GET', EVENT + '/@@event.ics', ALL)],
     ('Event', 'edit'): [('GET', EVENT + '/@@edit', NEWS_WRITERS)],
     ('Event', 'workflow'): [('POST', EVENT + '/@@workflow', NEWS_WRITERS)],
+    ('Event', 'delete'): [('POST', EVENT + '/@@delete', NEWS_WRITERS)],
 })
 
 

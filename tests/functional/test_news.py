@@ -266,3 +266,14 @@ def test_the_school_site_reads_in_russian(testapp):
     testapp.set_cookie('ejportal_lang', 'ru')
     url = add_news(testapp, 'Черновик').location
     assert 'Опубликовать на сайте' in testapp.get(url).text
+
+
+def test_a_writer_deletes_an_event_from_its_page(testapp, root):
+    login(testapp, 'secretary')
+    page = testapp.get('/events/parents-meeting')
+    form = [f for f in page.forms.values() if f.action.endswith('@@delete')][0]
+    assert form.submit().status_int == 303
+    transaction.abort()
+    assert 'parents-meeting' not in root['events']
+    testapp.reset()
+    assert 'Delete' not in testapp.get('/news/olympiad').text

@@ -18,8 +18,8 @@ from ejportal.news.pictures import resized_picture
 from ejportal.news.resources import Event, EventsSection, NewsItem, NewsSection
 from ejportal.news.schemas import AUDIENCES, EVENT_KINDS, EventSchema, NewsSchema, form_schema
 from ejportal.paths import template
-from ejportal.security import EDIT, VIEW_PUBLIC, WRITE_NEWS
-from ejportal.site.content_actions import AddContent, EditContent
+from ejportal.security import DELETE, EDIT, VIEW_PUBLIC, WRITE_NEWS
+from ejportal.site.content_actions import AddContent, DeleteContent, EditContent
 from ejportal.site.resources import get_portal
 
 
@@ -72,6 +72,7 @@ def news_item(context, request):
     return {'title': context.title, 'state': state_title(context), 'image': image,
             'transitions': transitions_for(context, request),
             'can_edit': request.has_permission(EDIT, context),
+            'can_delete': request.has_permission(DELETE, context),
             'page_meta': page_meta(request, context.description or context.title, image,
                                    'article')}
 
@@ -201,6 +202,17 @@ def workflow_action(context, request):
     return HTTPSeeOther(request.resource_url(context))
 
 
+@view_config(context=NewsItem, name='delete', permission=DELETE, request_method='POST',
+             decorator=back_on_refusal())
+@view_config(context=Event, name='delete', permission=DELETE, request_method='POST',
+             decorator=back_on_refusal())
+def delete_item(context, request):
+    section = context.__parent__
+    DeleteContent(context, request)()
+    request.session.flash(_('Deleted.'), 'success')
+    return HTTPSeeOther(request.resource_url(section))
+
+
 # -- events ----------------------------------------------------------------------------
 
 def event_titles():
@@ -233,6 +245,7 @@ def event_page(context, request):
             'kind': kinds.get(context.kind, ''), 'audience': audiences.get(context.audience, ''),
             'transitions': transitions_for(context, request),
             'can_edit': request.has_permission(EDIT, context),
+            'can_delete': request.has_permission(DELETE, context),
             'ics_url': request.resource_url(context, '@@event.ics'),
             'page_meta': page_meta(request, context.description or context.title,
                                    kind='article')}
