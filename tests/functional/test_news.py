@@ -261,6 +261,7 @@ def test_the_school_site_reads_in_russian(testapp):
     testapp.set_cookie('ejportal_lang', 'ru')
     page = testapp.get('/')
     assert 'Ближайшие события' in page.text and 'Все новости' in page.text
+    assert 'Полное наименование' in page.text and 'С.А. Кузьмина' in page.text  # requisites
     assert 'Опубликовать на сайте' not in page.text
     login(testapp, 'director')
     testapp.set_cookie('ejportal_lang', 'ru')

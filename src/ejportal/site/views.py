@@ -25,7 +25,8 @@ def home(context, request):
                                         settings.school_address) if v)
     return {'title': settings.school_name, 'sections': public_sections(request),
             'requisites': [(label, value) for label, value in (
-                (_('Full name'), settings.school_full_name),
+                (_('requisite-full-name', default='Full name of the school'),
+                 settings.school_full_name),
                 (_('Address'), settings.school_address),
                 (_('Director'), settings.director_name)) if value],
             'page_meta': {'description': description, 'url': portal_address(request) + '/',
