@@ -204,6 +204,7 @@ API.update({
     ('NewsItem', '@json'): {GET: ALL, POST: frozenset({ANON}), PATCH: NEWS_WRITERS,
                             DELETE: NEWS_WRITERS},
     ('NewsItem', '@workflow'): {GET: ALL, POST: ALL},
+    ('NewsItem', '@picture'): {POST: NEWS_WRITERS, DELETE: NEWS_WRITERS},
     ('Event', '@json'): {GET: ALL, POST: frozenset({ANON}), PATCH: NEWS_WRITERS,
                          DELETE: NEWS_WRITERS},
     ('Event', '@workflow'): {GET: ALL, POST: ALL},

@@ -278,3 +278,23 @@ def test_a_writer_deletes_an_event_from_its_page(testapp, root):
     assert 'parents-meeting' not in root['events']
     testapp.reset()
     assert 'Delete' not in testapp.get('/news/olympiad').text
+
+
+def test_the_api_puts_and_removes_the_picture(testapp, root):
+    headers = {'Authorization': 'Bearer ' + api_token(testapp, 'secretary'),
+               'Accept': 'application/json'}
+    done = testapp.post('/news/olympiad/@picture', picture(2400, 600),
+                       headers=dict(headers, **{'Content-Type': 'image/jpeg'}))
+    assert done.json['picture_size'] == [1200, 300]
+    assert Image.open(io.BytesIO(testapp.get('/news/olympiad/@@picture').body)).size == \
+        (1200, 300)
+    bad = testapp.post('/news/olympiad/@picture', b'<svg/>', headers=headers, status=400)
+    assert 'picture' in bad.json['error']['fields']
+    empty = testapp.post('/news/olympiad/@picture', b'', headers=headers, status=400)
+    assert 'picture' in empty.json['error']['fields']
+    testapp.delete('/news/olympiad/@picture', headers=headers, status=204)
+    transaction.abort()
+    assert root['news']['olympiad'].picture is None
+    teacher = {'Authorization': 'Bearer ' + api_token(testapp, 'teacher'),
+               'Accept': 'application/json'}
+    testapp.post('/news/olympiad/@picture', picture(10, 10), headers=teacher, status=403)

@@ -18,3 +18,4 @@ def includeme(config):
     config.add_public_section(2, front_page_events)
     config.add_demo_builder(60, build_demo_news)
     config.scan('.views')
+    config.scan('.api')

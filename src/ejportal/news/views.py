@@ -7,14 +7,13 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ejportal.core.files import download_response
-from ejportal.core.uploads import UploadRefused
 from ejportal.core.forms import FormView, back_on_refusal
 from ejportal.core.workflow import current_state, do_transition, transitions_for
 from ejportal.i18n import _
 from ejportal.news import feeds
+from ejportal.news.actions import SetPicture, max_upload_mb, picture_from
 from ejportal.news.listing import (
     NEWS_PAGE, news_for, page_of, published_news, upcoming_events, visible)
-from ejportal.news.pictures import resized_picture
 from ejportal.news.resources import Event, EventsSection, NewsItem, NewsSection
 from ejportal.news.schemas import AUDIENCES, EVENT_KINDS, EventSchema, NewsSchema, form_schema
 from ejportal.paths import template
@@ -127,19 +126,12 @@ def news_form_schema(editing=False):
     return schema
 
 
-def read_picture(request, upload):
-    """(bytes, type, width, height) of the resized upload, None without one; refused with
-    ``UploadRefused`` on the picture field before anything is saved."""
+def read_picture(context, upload):
+    """(bytes, type, width, height) of the resized upload, None without one; refused on the
+    picture field before anything is saved."""
     if not upload or not upload.get('fp'):
         return None
-    settings = get_portal(request)['settings']
-    data = upload['fp'].read(settings.upload_max_mb * 1024 * 1024 + 1)
-    if not data:
-        return None
-    try:
-        return resized_picture(data, settings.upload_max_mb)
-    except UploadRefused as refused:
-        raise UploadRefused(refused.message, {'picture': refused.message})
+    return picture_from(upload['fp'].read(max_upload_mb(context) * 1024 * 1024 + 1), context)
 
 
 def fields_only(appstruct, schema_class):
@@ -156,11 +148,11 @@ class AddNewsView(FormView):
         return news_form_schema()
 
     def save_success(self, appstruct):
-        picture = read_picture(self.request, appstruct.get('picture'))
+        picture = read_picture(self.context, appstruct.get('picture'))
         item = AddContent(self.context, self.request, 'NewsItem').run(
             fields_only(appstruct, NewsSchema))
         if picture is not None:
-            item.set_picture(*picture)
+            SetPicture(item, self.request).run({'picture': picture})
         self.request.session.flash(_('The draft is saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(item))
 
@@ -180,12 +172,10 @@ class EditNewsView(FormView):
                                                                      'body')}
 
     def save_success(self, appstruct):
-        picture = read_picture(self.request, appstruct.get('picture'))
+        picture = read_picture(self.context, appstruct.get('picture'))
         EditContent(self.context, self.request).run(fields_only(appstruct, NewsSchema))
-        if picture is not None:
-            self.context.set_picture(*picture)
-        elif appstruct.get('remove_picture'):
-            self.context.remove_picture()
+        if picture is not None or appstruct.get('remove_picture'):
+            SetPicture(self.context, self.request).run({'picture': picture})
         self.request.session.flash(_('Saved.'), 'success')
         return HTTPSeeOther(self.request.resource_url(self.context))
 
