@@ -8,7 +8,7 @@ import transaction
 from lxml import etree
 from PIL import Image
 
-from conftest import api_token, csrf_token, login
+from conftest import api_token, login
 
 ATOM = '{http://www.w3.org/2005/Atom}'
 WRITERS = ('admin', 'director', 'deputy', 'secretary')

@@ -16,7 +16,7 @@ def front_page_news(request):
         picture = None
         if item.picture is not None:
             picture = request.resource_url(item, '@@picture',
-                                           query={'v': item.picture_size[0]})
+                                           query={'v': item.picture_version})
         items.append({'title': item.title, 'url': request.resource_url(item),
                       'note': format_date(item.date), 'summary': item.description,
                       'picture': picture})

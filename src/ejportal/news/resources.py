@@ -38,6 +38,7 @@ class NewsItem(WorkflowAware, Resource):
     picture = None          # a Blob, already resized (``pictures.resized_picture``)
     picture_type = None
     picture_size = None     # (width, height)
+    picture_version = 0     # in the picture's address, so no cache keeps an old one
 
     @property
     def date(self):
@@ -54,6 +55,7 @@ class NewsItem(WorkflowAware, Resource):
             out.write(data)
         old = self.picture_size
         self.picture, self.picture_type, self.picture_size = blob, mime, (width, height)
+        self.picture_version += 1
         notify(ObjectModified(self, changes={'picture': (old, (width, height))}))
 
     def remove_picture(self):

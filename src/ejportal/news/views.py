@@ -42,7 +42,7 @@ def state_title(obj):
 def picture_url(request, item):
     if item.picture is None:
         return None
-    return request.resource_url(item, '@@picture', query={'v': item.picture_size[0]})
+    return request.resource_url(item, '@@picture', query={'v': item.picture_version})
 
 
 # -- news ------------------------------------------------------------------------------
@@ -131,7 +131,9 @@ def read_picture(context, upload):
     picture field before anything is saved."""
     if not upload or not upload.get('fp'):
         return None
-    return picture_from(upload['fp'].read(max_upload_mb(context) * 1024 * 1024 + 1), context)
+    with upload['fp'] as fp:    # WebOb's temporary file: closed now, not by the collector
+        data = fp.read(max_upload_mb(context) * 1024 * 1024 + 1)
+    return picture_from(data, context)
 
 
 def fields_only(appstruct, schema_class):
