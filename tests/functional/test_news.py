@@ -232,6 +232,11 @@ def test_the_generic_api_creates_and_publishes_news_and_events(testapp):
                                                 'kind': 'open_day'},
                               headers=headers, status=201)
     assert event.json['start'] == '2030-05-10T10:00:00'
+    draft = event.location
+    testapp.get(draft, status=404)                      # a draft: not there for the public
+    testapp.get(draft + '@@event.ics', status=404)
+    assert 'Open day' not in testapp.get('/events/@@calendar.ics').text
+    assert 'Open day' in testapp.get('/events', headers=dict(headers, Accept='text/html')).text
     bad = testapp.post_json('/events/@json', {'@type': 'Event', 'title': 'X', 'start': 'soon',
                                               'kind': 'picnic'}, headers=headers, status=400)
     assert set(bad.json['error']['fields']) == {'start', 'kind'}

@@ -52,6 +52,7 @@ def calendar_response(request, events, filename):
     calendar = Calendar()
     calendar.add('prodid', PRODID)
     calendar.add('version', '2.0')
+    calendar.add('method', 'PUBLISH')     # an import, not an invitation to answer
     calendar.add('x-wr-calname', settings.school_name)
     host = request.host.split(':')[0] or 'ejportal'
     for event in sorted(events, key=lambda e: e.start):
