@@ -18,7 +18,8 @@ from ejportal.site.bootstrap import prepare_database
 from ejportal.site.resources import ZODB_ROOT_KEY, root_factory
 
 
-AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'diary', 'surveys', 'rid', 'api')
+AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'diary', 'surveys', 'news',
+         'rid', 'api')
 
 # Every ``ejportal.secret`` this repository has shipped in an ini file. Anyone can read them,
 # and whoever knows the secret can sign a session cookie the portal believes, so a real

@@ -70,6 +70,8 @@ MANAGE_SURVEYS = 'manage_surveys'      # make, edit, open, close, copy surveys
 VIEW_SURVEY = 'view_survey'            # see a survey (the audience: only while it is open)
 ANSWER_SURVEY = 'answer_survey'        # answer an open survey one is in the audience of
 VIEW_SURVEY_RESULTS = 'view_survey_results'
+# the school site
+WRITE_NEWS = 'write_news'              # write, publish and archive news and events
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),
@@ -94,13 +96,14 @@ _STAFF = {VIEW, ACKNOWLEDGE}
 # What a role grants where a user holds it for the whole school.
 ROLE_PERMISSIONS = {
     'admin': {VIEW, EDIT, ADD, DELETE, MANAGE_SHARING, MANAGE_USERS, MANAGE_SETTINGS,
-              VIEW_AUDIT, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW_JOURNAL, ACKNOWLEDGE},
+              VIEW_AUDIT, MANAGE_SCHOOL, SPLIT_SUBGROUPS, VIEW_JOURNAL, ACKNOWLEDGE,
+              WRITE_NEWS},
     'director': _STAFF | {EDIT, ADD, MANAGE_SHARING, VIEW_AUDIT, ADD_DOCUMENT,
                           REVIEW_DOCUMENT, SIGN_ORDER, MANAGE_ACKNOWLEDGEMENTS, VIEW_JOURNAL,
-                          COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL},
+                          COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL, WRITE_NEWS},
     'deputy': _STAFF | {ADD_DOCUMENT, REVIEW_DOCUMENT, MANAGE_ACKNOWLEDGEMENTS, VIEW_JOURNAL,
-                        COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL},
-    'secretary': _STAFF | {ADD_DOCUMENT, REVIEW_DOCUMENT, MANAGE_ACKNOWLEDGEMENTS},
+                        COMMENT_JOURNAL, APPROVE_CORRECTION, VIEW_CONTROL, WRITE_NEWS},
+    'secretary': _STAFF | {ADD_DOCUMENT, REVIEW_DOCUMENT, MANAGE_ACKNOWLEDGEMENTS, WRITE_NEWS},
     'teacher': set(_STAFF),
     'class_teacher': set(_STAFF),
     'psychologist': set(_STAFF),

@@ -168,6 +168,9 @@ NAV_BY_ROLE = {
     'student': {'Diary'},
     'parent': {'Diary'},
 }
+# s-news (issue 14): the school site's sections are in everyone's header
+for _sections in NAV_BY_ROLE.values():
+    _sections.update({'News', 'Events'})
 
 
 def test_every_role_logs_in_and_sees_its_sections(testapp):

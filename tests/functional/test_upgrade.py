@@ -237,3 +237,12 @@ def test_the_surveys_section_is_added_empty(upgraded_app):
     assert 'New survey' in page.text
     assert client(upgraded_app).get('/surveys', headers=bearer(upgraded_app, 'parent'),
                                     status=200).json['items'] == []
+# -- s-news (issue 14): the school site's news and events on an upgraded portal ----------
+def test_the_news_and_events_sections_are_added_and_writable(upgraded_app):
+    browser = client(upgraded_app)
+    assert browser.get('/news', status=200) and browser.get('/events', status=200)
+    assert browser.get('/news/@@feed.atom').content_type == 'application/atom+xml'
+    created = browser.post_json('/events/@json', {'@type': 'Event', 'title': 'Open day',
+                                                  'start': '2030-05-10T10:00:00'},
+                                headers=bearer(upgraded_app, 'director'), status=201)
+    assert created.json['review_state'] == 'draft'   # a draft: nothing the others read

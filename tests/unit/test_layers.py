@@ -26,6 +26,7 @@ PARTS = {
     'ejportal.documents': 'documents',
     'ejportal.journal': 'journal',
     'ejportal.diary': 'diary',
+    'ejportal.news': 'news',
     'ejportal.rid': 'rid',
     'ejportal.surveys': 'surveys',
     'ejportal.api': 'api',
@@ -44,6 +45,7 @@ MAY_IMPORT = {
     'documents': BELOW_AREAS | {'documents'},
     'journal': BELOW_AREAS | {'journal'},
     'diary': BELOW_AREAS | {'diary', 'journal'},  # the families' read model of the journal
+    'news': BELOW_AREAS | {'news'},
     'rid': BELOW_AREAS | {'rid'},
     # reads people and classes through the portal tree, importing neither area
     'surveys': BELOW_AREAS | {'surveys'},

@@ -11,6 +11,7 @@ def add_layout(event):
         event['layout'] = Layout(request, event.get('context'))
         event.setdefault('form_resources', None)
         event.setdefault('title', '')
+        event.setdefault('page_meta', None)  # description and link preview, public pages
 
 
 def includeme(config):

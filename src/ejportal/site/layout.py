@@ -116,9 +116,8 @@ class Layout:
         return parts
 
     def _compute_nav(self):
+        # a visitor too: the public site's sections are in everyone's header
         request = self.request
-        if request.user is None:
-            return []
         portal = self.portal
         items = []
         current = request.path

@@ -19,8 +19,19 @@ from ejportal.site.resources import Portal, portal_address, same_site_path
 @view_config(context=Portal, permission=VIEW_PUBLIC, renderer=template('site/home.pt'),
              request_method='GET', accept='text/html')
 def home(context, request):
-    """The school site's front page, for everyone."""
-    return {'title': context['settings'].school_name, 'sections': public_sections(request)}
+    """The school site's front page, for everyone: the school's requisites and what the
+    areas publish (news, events, local acts)."""
+    settings = context['settings']
+    description = ', '.join(v for v in (settings.school_full_name or settings.school_name,
+                                        settings.school_address) if v)
+    return {'title': settings.school_name, 'sections': public_sections(request),
+            'requisites': [(label, value) for label, value in (
+                (_('requisite-full-name', default='Full name of the school'),
+                 settings.school_full_name),
+                (_('Address'), settings.school_address),
+                (_('Director'), settings.director_name)) if value],
+            'page_meta': {'description': description, 'url': portal_address(request) + '/',
+                          'image': None, 'type': 'website'}}
 
 
 @view_config(context=Portal, name='start', permission=OWN_ACCOUNT,

@@ -1,0 +1,18 @@
+"""Evolve steps of the news area."""
+import logging
+
+from ejportal.core.content import create
+from ejportal.core.evolve import evolve_step
+
+log = logging.getLogger(__name__)
+
+SECTIONS = (('news', 'NewsSection'), ('events', 'EventsSection'))
+
+
+@evolve_step('news: the news and events sections')
+def add_news_sections(portal):
+    """Portals made before the school site had news get its two empty sections."""
+    for name, type_name in SECTIONS:
+        if name not in portal:
+            portal.add(name, create(type_name), send_events=False)
+            log.info('news: section /%s added', name)
