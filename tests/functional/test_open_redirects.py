@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 import pyotp
 import pytest
 import transaction
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from conftest import EnglishClient, app_settings, close_app, csrf_token, login
 from ejportal import main
@@ -197,8 +197,7 @@ CAME_FROM = st.one_of(st.lists(PIECES, min_size=1, max_size=8).map(''.join),
                       st.text(alphabet=string.printable + '\u3002\uff0f\u2215', max_size=40))
 
 
-@settings(max_examples=3000 if SOAK else 60, deadline=None, derandomize=not SOAK,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=3000 if SOAK else 60)
 @given(value=CAME_FROM)
 def test_generated_came_from_values_stay_on_site(app, value):
     assert_on_site(set_language(client(app), value), value)

@@ -23,6 +23,17 @@ class CSRFSchema(colander.MappingSchema):
         default=deferred_csrf_token, missing='')
 
 
+class Names(colander.Set):
+    """A set of names (roles, groups, principals): colander's ``Set`` with members that are
+    text, so a JSON list of lists or objects is a field error, not an unhashable crash."""
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, (list, tuple, set, frozenset)) and \
+                not all(isinstance(member, str) for member in cstruct):
+            raise colander.Invalid(node, _('names-not-text', default='A list of names, please.'))
+        return super().deserialize(node, cstruct)
+
+
 def without_csrf(appstruct):
     return {k: v for k, v in appstruct.items() if k != 'csrf_token'}
 

@@ -8,7 +8,7 @@ import re
 import colander
 import deform
 
-from ejportal.core.forms import CSRFSchema
+from ejportal.core.forms import CSRFSchema, Names
 from ejportal.documents.references import ORDER_REGISTERS, REGULATION_KINDS, choices, ids_of
 from ejportal.i18n import _
 from ejportal.security import ROLES, STAFF_ROLES
@@ -110,7 +110,7 @@ class OrderFields(colander.MappingSchema):
     clauses = Clauses(title=_('Clauses after "ПРИКАЗЫВАЮ:"'), missing=())
     signatory = colander.SchemaNode(colander.String(), title=_('Signatory'), missing='')
     acknowledge_by = colander.SchemaNode(
-        colander.Set(), title=_('Who must acknowledge it'), missing=(),
+        Names(), title=_('Who must acknowledge it'), missing=(),
         widget=deferred_principals_widget, validator=principals_validator)
     public = colander.SchemaNode(colander.Boolean(), title=_('Publish on the school site '
                                                              'once signed'), missing=False)
@@ -137,7 +137,7 @@ class Step(colander.MappingSchema):
     content = colander.SchemaNode(colander.String(), title=_('Content'), widget=TEXTAREA,
                                   validator=colander.Length(1, 5000))
     responsible = colander.SchemaNode(
-        colander.Set(), title=_('Responsible people and roles'), missing=(),
+        Names(), title=_('Responsible people and roles'), missing=(),
         widget=deferred_principals_widget, validator=principals_validator)
     responsible_text = colander.SchemaNode(colander.String(),
                                            title=_('Responsible, as printed'), missing='')
@@ -163,7 +163,8 @@ def unique_step_numbers(node, value):
 
 
 class RolloutPlanFields(colander.MappingSchema):
-    validator = unique_step_numbers
+    # a plain function in the class body would be called as a method (with the node twice)
+    validator = staticmethod(unique_step_numbers)
     title = colander.SchemaNode(colander.String(), title=_('Title'),
                                 validator=colander.Length(1, 500))
     steps = Steps(title=_('Steps'), missing=())
