@@ -94,6 +94,9 @@ def copy_demo(demo_template, directory):
     return directory
 
 
+BOOKKEEPING = {'ejportal.principals.resources.LoginSession'}
+
+
 class ModuleApp:
     """The app on its own copy of the demo school, for a whole test module."""
 
@@ -105,6 +108,18 @@ class ModuleApp:
     def last_transaction(self):
         """The storage's newest transaction id: a request that changed nothing leaves it."""
         return self.db.lastTransaction()
+
+    def changed_since(self, tid):
+        """The classes (``module.Class``) of the objects written after transaction ``tid``,
+        less a login session's once-a-minute ``last_seen``: bookkeeping, not a change."""
+        from ZODB.serialize import get_pickle_metadata
+        from ZODB.utils import p64, u64
+        changed = set()
+        for txn in self.db.storage.iterator(p64(u64(tid) + 1)):
+            for record in txn:
+                if record.data:
+                    changed.add('.'.join(get_pickle_metadata(record.data)))
+        return changed - BOOKKEEPING
 
     def data_fs_size(self):
         return os.path.getsize(os.path.join(self.directory, 'Data.fs'))
