@@ -204,7 +204,7 @@ def test_a_form_answers_hostile_fields(portal, url, role):
         return
     token = csrf_token(client)
 
-    @hostile.budget(10, 300)
+    @hostile.budget(6, 300)
     @given(choice=st.integers(0, len(forms) - 1), data=st.data())
     def submit(choice, data):
         form_id, form = forms[choice]

@@ -6,20 +6,17 @@ A Location is read as a browser reads it (WHATWG URL): tabs and line breaks drop
 backslash taken for a slash, leading spaces and controls stripped. ``EJPORTAL_SOAK=1`` adds
 generated values by the thousand.
 """
-import os
-import shutil
 import string
 from urllib.parse import quote, urlsplit
 
 import pyotp
 import pytest
 import transaction
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
-from conftest import EnglishClient, app_settings, close_app, csrf_token, login
-from ejportal import main
+from conftest import EnglishClient, csrf_token, login
+from functional import hostile
 
-SOAK = os.environ.get('EJPORTAL_SOAK') == '1'
 HOST = 'localhost'
 EVIL = 'evil.example'
 
@@ -70,16 +67,9 @@ def assert_on_site(response, value):
 
 @pytest.fixture(scope='module')
 def app(demo_template, tmp_path_factory):
-    directory = tmp_path_factory.mktemp('redirects')
-    for name in os.listdir(demo_template):
-        source = os.path.join(demo_template, name)
-        if name.startswith('Data.fs') and not name.endswith('.lock'):
-            shutil.copy(source, directory / name)
-        elif name == 'blobs':
-            shutil.copytree(source, directory / name)
-    application = main({}, **app_settings(directory))
-    yield application
-    close_app(application)
+    module_app = hostile.ModuleApp(demo_template, tmp_path_factory.mktemp('redirects'))
+    yield module_app.app
+    module_app.close()
 
 
 def client(app, address='10.0.1.1'):
@@ -197,7 +187,7 @@ CAME_FROM = st.one_of(st.lists(PIECES, min_size=1, max_size=8).map(''.join),
                       st.text(alphabet=string.printable + '\u3002\uff0f\u2215', max_size=40))
 
 
-@settings(max_examples=3000 if SOAK else 60)
+@hostile.budget(60, 3000)
 @given(value=CAME_FROM)
 def test_generated_came_from_values_stay_on_site(app, value):
     assert_on_site(set_language(client(app), value), value)
