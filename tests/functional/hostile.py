@@ -115,8 +115,7 @@ class ModuleApp:
     def changed_since(self, tid):
         """The classes (``module.Class``) of the objects written after transaction ``tid``,
         less a login session's once-a-minute ``last_seen``: bookkeeping, not a change."""
-        from ZODB.serialize import get_pickle_metadata
-        from ZODB.utils import p64, u64
+        from ZODB.utils import get_pickle_metadata, p64, u64
         changed = set()
         for txn in self.db.storage.iterator(p64(u64(tid) + 1)):
             for record in txn:
