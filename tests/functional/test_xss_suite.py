@@ -214,6 +214,7 @@ class Portal(hostile.ModuleApp):
         assert response.status_int < 500, (vector, response.text[:1500])
         if response.status_int == 303:
             taken.append('remark')
+        desk.get('/@@start')  # the flash messages of the writes, shown once, here
         return taken
 
 
