@@ -246,6 +246,44 @@ def quote_any(value):
     return quote(value.encode('utf-8', 'surrogatepass'), safe='')
 
 
+# -- the query strings of the pages ---------------------------------------------------------
+QUERY_NAMES = ('week', 'from', 'to', 'date', 'period', 'year', 'student', 'lesson', 'journal',
+               'subject', 'name', 'b_start', 'b_size', 'q', 'SearchableText', 'format', 'min',
+               'version', 'came_from', 'lang', 'sort_on', 'sort_order', 'states', 'register',
+               'kind', 'archived', 'number', 'text', 'userid', 'action', 'since', 'until')
+
+
+def query_pages():
+    for key, rows in sorted(ACCESS.items()):
+        for method, url, allowed in rows:
+            role = pick_role(allowed - {ANON}) or (ANON if ANON in allowed else None)
+            if method == 'GET' and role is not None and '{attachment}' not in url:
+                yield pytest.param(url, role, id='%s:%s' % key)
+
+
+@pytest.mark.parametrize('url,role', list(query_pages()))
+def test_a_page_answers_hostile_query_strings(portal, url, role):
+    """Dates at the calendar's ends, broken text and junk in every parameter a page reads."""
+    client = EnglishClient(portal.app, extra_environ={'REMOTE_ADDR': '10.0.8.1',
+                                                      'HTTP_HOST': 'localhost'})
+    if role != ANON:
+        assert login(client, role).status_int == 303
+    path = url.split('?')[0]
+    own = dict(pair.split('=', 1) for pair in url.split('?')[1].split('&')) if '?' in url \
+        else {}
+
+    @hostile.budget(5, 200)
+    @given(query=st.dictionaries(st.sampled_from(sorted(set(QUERY_NAMES) | set(own))),
+                                 st.one_of(st.sampled_from(hostile.DATE_EDGES),
+                                           hostile.short_text), max_size=4))
+    def get(query):
+        params = dict(own, **query)
+        response = client.get(path + '?' + urlencode_lenient(params), status='*')
+        assert response.status_int < 500, (url, params, response.text[:1500])
+
+    get()
+
+
 # -- what the suite found ---------------------------------------------------------------
 def test_a_list_of_lists_as_roles_is_a_field_error(testapp):
     """colander's Set hashed what it was given: ``{"roles": [["x"]]}`` was a 500."""
