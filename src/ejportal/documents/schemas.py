@@ -163,8 +163,7 @@ def unique_step_numbers(node, value):
 
 
 class RolloutPlanFields(colander.MappingSchema):
-    # a plain function in the class body would be called as a method (with the node twice)
-    validator = staticmethod(unique_step_numbers)
+    validator = staticmethod(unique_step_numbers)  # a plain attribute would bind as a method
     title = colander.SchemaNode(colander.String(), title=_('Title'),
                                 validator=colander.Length(1, 500))
     steps = Steps(title=_('Steps'), missing=())
