@@ -135,3 +135,23 @@ def budget(default, soak):
     under EJPORTAL_SOAK=1 (the rest from the loaded profile)."""
     from hypothesis import settings
     return settings(max_examples=soak if SOAK else default)
+
+
+def school_places(app):
+    """The objects the access tables name beyond the demo school (``{attachment}``,
+    ``{appendix}``...), made in ``app``: by the tables' own ``prepare_school`` where the
+    access table has one, else as the API table makes them."""
+    import test_access_matrix
+    if hasattr(test_access_matrix, 'prepare_school'):
+        return test_access_matrix.prepare_school(app)
+    import test_api_matrix
+    return {'attachment': test_access_matrix.place_attachment(app),
+            'appendix': test_api_matrix.make_appendix(app)}
+
+
+def fill(url, places):
+    """``url`` with its places filled in, or None if it names one not made."""
+    try:
+        return url.format(**places)
+    except (KeyError, IndexError):
+        return None

@@ -32,8 +32,7 @@ from webtest import TestApp
 
 from conftest import EnglishClient, api_token, login
 from functional import hostile
-from functional.test_access_matrix import (ACCESS, ANON, CLASS, DRAFT, MATH, OWN, RANGE,
-                                           place_attachment)
+from functional.test_access_matrix import ACCESS, ANON, CLASS, DRAFT, MATH, OWN, RANGE
 
 HERE = os.path.dirname(__file__)
 with open(os.path.join(HERE, '..', 'fixtures', 'xss_vectors.txt'), encoding='utf-8') as f:
@@ -57,14 +56,15 @@ PLAIN = 'Обыкновенный текст 1'
 ORDER = '/documents/' + ORDER_ID
 
 
-def pages():
+def pages(places):
     """(url, role): every HTML page of the access table, as the first role that sees it."""
     found = []
     for key, rows in sorted(ACCESS.items()):
         for method, url, allowed in rows:
             role = next((r for r in ROLES if r in allowed), ANON if ANON in allowed else None)
-            if method != 'GET' or role is None or '/@' in url.replace('/@@', '') or \
-                    '{attachment}' in url or url.split('?')[0].endswith(
+            url = hostile.fill(url, places)
+            if method != 'GET' or role is None or url is None or \
+                    '/@' in url.replace('/@@', '') or url.split('?')[0].endswith(
                         ('.csv', '@@pdf', 'public-pdf', 'certificate', 'homework-file')):
                 continue
             found.append((url, role))
@@ -116,7 +116,7 @@ class Portal(hostile.ModuleApp):
 
     def __init__(self, demo_template, directory):
         super().__init__(demo_template, directory)
-        place_attachment(self.app)
+        self.places = hostile.school_places(self.app)
         setup = TestApp(self.app, extra_environ={'REMOTE_ADDR': '10.0.7.1',
                                                  'HTTP_HOST': 'localhost'})
         self.tokens = {role: api_token(setup, role) for role in ROLES}
@@ -125,7 +125,7 @@ class Portal(hostile.ModuleApp):
                          {'@type': 'Order', 'id': ORDER_ID, 'title': 'Приказ'})
         assert order.status_int == 201, order.text
         self.lesson = self.latest_lesson()
-        self.pages = pages() + [(ORDER, 'director'), (ORDER + '/@@print', 'director'),
+        self.pages = pages(self.places) + [(ORDER, 'director'), (ORDER + '/@@print', 'director'),
                                 (MATH + '?period=', 'teacher')]
 
     def latest_lesson(self):
