@@ -155,3 +155,9 @@ def fill(url, places):
         return url.format(**places)
     except (KeyError, IndexError):
         return None
+
+
+def allowed_roles(allowed, everyone):
+    """A table row's roles; a row that leaves them to who sees the object (None) is tried
+    as everyone (the suites check that nothing fails, not who is let in)."""
+    return set(everyone) if allowed is None else set(allowed)

@@ -61,6 +61,7 @@ def pages(places):
     found = []
     for key, rows in sorted(ACCESS.items()):
         for method, url, allowed in rows:
+            allowed = hostile.allowed_roles(allowed, ROLES)
             role = next((r for r in ROLES if r in allowed), ANON if ANON in allowed else None)
             url = hostile.fill(url, places)
             if method != 'GET' or role is None or url is None or \
