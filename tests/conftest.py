@@ -216,3 +216,21 @@ def page(chromium, live_server):
     page.set_default_timeout(10000)
     yield page
     context.close()
+
+
+# -- hypothesis (the security suites): a few dozen examples per target, the same ones every
+# run, in `make test`; thousands of fresh ones under EJPORTAL_SOAK=1 (`make soak`). One app
+# serves a whole module, so the function-scoped-fixture check does not apply; no example
+# database is written into the tree.
+from hypothesis import HealthCheck, Phase, settings as hypothesis_settings  # noqa: E402
+
+_HYPOTHESIS = dict(deadline=None, database=None, print_blob=True,
+                   suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                          HealthCheck.too_slow, HealthCheck.data_too_large])
+# no shrinking in `make test`: a failing example of a slow target (a page) would be shrunk
+# for many minutes; derandomized, the example printed reproduces as it is
+hypothesis_settings.register_profile('default', max_examples=25, derandomize=True,
+                                     phases=[Phase.explicit, Phase.generate], **_HYPOTHESIS)
+hypothesis_settings.register_profile('soak', max_examples=2000, **_HYPOTHESIS)
+hypothesis_settings.load_profile('soak' if os.environ.get('EJPORTAL_SOAK') == '1'
+                                 else 'default')

@@ -23,6 +23,17 @@ class CSRFSchema(colander.MappingSchema):
         default=deferred_csrf_token, missing='')
 
 
+class Names(colander.Set):
+    """A set of names (roles, groups, principals): colander's ``Set`` with members that are
+    text, so a JSON list of lists or objects is a field error, not an unhashable crash."""
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, (list, tuple, set, frozenset)) and \
+                not all(isinstance(member, str) for member in cstruct):
+            raise colander.Invalid(node, _('names-not-text', default='A list of names, please.'))
+        return super().deserialize(node, cstruct)
+
+
 def without_csrf(appstruct):
     return {k: v for k, v in appstruct.items() if k != 'csrf_token'}
 
@@ -74,7 +85,14 @@ class FormView:
             except BadText as refused:
                 return self.refuse_text(form, refused)
             try:
-                appstruct = form.validate(self.request.POST.items())
+                pstruct = peppercorn.parse(list(self.request.POST.items()))
+            except ValueError:
+                # a sequence's or mapping's __start__/__end__ markers that do not pair up:
+                # no browser sends them so, and nothing of it can be read back
+                return self.refuse(form, Invalid(_('form-damaged', default='The form arrived '
+                                                   'damaged; please fill it in again.')))
+            try:
+                appstruct = form.validate_pstruct(pstruct)
                 return getattr(self, '%s_success' % button.name)(without_csrf(appstruct))
             except deform.ValidationFailure as failure:
                 self.request.response.status = self.status_on_error
@@ -96,10 +114,15 @@ class FormView:
                     for name, value in self.request.POST.items()]
         try:
             form.cstruct = form.deserialize(peppercorn.parse(controls))
-        except colander.Invalid:
-            pass  # a widget could not read its part: that field shows blank
+        except (colander.Invalid, ValueError):
+            pass  # a widget (or the markers) could not be read: those fields show blank
+        return self.refuse(form, refused)
+
+    def refuse(self, form, refused):
+        """The form again with ``refused`` (an ``Invalid``) on its fields, answered 400
+        whatever the form's own refusals answer."""
         form.widget.handle_error(form, form_invalid(form.schema, refused))
-        self.request.response.status = 400  # whatever the form's own refusals answer
+        self.request.response.status = 400
         return self.render(form.render())
 
     def render(self, form_html):

@@ -8,7 +8,7 @@ import re
 import colander
 import deform
 
-from ejportal.core.forms import CSRFSchema
+from ejportal.core.forms import CSRFSchema, Names
 from ejportal.documents.references import ORDER_REGISTERS, REGULATION_KINDS, choices, ids_of
 from ejportal.i18n import _
 from ejportal.security import ROLES, STAFF_ROLES
@@ -121,7 +121,7 @@ class OrderFields(colander.MappingSchema):
     clauses = Clauses(title=_('Clauses after "ПРИКАЗЫВАЮ:"'), missing=())
     signatory = colander.SchemaNode(colander.String(), title=_('Signatory'), missing='')
     acknowledge_by = colander.SchemaNode(
-        ChoiceSet(), title=_('Who must acknowledge it'), missing=(),
+        Names(), title=_('Who must acknowledge it'), missing=(),
         widget=deferred_principals_widget, validator=principals_validator)
     public = colander.SchemaNode(colander.Boolean(), title=_('Publish on the school site '
                                                              'once signed'), missing=False)
@@ -174,7 +174,7 @@ class Step(colander.MappingSchema):
     content = colander.SchemaNode(colander.String(), title=_('Content'), widget=TEXTAREA,
                                   validator=colander.Length(1, 5000))
     responsible = colander.SchemaNode(
-        ChoiceSet(), title=_('Responsible people and roles'), missing=(),
+        Names(), title=_('Responsible people and roles'), missing=(),
         widget=deferred_principals_widget, validator=principals_validator)
     responsible_text = colander.SchemaNode(colander.String(),
                                            title=_('Responsible, as printed'), missing='')

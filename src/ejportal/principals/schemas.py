@@ -1,6 +1,7 @@
 """Schemas of users and groups shared by the screens and the JSON API."""
 import colander
 
+from ejportal.core.forms import Names
 from ejportal.i18n import _
 from ejportal.principals.ban import check_global_roles
 from ejportal.security import ROLES
@@ -24,10 +25,10 @@ class UserFields(colander.MappingSchema):
     email = colander.SchemaNode(colander.String(), title=_('E-mail'), missing='',
                                 validator=colander.Email(_('Not an e-mail address.')))
     phone = colander.SchemaNode(colander.String(), title=_('Phone'), missing='')
-    roles = colander.SchemaNode(colander.Set(), title=_('Roles'), missing=(),
+    roles = colander.SchemaNode(Names(), title=_('Roles'), missing=(),
                                 validator=colander.All(colander.ContainsOnly(list(ROLES)),
                                                        no_staff_role_for_family))
-    groups = colander.SchemaNode(colander.Set(), title=_('Groups'), missing=())
+    groups = colander.SchemaNode(Names(), title=_('Groups'), missing=())
 
 
 class GroupFields(colander.MappingSchema):

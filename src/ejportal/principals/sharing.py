@@ -6,7 +6,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from ejportal.core.folder import Folder
-from ejportal.core.forms import CSRFSchema, FormError, FormView
+from ejportal.core.forms import CSRFSchema, FormError, FormView, Names
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.security import (
@@ -29,7 +29,7 @@ class GrantSchema(CSRFSchema):
     principal = colander.SchemaNode(colander.String(), title=_('User or group'),
                                     widget=deferred_principal_widget)
     roles = colander.SchemaNode(
-        colander.Set(), title=_('Roles here'),
+        Names(), title=_('Roles here'),
         widget=deform.widget.CheckboxChoiceWidget(values=list(LOCAL_ROLES.items())),
         validator=colander.Length(min=1, min_err=_('Choose at least one role.')))
 
