@@ -83,8 +83,11 @@ def prepare_school(portal, teachers, students=5, shared_students=10, lessons=8,
         return school_class
 
     def with_lessons(journal, count):
-        period = journal.period_of(datetime.date.today())
-        days = list(year.school_days(journal.grade, start=period.start, end=period.end))
+        today = datetime.date.today()
+        period = journal.period_of(today)
+        # lessons up to today: a mark for a lesson yet to come is refused (FutureLesson)
+        days = list(year.school_days(journal.grade, start=period.start,
+                                     end=min(period.end, today)))
         slots = [(day, number) for number in range(1, 8) for day in days][:count]
         for day, number in slots:
             journal.add_lesson(day, number, audit=False, topic='Урок')
