@@ -6,6 +6,9 @@ from urllib.parse import urljoin, urlsplit
 # pages of one shape (a week, a lesson, a student...) differ only in their data: a few each
 PER_SHAPE = 3
 SKIP = ('/@@logout', '/@@set-language')
+# downloads that render a whole class's paper journal (seconds a PDF): test_paper_journal
+# opens them; a crawl of every role would spend minutes on them
+EXPENSIVE = ('/@paper',)
 
 
 def shape(path):
@@ -21,7 +24,8 @@ def links(page, base):
         if not href or href.startswith(('mailto:', 'javascript:', 'tel:')):
             continue
         parts = urlsplit(urljoin('http://localhost' + base, href))
-        if parts.netloc != 'localhost' or parts.path.startswith(SKIP):
+        if parts.netloc != 'localhost' or parts.path.startswith(SKIP) or \
+                parts.path.endswith(EXPENSIVE):
             continue
         yield parts.path + ('?' + parts.query if parts.query else '')
 
