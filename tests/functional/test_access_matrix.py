@@ -514,12 +514,14 @@ ACCESS.update({
 NEWS_WRITERS = frozenset({'admin', 'director', 'deputy', 'secretary'})
 NEWS = '/news/olympiad'                  # published
 EVENT = '/events/parents-meeting'        # published, upcoming
+NOTHING_THERE.add(('NewsItem', 'picture'))   # the demo's news have no picture: the view's 404
 ACCESS.update({
     ('NewsSection', ''): [('GET', '/news', ALL)],
     ('NewsSection', 'add'): [('GET', '/news/@@add', NEWS_WRITERS)],
     ('NewsSection', 'feed.atom'): [('GET', '/news/@@feed.atom', ALL)],
     ('NewsItem', ''): [('GET', NEWS, ALL)],
     ('NewsItem', 'picture'): [('GET', NEWS + '/@@picture', ALL)],   # 404: it has none
+    ('NewsItem', '@picture'): [('POST', NEWS + '/@picture', NEWS_WRITERS)],
     ('NewsItem', 'edit'): [('GET', NEWS + '/@@edit', NEWS_WRITERS)],
     ('NewsItem', 'workflow'): [('POST', NEWS + '/@@workflow', NEWS_WRITERS)],
     ('NewsItem', 'delete'): [('POST', NEWS + '/@@delete', NEWS_WRITERS)],

@@ -171,6 +171,9 @@ NAV_BY_ROLE = {
 # s-news (issue 14): the school site's sections are in everyone's header
 for _sections in NAV_BY_ROLE.values():
     _sections.update({'News', 'Events'})
+# o-consents (issue 13): the consent registry, for who may read it
+NAV_BY_ROLE['admin'].add('Personal-data consents')
+NAV_BY_ROLE['director'].add('Personal-data consents')
 
 
 def test_every_role_logs_in_and_sees_its_sections(testapp):

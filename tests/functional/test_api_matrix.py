@@ -216,7 +216,8 @@ API.update({
     # a book's entries: the administrator's (PATCH and DELETE without an entry: 404)
     ('ReferenceBook', '@entries'): {GET: ADMIN, POST: ADMIN, PATCH: ADMIN, DELETE: ADMIN},
     # every user reads the undertaking; the action refuses (403) who keeps no journal
-    ('Portal', '@undertaking'): {GET: USERS, POST: TEACHERS},
+    # (class_teacher_other, the module's class teacher of 7 Б, keeps a class: a teacher too)
+    ('Portal', '@undertaking'): {GET: USERS, POST: TEACHERS | {'class_teacher_other'}},
     ('Portal', '@undertakings'): {GET: DIRECTION},
 })
 

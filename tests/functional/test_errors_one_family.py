@@ -33,6 +33,11 @@ NOT_REFUSALS = {
     # The response cache found a page changed under the same tag: a bug to report loudly
     # (tests verify every cached page), never something the user did.
     'ejportal.core.caching.StaleCache',
+    # A scheduled job that failed: its outcome, kept on the job's run for the administrator,
+    # never a request's answer.
+    'ejportal.core.jobs.JobFailed',
+    # The console found the database held by a running server: it hands the command over.
+    'ejportal.scripts.admin.InUse',
 }
 # Converted by the other helpers of issue 9 on their own branches (the journal's, the login's,
 # the API's generic services); this list goes once those are merged.

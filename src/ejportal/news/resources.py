@@ -11,12 +11,16 @@ from ejportal.core.folder import Folder
 from ejportal.core.workflow import WorkflowAware
 from ejportal.i18n import _
 from ejportal.news.schemas import EventSchema, NewsSchema
-from ejportal.security import WRITE_NEWS
+from ejportal.security import VIEW, VIEW_PUBLIC, WRITE_NEWS
+
+# the site's news and events are public once published: who may read them may know they exist
+PUBLIC_SEEING = (VIEW, VIEW_PUBLIC)
 
 
 @content_type('NewsSection', _('type-NewsSection', default='News'))
 class NewsSection(Folder):
     """``/news``: every news item, newest first on the site."""
+    seeing_permissions = PUBLIC_SEEING
 
     title = _('section-news', default='News')
     structural = True
@@ -25,6 +29,7 @@ class NewsSection(Folder):
 @content_type('EventsSection', _('type-EventsSection', default='Events'))
 class EventsSection(Folder):
     """``/events``: the school's calendar."""
+    seeing_permissions = PUBLIC_SEEING
 
     title = _('section-events', default='Events')
     structural = True
@@ -33,6 +38,7 @@ class EventsSection(Folder):
 @content_type('NewsItem', _('type-NewsItem', default='News item'), schema=NewsSchema,
               add_permission=WRITE_NEWS, addable_to=('NewsSection',))
 class NewsItem(WorkflowAware, Resource):
+    seeing_permissions = PUBLIC_SEEING
     body = ''
     published = None        # when it was first published: the date the site shows
     picture = None          # a Blob, already resized (``pictures.resized_picture``)
@@ -72,6 +78,7 @@ class NewsItem(WorkflowAware, Resource):
 @content_type('Event', _('type-Event', default='Event'), schema=EventSchema,
               add_permission=WRITE_NEWS, addable_to=('EventsSection',))
 class Event(WorkflowAware, Resource):
+    seeing_permissions = PUBLIC_SEEING
     kind = 'other'
     start = None            # naive: the school's wall-clock time
     end = None

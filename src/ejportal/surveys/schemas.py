@@ -32,7 +32,9 @@ class Lines(colander.String):
                 raise colander.Invalid(node, _('Give the options as text.'))
             lines = cstruct
         else:
-            lines = super().deserialize(node, cstruct).splitlines()
+            text = super().deserialize(node, cstruct)
+            # colander reads any falsy value (False, 0) as nothing given
+            lines = text.splitlines() if text is not colander.null else ()
         return tuple(line.strip() for line in lines if line.strip())
 
     def serialize(self, node, appstruct):
