@@ -42,7 +42,10 @@ def crawl(testapp, start=('/@@start', '/')):
             continue
         shapes[shape(url)] += 1
         response = testapp.get(url, status='*', expect_errors=True)
+        hops = 0
         while response.status_int in (301, 302, 303):
+            hops += 1
+            assert hops < 10, 'redirect loop from %s' % url
             location = urlsplit(response.headers['Location'])
             response = testapp.get(location.path + ('?' + location.query if location.query
                                                     else ''), status='*', expect_errors=True)

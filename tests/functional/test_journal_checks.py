@@ -147,3 +147,10 @@ def test_the_demo_holds_an_open_check(testapp):
     check = testapp.get(DEMO_CHECK, headers=bearer(testapp, 'teacher')).json
     assert check['review_state'] == 'open' and check['author'] == 'deputy'
     assert check['teacher'] == 'teacher' and check['journal']['@id'].endswith(MATH_5A)
+
+
+def test_the_checks_folder_leads_to_the_checks_screen_without_a_loop(testapp, as_user):
+    as_user('deputy')
+    response = testapp.get('/journal/checks/', status=303)
+    assert response.location.endswith('/journal/@@checks')
+    assert testapp.get(response.location, status=200)

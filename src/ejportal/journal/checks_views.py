@@ -132,7 +132,7 @@ def school_checks(context, request):
 
 @view_config(context=JournalChecks, request_method='GET', permission=VIEW)
 def checks_folder_view(context, request):
-    return HTTPSeeOther(request.resource_url(context.__parent__, 'checks'))
+    return HTTPSeeOther(request.resource_url(context.__parent__, '@@checks'))
 
 
 @view_config(context=JournalCheck, request_method='GET', permission=VIEW,
@@ -150,7 +150,7 @@ def check_page(context, request):
                              action=CHECK_WORKFLOW.transitions[h['transition']].title)
                         for h in context.answers()],
             'transitions': transitions_for(context, request),
-            'list_url': request.resource_url(context.__parent__.__parent__, 'checks')
+            'list_url': request.resource_url(context.__parent__.__parent__, '@@checks')
             if request.has_permission(COMMENT_JOURNAL, context.__parent__.__parent__)
             else None}
 
