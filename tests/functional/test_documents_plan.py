@@ -208,9 +208,11 @@ def test_marking_on_the_page_with_note_and_evidence(testapp, root):
     mark = page.html.select_one('#step-1 .step-mark')
     assert 'Проведено анкетирование' in mark.text and 'Григорьева' in mark.text
     links = [a.text for a in mark.select('.step-evidence a')]
-    # a draft the psychologist may not read is shown by its address only
+    # a draft the psychologist may not read is shown by its address only, and not linked
+    # (it would answer "not found" for her)
     assert links == ['№ 181 от 15.08.2012 О введении электронного журнала и дневника в '
-                     '2012-2013 году', '/documents/regulation-2']
+                     '2012-2013 году']
+    assert [li.text for li in mark.select('.step-evidence li')][1] == '/documents/regulation-2'
     # the start panel no longer lists it
     assert 'Шаг 1' not in testapp.get('/@@start').text
     # a bad link: the page says why, nothing changes

@@ -73,6 +73,13 @@ def pages(places):
 
 
 # -- reading a page ------------------------------------------------------------------------
+def is_address_meta(element):
+    """A ``<meta>`` whose ``content`` is followed as an address: a refresh, or the link
+    preview's URL and picture."""
+    return (element.get('http-equiv') or '').lower() == 'refresh' or \
+        (element.get('property') or '').lower() in ('og:url', 'og:image')
+
+
 def profile(html):
     """What an injection would change in a page: its tag kinds, how many risky elements,
     its event-handler attributes and its script-capable addresses."""
@@ -86,6 +93,8 @@ def profile(html):
             name = name.lower()
             if name.startswith('on'):
                 handlers.add((element.tag, name))
+            if element.tag == 'meta' and name == 'content' and not is_address_meta(element):
+                continue    # a description or a title for link previews: text, not an address
             if name in URL_ATTRIBUTES or name.endswith(':href'):
                 compact = re.sub(r'[\x00-\x20]', '', value)
                 if BAD_URL.search(compact):

@@ -109,6 +109,16 @@ def report_data(portal, day):
             'expiring': consents.expiring(registry, day) if registry is not None else []}
 
 
+def student_names(portal):
+    """A student's name from the id a consent names (the id itself for one since gone)."""
+    students = portal['journal']['students']
+
+    def name(sid):
+        student = students.get(sid) if sid else None
+        return student.fullname if student is not None else (sid or '')
+    return name
+
+
 # -- screens ---------------------------------------------------------------------------------
 @view_config(context=consents.ConsentRegistry, permission=PERSONAL_DATA,
              renderer=template('diary/consents.pt'), accept='text/html')
@@ -118,7 +128,7 @@ def registry_page(context, request):
     return {'title': _('Personal-data consents'), 'items': items, 'today': today(),
             'format_date': format_date, 'scopes': schemas.CONSENT_SCOPES,
             'covers': schemas.CONSENT_COVERS, 'kinds': schemas.CONSENT_KINDS,
-            'group': consents.GROUP,
+            'group': consents.GROUP, 'student_name': student_names(get_portal(request)),
             'may_read_log': request.has_permission(VIEW_AUDIT, context)}
 
 
@@ -146,7 +156,8 @@ class RegisterForm(FormView):
 def consent_page(context, request):
     return {'title': _('Personal-data consent'), 'consent': context, 'today': today(),
             'format_date': format_date, 'scopes': schemas.CONSENT_SCOPES,
-            'covers': schemas.CONSENT_COVERS, 'kinds': schemas.CONSENT_KINDS}
+            'covers': schemas.CONSENT_COVERS, 'kinds': schemas.CONSENT_KINDS,
+            'student_name': student_names(get_portal(request))}
 
 
 @view_config(context=consents.Consent, name='withdraw', permission=PERSONAL_DATA,
@@ -176,7 +187,8 @@ def scan(context, request):
              renderer=template('diary/consents_report.pt'))
 def report_page(context, request):
     data = report_data(get_portal(request), today())
-    return dict(data, title=_('Consents: who lacks one, what expires this month'),
+    return dict(data, student_name=student_names(get_portal(request)),
+                title=_('Consents: who lacks one, what expires this month'),
                 format_date=format_date, covers=schemas.CONSENT_COVERS,
                 kinds=schemas.CONSENT_KINDS)
 

@@ -94,8 +94,9 @@ def occurrence(key):
 
 
 def evidence_links(request, paths):
-    """[{'url', 'title'}] of a mark's evidence: the title of the page where the path leads
-    to something the reader may see, else the path itself."""
+    """[{'url', 'title'}] of a mark's evidence: the title and the link of the page where the
+    path leads to something the reader may see; else the path as text with no link (``url``
+    None), so that nobody is sent to a page that answers "not found" for them."""
     portal = find_root(request.context)
     links = []
     for path in paths or ():
@@ -104,11 +105,13 @@ def evidence_links(request, paths):
             found = find_resource(portal, path.split('?')[0].split('#')[0])
         except (KeyError, ValueError):
             found = None
+        url = None
         if found is not None and request.has_permission(VIEW, found):
             title = request.localizer.translate(found.title) if found.title else path
             if getattr(found, 'reference', ''):
                 title = '%s %s' % (found.reference, title)
-        links.append({'url': request.application_url + path, 'title': title})
+            url = request.application_url + path
+        links.append({'url': url, 'title': title})
     return links
 
 
