@@ -82,6 +82,24 @@ def check_upload(data, max_mb):
     return detect(data)
 
 
+def stored_upload(upload, max_mb, default_name):
+    """A file from deform's upload value, checked by content (type and size) like every
+    upload, as ``{'name', 'kind', 'size', 'blob'}``; None when no file was chosen. Raises
+    UploadRefused."""
+    from ZODB.blob import Blob
+    if not upload or not upload.get('fp'):
+        return None
+    data = upload['fp'].read()
+    if not data:
+        return None
+    kind = check_upload(data, max_mb)
+    blob = Blob()
+    with blob.open('w') as out:
+        out.write(data)
+    return {'name': safe_filename(upload.get('filename') or default_name, kind),
+            'kind': kind, 'size': len(data), 'blob': blob}
+
+
 def safe_filename(name, kind):
     """A plain file name ending in the extension of the detected kind."""
     import re

@@ -5,7 +5,6 @@ import datetime
 
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
-from ZODB.blob import Blob
 
 from ejportal.core.actions import Action
 from ejportal.core.errors import Conflict, Invalid, NotFound
@@ -13,7 +12,7 @@ from ejportal.core.files import blob_response
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.jsonapi import json_body
 from ejportal.core.responses import json_response, jsonable
-from ejportal.core.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
+from ejportal.core.uploads import ALLOWED, UploadRefused, stored_upload
 from ejportal.diary import consents, schemas
 from ejportal.i18n import _, format_date
 from ejportal.journal.resources import Student
@@ -31,17 +30,7 @@ def today():
 def scan_item(request, upload):
     """The scanned copy from deform's upload value, checked by content like every upload;
     None when no file was chosen. Raises UploadRefused."""
-    if not upload or not upload.get('fp'):
-        return None
-    data = upload['fp'].read()
-    if not data:
-        return None
-    kind = check_upload(data, get_portal(request)['settings'].upload_max_mb)
-    blob = Blob()
-    with blob.open('w') as out:
-        out.write(data)
-    return {'name': safe_filename(upload.get('filename') or 'consent', kind),
-            'kind': kind, 'size': len(data), 'blob': blob}
+    return stored_upload(upload, get_portal(request)['settings'].upload_max_mb, 'consent')
 
 
 class RegisterConsent(Action):

@@ -21,7 +21,7 @@ from ejportal.core.files import PDF, blob_response, download_response
 from ejportal.core.audit import record
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.mail import send
-from ejportal.core.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
+from ejportal.core.uploads import ALLOWED, UploadRefused, stored_upload
 from ejportal.diary import consents, model, schemas
 from ejportal.diary.report import render_pdf
 from ejportal.diary.resources import student_file
@@ -441,18 +441,7 @@ def absence_on_new_lesson(event):
 def certificate_blob(request, upload):
     """The certificate (справка) from deform's upload value, checked by content (type and
     size) like every upload; None when no file was chosen. Raises UploadRefused."""
-    if not upload or not upload.get('fp'):
-        return None
-    from ZODB.blob import Blob
-    data = upload['fp'].read()
-    if not data:
-        return None
-    kind = check_upload(data, get_portal(request)['settings'].upload_max_mb)
-    blob = Blob()
-    with blob.open('w') as out:
-        out.write(data)
-    return {'name': safe_filename(upload.get('filename') or 'certificate', kind),
-            'kind': kind, 'size': len(data), 'blob': blob}
+    return stored_upload(upload, get_portal(request)['settings'].upload_max_mb, 'certificate')
 
 
 @view_config(context=SchoolClass, name='desk-absence', permission=MANAGE_CLASS,

@@ -4,6 +4,7 @@ from persistent.list import PersistentList
 
 from ejportal.core.evolve import evolve_step
 from ejportal.journal.records import Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark
+from ejportal.journal.books import journals
 from ejportal.journal.resources import Journal, SchoolYear
 
 
@@ -43,15 +44,7 @@ def add_lesson_counters(portal):
                 lesson.__parent__ = journal
 
 
-def _journals(portal):
-    school = portal.get('journal') if hasattr(portal, 'get') else None
-    if school is None:
-        return
-    for year in [y for y in school.values() if isinstance(y, SchoolYear)]:
-        for school_class in year['classes'].values():
-            for journal in school_class['journals'].values():
-                if isinstance(journal, Journal):
-                    yield journal
+_journals = journals   # every journal of every year (``journal.books``)
 
 
 @evolve_step('journal: teachers are local roles only', after=(
