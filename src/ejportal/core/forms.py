@@ -84,11 +84,11 @@ class FormView:
                 check_form(self.request.POST.items())
             except BadText as refused:
                 return self.refuse_text(form, refused)
+            # a ValueError: a sequence's or mapping's __start__/__end__ markers that do not
+            # pair up (no browser sends them so, and nothing of it can be read back)
             try:
                 pstruct = peppercorn.parse(list(self.request.POST.items()))
             except ValueError:
-                # a sequence's or mapping's __start__/__end__ markers that do not pair up:
-                # no browser sends them so, and nothing of it can be read back
                 return self.refuse(form, Invalid(_('form-damaged', default='The form arrived '
                                                    'damaged; please fill it in again.')))
             try:

@@ -31,6 +31,7 @@ def device_title(user_agent):
                  mapping={'browser': browser, 'system': system})
     if browser or system:
         return browser or system
+    # nothing known in an agent: shown as sent, short
     if agent:
-        return agent[:60]     # nothing known in it: shown as sent, short
+        return agent[:60]
     return _('device-unknown', default='an unknown device')

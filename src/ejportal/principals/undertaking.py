@@ -22,11 +22,11 @@ from ejportal.security import OWN_ACCOUNT, VIEW_CONTROL
 from ejportal.site.resources import Portal, get_portal, portal_address
 
 VERSION = 1
-TEXT = _('undertaking-text', default=(
-    'I undertake not to let students work in the electronic journal under my login: not '
-    'to tell anyone my password, not to leave a session open where students can reach it, '
-    'and to end it when I leave the computer. I know that every entry made under my login '
-    'is mine.'))
+TEXT = _('undertaking-text',
+         default='I undertake not to let students work in the electronic journal under my '
+                 'login: not to tell anyone my password, not to leave a session open where '
+                 'students can reach it, and to end it when I leave the computer. I know '
+                 'that every entry made under my login is mine.')
 # who must confirm: those who keep journals
 BOUND_ROLES = ('teacher', 'class_teacher')
 

@@ -220,9 +220,9 @@ class EditEntry(BookAction):
             raise NotFound(_('No such entry.'))
         info = self.context.info
         renamed = 'title' in appstruct and appstruct['title'] != entry['title']
+        # the records hold the title itself: renamed, they would lose their entry
         if renamed and info is not None and info.key == 'title' and info.in_use is not None \
                 and info.in_use(find_root(self.context), entry):
-            # the records hold the title itself: renamed, they would lose their entry
             message = _('book-title-in-use', default='Records hold this title: retire the '
                         'entry and add a new one instead.')
             raise Conflict(message, {'title': message})
