@@ -2,6 +2,7 @@
 scripts without an error: deform's and the editor's inline initialisation find jQuery and
 deform loaded before them, each once (issue 11, findings 1 and 2)."""
 import datetime
+import re
 
 import pytest
 from webtest import TestApp
@@ -18,7 +19,7 @@ CLASS = '/journal/%d-%d/classes/5a/' % (Y, Y + 1)
 # the forms of finding 2 among those the crawl must reach
 EXPECTED = {
     'anonymous': {'/@@login'},
-    'director': {'/documents/@@add-order', '/documents/regulation-1/@@edit'},
+    'director': {'/documents/@@add-order'},
     'class_teacher': {CLASS + 'desk-add', CLASS + 'desk-absence',
                       CLASS + 'desk-student?student=s0002'},
     'admin': {'/people/users/add'},
@@ -51,6 +52,10 @@ def test_every_form_page_found_by_crawling_runs_without_errors(app, page, live_s
         browser_login(page, live_server.url, role)
     pages = form_pages(crawl(client))
     assert pages and EXPECTED.get(role, set()) <= set(pages), pages
+    if role == 'director':
+        # a local act's form (its rich-text editor): which of the drafts the crawl opens
+        # first depends on the links of the start page
+        assert any(re.match(r'^/documents/regulation-\d+/@@edit$', p) for p in pages), pages
     errors = watch(page)
     for path in pages:
         before = len(errors)
