@@ -121,7 +121,7 @@ def include_portal(config):
     config.include('ejportal.security')
     for area in AREAS:
         config.include('ejportal.' + area)
-    config.scan('ejportal.scripts.remote')  # the console's door through a running server
+    config.scan('ejportal.scripts.console_door')  # the console's door through a running server
 
 
 def close_databases(registry):

@@ -11,23 +11,13 @@ listening (``scripts.server``) and removed when it stops. Whoever can read it ca
 read and write ``Data.fs`` itself, so it grants nothing new. The view answers 404 unless the
 server made a key, and 403 for any other credential.
 """
-import hmac
-import io
 import json
 import os
 import secrets
 import urllib.error
 import urllib.request
 
-import transaction
-from pyramid.security import NO_PERMISSION_REQUIRED
-from pyramid.view import view_config
 
-from ejportal.core.actor import Actor, acting_as
-from ejportal.core.errors import Forbidden, Invalid, NotFound, UserError
-from ejportal.core.responses import json_response
-from ejportal.i18n import _
-from ejportal.site.resources import ZODB_ROOT_KEY, Portal
 
 CONSOLE_FILE = 'console.json'
 SCHEME = 'Console '
@@ -102,60 +92,3 @@ def ask_server(settings, argv, out, err):
     if answer['error']:
         err.write('ejportal-admin: %s\n' % answer['error'])
     return answer['code']
-
-
-@view_config(context=Portal, name='@console', request_method='POST',
-             permission=NO_PERMISSION_REQUIRED, require_csrf=False)
-def console(context, request):
-    """``{"argv": [command, args...]}`` with ``Authorization: Console <key>`` ->
-    ``{"output", "error", "code"}``."""
-    from ejportal.scripts import admin   # an import cycle: admin imports this module
-    key = getattr(request.registry, 'console_key', None)
-    if key is None:
-        raise NotFound(_('Not found.'))
-    given = request.headers.get('Authorization', '')
-    if not (given.startswith(SCHEME) and hmac.compare_digest(given[len(SCHEME):], key)):
-        raise Forbidden(_('console-refused', default='Not the console of this server.'))
-    try:
-        argv = request.json_body['argv']
-    except (ValueError, KeyError, TypeError):
-        raise Invalid(_('The body is not valid JSON.'))
-    if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
-        raise Invalid(_('console-argv', default='Send the command as a list of words.'))
-    if argv[0] in LOCAL_ONLY:
-        raise Invalid(_('console-local-only', mapping={'command': argv[0]},
-                        default='"${command}" needs the database alone: stop the server.'))
-    out = io.StringIO()
-    try:
-        args = admin.parser().parse_args(['-'] + argv)
-    except SystemExit:
-        raise Invalid(_('console-usage', default='Not a command of ejportal-admin.'))
-    args.settings = request.registry.settings
-    code, error = run_in_own_transaction(request, args, out, ' '.join(argv))
-    return json_response({'output': out.getvalue(), 'error': error, 'code': code})
-
-
-def run_in_own_transaction(request, args, out, command):
-    """The command as the console runs it: its own connection and transaction, as
-    ``ejportal-admin``, so the request's own transaction stays empty."""
-    from ejportal.scripts import admin   # an import cycle: admin imports this module
-    tm = transaction.TransactionManager()
-    conn = request.registry._zodb_databases[''].open(tm)
-    try:
-        with acting_as(Actor(userid='ejportal-admin', address='console',
-                             user_agent='ejportal-admin ' + args.command)):
-            portal = conn.root()[ZODB_ROOT_KEY]
-            args.tm = tm
-            try:
-                error = args.func(portal, args, out)
-            except UserError as refusal:
-                error = admin.refused(refusal)
-            if error:
-                tm.abort()
-                return 1, str(error)
-            tm.get().note('ejportal-admin (through the server) ' + command)
-            tm.commit()
-            return 0, None
-    finally:
-        tm.abort()
-        conn.close()
