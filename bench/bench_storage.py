@@ -19,19 +19,22 @@ Results (--size small, Nov 2026, bytes):
     2 KB order created (+ version, catalog, audit)     69519     82095     83403
 
     now                                               median       p95       max
-    mark save into an empty cell (+ audit entry)        5175      7404      9235
-    mark save changing a mark (+ audit entry)           4817      8023      9578
-    2 KB order created (+ version, catalog, audit)     22618     29553     30741
+    mark save into an empty cell (+ audit entry)        3939      5799      6152
+    mark save changing a mark (+ audit entry)           3230      4785      5236
+    2 KB order created (+ version, catalog, audit)     22408     27853     31127
 
 Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
 every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
-(8 to 11 entries at most, about 280 bytes each, sharing their texts), a bucket of at most 16
-cells and one of at most 8 diary entries (sharing theirs). Of a document: the order and its
-first version (2.5 KB each), the text index's word buckets (5 KB or more: the more new words,
-the more buckets) and the catalog's trees, whose buckets a new catalog keeps small. (The
-documents here all have one text: real ones, with more distinct words, write more.)
+(4 to 7 entries, about 220 bytes each, sharing their texts; empty fields of a cell are left
+out of its entry), a bucket of at most 8 cells and one of at most 8 diary entries (sharing
+theirs), and now and then a split's parent node or an archived chunk (the chunks' tree has
+buckets of 16). Of a document: the order and its first version (2.5 KB each), the text
+index's word buckets (5 KB or more: the more new words, the more buckets) and the catalog's
+trees, whose buckets a new catalog keeps small. (The documents here all have one text: real
+ones, with more distinct words, write more.)
 """
 import argparse
+import datetime
 import os
 import shutil
 import statistics
@@ -58,10 +61,14 @@ def build(directory, size):
         classes = year['classes'].sorted()
         journal = classes[len(classes) // 2]['journals']['math']
         students = [s.__name__ for s in journal.students()]
-        lessons = list(journal.lessons.values())
-        marked = [lesson.id for lesson in lessons
-                  if any(journal.cells.get((sid, lesson.id)) for sid in students)]
-        empty = [lesson.id for lesson in lessons if lesson.id not in set(marked)]
+        # a lesson still to come takes no marks (FutureLesson)
+        lessons = [lesson for lesson in journal.lessons.values()
+                   if lesson.date <= datetime.date.today()
+                   and year.closed_period_of(lesson.date, journal.grade) is None]
+        # cells of lessons held, newest first: those a teacher fills now, and those marked
+        cells = [(sid, lesson.id) for lesson in reversed(lessons) for sid in students]
+        empty = [cell for cell in cells if not journal.cells.get(cell)]
+        marked = [cell for cell in cells if journal.cells.get(cell)]
         users = portal['people']['users']
         users[journal.teacher].set_password(PASSWORD)
         director = 'bench-director'
@@ -92,16 +99,14 @@ def mark_saves(app, target, data_fs, count):
     """Bytes of each mark save: half into empty cells, half changing marked ones."""
     testapp, headers = client(app, target['teacher'])
     url = target['path'] + '/@cell'
-    students, new, changed = target['students'], [], []
+    new, changed = [], []
 
     def save(student, lesson, text):
         testapp.post_json(url, {'student': student, 'lesson': lesson, 'text': text},
                           headers=headers, status=200)
-    cells = [(s, lesson) for lesson in target['empty'] for s in students]
-    for student, lesson in cells[:count // 2]:
+    for student, lesson in target['empty'][:count // 2]:
         new.append(appended(data_fs, lambda: save(student, lesson, '5')))
-    marked = [(s, lesson) for lesson in target['marked'][-4:] for s in students]
-    for n, (student, lesson) in enumerate(marked[:count // 2]):
+    for n, (student, lesson) in enumerate(target['marked'][:count // 2]):
         changed.append(appended(data_fs, lambda: save(student, lesson, '4' if n % 2 else '3')))
     return new, changed
 

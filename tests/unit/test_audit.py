@@ -583,3 +583,24 @@ def test_write_csv():
     assert rows[1] == ['0', entry['time'], '\'=HYPERLINK("http://x")', '10.0.0.1', "'-cmd",
                        'login-failed', '', '', '{"login": "Иванов"}', entry['hash']]
     assert len(rows) == 2
+
+
+def test_a_log_made_before_small_buckets_moves_its_chunks_and_keeps_its_chain(db):
+    """Issue 10: archiving the tail rewrote a 120-chunk IOBTree bucket (1.2 KB) every few
+    mark saves; the evolve step moves an old log's chunks into a ChunkTree."""
+    from BTrees.IOBTree import IOBTree
+    make_log(db, chunk_size=2, entries=41)
+    tm, conn = connect(db)
+    log = conn.root()['log']
+    log._chunks = IOBTree(log._chunks)  # as a log made before ChunkTree
+    tm.commit()
+    before = [entry['hash'] for entry in log.entries()]
+    assert audit.use_small_buckets(log) is True
+    assert audit.use_small_buckets(log) is False
+    tm.commit()
+    log = read_log(db)
+    assert isinstance(log._chunks, audit.ChunkTree)
+    assert [entry['hash'] for entry in log.entries()] == before
+    assert log.verify()[0] is True
+    log.append('after')
+    assert len(log) == 42

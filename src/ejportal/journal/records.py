@@ -100,14 +100,14 @@ class CellTree(OOBTree):
     """``Journal.cells`` and ``period_marks``: about 100 bytes a cell, so a save writes a
     bucket of at most 16 (about 1.2 KB on average). Fewer would split buckets more often,
     and two saves that split one bucket at once do conflict (then one is retried)."""
-    max_leaf_size = 16
-    max_internal_size = 64
+    max_leaf_size = 8
+    max_internal_size = 16
 
 
 class DiaryIndex(OOBTree):
     """``Student.index``: keys (date, journal path, lesson) are long, so fewer a bucket."""
     max_leaf_size = 8
-    max_internal_size = 64
+    max_internal_size = 8
 
 
 def put(tree, key, record, around=()):

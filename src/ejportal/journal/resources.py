@@ -993,10 +993,12 @@ class Journal(Resource):
 
 
 def cell_summary(cell):
-    """A cell's value as its audit entry holds it: marks as 'value' or 'value:kind'."""
-    return {'marks': [m[0] + ('' if m[1] == grading.DEFAULT_KIND else ':' + m[1])
-                      for m in cell['marks']],
-            'attendance': cell['attendance'], 'comment': cell['comment']}
+    """A cell's value as its audit entry holds it: marks as 'value' or 'value:kind'; empty
+    fields left out, since every mark save writes one (``summary_values`` reads them back)."""
+    summary = {'marks': [m[0] + ('' if m[1] == grading.DEFAULT_KIND else ':' + m[1])
+                         for m in cell['marks']],
+               'attendance': cell['attendance'], 'comment': cell['comment']}
+    return {key: value for key, value in summary.items() if value}
 
 
 def summary_values(summary):
