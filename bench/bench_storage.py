@@ -19,14 +19,14 @@ Results (--size small, Nov 2026, bytes):
     2 KB order created (+ version, catalog, audit)     69519     82095     83403
 
     now                                               median       p95       max
-    mark save into an empty cell (+ audit entry)        3939      5799      6152
-    mark save changing a mark (+ audit entry)           3230      4785      5236
-    2 KB order created (+ version, catalog, audit)     22408     27853     31127
+    mark save into an empty cell (+ audit entry)        4026      6457      8620
+    mark save changing a mark (+ audit entry)           3702      5111      5937
+    2 KB order created (+ version, catalog, audit)     22165     27856     28057
 
 Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
 every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
 (4 to 7 entries, about 220 bytes each, sharing their texts; empty fields of a cell are left
-out of its entry), a bucket of at most 8 cells and one of at most 8 diary entries (sharing
+out of its entry), a bucket of at most 16 cells and one of at most 8 diary entries (sharing
 theirs), and now and then a split's parent node or an archived chunk (the chunks' tree has
 buckets of 16). Of a document: the order and its first version (2.5 KB each), the text
 index's word buckets (5 KB or more: the more new words, the more buckets) and the catalog's

@@ -65,7 +65,7 @@ def test_cell_write_keeps_history_index_and_audit(school):
     assert key == ('2025-09-01', '/journal/2025-2026/classes/5a/journals/math', '2025-09-01-1')
     assert entry['marks'] == (('5', 'answer', 1),) and entry['attendance'] == 'оп'
     entries = [e for e in get_audit_log(portal).entries() if e['action'] == 'cell']
-    assert entries[-1]['details']['old'] == {'marks': ['4'], 'attendance': '', 'comment': ''}
+    assert entries[-1]['details']['old'] == {'marks': ['4']}  # empty fields left out
     assert entries[-1]['details']['new'] == {'marks': ['5'], 'attendance': 'оп',
                                              'comment': 'исправил'}
     # clearing the cell removes it from the student's index

@@ -99,8 +99,10 @@ class PeriodMark(_Record, namedtuple('PeriodMark', ('value', 'history', 'time', 
 class CellTree(OOBTree):
     """``Journal.cells`` and ``period_marks``: about 100 bytes a cell, so a save writes a
     bucket of at most 16 (about 1.2 KB on average). Fewer would split buckets more often,
-    and two saves that split one bucket at once do conflict (then one is retried)."""
-    max_leaf_size = 8
+    and two saves that split one bucket at once do conflict (then one is retried): with 8,
+    two tabs saving half a lesson's column each did. A parent node holds 16 keys of about
+    30 bytes: a split rewrites it."""
+    max_leaf_size = 16
     max_internal_size = 16
 
 
