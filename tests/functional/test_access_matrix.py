@@ -833,3 +833,4 @@ def test_access(school, key):
             if got != expected:
                 wrong.append('%s %s as %s: %s, expected %s' % (method, url, role, got, expected))
     assert not wrong, '\n'.join(wrong)
+
