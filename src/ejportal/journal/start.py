@@ -71,7 +71,7 @@ def dashboard_panel(request):
     if school is None or request.user is None or \
             not request.has_permission(VIEW_CONTROL, school):
         return None
-    return {'title': _('Control of the journal'),
+    return {'title': _('For the direction'),
             'items': [{'title': request.localizer.translate(_("Director's dashboard")),
                        'url': request.resource_url(school, '@@dashboard')},
                       {'title': request.localizer.translate(_('Journal control')),
