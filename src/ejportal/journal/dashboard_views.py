@@ -22,7 +22,6 @@ from ejportal.journal.resources import School
 from ejportal.journal.views import _control_args, control_filters
 from ejportal.paths import template
 from ejportal.security import VIEW_CONTROL
-from ejportal.site.resources import get_portal
 
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
