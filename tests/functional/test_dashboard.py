@@ -152,7 +152,7 @@ def test_page_charts_parse_and_carry_the_numbers(tiny, as_user):
     assert rows['Петрова Анна Ивановна'].find('td', class_='delay_max').text == '5'
     assert EVIL in ''.join(rows)      # shown as text, escaped
     assert page.html.find('a', class_='dashboard-xlsx')['href'].endswith(
-        'dashboard.xlsx?year=%s&period=q1' % PAST)
+        'dashboard.xlsx?year=%s&period=q1&min=2' % PAST)
 
 
 def test_xlsx_reads_back(tiny, as_user):

@@ -103,6 +103,8 @@ def dashboard_page(context, request):
     query = {'year': found['year'].__name__}
     if found['period'] is not None:
         query['period'] = found['period'].id
+    if 'min' in request.params:
+        query['min'] = found['min_marks']
     shown = [{'part': part, 'svg': part_chart(request, part)} for part in parts(request)]
     return {'title': _("Director's dashboard"), 'found': found,
             'years': context.years(), 'periods': found['year'].all_periods(),
