@@ -536,6 +536,16 @@ ACCESS.update({
 })
 
 
+# -- dashboard (issue 12): the director's dashboard, for the direction (VIEW_CONTROL); the
+# other staff see the school and are refused (403), the families do not see it (404)
+ACCESS.update({
+    ('School', 'dashboard'): [('GET', '/journal/@@dashboard', DIRECTION),
+                              ('GET', '/journal/@@dashboard?period=q1', DIRECTION)],
+    ('School', '@dashboard'): [('GET', '/journal/@dashboard?period=q1', DIRECTION)],
+    ('School', 'dashboard.xlsx'): [('GET', '/journal/@@dashboard.xlsx?period=q1', DIRECTION)],
+})
+
+
 def registered_views(app):
     """(context type name, view name) of every view the app registered for a resource."""
     found = set()

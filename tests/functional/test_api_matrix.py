@@ -293,6 +293,12 @@ API.update({
     ('Event', '@workflow'): {GET: ALL, POST: ALL},
 })
 
+# -- dashboard (issue 12): the director's dashboard, the direction's (VIEW_CONTROL)
+QUERIES['@dashboard'] = 'period=q1'
+API.update({
+    ('School', '@dashboard'): {GET: DIRECTION},
+})
+
 
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""

@@ -76,6 +76,23 @@ class ReferenceBookInfo:
     order: int = 0
 
 
+@dataclass
+class DashboardPart:
+    """What an area shows on the director's dashboard (``add_dashboard_part``): a table
+    (``columns``: titles; ``rows``: lists of cells, text or numbers; ``links``: a URL or
+    None per row, for its first cell), a chart of it (``chart``: ``(title, labels,
+    [(series title, values)], percent)`` or None; the page draws it) and the same figures
+    for the JSON door (``data``, JSON-able; translation strings are translated)."""
+    name: str
+    title: str
+    columns: tuple
+    rows: list
+    data: object
+    chart: tuple = None
+    links: list = None
+    empty: str = ''
+
+
 @dataclass(order=True)
 class Ordered:
     """An entry of an ordered list (navigation, start panels, demo builders...)."""
@@ -99,6 +116,7 @@ class PortalRegistry:
         self.start_panels = []       # Ordered(function(request))
         self.public_sections = []    # Ordered(function(request))
         self.demo_builders = []      # Ordered(function(portal))
+        self.dashboard_parts = []    # Ordered(function(request)): the director's dashboard
         self.jobs = {}               # name -> JobInfo
         self.reference_books = {}    # name -> ReferenceBookInfo
         self.static_urls = {}        # (application URL, asset spec) -> URL, filled by pages
@@ -252,6 +270,9 @@ def add_reference_book(config, name, title, columns=(), defaults=(), in_use=None
 add_start_panel = _ordered_directive('start_panels', 'ejportal start panels')
 add_public_section = _ordered_directive('public_sections', 'ejportal public sections')
 add_demo_builder = _ordered_directive('demo_builders', 'ejportal demo builders')
+# ``function(request)`` -> a ``DashboardPart`` (or None) an area shows on the director's
+# dashboard beside the journal's figures, so the journal's page imports no other area
+add_dashboard_part = _ordered_directive('dashboard_parts', 'ejportal dashboard parts')
 
 
 def includeme(config):
@@ -267,5 +288,6 @@ def includeme(config):
     config.add_directive('add_start_panel', add_start_panel)
     config.add_directive('add_public_section', add_public_section)
     config.add_directive('add_demo_builder', add_demo_builder)
+    config.add_directive('add_dashboard_part', add_dashboard_part)
     config.add_directive('add_job', add_job)
     config.add_directive('add_reference_book', add_reference_book)

@@ -2,6 +2,7 @@
 from ejportal.core.catalog import DISCRIMINATORS, field_index
 from ejportal.core.events import ObjectAdded, ObjectModified
 from ejportal.documents.acknowledgement import on_person_changed
+from ejportal.documents.dashboard import acknowledgements_part, plan_part
 from ejportal.documents.demo import build_demo_documents
 from ejportal.documents.panels import (
     awaiting_signature_panel, my_plan_steps, public_documents, to_acknowledge_panel)
@@ -34,6 +35,8 @@ def includeme(config):
                    'overdue roll-out plan steps'), {'kind': 'daily', 'at': '08:00'}, order=50)
     config.add_start_panel(25, my_plan_steps)
     config.add_public_section(10, public_documents)
+    config.add_dashboard_part(20, acknowledgements_part)
+    config.add_dashboard_part(30, plan_part)
     config.add_demo_builder(30, build_demo_documents)
     config.scan('.views')
     config.scan('.api')

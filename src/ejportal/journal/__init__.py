@@ -7,7 +7,7 @@ from ejportal.journal.corrections import CORRECTION_WORKFLOW, on_correction_deci
 from ejportal.journal.demo import build_demo_school
 from ejportal.journal.editions import EDITION_WORKFLOW
 from ejportal.journal.printing import on_correction_approved
-from ejportal.journal.start import corrections_panel, teacher_panel
+from ejportal.journal.start import corrections_panel, dashboard_panel, teacher_panel
 from ejportal.security import VIEW
 
 
@@ -39,4 +39,6 @@ def includeme(config):
     config.scan('.api')
     config.scan('.printing')
     config.scan('.checks_views')
+    config.add_start_panel(14, dashboard_panel)
+    config.scan('.dashboard_views')
     config.include('.manage')

@@ -1,10 +1,11 @@
-"""What the journal puts on the start page: a teacher's lessons of today and journals, and
-the correction requests waiting for a deputy."""
+"""What the journal puts on the start page: a teacher's lessons of today and journals, the
+correction requests waiting for a deputy, and the direction's way to the dashboard and the
+control of the journal."""
 import datetime
 
 from ejportal.i18n import _
 from ejportal.journal.resources import Journal
-from ejportal.security import APPROVE_CORRECTION, EDIT_JOURNAL
+from ejportal.security import APPROVE_CORRECTION, EDIT_JOURNAL, VIEW_CONTROL
 from ejportal.site.resources import get_portal
 
 
@@ -62,3 +63,18 @@ def corrections_panel(request):
             'items': [{'title': '%s, %s: %s' % (j.school_class.title, j.title, c.reason),
                        'url': request.resource_url(school, 'corrections')}
                       for j, c in waiting]}
+
+
+def dashboard_panel(request):
+    """The director and the deputies: the dashboard, the control report and the checks."""
+    school = get_portal(request).get('journal')
+    if school is None or request.user is None or \
+            not request.has_permission(VIEW_CONTROL, school):
+        return None
+    return {'title': _('For the direction'),
+            'items': [{'title': request.localizer.translate(_("Director's dashboard")),
+                       'url': request.resource_url(school, '@@dashboard')},
+                      {'title': request.localizer.translate(_('Journal control')),
+                       'url': request.resource_url(school, '@@control')},
+                      {'title': request.localizer.translate(_('Journal checks')),
+                       'url': request.resource_url(school, '@@checks')}]}

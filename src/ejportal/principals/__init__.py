@@ -7,7 +7,8 @@ from ejportal.principals.ban import refuse_staff_grant
 from ejportal.principals.demo import build_demo_people
 from ejportal.principals.maintenance import maintain
 from ejportal.principals.throttle import Refusals
-from ejportal.principals.undertaking import my_undertaking_panel, undertakings_panel
+from ejportal.principals.undertaking import (
+    my_undertaking_panel, undertakings_panel, undertakings_part)
 from ejportal.security import MANAGE_USERS, LocalRolesGranting
 from ejportal.site.resources import portal_address
 
@@ -48,3 +49,4 @@ def includeme(config):
     config.include('.books')
     config.add_start_panel(5, my_undertaking_panel)
     config.add_start_panel(60, undertakings_panel)
+    config.add_dashboard_part(40, undertakings_part)

@@ -14,6 +14,7 @@ from ejportal.core.actions import Action
 from ejportal.core.audit import record
 from ejportal.core.content import now
 from ejportal.core.errors import Forbidden
+from ejportal.core.registry import DashboardPart
 from ejportal.core.responses import json_response
 from ejportal.i18n import _, format_date
 from ejportal.paths import template
@@ -153,3 +154,25 @@ def undertakings_panel(request):
                       'url': portal_address(request) + '/@@undertaking'})
     return {'title': _('Undertakings of teachers not to let students use their login'),
             'items': items, 'empty': _('No teachers.')}
+
+
+def undertakings_part(request):
+    """The director's dashboard: who has confirmed the undertaking and who has not."""
+    status = teachers_status(get_portal(request))
+    status.sort(key=lambda pair: pair[1] is not None)  # who has not, first
+    rows = [[user.fullname, format_date(item['time'].date()) if item else
+             _('not confirmed')] for user, item in status]
+    confirmed = sum(1 for _user, item in status if item is not None)
+    return DashboardPart(
+        name='undertakings',
+        title=_('Undertakings of teachers not to let students use their login'),
+        columns=(_('Teacher'), _('Confirmed')), rows=rows,
+        data={'version': VERSION, 'confirmed': confirmed,
+              'not_confirmed': len(status) - confirmed,
+              'items': [{'login': u.__name__, 'fullname': u.fullname,
+                         'confirmed': confirmation_json(c)} for u, c in status]},
+        chart=(_('dash-chart-undertakings', default='Teachers: the undertaking'),
+               [_('Confirmed'), _('not confirmed')],
+               [(_('Teachers'), [confirmed, len(status) - confirmed])], False)
+        if status else None,
+        empty=_('No teachers.'))
