@@ -48,3 +48,4 @@ def includeme(config):
     config.include('.books')
     config.add_start_panel(5, my_undertaking_panel)
     config.add_start_panel(60, undertakings_panel)
+    config.add_help_topic('forgotten-password', 'Portal', 'login')
