@@ -179,7 +179,7 @@ def fill(section):
     for name, order, roles, public, (title_ru, title_en), (text_ru, text_en) in PAGES:
         if name not in section:
             section.add(name, create('HelpPage', title_ru=title_ru, title_en=title_en,
-                                     text_ru=text_ru, text_en=text_en, roles=list(roles),
+                                     text_ru=text_ru, text_en=text_en, roles=tuple(roles),
                                      public=public, order=order), send_events=False)
     for name, audience, (title_ru, title_en), (text_ru, text_en), lessons in COURSES:
         if name not in section:

@@ -50,7 +50,9 @@ class HelpSection(Folder):
                       key=lambda p: (p.order, p.__name__))
 
     def courses(self):
-        return [o for o in self.values() if isinstance(o, Course)]
+        """The staff's course first: the plan trains the staff (step 7) before the parents."""
+        return sorted((o for o in self.values() if isinstance(o, Course)),
+                      key=lambda c: (c.audience != 'staff', c.__name__))
 
 
 class HelpText(Versionable):
