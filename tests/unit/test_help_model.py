@@ -53,7 +53,8 @@ def test_english_falls_back_to_russian():
 
 
 def test_rich_text_is_cleaned_and_each_change_is_a_version():
-    page = create('HelpPage', title_ru='Пароль', text_ru='<p onclick="x()">a<script>b</script></p>')
+    page = create('HelpPage', title_ru='Пароль',
+                  text_ru='<p onclick="x()">a<script>b</script></p>')
     assert page.text_ru == '<p>a</p>' and page.title == 'Пароль'
     page.update({'title_ru': 'Забыли пароль?'}, comment='title')
     assert page.title == 'Забыли пароль?' and page.current_version.number == 2

@@ -146,7 +146,8 @@ class Layout:
         user = request.user
         name = None
         if self.context is not None:
-            name = help_topic(request.registry, self.context, request.view_name,
+            # an error page met before traversal ended has no view name
+            name = help_topic(request.registry, self.context, getattr(request, 'view_name', ''),
                               user.roles if user is not None else ())
         page = section.get(name) if name else None
         if page is not None and request.has_permission(READ_HELP, page):
