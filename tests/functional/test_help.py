@@ -213,6 +213,16 @@ def test_a_teacher_takes_the_staff_course(testapp, as_user, root):
     assert root['help']['staff-course']['login'].is_done_by('teacher')
 
 
+def test_the_start_page_shows_the_course_until_it_is_finished(testapp, as_user):
+    as_user('parent')
+    panel = testapp.get('/@@start').html.find('h2', string='Training courses').parent
+    assert ' '.join(panel.select_one('li').text.split()) == 'Course for parents 0 of 3 done'
+    headers = bearer(testapp, 'parent')
+    for name in ('first-login', 'week', 'reports'):
+        testapp.post_json('/help/parents-course/%s/@done' % name, {}, headers=headers)
+    assert not testapp.get('/@@start').html.find('h2', string='Training courses')
+
+
 def test_done_needs_the_csrf_token(testapp, as_user):
     as_user('teacher')
     testapp.post('/help/staff-course/login/@@done', status=400)

@@ -3,7 +3,7 @@
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from ejportal.core.content import find_root
+from ejportal.core.content import find_root, item_at
 from ejportal.core.forms import FormView, back_on_refusal
 from ejportal.core.responses import json_response, jsonable
 from ejportal.core.traversal import JSON_VIEW
@@ -15,6 +15,7 @@ from ejportal.paths import template
 from ejportal.security import (
     EDIT, READ_HELP, ROLES, TAKE_COURSE, VIEW_COURSE_PROGRESS, VIEW_PUBLIC)
 from ejportal.site.content_actions import EditContent
+from ejportal.site.resources import get_portal
 
 
 def url_of(request, obj):
@@ -68,6 +69,28 @@ def text_page(request, obj):
     return {'title': title, 'text': text, 'fallback': lang != language(request),
             'can_edit': request.has_permission(EDIT, obj),
             'versions': versions_of(request, obj)}
+
+
+def courses_panel(request):
+    """The start page: the courses the user takes and has not finished, with progress."""
+    if request.user is None:
+        return None
+    section = item_at(get_portal(request), '/help')
+    if section is None:
+        return None
+    items = []
+    for course in section.courses():
+        if not request.has_permission(TAKE_COURSE, course):
+            continue
+        done, total = course.progress(request.user.__name__)
+        if total and done < total:
+            items.append({'title': course.title_in(language(request)),
+                          'url': request.resource_url(course),
+                          'note': _('${done} of ${total} done',
+                                    mapping={'done': done, 'total': total})})
+    if not items:
+        return None
+    return {'title': _('Training courses'), 'items': items}
 
 
 # -- the index -----------------------------------------------------------------------------
