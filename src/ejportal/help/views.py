@@ -101,7 +101,7 @@ def index_data(context, request):
     for page in readable(request, context.pages()):
         pages.append({'page': page, 'title': page.title_in(lang),
                       'mine': bool(roles & set(page.roles)),
-                      'roles': [ROLES[r] for r in page.roles if r in ROLES]})
+                      'roles': [title for r, title in ROLES.items() if r in page.roles]})
     pages.sort(key=lambda p: not p['mine'])     # the reader's own first, in their order
     courses = [dict(course_summary(request, c), course=c)
                for c in readable(request, context.courses())]
