@@ -230,6 +230,15 @@ def test_done_needs_the_csrf_token(testapp, as_user):
                  status=303)
 
 
+def test_done_through_the_api_with_the_cookie_needs_the_csrf_header(testapp, as_user):
+    as_user('teacher')
+    url = '/help/staff-course/plan/@done'
+    assert testapp.post_json(url, {}, headers=JSON, status=400).json['error']
+    answer = testapp.post_json(url, {}, headers=dict(JSON, **{
+        'X-CSRF-Token': csrf_token(testapp)})).json
+    assert answer['progress'] == {'done': 1, 'total': 4, 'finished': False}
+
+
 def test_done_through_the_api(testapp):
     headers = bearer(testapp, 'parent')
     course = testapp.get('/help/parents-course', headers=headers).json
