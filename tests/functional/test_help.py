@@ -183,6 +183,26 @@ def test_the_admin_edits_through_the_api(testapp):
     assert 'roles' in refused['error']['fields']
 
 
+def test_the_admin_adds_a_page_and_a_lesson_through_the_api(testapp):
+    headers = bearer(testapp, 'admin')
+    refused = testapp.post_json('/help', {'@type': 'HelpPage', 'id': 'reports'},
+                                headers=headers, status=400).json
+    assert 'title_ru' in refused['error']['fields']
+    made = testapp.post_json('/help', {
+        '@type': 'HelpPage', 'id': 'reports', 'title_ru': 'Отчёты',
+        'text_ru': '<p>Текст<script>x</script></p>', 'roles': ['parent']},
+        headers=headers, status=201).json
+    assert made['@id'].endswith('/help/reports')
+    page = testapp.get('/help/reports', headers=bearer(testapp, 'parent')).json
+    assert page['text'] == '<p>Текст</p>' and page['language'] == 'ru' and page['version'] == 1
+    testapp.post_json('/help/parents-course', {
+        '@type': 'CourseLesson', 'id': 'meeting', 'title_ru': 'Собрание',
+        'title_en': 'The meeting', 'text_en': '<p>Come.</p>'}, headers=headers, status=201)
+    course = testapp.get('/help/parents-course', headers=bearer(testapp, 'parent')).json
+    assert course['lessons'][-1]['title'] == 'The meeting'
+    assert course['progress']['total'] == 4
+
+
 @pytest.mark.parametrize('role', ['director', 'deputy', 'teacher', 'parent'])
 def test_only_the_admin_edits(testapp, as_user, role):
     as_user(role)
