@@ -72,6 +72,10 @@ ANSWER_SURVEY = 'answer_survey'        # answer an open survey one is in the aud
 VIEW_SURVEY_RESULTS = 'view_survey_results'
 # the school site
 WRITE_NEWS = 'write_news'              # write, publish and archive news and events
+# help and training (granted by the help section's and each course's own ACL: help.resources)
+READ_HELP = 'read_help'                # read help pages and the courses meant for one
+TAKE_COURSE = 'take_course'            # mark a course's lessons done
+VIEW_COURSE_PROGRESS = 'view_course_progress'  # who has finished a course (the admin)
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),

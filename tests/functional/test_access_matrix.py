@@ -546,6 +546,49 @@ ACCESS.update({
 })
 
 
+# -- helppages (issue 14): help pages and training courses. Kept apart so that the rewrite of
+# the table above merges cleanly. Everyone logged in reads the help pages, a visitor the
+# public one (the forgotten password); each course is read by its people and the admin, who
+# alone edits and sees who has finished. The POSTs carry no CSRF token: 400 to who may.
+HELP_PAGE = '/help/entering-marks'
+HELP_PUBLIC = '/help/forgotten-password'
+STAFF_COURSE = '/help/staff-course'
+STAFF_LESSON = STAFF_COURSE + '/login'
+PARENTS_COURSE = '/help/parents-course'
+PARENTS_LESSON = PARENTS_COURSE + '/week'
+PARENTS = frozenset({'parent', 'parent_other'})
+SEEN.update({'/help': ALL, HELP_PAGE: USERS, HELP_PUBLIC: ALL, STAFF_COURSE: STAFF,
+             PARENTS_COURSE: PARENTS | ADMIN})
+ACCESS.update({
+    ('HelpSection', ''): [('GET', '/help', ALL)],
+    ('HelpSection', '@json'): [('GET', '/help/@json', ALL)],
+    ('HelpPage', ''): [('GET', HELP_PAGE, USERS), ('GET', HELP_PUBLIC, ALL)],
+    ('HelpPage', '@json'): [('GET', HELP_PAGE + '/@json', USERS),
+                            ('GET', HELP_PUBLIC + '/@json', ALL)],
+    ('HelpPage', 'edit'): [('GET', HELP_PAGE + '/@@edit', ADMIN),
+                           ('GET', HELP_PUBLIC + '/@@edit', ADMIN)],
+    ('Course', ''): [('GET', STAFF_COURSE, STAFF), ('GET', PARENTS_COURSE, PARENTS | ADMIN)],
+    ('Course', '@json'): [('GET', STAFF_COURSE + '/@json', STAFF),
+                          ('GET', PARENTS_COURSE + '/@json', PARENTS | ADMIN)],
+    ('Course', 'edit'): [('GET', STAFF_COURSE + '/@@edit', ADMIN),
+                         ('GET', PARENTS_COURSE + '/@@edit', ADMIN)],
+    ('Course', 'progress'): [('GET', STAFF_COURSE + '/@@progress', ADMIN),
+                             ('GET', PARENTS_COURSE + '/@@progress', ADMIN)],
+    ('Course', '@progress'): [('GET', STAFF_COURSE + '/@progress', ADMIN),
+                              ('GET', PARENTS_COURSE + '/@progress', ADMIN)],
+    ('CourseLesson', ''): [('GET', STAFF_LESSON, STAFF),
+                           ('GET', PARENTS_LESSON, PARENTS | ADMIN)],
+    ('CourseLesson', '@json'): [('GET', STAFF_LESSON + '/@json', STAFF),
+                                ('GET', PARENTS_LESSON + '/@json', PARENTS | ADMIN)],
+    ('CourseLesson', 'edit'): [('GET', STAFF_LESSON + '/@@edit', ADMIN),
+                               ('GET', PARENTS_LESSON + '/@@edit', ADMIN)],
+    ('CourseLesson', 'done'): [('POST', STAFF_LESSON + '/@@done', STAFF),
+                               ('POST', PARENTS_LESSON + '/@@done', PARENTS)],
+    ('CourseLesson', '@done'): [('POST', STAFF_LESSON + '/@done', STAFF),
+                                ('POST', PARENTS_LESSON + '/@done', PARENTS)],
+})
+
+
 def registered_views(app):
     """(context type name, view name) of every view the app registered for a resource."""
     found = set()

@@ -300,6 +300,22 @@ API.update({
 })
 
 
+# -- helppages (issue 14): help pages and courses, kept apart for the same reason. Everyone
+# logged in reads a page, a course's people (here the staff's) its lessons; only the admin
+# adds, changes and deletes (the section's ACL denies EDIT, ADD and DELETE to every other
+# role, the director's included); nothing is added inside a page or a lesson (403).
+TARGETS.update({'HelpSection': '/help', 'HelpPage': '/help/entering-marks',
+                'Course': '/help/staff-course', 'CourseLesson': '/help/staff-course/login'})
+API.update({
+    ('HelpSection', '@json'): {GET: ALL, POST: ADMIN, PATCH: ADMIN, DELETE: ADMIN},
+    ('HelpPage', '@json'): {GET: USERS, POST: NOBODY, PATCH: ADMIN, DELETE: ADMIN},
+    ('Course', '@json'): {GET: STAFF, POST: ADMIN, PATCH: ADMIN, DELETE: ADMIN},
+    ('Course', '@progress'): {GET: ADMIN},
+    ('CourseLesson', '@json'): {GET: STAFF, POST: NOBODY, PATCH: ADMIN, DELETE: ADMIN},
+    ('CourseLesson', '@done'): {POST: STAFF},
+})
+
+
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""
     def below(cls):

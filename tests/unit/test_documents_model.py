@@ -8,10 +8,10 @@ from ZODB.POSException import ConflictError
 from conftest import subscribed
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.content import create
+from ejportal.core.richtext import clean_html
 from ejportal.core.versioning import VersionError
 from ejportal.core.workflow import do_transition
 from ejportal.documents.resources import Documents, deadline_end
-from ejportal.documents.sanitize import clean_html
 
 
 pytestmark = pytest.mark.usefixtures('portal_registry')

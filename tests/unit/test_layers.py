@@ -29,6 +29,7 @@ PARTS = {
     'ejportal.news': 'news',
     'ejportal.rid': 'rid',
     'ejportal.surveys': 'surveys',
+    'ejportal.help': 'help',
     'ejportal.api': 'api',
     'ejportal.admin': 'admin',
     'ejportal.scripts': 'scripts',
@@ -49,6 +50,8 @@ MAY_IMPORT = {
     'rid': BELOW_AREAS | {'rid'},
     # reads people and classes through the portal tree, importing neither area
     'surveys': BELOW_AREAS | {'surveys'},
+    # reads the people through the portal tree for a course's progress, importing no area
+    'help': BELOW_AREAS | {'help'},
     'api': BELOW_AREAS | {'api'},
     'admin': BELOW_AREAS | {'admin'},
     'scripts': ANYTHING,

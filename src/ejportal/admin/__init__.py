@@ -18,3 +18,4 @@ def includeme(config):
     config.scan('.jobs')
     config.scan('.backups_views')
     config.scan('.books')
+    config.add_help_topic('admin-daily', 'Settings', '*')

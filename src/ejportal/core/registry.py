@@ -120,6 +120,7 @@ class PortalRegistry:
         self.jobs = {}               # name -> JobInfo
         self.reference_books = {}    # name -> ReferenceBookInfo
         self.static_urls = {}        # (application URL, asset spec) -> URL, filled by pages
+        self.help_topics = {}        # (context type name, view name or '*') -> [HelpTopic]
         self._seq = 0
 
     def ordered(self, entries, order, value):
@@ -267,6 +268,47 @@ def add_reference_book(config, name, title, columns=(), defaults=(), in_use=None
     config.action(('ejportal-reference-book', name), register, introspectables=(intr,))
 
 
+@dataclass(frozen=True)
+class HelpTopic:
+    """The help page ``page`` (its name under ``/help``) of a screen, for those holding one
+    of ``roles`` (any role when empty)."""
+    page: str
+    roles: tuple = ()
+
+
+def add_help_topic(config, page, context, name='', roles=()):
+    """The screen ``context`` (a content type's name, or a base class's name: 'Document')
+    shown by the view ``name`` ('*': any of its views) is explained by the help page
+    ``page``; with ``roles``, for those roles only (a signer and a reader of one order)."""
+    topic = HelpTopic(page, tuple(roles))
+
+    def register():
+        found = portal_registry(config.registry).help_topics.setdefault((context, name), [])
+        found.append(topic)
+        found.sort(key=lambda t: not t.roles)   # the narrower topics are asked first
+    intr = config.introspectable('ejportal help topics', (context, name, topic.roles),
+                                 '%s@%s' % (context, name), 'ejportal help topic')
+    intr['page'] = page
+    config.action(('ejportal-help-topic', context, name, topic.roles), register,
+                  introspectables=(intr,))
+
+
+def help_topic(registry, context, view_name, roles):
+    """The help page's name for ``context`` shown by ``view_name`` to a holder of
+    ``roles``, or None: the view's own topic first, then the context's any-view topic,
+    each asked along the context's classes (a topic of 'Document' serves an order)."""
+    topics = portal_registry(registry).help_topics
+    if not topics:
+        return None
+    names = [cls.__name__ for cls in type(context).__mro__]
+    for view in (view_name or '', '*'):
+        for name in names:
+            for topic in topics.get((name, view), ()):
+                if not topic.roles or set(topic.roles) & set(roles):
+                    return topic.page
+    return None
+
+
 add_start_panel = _ordered_directive('start_panels', 'ejportal start panels')
 add_public_section = _ordered_directive('public_sections', 'ejportal public sections')
 add_demo_builder = _ordered_directive('demo_builders', 'ejportal demo builders')
@@ -291,3 +333,4 @@ def includeme(config):
     config.add_directive('add_dashboard_part', add_dashboard_part)
     config.add_directive('add_job', add_job)
     config.add_directive('add_reference_book', add_reference_book)
+    config.add_directive('add_help_topic', add_help_topic)

@@ -68,3 +68,5 @@ def includeme(config):
     config.scan('.api')
     config.scan('.desk')
     config.scan('.consent_views')
+    config.add_help_topic('reading-the-diary', 'Portal', 'diary')
+    config.add_help_topic('reading-the-diary', 'Student', '*')

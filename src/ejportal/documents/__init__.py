@@ -40,3 +40,7 @@ def includeme(config):
     config.add_demo_builder(30, build_demo_documents)
     config.scan('.views')
     config.scan('.api')
+    # the header's help link: who signs reads about signing, the others about acknowledging
+    config.add_help_topic('acknowledging-an-order', 'Document', '*')
+    config.add_help_topic('signing-an-order', 'Document', '*', roles=('director',))
+    config.add_help_topic('signing-an-order', 'Documents', '*', roles=('director',))

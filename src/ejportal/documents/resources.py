@@ -16,12 +16,12 @@ from persistent.mapping import PersistentMapping
 from ejportal.core.content import Resource, content_type, find_root, now, type_info
 from ejportal.core.events import ObjectModified, notify
 from ejportal.core.folder import Folder
+from ejportal.core.richtext import clean_html
 from ejportal.core.versioning import (
     Versionable, canonical_hash, field_changes, html_to_text,
     update_working_copy)
 from ejportal.core.workflow import WorkflowAware, state_acl
 from ejportal.documents import schemas
-from ejportal.documents.sanitize import clean_html
 from ejportal.i18n import _
 from ejportal.security import ADD_DOCUMENT, VIEW, VIEW_PUBLIC
 

@@ -42,3 +42,7 @@ def includeme(config):
     config.add_start_panel(14, dashboard_panel)
     config.scan('.dashboard_views')
     config.include('.manage')
+    # the header's help link (help area): a teacher's grid, the direction's control
+    config.add_help_topic('entering-marks', 'Journal', '*')
+    config.add_help_topic('journal-control', 'Journal', '*', roles=('deputy', 'director'))
+    config.add_help_topic('journal-control', 'School', 'control')

@@ -50,3 +50,4 @@ def includeme(config):
     config.add_start_panel(5, my_undertaking_panel)
     config.add_start_panel(60, undertakings_panel)
     config.add_dashboard_part(40, undertakings_part)
+    config.add_help_topic('forgotten-password', 'Portal', 'login')

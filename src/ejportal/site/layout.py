@@ -9,10 +9,10 @@ from pyramid.decorator import reify
 
 from ejportal.core.content import item_at, lineage, serial
 from ejportal.core.folder import Folder
-from ejportal.core.registry import portal_registry
+from ejportal.core.registry import help_topic, portal_registry
 from ejportal.core.request import may_view
 from ejportal.i18n import LANGUAGES, format_date, format_datetime, translate
-from ejportal.security import MANAGE_SHARING
+from ejportal.security import MANAGE_SHARING, READ_HELP
 from ejportal.site.names import file_size, person_name
 from ejportal.site.resources import get_portal
 
@@ -135,6 +135,24 @@ class Layout:
                 items.append({'title': entry.title, 'url': url,
                               'active': here not in ('', '/') and current.startswith(here)})
         return items
+
+    def help_url(self):
+        """The header's «Справка»: the help page of this screen (``config.add_help_topic``)
+        where the reader may read it, else the help index; None without a help section."""
+        section = self.portal.get('help') if hasattr(self.portal, 'get') else None
+        if section is None:
+            return None
+        request = self.request
+        user = request.user
+        name = None
+        if self.context is not None:
+            # an error page met before traversal ended has no view name
+            name = help_topic(request.registry, self.context, getattr(request, 'view_name', ''),
+                              user.roles if user is not None else ())
+        page = section.get(name) if name else None
+        if page is not None and request.has_permission(READ_HELP, page):
+            return request.resource_url(page)
+        return request.resource_url(section)
 
     def sharing_url(self):
         """The sharing screen of the page's container, for those who may grant roles."""

@@ -1,5 +1,6 @@
 """Rich text is cleaned on save against an allow-list (nh3, the Ammonia sanitiser):
-no script, no event handler, no ``javascript:`` link survives."""
+no script, no event handler, no ``javascript:`` link survives. One sanitiser for every
+area that stores HTML (documents, help pages)."""
 import nh3
 
 TAGS = {'p', 'br', 'div', 'span', 'b', 'strong', 'i', 'em', 'u', 's', 'sub', 'sup',
