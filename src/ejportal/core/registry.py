@@ -101,6 +101,7 @@ class PortalRegistry:
         self.demo_builders = []      # Ordered(function(portal))
         self.jobs = {}               # name -> JobInfo
         self.reference_books = {}    # name -> ReferenceBookInfo
+        self.actions = {}            # name -> Action class other areas call by name
         self.static_urls = {}        # (application URL, asset spec) -> URL, filled by pages
         self._seq = 0
 
@@ -249,6 +250,16 @@ def add_reference_book(config, name, title, columns=(), defaults=(), in_use=None
     config.action(('ejportal-reference-book', name), register, introspectables=(intr,))
 
 
+def add_action(config, name, factory):
+    """An area's action (a ``core.actions.Action`` class) under a name, so that another
+    area (an import of people) runs the same change its forms run without importing it."""
+    def register():
+        portal_registry(config.registry).actions[name] = factory
+    intr = config.introspectable('ejportal actions', name, name, 'ejportal action')
+    intr['factory'] = factory
+    config.action(('ejportal-action', name), register, introspectables=(intr,))
+
+
 add_start_panel = _ordered_directive('start_panels', 'ejportal start panels')
 add_public_section = _ordered_directive('public_sections', 'ejportal public sections')
 add_demo_builder = _ordered_directive('demo_builders', 'ejportal demo builders')
@@ -269,3 +280,4 @@ def includeme(config):
     config.add_directive('add_demo_builder', add_demo_builder)
     config.add_directive('add_job', add_job)
     config.add_directive('add_reference_book', add_reference_book)
+    config.add_directive('add_action', add_action)

@@ -261,13 +261,18 @@ class EditSubjectSchema(SubjectSchema):
         del node['name']
 
 
-class AddClassSchema(CSRFSchema):
+class AddClassFields(colander.MappingSchema):
+    """A new class of a year (``actions.AddClass``; the form adds the CSRF token)."""
     grade = colander.SchemaNode(colander.Int(), title=_('Grade'),
                                 validator=colander.Range(1, 11))
     letter = colander.SchemaNode(
         colander.String(), title=_('Letter'),
         validator=colander.Regex(r'^[А-Яа-яЁёA-Za-z]{1,2}$', _('One or two letters.')))
     class_teacher = staff_node(_('Class teacher'))
+
+
+class AddClassSchema(CSRFSchema, AddClassFields):
+    pass
 
 
 class ClassTeacherSchema(CSRFSchema):
