@@ -11,19 +11,31 @@ from ejportal.diary import schemas
 from ejportal.diary.resources import student_file
 from ejportal.i18n import _
 from ejportal.journal.resources import Student, enrol
-from ejportal.security import MANAGE_CLASS
+from ejportal.security import MANAGE_CLASS, MANAGE_SCHOOL
 
 
 def refuse(message, field, kind=Invalid):
     return kind(message, {field: message})
 
 
-class AddStudent(Action):
+class ClassAction(Action):
+    """A change of a class's students: its class teacher's (the desk), or of whoever
+    keeps the school's structure (who enrols students, and imports them)."""
+
+    permission = MANAGE_CLASS
+
+    def check_permission(self):
+        if self.request is not None and self.request.has_permission(MANAGE_SCHOOL,
+                                                                     self.context):
+            return
+        super().check_permission()
+
+
+class AddStudent(ClassAction):
     """A new student enrolled in the class (the context) from ``start`` (default today);
     a personal file number names one student only. -> the student."""
 
     schema = schemas.AddStudentFields
-    permission = MANAGE_CLASS
 
     def check(self, appstruct):
         year = self.context.year
@@ -47,13 +59,12 @@ class AddStudent(Action):
         return student
 
 
-class AddGuardian(Action):
+class AddGuardian(ClassAction):
     """A parent / legal representative of a student of the class (the context), and, with
     ``login``, the link of their account to the student's family (the account must exist
     and be a parent's). -> the student."""
 
     schema = schemas.AddGuardianFields
-    permission = MANAGE_CLASS
 
     def student(self, appstruct):
         return self.context.students_folder()[appstruct['student']]

@@ -9,6 +9,7 @@ import re
 import colander
 import deform
 
+from ejportal.core.content import find_root
 from ejportal.core.forms import CSRFSchema
 from ejportal.i18n import _
 from ejportal.journal.resources import PERIOD_KINDS, Period
@@ -162,9 +163,17 @@ class Slots(colander.SchemaType):
         return tuple(sorted(set(pairs)))
 
 
+def portal_users(kw):
+    """The users folder, found from the request or, for the console's actions (no
+    request), from the context."""
+    if kw.get('request') is not None:
+        return get_portal(kw['request'])['people']['users']
+    return find_root(kw['context'])['people']['users']
+
+
 @colander.deferred
 def deferred_staff_widget(node, kw):
-    users = get_portal(kw['request'])['people']['users']
+    users = portal_users(kw)
     staff = sorted((u for u in users.values() if u.is_staff() and u.enabled),
                    key=lambda u: u.fullname)
     return deform.widget.SelectWidget(values=[('', '—')] + [(u.__name__, u.fullname)
@@ -173,7 +182,7 @@ def deferred_staff_widget(node, kw):
 
 @colander.deferred
 def deferred_staff_validator(node, kw):
-    users = get_portal(kw['request'])['people']['users']
+    users = portal_users(kw)
 
     def validate(node, value):
         if value and (value not in users or not users[value].is_staff()):
