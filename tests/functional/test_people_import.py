@@ -106,3 +106,198 @@ def test_good_workbook_previews_then_imports_everything(testapp, as_user, root):
     testapp.reset()
     assert login(testapp, 'orlova.ni', passwords['orlova.ni']).location.endswith(
         '/@@change-password')
+
+
+def bad_workbook(root):
+    existing = root['journal'].current_year()['classes']['5a'].students()[0]
+    return workbook({
+        'Сотрудники': [GOOD['Сотрудники'][0],
+                       ['orlova.ni', 'Орлова', 'Нина', '', '', 'Учитель-предметник', '', ''],
+                       ['orlova.ni', 'Орлова', 'Нина', '', '', 'teacher', '', ''],
+                       ['teacher', 'Другой', 'Учитель', '', '', 'teacher', '', ''],
+                       ['kim.a', 'Ким', 'Анна', '', '', 'teacher', 'not-a-mail', ''],
+                       ['lee.b', 'Ли', 'Борис', '', '', 'teacher', '', 'звонить вечером'],
+                       ['pak.c', '', 'Пак', '', '', 'teacher', '', ''],
+                       ['choi.d', 'Цой', 'Дина', '', '', 'волшебник', '', '']],
+        'Классы': [['Класс', 'Классный руководитель (логин)'], ['Х1', ''], ['5А', '']],
+        'Ученики': [GOOD['Ученики'][0],
+                    ['Зайцев', 'Олег', '', '31.02.2013', 'Z-1', '5А'],
+                    ['Зайцев', 'Олег', '', '01.02.2013', 'Z-2', '9Щ'],
+                    ['Зайцев', '', '', '01.02.2013', 'Z-3', '5А'],
+                    ['Сидоров', 'Пётр', '', '01.02.2013', 'Z-4', '5А'],
+                    ['Сидоров', 'Павел', '', '01.02.2013', 'Z-4', '5А'],
+                    [existing.surname, existing.first_name, existing.patronymic,
+                     existing.birth_date.strftime('%d.%m.%Y'), 'Z-5', '5А']],
+        'Родители': [GOOD['Родители'][0],
+                     ['NOPE', 'zaytseva.mp', 'Зайцева', 'Мария', 'мать', ''],
+                     ['Z-4', 'sidorova.a', 'Сидорова', 'Анна', 'тётя', '']],
+    })
+
+
+def test_every_kind_of_row_error_is_shown_and_nothing_is_saved(testapp, as_user, root):
+    as_user('admin')
+    users_before = len(root['people']['users'])
+    students_before = len(root['journal']['students'])
+    page = preview_page(testapp, bad_workbook(root), 'bad.xlsx')
+    errors = {(sheet, int(row), column): message for sheet, row, column, message
+              in error_cells(page)}
+    expected = {
+        ('Сотрудники', 3, 'Логин'): 'Repeats row 2 of the file.',
+        ('Сотрудники', 4, 'Логин'): 'This login is taken.',
+        ('Сотрудники', 5, 'E-mail'): 'Not an e-mail address.',
+        ('Сотрудники', 6, 'Телефон'): 'Not a phone number.',
+        ('Сотрудники', 7, 'Фамилия'): 'Required',
+        ('Сотрудники', 8, 'Роли'): 'Not a staff role: волшебник.',
+        ('Классы', 2, 'Класс'): 'Not a class name',
+        ('Классы', 3, 'Класс'): 'This class exists.',
+        ('Ученики', 2, 'Дата рождения'): 'Not a date',
+        ('Ученики', 3, 'Класс'): 'No class 9Щ in the current school year',
+        ('Ученики', 4, 'Имя'): 'Required',
+        ('Ученики', 6, '№ личного дела'): 'Repeats row 5 of the file.',
+        ('Ученики', 7, 'Фамилия'): 'is in the database already',
+        ('Родители', 2, '№ личного дела ученика'): 'No student with this personal file',
+        ('Родители', 3, 'Кем приходится'): 'Mother, father, guardian or other.',
+    }
+    for place, text in expected.items():
+        assert place in errors, (place, errors)
+        assert text in errors[place], (place, errors[place])
+    assert not [f for f in page.forms.values() if 'token' in f.fields]   # nothing to confirm
+    root._p_jar.sync()
+    assert len(root['people']['users']) == users_before
+    assert len(root['journal']['students']) == students_before
+    assert 'orlova.ni' not in root['people']['users']
+
+
+def test_errors_read_in_russian(testapp, as_user, root):
+    as_user('admin')
+    testapp.set_cookie('ejportal_lang', 'ru')
+    page = preview_page(testapp, bad_workbook(root), 'bad.xlsx')
+    messages = [cells[3] for cells in error_cells(page)]
+    assert 'Повторяет строку 2 файла.' in messages
+    assert any('Не дата' in m for m in messages)
+    assert 'Обязательно' in messages
+
+
+def test_a_file_that_went_bad_after_its_preview_saves_nothing(testapp, as_user, root):
+    """The confirmation runs every row again: a login taken meanwhile refuses the whole
+    file, and the log keeps the refused attempt."""
+    as_user('admin')
+    page = preview_page(testapp, workbook(GOOD), 'school.xlsx')
+    from ejportal.core.content import create
+    import transaction
+    root['people']['users'].add('zaytseva.mp', create('User', surname='X', first_name='Y'))
+    transaction.commit()
+    refused = confirm(page, status=400)
+    assert 'nothing was saved' in refused.text
+    root._p_jar.sync()
+    assert 'orlova.ni' not in root['people']['users']
+    assert '6d' not in root['journal'].current_year()['classes']
+    log = testapp.get('/settings/@@imports')
+    assert 'refused' in log.text
+
+
+def test_templates_download_and_import_cleanly(testapp, as_user, root):
+    as_user('admin')
+    page = testapp.get('/settings/@@import')
+    assert 'Дата рождения' in page.text and 'Birth date' in page.text
+    xlsx = testapp.get('/settings/@@import-template', {'format': 'xlsx'})
+    assert xlsx.headers['Content-Disposition'].startswith('attachment')
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.body), read_only=True)
+    assert book.sheetnames == ['Сотрудники', 'Классы', 'Ученики', 'Родители']
+    preview = preview_page(testapp, xlsx.body, 'import-people.xlsx')
+    assert not error_cells(preview)
+    counts = [td.get_text() for td in preview.html.select('table.import-counts td')]
+    assert counts == ['1', '1', '1', '1']
+    # the CSV templates, one kind a file, in order, through the real import
+    for kind in ('staff', 'classes', 'students', 'guardians'):
+        body = testapp.get('/settings/@@import-template', {'format': 'csv', 'kind': kind}).body
+        assert body.startswith(b'\xef\xbb\xbf')
+        done = confirm(preview_page(testapp, body, 'import-%s.csv' % kind))
+        assert 'The file is imported.' in done.text, (kind, error_cells(done))
+    root._p_jar.sync()
+    assert 'petrova.ev' in root['people']['users']
+    assert root['journal'].current_year()['classes']['5d'].current_students()[0].parents == (
+        'petrova.ev',)
+
+
+def test_csv_in_windows_1251_and_plain_utf8(testapp, as_user, root):
+    as_user('admin')
+    for encoding in ('cp1251', 'utf-8'):
+        body = csv_bytes(STAFF_HEADER, 'vasin.%s;Васин;Иван;;;Учитель-предметник;;'
+                         % encoding.replace('-', ''), encoding=encoding)
+        done = confirm(preview_page(testapp, body, 'staff.csv'))
+        assert 'The file is imported.' in done.text
+    root._p_jar.sync()
+    assert root['people']['users']['vasin.cp1251'].surname == 'Васин'
+    assert root['people']['users']['vasin.utf8'].surname == 'Васин'
+
+
+def zip_bomb():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr('[Content_Types].xml', '<Types/>')
+        archive.writestr('xl/workbook.xml', '<workbook/>')
+        archive.writestr('xl/sharedStrings.xml', b'\0' * (30 * 1024 * 1024))
+    return out.getvalue()
+
+
+def test_zip_bomb_and_junk_are_refused_before_parsing(testapp, as_user, root):
+    as_user('admin')
+    page = upload(testapp, zip_bomb(), 'bomb.xlsx', status=400)
+    assert 'unpacks to too much data' in page.text
+    page = upload(testapp, b'\x00\x01\x02junk', 'junk.csv', status=400)
+    assert 'not a spreadsheet' in page.text
+    page = upload(testapp, csv_bytes('Что;Это'), 'odd.csv', status=400)
+    assert 'not those of any template' in page.text
+
+
+def test_row_limit(testapp, as_user):
+    as_user('admin')
+    lines = [STAFF_HEADER] + ['u%d;Ф;И;;;teacher;;' % n for n in range(3001)]
+    page = upload(testapp, csv_bytes(*lines), 'many.csv', status=400)
+    assert 'Too many rows' in page.text
+
+
+def test_a_preview_is_the_uploaders_own(testapp, as_user):
+    as_user('admin')
+    page = preview_page(testapp, workbook(GOOD), 'school.xlsx')
+    token = next(f for f in page.forms.values() if 'token' in f.fields)['token'].value
+    testapp.get('/settings/@@import', {'token': 'forged'}, status=404)
+    testapp.reset()
+    as_user('director')
+    testapp.get('/settings/@@import', {'token': token}, status=404)
+
+
+# -- the JSON API ----------------------------------------------------------------------------
+def test_api_dry_run_confirm_and_refusal(testapp, root):
+    token = api_token(testapp, 'admin')
+    auth = {'Authorization': 'Bearer ' + token, 'Accept': 'application/json'}
+    bad = testapp.post('/settings/@import', {'dry_run': '1'},
+                       upload_files=[('file', 'bad.xlsx', bad_workbook(root))], headers=auth)
+    assert bad.json['valid'] is False
+    assert {'sheet': 'Классы', 'row': 3, 'column': 'Класс',
+            'message': 'This class exists.'} in bad.json['errors']
+    refused = testapp.post('/settings/@import', {},
+                           upload_files=[('file', 'bad.xlsx', bad_workbook(root))],
+                           headers=auth, status=400)
+    assert refused.json['error']['type'] == 'BadRequest'
+    assert refused.json['error']['fields']['Классы.3.Класс'] == 'This class exists.'
+    preview = testapp.post('/settings/@import', {'dry_run': 'true'},
+                           upload_files=[('file', 'good.xlsx', workbook(GOOD))], headers=auth)
+    assert preview.json['valid'] is True and preview.json['counts']['students'] == 2
+    root._p_jar.sync()
+    assert 'orlova.ni' not in root['people']['users']
+    done = testapp.post_json('/settings/@import', {'token': preview.json['token']},
+                             headers=auth, status=201)
+    assert done.json['counts'] == {'staff': 1, 'classes': 1, 'students': 2, 'guardians': 2}
+    assert {c['login'] for c in done.json['credentials']} == {'orlova.ni', 'zaytseva.mp'}
+    # a token is used once
+    testapp.post_json('/settings/@import', {'token': preview.json['token']}, headers=auth,
+                      status=404)
+    log = testapp.get('/settings/@imports', headers=auth)
+    assert [e['result'] for e in log.json['items']][:2] == ['saved', 'refused']
+    # straight import, no preview: 201
+    body = csv_bytes(STAFF_HEADER, 'frolov.a;Фролов;Антон;;;teacher;;')
+    assert testapp.post('/settings/@import', {}, upload_files=[('file', 's.csv', body)],
+                        headers=auth, status=201).json['counts']['staff'] == 1
+    assert testapp.post('/settings/@import', {}, headers=auth, status=400).json['error']

@@ -278,7 +278,7 @@ class Run:
             self.error(table, number, 'phone', _('Not a phone number.'))
         if len(self.outcome.errors) > before:
             if table.kind == 'students':
-                self.file_students[values.get('personal_file', '').strip()] = None
+                self.file_students.setdefault(values.get('personal_file', '').strip(), None)
             return
         try:
             getattr(self, 'row_' + table.kind)(table, number,
@@ -353,7 +353,7 @@ class Run:
 
     def row_students(self, table, number, values):
         file_number = values['personal_file']
-        self.file_students[file_number] = None
+        self.file_students.setdefault(file_number, None)
         birth_date = parse_date(values['birth_date'])
         start = parse_date(values['start']) if values.get('start') else None
         for name, day in (('birth_date', birth_date), ('start', start)):
