@@ -3,12 +3,15 @@ cleanly, a preview with the row errors of every kind, nothing saved from a partl
 the confirmation through the same actions as the forms, the log, the JSON API and the
 console."""
 import io
+import os
+import pathlib
 import zipfile
 
 import openpyxl
 import pytest
 
 from conftest import csrf_token, login, api_token
+from test_jobs import server_ini  # noqa: F401 (the fixture: a server's ini on the demo)
 
 STAFF_HEADER = 'Логин;Фамилия;Имя;Отчество;Должность;Роли;E-mail;Телефон'
 
@@ -301,3 +304,67 @@ def test_api_dry_run_confirm_and_refusal(testapp, root):
     assert testapp.post('/settings/@import', {}, upload_files=[('file', 's.csv', body)],
                         headers=auth, status=201).json['counts']['staff'] == 1
     assert testapp.post('/settings/@import', {}, headers=auth, status=400).json['error']
+
+
+# -- the console -----------------------------------------------------------------------------
+def test_console_import_without_a_server(app, db_dir, tmp_path, capsys):
+    from conftest import close_app
+    from test_evolve import write_ini
+    from ejportal.scripts.admin import main as admin_main
+    close_app(app)
+    ini = write_ini(db_dir)
+    good = tmp_path / 'staff.csv'
+    good.write_bytes(csv_bytes(STAFF_HEADER, 'gromov.i;Громов;Илья;;;teacher;;'))
+    assert admin_main([ini, 'import-people', str(good), '--dry-run']) == 0
+    assert 'staff: 1' in capsys.readouterr().out
+    assert admin_main([ini, 'import-people', str(good)]) == 0
+    out = capsys.readouterr().out
+    assert 'created gromov.i (Громов Илья) with one-time password' in out
+    # again: the login is taken now, so nothing is saved and the exit code says so
+    assert admin_main([ini, 'import-people', str(good)]) == 1
+    captured = capsys.readouterr()
+    assert 'row 2, Логин: This login is taken.' in captured.out
+    assert 'nothing was imported' in captured.err
+
+
+def test_console_import_through_the_running_server(server_ini, tmp_path):
+    """With the server holding the FileStorage, the console hands the command to it; a
+    relative file name is the console's, not the server's."""
+    import subprocess
+    from servers import AppProcess
+    from test_jobs import ADMIN_CLI, call
+    server = AppProcess(server_ini).start()
+    try:
+        work = tmp_path / 'work'
+        work.mkdir()
+        (work / 'school.xlsx').write_bytes(workbook(GOOD))
+        (work / 'bad.csv').write_bytes(csv_bytes(STAFF_HEADER, 'admin;А;Б;;;teacher;;'))
+
+        source = str(pathlib.Path(__file__).resolve().parents[2] / 'src')
+        env = dict(os.environ, PYTHONPATH=source)
+
+        def console(*argv):
+            return subprocess.run([ADMIN_CLI, server_ini, *argv], capture_output=True,
+                                  text=True, timeout=300, cwd=str(work), env=env)
+        checked = console('import-people', 'school.xlsx', '--dry-run')
+        assert checked.returncode == 0, checked.stderr
+        assert 'staff: 1, classes: 1, students: 2, guardians: 2' in checked.stdout
+        refused = console('import-people', 'bad.csv')
+        assert refused.returncode == 1
+        assert 'row 2' in refused.stdout and 'nothing was imported' in refused.stderr
+        done = console('import-people', 'school.xlsx')
+        assert done.returncode == 0, done.stderr
+        assert 'created zaytseva.mp' in done.stdout
+        password = done.stdout.split('created orlova.ni (Орлова Нина Ивановна) with one-time '
+                                     'password ')[1].split()[0]
+        # the password is right: the API only asks for the one-time one to be changed
+        status, login = call(server.url + '/@login', 'POST',
+                             {'login': 'orlova.ni', 'password': password})
+        assert login['error']['type'] == 'PasswordChangeRequired', login
+        status, login = call(server.url + '/@login', 'POST',
+                             {'login': 'admin', 'password': 'demo'})
+        status, log = call(server.url + '/settings/@imports', token=login['token'])
+        assert [(e['filename'], e['result'], e['userid']) for e in log['items']] == [
+            ('school.xlsx', 'saved', 'ejportal-admin'), ('bad.csv', 'refused', 'ejportal-admin')]
+    finally:
+        assert server.stop() == 0, server.output()[-3000:]
