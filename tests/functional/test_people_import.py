@@ -97,6 +97,12 @@ def test_good_workbook_previews_then_imports_everything(testapp, as_user, root):
     for student in school_class.current_students():
         assert student.parents == ('zaytseva.mp',)
         assert student.diary.guardians[0]['relation'] == 'mother'
+    # a student imported into a class that has journals appears in them
+    more = csv_bytes('Фамилия;Имя;Дата рождения;№ личного дела;Класс',
+                     'Яковлев;Яков;03.03.2015;Z-9;5А')
+    assert 'The file is imported.' in confirm(preview_page(testapp, more, 'more.csv')).text
+    journal = testapp.get(year.__name__.join(('/journal/', '/classes/5a/journals/math')))
+    assert 'Яковлев' in journal.text
     # the log and the audit log know it
     log = testapp.get('/settings/@@imports')
     assert 'school.xlsx' in log.text and 'saved' in log.text
