@@ -2,6 +2,7 @@
 cleanly, a preview with the row errors of every kind, nothing saved from a partly bad file,
 the confirmation through the same actions as the forms, the log, the JSON API and the
 console."""
+import datetime
 import io
 import os
 import pathlib
@@ -66,7 +67,7 @@ GOOD = {
     'Классы': [['Класс', 'Классный руководитель (логин)'], ['6Д', 'orlova.ni']],
     'Ученики': [['Фамилия', 'Имя', 'Отчество', 'Дата рождения', '№ личного дела', 'Класс'],
                 ['Зайцев', 'Олег', 'Петрович', '01.02.2013', 'Z-1', '6Д'],
-                ['Зайцева', 'Анна', '', '2014-05-06', 'Z-2', '6д']],
+                ['Зайцева', 'Анна', '', datetime.date(2014, 5, 6), 'Z-2', '6д']],
     'Родители': [['№ личного дела ученика', 'Логин', 'Фамилия', 'Имя', 'Кем приходится',
                   'Телефон'],
                  ['Z-1', 'zaytseva.mp', 'Зайцева', 'Мария', 'мать', '+7 900 000-00-02'],
@@ -175,6 +176,10 @@ def test_every_kind_of_row_error_is_shown_and_nothing_is_saved(testapp, as_user,
     assert len(root['people']['users']) == users_before
     assert len(root['journal']['students']) == students_before
     assert 'orlova.ni' not in root['people']['users']
+    # what the preview wrote and threw away leaves the audit chain whole
+    from ejportal.core.audit import anchor_path, get_audit_log
+    ok, broken, message = get_audit_log(root).verify(anchor_path(testapp.app.registry))
+    assert ok, (broken, message)
 
 
 def test_errors_read_in_russian(testapp, as_user, root):
@@ -291,6 +296,8 @@ def test_api_dry_run_confirm_and_refusal(testapp, root):
                            headers=auth, status=400)
     assert refused.json['error']['type'] == 'BadRequest'
     assert refused.json['error']['fields']['Классы.3.Класс'] == 'This class exists.'
+    root._p_jar.sync()
+    assert 'orlova.ni' not in root['people']['users']     # the file's good rows neither
     preview = testapp.post('/settings/@import', {'dry_run': 'true'},
                            upload_files=[('file', 'good.xlsx', workbook(GOOD))], headers=auth)
     assert preview.json['valid'] is True and preview.json['counts']['students'] == 2

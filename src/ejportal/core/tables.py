@@ -52,7 +52,7 @@ def check_xlsx_size(data, error=Invalid):
 def cell_text(value):
     if value is None:
         return ''
-    if isinstance(value, datetime.datetime) and not value.time():
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         value = value.date()
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -74,7 +74,10 @@ def xlsx_sheets(data, max_rows, error=Invalid, first_only=False):
             for sheet in book.worksheets[:1 if first_only else MAX_SHEETS]:
                 rows = []
                 for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                    rows.append([cell_text(v) for v in row])
+                    cells = [cell_text(v) for v in row]
+                    while cells and not cells[-1]:
+                        cells.pop()   # the sheet's width, not the row's
+                    rows.append(cells)
                     if len(rows) > max_rows + 1:
                         break
                 sheets.append((sheet.title, rows))
