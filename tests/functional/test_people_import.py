@@ -381,3 +381,11 @@ def test_console_import_through_the_running_server(server_ini, tmp_path):
             ('school.xlsx', 'saved', 'ejportal-admin'), ('bad.csv', 'refused', 'ejportal-admin')]
     finally:
         assert server.stop() == 0, server.output()[-3000:]
+
+
+def test_control_characters_in_a_cell_are_refused_at_the_door(testapp, as_user):
+    as_user('admin')
+    body = csv_bytes(STAFF_HEADER, 'bad.one;Иван\x07ов;Иван;;;teacher;;')
+    page = upload(testapp, body, 'staff.csv', status=400)
+    assert 'Some fields are not valid.' in page.text
+    assert 'file.2.2: This text holds characters that cannot be stored' in page.text

@@ -30,6 +30,7 @@ from ejportal.core.content import Resource, content_type, create, now
 from ejportal.core.errors import Invalid, UserError
 from ejportal.core.folder import Folder
 from ejportal.core.tables import read_sheets
+from ejportal.core.text import BadText, text_problem
 from ejportal.i18n import _
 from ejportal.security import ROLES, STAFF_ROLES
 
@@ -156,6 +157,11 @@ def read_tables(data, filename):
     tables, total = [], 0
     for title, rows in read_sheets(data, filename, MAX_ROWS, ImportRefused):
         rows = [(n, r) for n, r in enumerate(rows, 1) if any(r)]
+        # the one text boundary: the cells wait for the confirmation in the database
+        bad = {'%s.%d.%d' % (title or 'file', n, index + 1): text_problem(cell)
+               for n, r in rows for index, cell in enumerate(r) if text_problem(cell)}
+        if bad:
+            raise BadText(_('Some fields are not valid.'), bad)
         if not rows:
             continue
         titles = rows[0][1]

@@ -10,6 +10,7 @@ from ejportal.core.errors import Invalid, NotFound
 from ejportal.core.files import XLSX, download_response
 from ejportal.core.jsonapi import json_body, json_error
 from ejportal.core.responses import json_response, jsonable
+from ejportal.core.text import check_form
 from ejportal.i18n import _
 from ejportal.paths import template
 from ejportal.security import MANAGE_USERS
@@ -26,6 +27,7 @@ def settings_of(request):
 
 def uploaded(request):
     """(bytes, file name) of the form's or the API's ``file``; Invalid without one."""
+    check_form(request.POST.items())
     upload = request.POST.get('file')
     if not hasattr(upload, 'file'):
         raise Invalid(_('Choose a file.'), {'file': _('Choose a file.')})
@@ -88,7 +90,7 @@ def templates_view(request):
 def page(request, **values):
     result = {'title': _('Import of people and classes'), 'templates': templates_view(request),
               'error': None, 'token': None, 'errors': (), 'counts': (), 'tables': (),
-              'filename': '', 'credentials': (), 'saved': False,
+              'filename': '', 'credentials': (), 'saved': False, 'error_details': (),
               'log_url': request.resource_url(settings_of(request), 'imports')}
     result.update(values)
     return result
@@ -123,7 +125,9 @@ def import_post(context, request):
         token, _tables, _outcome = preview(request, data, filename)
     except Invalid as refused:
         request.response.status = 400
-        return page(request, error=refused.message)
+        return page(request, error=refused.message, error_details=sorted(
+            (name, request.localizer.translate(text))
+            for name, text in refused.fields.items() if name != 'file'))
     return HTTPSeeOther(request.resource_url(context, 'import', query={'token': token}))
 
 
