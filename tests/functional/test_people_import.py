@@ -69,9 +69,13 @@ GOOD = {
                 ['Зайцев', 'Олег', 'Петрович', '01.02.2013', 'Z-1', '6Д'],
                 ['Зайцева', 'Анна', '', datetime.date(2014, 5, 6), 'Z-2', '6д']],
     'Родители': [['№ личного дела ученика', 'Логин', 'Фамилия', 'Имя', 'Кем приходится',
-                  'Телефон'],
-                 ['Z-1', 'zaytseva.mp', 'Зайцева', 'Мария', 'мать', '+7 900 000-00-02'],
-                 ['Z-2', 'zaytseva.mp', 'Зайцева', 'Мария', 'мать', '']],
+                  'Телефон', 'Согласие на обработку ПДн (дата)',
+                  'Расписка о неразглашении логина (дата)'],
+                 ['Z-1', 'zaytseva.mp', 'Зайцева', 'Мария', 'мать', '+7 900 000-00-02',
+                  '01.09.2025', '01.09.2025'],
+                 ['Z-2', 'zaytseva.mp', 'Зайцева', 'Мария', 'мать', '', '01.09.2025',
+                  '01.09.2025'],
+                 ['Z-2', '', 'Зайцев', 'Пётр', 'отец', '', '', '']],
 }
 
 
@@ -98,6 +102,13 @@ def test_good_workbook_previews_then_imports_everything(testapp, as_user, root):
     for student in school_class.current_students():
         assert student.parents == ('zaytseva.mp',)
         assert student.diary.guardians[0]['relation'] == 'mother'
+    # a parent without a login is in the family data only; a consent went to the registry
+    anna = school_class.current_students()[1]
+    assert [g['fullname'] for g in anna.diary.guardians] == ['Зайцева Мария', 'Зайцев Пётр']
+    assert 'Зайцев Пётр' not in [u.fullname for u in users.values()]
+    registry = root['consents']
+    assert [c.person for c in registry.find('guardian', anna.__name__, 'Зайцева Мария',
+                                            'child')]
     # a student imported into a class that has journals appears in them
     more = csv_bytes('Фамилия;Имя;Дата рождения;№ личного дела;Класс',
                      'Яковлев;Яков;03.03.2015;Z-9;5А')
@@ -139,8 +150,9 @@ def bad_workbook(root):
                     [existing.surname, existing.first_name, existing.patronymic,
                      existing.birth_date.strftime('%d.%m.%Y'), 'Z-5', '5А']],
         'Родители': [GOOD['Родители'][0],
-                     ['NOPE', 'zaytseva.mp', 'Зайцева', 'Мария', 'мать', ''],
-                     ['Z-4', 'sidorova.a', 'Сидорова', 'Анна', 'тётя', '']],
+                     ['NOPE', 'zaytseva.mp', 'Зайцева', 'Мария', 'мать', '', '', ''],
+                     ['Z-4', 'sidorova.a', 'Сидорова', 'Анна', 'тётя', '', '', ''],
+                     ['Z-4', 'sidorova.b', 'Сидорова', 'Бэлла', 'мать', '', '', '01.09.2025']],
     })
 
 
@@ -167,6 +179,7 @@ def test_every_kind_of_row_error_is_shown_and_nothing_is_saved(testapp, as_user,
         ('Ученики', 7, 'Фамилия'): 'is in the database already',
         ('Родители', 2, '№ личного дела ученика'): 'No student with this personal file',
         ('Родители', 3, 'Кем приходится'): 'Mother, father, guardian or other.',
+        ('Родители', 4, 'Согласие на обработку ПДн (дата)'): 'needs the personal-data consent',
     }
     for place, text in expected.items():
         assert place in errors, (place, errors)
@@ -305,7 +318,7 @@ def test_api_dry_run_confirm_and_refusal(testapp, root):
     assert 'orlova.ni' not in root['people']['users']
     done = testapp.post_json('/settings/@import', {'token': preview.json['token']},
                              headers=auth, status=201)
-    assert done.json['counts'] == {'staff': 1, 'classes': 1, 'students': 2, 'guardians': 2}
+    assert done.json['counts'] == {'staff': 1, 'classes': 1, 'students': 2, 'guardians': 3}
     assert {c['login'] for c in done.json['credentials']} == {'orlova.ni', 'zaytseva.mp'}
     # a token is used once
     testapp.post_json('/settings/@import', {'token': preview.json['token']}, headers=auth,
@@ -361,7 +374,7 @@ def test_console_import_through_the_running_server(server_ini, tmp_path):
                                   text=True, timeout=300, cwd=str(work), env=env)
         checked = console('import-people', 'school.xlsx', '--dry-run')
         assert checked.returncode == 0, checked.stderr
-        assert 'staff: 1, classes: 1, students: 2, guardians: 2' in checked.stdout
+        assert 'staff: 1, classes: 1, students: 2, guardians: 3' in checked.stdout
         refused = console('import-people', 'bad.csv')
         assert refused.returncode == 1
         assert 'row 2' in refused.stdout and 'nothing was imported' in refused.stderr

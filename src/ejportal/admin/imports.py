@@ -77,13 +77,17 @@ COLUMNS = {
     'guardians': (
         Column('student_file', '№ личного дела ученика', 'Student personal file number',
                True, 'П-1001'),
-        Column('login', 'Логин', 'Login', True, 'petrova.ev'),
         Column('surname', 'Фамилия', 'Surname', True, 'Петрова'),
         Column('first_name', 'Имя', 'First name', True, 'Елена'),
         Column('patronymic', 'Отчество', 'Patronymic', False, 'Викторовна'),
         Column('relation', 'Кем приходится', 'Relation', False, 'мать'),
         Column('phone', 'Телефон', 'Phone', False, '+7 900 765-43-21'),
         Column('email', 'E-mail', 'E-mail', False, 'petrova@mail.example'),
+        Column('consent', 'Согласие на обработку ПДн (дата)', 'Personal-data consent (date)',
+               False, '01.09.2025'),
+        Column('no_pass_note', 'Расписка о неразглашении логина (дата)',
+               'Note not to pass the login on (date)', False, '01.09.2025'),
+        Column('login', 'Логин', 'Login', False, 'petrova.ev'),
     ),
 }
 SHEET_TITLES = {'staff': 'Сотрудники', 'classes': 'Классы', 'students': 'Ученики',
@@ -415,9 +419,35 @@ class Run:
         if relation is None:
             return self.error(table, number, 'relation', _(
                 'import-relation', default='Mother, father, guardian or other.'))
-        login = values['login']
-        if not self.first_time(table, number, ('link', login, student.__name__), 'login'):
+        dates = {}
+        for name in ('consent', 'no_pass_note'):
+            dates[name] = parse_date(values[name]) if values.get(name) else None
+            if values.get(name) and dates[name] is None:
+                return self.error(table, number, name, _(
+                    'import-date', default='Not a date: DD.MM.YYYY, e.g. 14.03.2014.'))
+        login = values.get('login', '')
+        if login:
+            if not self.account(table, number, values, login, student):
+                return
+        elif not self.first_time(table, number, (
+                'guardian', person_key(values['surname'], values['first_name'],
+                                       values.get('patronymic', ''), None),
+                student.__name__), 'surname'):
             return
+        fullname = ' '.join(p for p in (values['surname'], values['first_name'],
+                                        values.get('patronymic', '')) if p)
+        self.call('add-guardian', school_class, {
+            'student': student.__name__, 'fullname': fullname, 'relation': relation,
+            'phone': values.get('phone', ''), 'email': values.get('email', ''),
+            'login': login, **{name: day.isoformat() if day else ''
+                               for name, day in dates.items()}})
+        self.outcome.counts['guardians'] += 1
+
+    def account(self, table, number, values, login, student):
+        """The parent's account, made on the first row naming ``login``; False (and an
+        error) where the login cannot be this parent's."""
+        if not self.first_time(table, number, ('link', login, student.__name__), 'login'):
+            return False
         if ('login', login) not in self.seen:
             self.seen[('login', login)] = number
             user, password = self.call('add-user', self.users, {
@@ -428,15 +458,10 @@ class Run:
             self.outcome.credentials.append((user.__name__, user.fullname, password))
         elif ('parent', login) not in self.seen:
             # the login of a staff row: one account is staff or family, never both
-            return self.error(table, number, 'login', _('This login is taken.'))
+            self.error(table, number, 'login', _('This login is taken.'))
+            return False
         self.seen.setdefault(('parent', login), number)
-        fullname = ' '.join(p for p in (values['surname'], values['first_name'],
-                                        values.get('patronymic', '')) if p)
-        self.call('add-guardian', school_class, {
-            'student': student.__name__, 'fullname': fullname, 'relation': relation,
-            'phone': values.get('phone', ''), 'email': values.get('email', ''),
-            'login': login})
-        self.outcome.counts['guardians'] += 1
+        return True
 
 
 def person_key(surname, first_name, patronymic, birth_date):

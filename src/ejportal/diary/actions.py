@@ -7,7 +7,7 @@ from ejportal.core.actions import Action
 from ejportal.core.audit import record
 from ejportal.core.content import find_root
 from ejportal.core.errors import Conflict, Invalid
-from ejportal.diary import schemas
+from ejportal.diary import consents, schemas
 from ejportal.diary.resources import student_file
 from ejportal.i18n import _
 from ejportal.journal.resources import Student, enrol
@@ -60,9 +60,11 @@ class AddStudent(ClassAction):
 
 
 class AddGuardian(ClassAction):
-    """A parent / legal representative of a student of the class (the context), and, with
-    ``login``, the link of their account to the student's family (the account must exist
-    and be a parent's). -> the student."""
+    """A parent / legal representative of a student of the class (the context), their
+    consent (a date: into the registry, as typed on the desk) and, with ``login``, the link
+    of their account to the student's family: the account must exist and be a parent's, and
+    the family may have logins only with the consent and the signed note not to pass the
+    login on (the desk's rule for issuing them). -> the student."""
 
     schema = schemas.AddGuardianFields
 
@@ -76,6 +78,11 @@ class AddGuardian(ClassAction):
         user = find_root(self.context)['people']['users'].get(login)
         if user is None or 'parent' not in user.roles:
             raise refuse(_('No parent account with this login.'), 'login')
+        if not appstruct['consent']:
+            raise refuse(_('A login needs the personal-data consent (its date).'), 'consent')
+        if not appstruct['no_pass_note']:
+            raise refuse(_('A login needs the signed note not to pass it on (its date).'),
+                         'no_pass_note')
         if login in self.student(appstruct).parents:
             raise refuse(_('This parent is linked to the student already.'), 'login',
                          Conflict)
@@ -83,11 +90,14 @@ class AddGuardian(ClassAction):
     def perform(self, appstruct):
         student = self.student(appstruct)
         file = student_file(student, create=True)
-        file.guardians.append({
+        guardian = {
             'fullname': appstruct['fullname'], 'relation': appstruct['relation'],
             'phone': appstruct['phone'], 'email': appstruct['email'],
-            'login': appstruct['login'], 'consent': None, 'no_pass_note': None,
-            'email_remarks': False})
+            'login': appstruct['login'], 'consent': appstruct['consent'],
+            'no_pass_note': appstruct['no_pass_note'], 'email_remarks': False}
+        file.guardians.append(guardian)
+        if guardian['consent']:
+            consents.desk_registered(find_root(student), student, guardian, source='import')
         if appstruct['login']:
             student.update({'parents': tuple(student.parents) + (appstruct['login'],)})
         # personal data: the audit names what changed, not the values

@@ -128,6 +128,8 @@ class AddGuardianFields(colander.MappingSchema):
     phone = text_node(_('Phone'), 50)
     email = email_node()
     login = colander.SchemaNode(colander.String(), title=_('Login'), missing='')
+    consent = date_node(_('Personal-data consent on file (date)'))
+    no_pass_note = date_node(_('Signed note not to pass the login on (date)'))
 
 
 class MoveOutSchema(CSRFSchema):
