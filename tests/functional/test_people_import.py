@@ -83,6 +83,9 @@ def test_good_workbook_previews_then_imports_everything(testapp, as_user, root):
     as_user('admin')
     page = preview_page(testapp, workbook(GOOD), 'school.xlsx')
     assert not error_cells(page)
+    assert [li.get_text(' ', strip=True) for li in page.html.select('ul.import-tables li')] == [
+        'Сотрудники: Staff, rows 1', 'Классы: Classes, rows 1', 'Ученики: Students, rows 2',
+        'Родители: Parents / legal representatives, rows 3']
     root._p_jar.sync()
     assert 'orlova.ni' not in root['people']['users']     # a preview saves nothing
     done = confirm(page)

@@ -256,7 +256,6 @@ class Run:
         self.roles = role_titles(request.registry if request is not None else None)
         self.seen = {}          # (kind of key, key) -> the row that had it first
         self.file_students = {}  # personal file number -> the student made, or None
-        self.linked = set()     # (parent login, student id)
 
     def error(self, table, number, name, message):
         column = table.header.get(name, '') if name else ''
