@@ -9,7 +9,6 @@ import pathlib
 import zipfile
 
 import openpyxl
-import pytest
 
 from conftest import csrf_token, login, api_token
 from test_jobs import server_ini  # noqa: F401 (the fixture: a server's ini on the demo)
