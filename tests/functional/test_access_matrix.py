@@ -589,6 +589,19 @@ ACCESS.update({
 })
 
 
+# -- imports (issue 13): the import of people and classes under the settings, the
+# administrator's (who keeps the users); kept apart so that the tables above merge cleanly.
+ACCESS.update({
+    ('Settings', 'import'): [('GET', '/settings/@@import', ADMIN),
+                             ('POST', '/settings/@@import', ADMIN)],
+    ('Settings', 'imports'): [('GET', '/settings/@@imports', ADMIN)],
+    ('Settings', 'import-template'): [('GET', '/settings/@@import-template?format=xlsx',
+                                       ADMIN)],
+    ('Settings', '@import'): [('POST', '/settings/@import', ADMIN)],
+    ('Settings', '@imports'): [('GET', '/settings/@imports', ADMIN)],
+})
+
+
 def registered_views(app):
     """(context type name, view name) of every view the app registered for a resource."""
     found = set()
@@ -811,6 +824,18 @@ def export_to_the_region(app):
     return '/settings/rid-exports/run-1'
 
 
+def import_people(app):
+    """One import of people (a member of staff, through the API): the demo school has none.
+    The path of its log entry."""
+    client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1', 'HTTP_HOST': 'localhost'})
+    headers = {'Authorization': 'Bearer ' + api_token(client, 'admin'),
+               'Accept': 'application/json'}
+    body = 'Логин;Фамилия;Имя;Роли\r\nmatrix.t;Тестова;Ирина;teacher\r\n'.encode('utf-8')
+    made = client.post('/settings/@import', {}, upload_files=[('file', 'staff.csv', body)],
+                       headers=headers, status=201).json
+    return made['@id'].replace('http://localhost', '')
+
+
 def prepare_school(app):
     """What the tables need beyond the demo school; returns the made places by name."""
     add_people(app)
@@ -820,6 +845,7 @@ def prepare_school(app):
     places['appendix'] = make_appendix(app)
     places['edition'] = close_the_first_quarter(app)
     places['rid_run'] = export_to_the_region(app)
+    places['people_import'] = import_people(app)
     return places
 
 

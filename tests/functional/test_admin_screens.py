@@ -174,6 +174,8 @@ for _sections in NAV_BY_ROLE.values():
 # o-consents (issue 13): the consent registry, for who may read it
 NAV_BY_ROLE['admin'].add('Personal-data consents')
 NAV_BY_ROLE['director'].add('Personal-data consents')
+# imports (issue 13): the import of people, the administrator's
+NAV_BY_ROLE['admin'].add('Import of people')
 
 
 def test_every_role_logs_in_and_sees_its_sections(testapp):

@@ -316,6 +316,17 @@ API.update({
 })
 
 
+# -- imports (issue 13): the import of people and classes, the administrator's; its log and
+# its entries are the settings' (changed only by an import). Kept apart like the blocks above.
+TARGETS.update({'PeopleImports': '/settings/people-imports', 'PeopleImport': '{people_import}'})
+API.update({
+    ('Settings', '@import'): {POST: ADMIN},
+    ('Settings', '@imports'): {GET: ADMIN},
+    ('PeopleImports', '@json'): SETTINGS,
+    ('PeopleImport', '@json'): SETTINGS,
+})
+
+
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""
     def below(cls):

@@ -2,7 +2,7 @@
 from ejportal.admin.backups import backup_job, verify_job
 from ejportal.admin.jobs import jobs_warning_panel
 from ejportal.i18n import _
-from ejportal.security import MANAGE_SETTINGS, VIEW_AUDIT
+from ejportal.security import MANAGE_SETTINGS, MANAGE_USERS, VIEW_AUDIT
 
 
 def includeme(config):
@@ -14,8 +14,11 @@ def includeme(config):
     config.add_job('backup-verify', verify_job, _('job-backup-verify', default='Restore and '
                    'verify the newest backups'), {'kind': 'weekly', 'weekday': 7, 'at': '05:00'},
                    order=11)
+    config.scan('.imports', categories=('ejportal',))
+    config.add_nav_entry(92, '/settings', _('Import of people'), MANAGE_USERS, view='import')
     config.scan('.views')
     config.scan('.jobs')
     config.scan('.backups_views')
     config.scan('.books')
     config.add_help_topic('admin-daily', 'Settings', '*')
+    config.scan('.imports_views')

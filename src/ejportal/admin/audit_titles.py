@@ -42,6 +42,7 @@ ACTION_TITLES = {
     'period-reopen': _('audit-period-reopen', default='Period reopened'),
     'plan-edit': _('audit-plan-edit', default='Lesson plan changed'),
     'plan-import': _('audit-plan-import', default='Lesson plan imported'),
+    'people-import': _('audit-people-import', default='People and classes imported'),
     'plan-step': _('audit-plan-step', default='Plan step marked'),
     'plan-topics': _('audit-plan-topics', default='Topics filled from the plan'),
     'remark': _('audit-remark', default='Remark'),

@@ -15,6 +15,7 @@ Everything that enters through ``__call__`` passes the one text boundary check f
 import colander
 
 from ejportal.core.errors import Forbidden, Invalid
+from ejportal.core.registry import portal_registry
 from ejportal.core.text import check_input
 from ejportal.i18n import _
 
@@ -90,3 +91,11 @@ class Action:
             check_input(appstruct if isinstance(appstruct, (dict, list, str)) else {})
         self.check(appstruct)
         return self.perform(appstruct)
+
+
+def named_action(name, context, request=None, registry=None):
+    """The action an area registered as ``name`` (``config.add_action``), made for
+    ``context`` and ``request``: how one area runs another's change."""
+    if registry is None and request is not None:
+        registry = request.registry
+    return portal_registry(registry).actions[name](context, request)

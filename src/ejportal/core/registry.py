@@ -119,6 +119,7 @@ class PortalRegistry:
         self.dashboard_parts = []    # Ordered(function(request)): the director's dashboard
         self.jobs = {}               # name -> JobInfo
         self.reference_books = {}    # name -> ReferenceBookInfo
+        self.actions = {}            # name -> Action class other areas call by name
         self.static_urls = {}        # (application URL, asset spec) -> URL, filled by pages
         self.help_topics = {}        # (context type name, view name or '*') -> [HelpTopic]
         self._seq = 0
@@ -309,6 +310,16 @@ def help_topic(registry, context, view_name, roles):
     return None
 
 
+def add_action(config, name, factory):
+    """An area's action (a ``core.actions.Action`` class) under a name, so that another
+    area (an import of people) runs the same change its forms run without importing it."""
+    def register():
+        portal_registry(config.registry).actions[name] = factory
+    intr = config.introspectable('ejportal actions', name, name, 'ejportal action')
+    intr['factory'] = factory
+    config.action(('ejportal-action', name), register, introspectables=(intr,))
+
+
 add_start_panel = _ordered_directive('start_panels', 'ejportal start panels')
 add_public_section = _ordered_directive('public_sections', 'ejportal public sections')
 add_demo_builder = _ordered_directive('demo_builders', 'ejportal demo builders')
@@ -334,3 +345,4 @@ def includeme(config):
     config.add_directive('add_job', add_job)
     config.add_directive('add_reference_book', add_reference_book)
     config.add_directive('add_help_topic', add_help_topic)
+    config.add_directive('add_action', add_action)

@@ -2,6 +2,7 @@
 class teacher's desk (family data, logins, absences, remarks, class overview) and report
 mailing."""
 from ejportal.core.events import ObjectAdded, ObjectModified
+from ejportal.diary.actions import AddGuardian, AddStudent
 from ejportal.diary.consents import build_demo_consents
 from ejportal.diary.demo import build_demo_diary
 from ejportal.diary.desk import absence_on_new_lesson
@@ -49,6 +50,8 @@ def desk_panel(request):
 
 
 def includeme(config):
+    config.add_action('add-student', AddStudent)
+    config.add_action('add-guardian', AddGuardian)
     config.scan('.evolve', categories=('ejportal',))
     config.scan('.consents', categories=('ejportal',))
     config.add_section('consents', 'ConsentRegistry', order=60)

@@ -167,9 +167,10 @@ def family_state(portal, student, guardian, day=None):
                           day or datetime.date.today(), scope=LOGIN_SCOPE)
 
 
-def desk_registered(portal, student, guardian):
-    """The class teacher typed a new consent date on the desk: it goes into the registry
-    (for the child, processing and the diary), unless a consent of that date is there."""
+def desk_registered(portal, student, guardian, source='desk'):
+    """The class teacher typed a new consent date on the desk (or an import brought one,
+    ``source='import'``): it goes into the registry (for the child, processing and the
+    diary), unless a consent of that date is there."""
     registry = make_registry(portal)
     day = guardian.get('consent')
     if not day or not guardian.get('fullname'):
@@ -179,7 +180,7 @@ def desk_registered(portal, student, guardian):
             return consent
     return register(registry, 'guardian', guardian['fullname'], 'child',
                     ('processing', LOGIN_SCOPE), day, student=student.__name__,
-                    source='desk')
+                    source=source)
 
 
 # -- reports ---------------------------------------------------------------------------------

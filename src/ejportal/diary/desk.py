@@ -22,12 +22,12 @@ from ejportal.core.audit import record
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.mail import send
 from ejportal.core.uploads import ALLOWED, UploadRefused, stored_upload
-from ejportal.diary import consents, model, schemas
+from ejportal.diary import actions, consents, model, schemas
 from ejportal.diary.report import render_pdf
 from ejportal.diary.resources import student_file
 from ejportal.i18n import _, format_date
 from ejportal.journal import grading
-from ejportal.journal.resources import PeriodClosed, SchoolClass, Student, enrol, leave
+from ejportal.journal.resources import PeriodClosed, SchoolClass, leave
 from ejportal.paths import template
 from ejportal.security import MANAGE_CLASS, VIEW_JOURNAL
 from ejportal.site.resources import get_portal, portal_address
@@ -199,18 +199,10 @@ class AddStudent(DeskForm):
     buttons = (deform.Button('save', _('Add')),)
 
     def save_success(self, appstruct):
-        year = self.context.year
-        start = appstruct['start'] or today()
-        if not year.start <= start <= year.end:
-            raise FormError('start', _('The date must be inside the school year.'))
-        students = self.context.students_folder()
-        sid = students.unique_name('s%04d' % (len(students) + 1))
-        student = students.add(sid, Student(
-            birth_date=appstruct['birth_date'], **{f: appstruct[f] for f in STUDENT_FIELDS}))
-        enrol(student, self.context, start)
+        student = actions.AddStudent(self.context, self.request).run(appstruct)
         self.request.session.flash(_('Student added.'), 'success')
         return HTTPSeeOther(self.request.resource_url(self.context, 'desk-student',
-                                                      query={'student': sid}))
+                                                      query={'student': student.__name__}))
 
 
 @view_config(context=SchoolClass, name='desk-move-out', permission=MANAGE_CLASS,

@@ -59,18 +59,26 @@ def deferred_reasons(node, kw):
         values=list(kw['context'].year.__parent__.absence_reasons), min_length=0)
 
 
-class GuardianSchema(colander.MappingSchema):
-    fullname = text_node(_('Full name'), 200)
-    relation = colander.SchemaNode(
+def relation_node():
+    return colander.SchemaNode(
         colander.String(), title=_('Relation'), missing='other',
         validator=colander.OneOf(list(RELATION_TITLES)),
         widget=deform.widget.SelectWidget(values=list(RELATION_TITLES.items())))
+
+
+def email_node():
+    return colander.SchemaNode(colander.String(), title=_('E-mail'), missing='',
+                               preparer=_strip,
+                               validator=colander.All(colander.Email(
+                                   msg=_('Not an e-mail address.')),
+                                   colander.Length(max=200)))
+
+
+class GuardianSchema(colander.MappingSchema):
+    fullname = text_node(_('Full name'), 200)
+    relation = relation_node()
     phone = text_node(_('Phone'), 50)
-    email = colander.SchemaNode(colander.String(), title=_('E-mail'), missing='',
-                                preparer=_strip,
-                                validator=colander.All(colander.Email(
-                                    msg=_('Not an e-mail address.')),
-                                    colander.Length(max=200)))
+    email = email_node()
     login = colander.SchemaNode(colander.String(), title=_('Login'), missing='',
                                 widget=deform.widget.HiddenWidget())
     consent = date_node(_('Personal-data consent on file (date)'))
@@ -96,13 +104,32 @@ class StudentFileSchema(CSRFSchema):
                           widget=deform.widget.SequenceWidget(orderable=False))
 
 
-class AddStudentSchema(CSRFSchema):
+class AddStudentFields(colander.MappingSchema):
+    """A new student of a class (``actions.AddStudent``; the form adds the CSRF token)."""
     surname = text_node(_('Surname'), 100, missing=colander.required)
     first_name = text_node(_('First name'), 100, missing=colander.required)
     patronymic = text_node(_('Patronymic'), 100)
     personal_file = text_node(_('Personal file number'), 30)
     birth_date = date_node(_('Birth date'))
     start = date_node(_('In the class from'))
+
+
+class AddStudentSchema(CSRFSchema, AddStudentFields):
+    pass
+
+
+class AddGuardianFields(colander.MappingSchema):
+    """A parent / legal representative of a student of the class, with the login of their
+    account (``actions.AddGuardian``)."""
+    student = colander.SchemaNode(colander.String(), title=_('Student'),
+                                  validator=deferred_student_id)
+    fullname = text_node(_('Full name'), 200, missing=colander.required)
+    relation = relation_node()
+    phone = text_node(_('Phone'), 50)
+    email = email_node()
+    login = colander.SchemaNode(colander.String(), title=_('Login'), missing='')
+    consent = date_node(_('Personal-data consent on file (date)'))
+    no_pass_note = date_node(_('Signed note not to pass the login on (date)'))
 
 
 class MoveOutSchema(CSRFSchema):

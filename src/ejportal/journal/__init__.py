@@ -1,6 +1,7 @@
 """The school: years, classes, subjects, assignments, journals, lessons and marks."""
 from ejportal.core.workflow import WorkflowTransitioned, initialize
 from ejportal.i18n import _
+from ejportal.journal.actions import AddClass
 from ejportal.journal.checks import (
     CHECK_WORKFLOW, build_demo_checks, checks_panel, on_check_transitioned)
 from ejportal.journal.corrections import CORRECTION_WORKFLOW, on_correction_decided
@@ -12,6 +13,7 @@ from ejportal.security import VIEW
 
 
 def includeme(config):
+    config.add_action('add-class', AddClass)
     config.scan('.resources', categories=('ejportal',))
     config.scan('.evolve', categories=('ejportal',))
     config.add_workflow(CORRECTION_WORKFLOW, 'CorrectionRequest')

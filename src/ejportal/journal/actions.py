@@ -10,7 +10,8 @@ from ejportal.i18n import _
 from ejportal.journal import schemas
 from ejportal.journal.plan import set_plan
 from ejportal.journal.resources import (
-    Journal, Lesson, PeriodClosed, add_subgroup, lesson_id, split_subgroups)
+    Journal, Lesson, PeriodClosed, add_class, add_subgroup, lesson_id, letter_name,
+    split_subgroups)
 from ejportal.security import EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS
 
 
@@ -124,6 +125,27 @@ class ImportPlan(Action):
         items = sorted(appstruct['rows'], key=lambda item: item['number'])
         set_plan(self.context, items)
         return items
+
+
+# -- a class -------------------------------------------------------------------------------
+class AddClass(Action):
+    """A new class of the year (the context): ``{"grade", "letter", "class_teacher"?}``;
+    the year's classes screen and the import of people call it (``add-class``)."""
+
+    schema = schemas.AddClassFields
+    permission = MANAGE_SCHOOL
+
+    @staticmethod
+    def class_name(appstruct):
+        return '%d%s' % (appstruct['grade'], letter_name(appstruct['letter'].lower()))
+
+    def check(self, appstruct):
+        if self.class_name(appstruct) in self.context['classes']:
+            raise refuse(_('This class exists.'), 'letter')
+
+    def perform(self, appstruct):
+        return add_class(self.context, appstruct['grade'], appstruct['letter'].lower(),
+                         appstruct['class_teacher'])
 
 
 # -- subgroups -----------------------------------------------------------------------------

@@ -24,12 +24,12 @@ from ejportal.core.request import may_view
 from ejportal.i18n import _
 from ejportal.journal import schemas
 from ejportal.journal.actions import (
-    SplitSubgroups, default_subject, group_names, subjects_with_journals)
+    AddClass, SplitSubgroups, default_subject, group_names, subjects_with_journals)
 from ejportal.journal.api import respond
 from ejportal.journal.resources import (
     PERIOD_KINDS, Journal, School, SchoolClass, SchoolYear, Student, Subject, Subjects,
-    add_class, add_journal, assign_class_teacher, assign_teacher, default_year, enrol, leave,
-    letter_name, lesson_id, set_archived, template_periods)
+    add_journal, assign_class_teacher, assign_teacher, default_year, enrol, leave, lesson_id,
+    set_archived, template_periods)
 from ejportal.paths import template
 from ejportal.security import EDIT_JOURNAL, MANAGE_SCHOOL, SPLIT_SUBGROUPS
 from ejportal.site.names import person_name
@@ -327,12 +327,7 @@ class ClassesView(ManageView):
                           if archived or not c.archived]}
 
     def perform(self, appstruct):
-        letter = appstruct['letter'].lower()
-        name = '%d%s' % (appstruct['grade'], letter_name(letter))
-        if name in self.context['classes']:
-            raise FormError('letter', _('This class exists.'))
-        return add_class(self.context, appstruct['grade'], letter,
-                         appstruct['class_teacher'])
+        return AddClass(self.context, self.request).run(appstruct)
 
     def json_result(self, school_class):
         return class_json(self.request, school_class)

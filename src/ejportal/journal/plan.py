@@ -1,27 +1,17 @@
 """The lesson plan (КТП) of a journal: parse an XLSX or CSV the teacher already has into
 planned lessons (number, topic, hours, section), with row-level errors; nothing is saved
 unless every row is valid."""
-import csv
 import datetime
-import io
-import zipfile
 
 import colander
 
 from ejportal.core.audit import record
 from ejportal.core.errors import Invalid
+from ejportal.core.tables import read_sheets
 from ejportal.i18n import _
 from ejportal.journal.schemas import PLAN_MAX_ROWS as MAX_ROWS, PlannedLesson
 
 MAX_BYTES = 2 * 1024 * 1024
-# An XLSX is a zip: a small upload can unpack to gigabytes that openpyxl would hold in
-# memory (shared strings are read whole even read-only). A plan of MAX_ROWS rows with long
-# topics unpacks to a few MB; these limits are checked on the zip's directory before
-# anything is unpacked.
-MAX_XLSX_MEMBERS = 1000
-MAX_XLSX_UNPACKED = 20 * 1024 * 1024
-MAX_XLSX_RATIO = 100            # unpacked / packed size of the whole file
-MAX_COLUMNS = 50                # a row is read this wide whatever the sheet claims
 # header words (lower case) -> field
 HEADERS = {'№': 'number', 'no': 'number', 'номер': 'number', 'number': 'number',
            '№ урока': 'number', 'тема': 'topic', 'тема урока': 'topic', 'topic': 'topic',
@@ -39,70 +29,14 @@ class PlanError(Invalid):
                          {'file': message})
 
 
-def check_xlsx_size(data):
-    """Refuse a zip that unpacks to too much (a zip bomb) before any of it is unpacked;
-    zipfile never unpacks a member past the size its directory declares."""
-    try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise PlanError(_('The file is not a spreadsheet (XLSX or CSV).'))
-    if len(infos) > MAX_XLSX_MEMBERS:
-        raise PlanError(_('plan-xlsx-members', mapping={'count': MAX_XLSX_MEMBERS},
-                          default='The spreadsheet holds too many parts (at most ${count}).'))
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * len(data):
-        raise PlanError(_('plan-xlsx-unpacked', mapping={
-            'mb': MAX_XLSX_UNPACKED // 2 ** 20, 'ratio': MAX_XLSX_RATIO},
-            default='The spreadsheet unpacks to too much data (at most ${mb} MB, and at '
-                    'most ${ratio} times its size).'))
-
-
-def _rows_from_xlsx(data):
-    import openpyxl
-    check_xlsx_size(data)
-    rows = []
-    # openpyxl parses a read-only sheet while it is iterated: damage shows there too
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            for row in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                rows.append(['' if v is None else str(v).strip() for v in row])
-                if len(rows) > MAX_ROWS + 1:
-                    break
-        finally:
-            book.close()
-    except Exception:
-        raise PlanError(_('The file is not a spreadsheet (XLSX or CSV).'))
-    return rows
-
-
-def _rows_from_csv(data):
-    try:
-        text = data.decode('utf-8-sig')
-    except UnicodeDecodeError:
-        try:
-            text = data.decode('cp1251')
-        except UnicodeDecodeError:
-            raise PlanError(_('The file is not a spreadsheet (XLSX or CSV).'))
-    if '\x00' in text:
-        raise PlanError(_('The file is not a spreadsheet (XLSX or CSV).'))
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=';,\t')
-    except csv.Error:
-        dialect = csv.excel
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-
-
 def parse_plan(data, filename=''):
     """-> list of {'number', 'topic', 'hours', 'section'}; raises PlanError."""
     if not data:
         raise PlanError(_('The file is empty.'))
     if len(data) > MAX_BYTES:
         raise PlanError(_('The file is too large (at most 2 MB).'))
-    if data[:4] == b'PK\x03\x04' or filename.lower().endswith('.xlsx'):
-        rows = _rows_from_xlsx(data)
-    else:
-        rows = _rows_from_csv(data)
+    # the one reader of uploaded tables: the zip-bomb check, read-only, the encodings
+    rows = read_sheets(data, filename, MAX_ROWS, PlanError, first_only=True)[0][1]
     rows = [r for r in rows if any(r)]
     if not rows:
         raise PlanError(_('The file is empty.'))

@@ -9,6 +9,7 @@ import re
 import colander
 import deform
 
+from ejportal.core.content import find_root
 from ejportal.core.forms import CSRFSchema
 from ejportal.i18n import _
 from ejportal.journal.resources import PERIOD_KINDS, Period
@@ -162,9 +163,17 @@ class Slots(colander.SchemaType):
         return tuple(sorted(set(pairs)))
 
 
+def portal_users(kw):
+    """The users folder, found from the request or, for the console's actions (no
+    request), from the context."""
+    if kw.get('request') is not None:
+        return get_portal(kw['request'])['people']['users']
+    return find_root(kw['context'])['people']['users']
+
+
 @colander.deferred
 def deferred_staff_widget(node, kw):
-    users = get_portal(kw['request'])['people']['users']
+    users = portal_users(kw)
     staff = sorted((u for u in users.values() if u.is_staff() and u.enabled),
                    key=lambda u: u.fullname)
     return deform.widget.SelectWidget(values=[('', '—')] + [(u.__name__, u.fullname)
@@ -173,7 +182,7 @@ def deferred_staff_widget(node, kw):
 
 @colander.deferred
 def deferred_staff_validator(node, kw):
-    users = get_portal(kw['request'])['people']['users']
+    users = portal_users(kw)
 
     def validate(node, value):
         if value and (value not in users or not users[value].is_staff()):
@@ -261,13 +270,18 @@ class EditSubjectSchema(SubjectSchema):
         del node['name']
 
 
-class AddClassSchema(CSRFSchema):
+class AddClassFields(colander.MappingSchema):
+    """A new class of a year (``actions.AddClass``; the form adds the CSRF token)."""
     grade = colander.SchemaNode(colander.Int(), title=_('Grade'),
                                 validator=colander.Range(1, 11))
     letter = colander.SchemaNode(
         colander.String(), title=_('Letter'),
         validator=colander.Regex(r'^[А-Яа-яЁёA-Za-z]{1,2}$', _('One or two letters.')))
     class_teacher = staff_node(_('Class teacher'))
+
+
+class AddClassSchema(CSRFSchema, AddClassFields):
+    pass
 
 
 class ClassTeacherSchema(CSRFSchema):

@@ -3,6 +3,7 @@ from pyramid.events import ContextFound
 from pyramid.httpexceptions import HTTPSeeOther
 
 from ejportal.i18n import _
+from ejportal.principals.actions import AddUser
 from ejportal.principals.ban import refuse_staff_grant
 from ejportal.principals.demo import build_demo_people
 from ejportal.principals.maintenance import maintain
@@ -31,6 +32,7 @@ def _must_change(request):
 
 
 def includeme(config):
+    config.add_action('add-user', AddUser)
     config.scan('.resources', categories=('ejportal',))
     config.scan('.evolve', categories=('ejportal',))
     config.add_section('people', 'People', order=10)

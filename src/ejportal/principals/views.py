@@ -15,6 +15,7 @@ from ejportal.core.errors import UserError
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.i18n import _
 from ejportal.paths import template
+from ejportal.principals.actions import AddUser
 from ejportal.principals.devices import device_title
 from ejportal.principals.login import (
     CODE_MISMATCH, CODE_USED, DEVICE_COOKIE, LogIn, LoginRefused, SecondFactorNeeded,
@@ -403,11 +404,7 @@ class AddUserView(FormView):
     error_fields = {'id': 'login'}
 
     def save_success(self, appstruct):
-        fields = {name: appstruct[name] for name in USER_FIELDS}
-        user = AddContent(self.context, self.request, 'User').run(
-            dict(fields, id=appstruct['login']))
-        one_time = passwords.generate_password()
-        user.set_password(one_time, must_change=True)
+        user, one_time = AddUser(self.context, self.request).run(appstruct)
         self.request.session.flash(_('user-created', default='User ${login} created. One-time '
                                      'password: ${password} — give it in person; it is shown once.',
                                      mapping={'login': appstruct['login'], 'password': one_time}),

@@ -18,7 +18,7 @@ from pyramid.scripting import prepare
 from pyramid.threadlocal import get_current_registry
 
 from ejportal import InsecureSecret, close_databases, configure
-from ejportal.admin import backups
+from ejportal.admin import backups, imports
 from ejportal.core import evolve as evolution
 from ejportal.core import passwords
 from ejportal.core.actor import Actor, acting_as
@@ -231,6 +231,42 @@ def cmd_plan_reminders(portal, args, out):
         out.write('  %s step %d: %s\n' % (path, number, login))
 
 
+def cmd_import_people(portal, args, out):
+    """Staff, classes, students and parents from an XLSX or CSV (the templates of *Settings
+    → Import of people*), through the same actions and checks as the screen: every row
+    valid, or nothing saved. The rows' errors, then the counts; the new accounts' one-time
+    passwords unless --dry-run."""
+    try:
+        with open(args.file, 'rb') as f:
+            data = f.read(imports.MAX_BYTES + 1)
+    except OSError as error:
+        return 'cannot read %s: %s' % (args.file, error.strerror)
+    filename = os.path.basename(args.file)
+    tables = imports.read_tables(data, filename)
+    outcome = imports.run_import(portal, None, tables, dry_run=args.dry_run)
+    for e in outcome.errors:
+        out.write('%s, row %d%s: %s\n' % (e.sheet or filename, e.row,
+                                           ', %s' % e.column if e.column else '',
+                                           translate_text(e.message)))
+    out.write(', '.join('%s: %d' % (kind, outcome.counts[kind]) for kind in imports.KINDS)
+              + '\n')
+    if args.dry_run:
+        return None if outcome.valid else 'the file has %d errors' % len(outcome.errors)
+    imports.imports_folder(portal, create_missing=True).log(
+        'ejportal-admin', filename, outcome)
+    if not outcome.valid:
+        # the refused attempt stays in the log; nothing else was changed
+        args.tm.commit()
+        return 'the file has %d errors: nothing was imported' % len(outcome.errors)
+    for login, name, password in outcome.credentials:
+        out.write('created %s (%s) with one-time password %s\n' % (login, name, password))
+
+
+def translate_text(message):
+    interpolate = getattr(message, 'interpolate', None)
+    return interpolate() if interpolate else str(message)
+
+
 def parser():
     p = argparse.ArgumentParser(prog='ejportal-admin', description=__doc__.splitlines()[0])
     p.add_argument('config_uri', help='the ini file, e.g. development.ini')
@@ -277,6 +313,11 @@ def parser():
     c.set_defaults(func=cmd_verify_backup, offline=True)
     sub.add_parser('plan-reminders', help='e-mail the people of overdue roll-out plan steps '
                    '(once a day per step at most)').set_defaults(func=cmd_plan_reminders)
+    c = sub.add_parser('import-people', help='import staff, classes, students and parents '
+                       'from an XLSX or CSV (the templates of Settings)')
+    c.add_argument('file')
+    c.add_argument('--dry-run', action='store_true', help='check only; save nothing')
+    c.set_defaults(func=cmd_import_people)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')
     c.add_argument('--size', default='full', help='small or full (1,100 students, 44 classes)')
     c.set_defaults(func=cmd_generate_school)
@@ -320,6 +361,10 @@ def main(argv=None, out=None):
     except InUse:
         # the server holds the file: it runs the command (``scripts.remote``)
         argv = list(argv if argv is not None else sys.argv[1:])
+        # the server reads a file the command names: by its absolute path (its own
+        # working directory is not the console's)
+        if getattr(args, 'file', None):
+            argv = [os.path.abspath(a) if a == args.file else a for a in argv]
         code = remote.ask_server(settings, argv[argv.index(args.config_uri) + 1:], out,
                                  sys.stderr)
         if code is None:
