@@ -72,6 +72,12 @@ ANSWER_SURVEY = 'answer_survey'        # answer an open survey one is in the aud
 VIEW_SURVEY_RESULTS = 'view_survey_results'
 # the school site
 WRITE_NEWS = 'write_news'              # write, publish and archive news and events
+# announcements to families (news.announcements): each announcement's own ACL names its
+# author and recipients; who may address which class is asked of the class (MANAGE_CLASS)
+READ_ANNOUNCEMENTS = 'read_announcements'    # one's own announcements (received or sent)
+SEND_ANNOUNCEMENTS = 'send_announcements'    # write to the parents of one's own class
+ANNOUNCE_TO_SCHOOL = 'announce_to_school'    # ...to all parents, a grade, any class, staff
+SEE_ANNOUNCEMENT_READS = 'see_announcement_reads'  # who has read it (its author)
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),
