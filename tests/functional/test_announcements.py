@@ -254,7 +254,8 @@ def test_no_mail_for_who_has_no_address(testapp, root, db_dir):
     assert not [m for m in read_mails(db_dir) if 'Собрание' in m['Subject']]
     entries = [e for e in root.audit_log.entries() if e['action'] == 'announcement-sent']
     assert entries[-1]['userid'] == 'class_teacher'
-    assert entries[-1]['details'] == {'audience': 'class-5a', 'recipients': 1, 'mailed': 0}
+    assert entries[-1]['details'] == {'audience': 'Parents of 5 А', 'recipients': 1,
+                                     'mailed': 0}
 
 
 def test_an_audience_without_anyone_is_refused(testapp, root):

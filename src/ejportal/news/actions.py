@@ -91,7 +91,8 @@ class SendAnnouncement(Action):
         section.add(section.name_for(announcement), announcement)
         announcement.mailed = self.mail(announcement)
         record(announcement, 'announcement-sent', {
-            'audience': announcement.audience, 'recipients': announcement.recipient_count(),
+            'audience': announcement.audience_title,
+        'recipients': announcement.recipient_count(),
             'mailed': announcement.mailed})
         return announcement
 

@@ -75,5 +75,6 @@ def build_demo_announcements(portal):
     announcement.set_recipients(recipients(portal, 'class-5a'))
     section.add('journal-start', announcement)
     record(announcement, 'announcement-sent', {
-        'audience': announcement.audience, 'recipients': announcement.recipient_count(),
+        'audience': announcement.audience_title,
+        'recipients': announcement.recipient_count(),
         'mailed': 0})
