@@ -57,6 +57,13 @@ def test_parent_reads_the_announcement_and_answers_the_survey_on_a_phone(chromiu
         panel = page.locator('.panel', has=page.locator('h2:has-text("Объявления")'))
         assert 'непрочитанных' not in panel.locator('h2').inner_text()
         assert 'прочитано' in panel.locator('li', has_text=ANNOUNCEMENT).inner_text()
+        panel.locator('a', has_text='Все объявления').click()
+        page.wait_for_url('**/announcements/')
+        fits(page)
+        assert page.locator('.announcement-list li.read', has_text=ANNOUNCEMENT).count() == 1
+        assert page.locator('.announce-unread-count').count() == 0
+        page.go_back()
+        page.wait_for_url('**/@@start')
 
         page.click('text=' + SURVEY)
         page.wait_for_url('**/surveys/satisfaction-q1/')
