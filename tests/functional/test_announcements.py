@@ -5,7 +5,7 @@ who is not a recipient (a parent of another class among them)."""
 import transaction
 import pytest
 
-from conftest import api_token, csrf_token
+from conftest import api_token
 from test_documents import read_mails
 
 from ejportal.core.actor import Actor, acting_as
