@@ -76,6 +76,12 @@ WRITE_NEWS = 'write_news'              # write, publish and archive news and eve
 READ_HELP = 'read_help'                # read help pages and the courses meant for one
 TAKE_COURSE = 'take_course'            # mark a course's lessons done
 VIEW_COURSE_PROGRESS = 'view_course_progress'  # who has finished a course (the admin)
+# announcements to families (news.announcements): each announcement's own ACL names its
+# author and recipients; who may address which class is asked of the class (MANAGE_CLASS)
+READ_ANNOUNCEMENTS = 'read_announcements'    # one's own announcements (received or sent)
+SEND_ANNOUNCEMENTS = 'send_announcements'    # write to the parents of one's own class
+ANNOUNCE_TO_SCHOOL = 'announce_to_school'    # ...to all parents, a grade, any class, staff
+SEE_ANNOUNCEMENT_READS = 'see_announcement_reads'  # who has read it (its author)
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),

@@ -602,6 +602,27 @@ ACCESS.update({
 })
 
 
+# -- s-announce (issue 14): announcements to families and staff, kept apart like the blocks
+# above. Everyone logged in reads their own list; the class teachers (by role: which class
+# the action then asks of the class), the director and the admin write. The demo's
+# announcement went to the parents of 5a when the demo was built (parent_other, added by this
+# module later, is no recipient): only its author and its recipient know it exists.
+ANNOUNCEMENT = '/announcements/journal-start'
+ANNOUNCE_SENDERS = frozenset({'admin', 'director', 'class_teacher', 'class_teacher_other'})
+ANNOUNCEMENT_READERS = frozenset({'class_teacher', 'parent'})
+globals().get('SEEN', {}).update({'/announcements': USERS,
+                                  ANNOUNCEMENT: ANNOUNCEMENT_READERS})
+ACCESS.update({
+    ('Announcements', ''): [('GET', '/announcements', USERS)],
+    ('Announcements', '@json'): [('GET', '/announcements/@json', USERS),
+                                 ('POST', '/announcements/@json', ANNOUNCE_SENDERS)],
+    ('Announcements', 'write'): [('GET', '/announcements/@@write', ANNOUNCE_SENDERS),
+                                 ('POST', '/announcements/@@write', ANNOUNCE_SENDERS)],
+    ('Announcement', ''): [('GET', ANNOUNCEMENT, ANNOUNCEMENT_READERS)],
+    ('Announcement', '@json'): [('GET', ANNOUNCEMENT + '/@json', ANNOUNCEMENT_READERS)],
+})
+
+
 def registered_views(app):
     """(context type name, view name) of every view the app registered for a resource."""
     found = set()

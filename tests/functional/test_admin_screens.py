@@ -176,6 +176,9 @@ NAV_BY_ROLE['admin'].add('Personal-data consents')
 NAV_BY_ROLE['director'].add('Personal-data consents')
 # imports (issue 13): the import of people, the administrator's
 NAV_BY_ROLE['admin'].add('Import of people')
+# s-announce (issue 14): announcements, in the header of who writes them
+for _role in ('admin', 'director', 'class_teacher'):
+    NAV_BY_ROLE[_role].add('Announcements')
 
 
 def test_every_role_logs_in_and_sees_its_sections(testapp):

@@ -327,6 +327,22 @@ API.update({
 })
 
 
+# -- s-announce (issue 14): announcements, kept apart for the same reason. The section is
+# structure whose list everyone logged in reads (their own) and to which the class teachers,
+# the director and the admin send (an empty body: 400); the demo's announcement is its
+# author's and its recipient's alone, and a record: no generic door changes it (403 to them,
+# 404 to everyone else).
+ANNOUNCE_SENDERS = frozenset({'admin', 'director', 'class_teacher', 'class_teacher_other'})
+ANNOUNCEMENT_READERS = frozenset({'class_teacher', 'parent'})
+TARGETS.update({'Announcements': '/announcements',
+                'Announcement': '/announcements/journal-start'})
+API.update({
+    ('Announcements', '@json'): dict(STRUCTURE, **{GET: USERS, POST: ANNOUNCE_SENDERS}),
+    ('Announcement', '@json'): {GET: ANNOUNCEMENT_READERS, POST: NOBODY, PATCH: NOBODY,
+                                DELETE: NOBODY},
+})
+
+
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""
     def below(cls):

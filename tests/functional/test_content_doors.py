@@ -78,6 +78,7 @@ STRUCTURE = ('/people', '/settings', '/documents', '/journal', '/people/users',
              '/people/groups', '/journal/subjects', '/journal/students', YEAR + '/classes',
              CLASS + '/journals', '/settings/order-registers', '/settings/regulation-kinds',
              '/surveys', '/help')
+STRUCTURE += ('/announcements',)   # s-announce (issue 14)
 
 
 def test_the_structure_is_never_deleted(testapp, root):
@@ -89,8 +90,8 @@ def test_the_structure_is_never_deleted(testapp, root):
         assert response.json['error']['message']
     testapp.delete('/', headers=headers, status=409)
     fresh(root)
-    assert sorted(root) == ['consents', 'documents', 'events', 'help', 'journal', 'news',
-                            'people', 'settings', 'surveys']
+    assert sorted(root) == ['announcements', 'consents', 'documents', 'events', 'help',
+                            'journal', 'news', 'people', 'settings', 'surveys']
     assert 'math' in root['journal'][YEAR.rsplit('/', 1)[1]]['classes']['5a']['journals']
     # and the portal still serves its pages and its logins
     testapp.reset()

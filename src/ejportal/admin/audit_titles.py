@@ -77,6 +77,7 @@ ACTION_TITLES = {
     'plan-step-reopened': _('audit-plan-step-reopened', default='Plan step reopened'),
     'survey-answer': _('audit-survey-answer', default='Survey answered'),
     'undertaking-confirm': _('audit-undertaking-confirm', default='Undertaking confirmed'),
+    'announcement-sent': _('audit-announcement-sent', default='Announcement sent'),
 }
 
 FIELD_TITLES = {
@@ -109,6 +110,9 @@ FIELD_TITLES = {
     'to': _('audit-field-to', default='to'),
     'transition': _('audit-field-transition', default='transition'),
     'version': _('audit-field-version', default='version'),
+    'audience': _('audit-field-audience', default='to whom'),
+    'recipients': _('audit-field-recipients', default='recipients'),
+    'mailed': _('audit-field-mailed', default='sent by e-mail'),
 }
 BY_TITLES = {'console': _('audit-by-console', default='the console'),
              'class teacher': _('audit-by-class-teacher', default='the class teacher')}

@@ -1,10 +1,16 @@
-"""The news item's picture as one action, for the form and the JSON API alike."""
+"""The news area's changes as one action each, for the forms and the JSON API alike: the
+news item's picture, and sending an announcement."""
 from ejportal.core.actions import Action
-from ejportal.core.content import find_root
+from ejportal.core.audit import record
+from ejportal.core.content import create, find_root
+from ejportal.core.errors import Forbidden, Invalid
+from ejportal.core.mail import send
 from ejportal.core.uploads import UploadRefused
 from ejportal.i18n import _
+from ejportal.news.audience import audiences_for, known_audience, recipients
 from ejportal.news.pictures import resized_picture
-from ejportal.security import EDIT
+from ejportal.news.schemas import AnnouncementSchema
+from ejportal.security import EDIT, SEND_ANNOUNCEMENTS
 
 NO_PICTURE = _('Send the picture as the body (JPEG, PNG or GIF).')
 
@@ -43,3 +49,73 @@ class SetPicture(Action):
         else:
             self.context.set_picture(*picture)
         return self.context.picture_size
+
+
+NOT_YOUR_CLASS = _('announce-not-yours', default='You may write only to the parents of your '
+                   'own class.')
+
+
+class SendAnnouncement(Action):
+    """``SendAnnouncement(section, request)(data)``: the announcement to the audience the
+    author may address (``audience.audiences_for``), kept with its recipients, mailed to
+    those of them who have an address (one message each: no one sees the others'
+    addresses), audited. Returns the announcement."""
+
+    permission = SEND_ANNOUNCEMENTS
+    schema = AnnouncementSchema
+    system_allowed = False   # an announcement has an author
+
+    def check(self, appstruct):
+        key = appstruct['audience']
+        choices = dict(audiences_for(self.request, self.context))
+        if key not in choices:
+            if known_audience(self.context.__parent__, key):
+                raise Forbidden(NOT_YOUR_CLASS, {'audience': NOT_YOUR_CLASS})
+            message = _('announce-no-audience', default='Choose whom to write to from the list.')
+            raise Invalid(message, {'audience': message})
+        self.audience_title = choices[key]
+        self.recipients = recipients(self.context.__parent__, key)
+        if not self.recipients:
+            message = _('announce-nobody', default='No one is in this audience yet.')
+            raise Invalid(message, {'audience': message})
+
+    def perform(self, appstruct):
+        request, user = self.request, self.request.user
+        translate = request.localizer.translate
+        announcement = create('Announcement', title=appstruct['title'],
+                              body=appstruct['body'], audience=appstruct['audience'],
+                              audience_title=translate(self.audience_title),
+                              author=user.__name__, author_name=user.fullname)
+        announcement.set_recipients(self.recipients)
+        section = self.context
+        section.add(section.name_for(announcement), announcement)
+        announcement.mailed = self.mail(announcement)
+        record(announcement, 'announcement-sent', {
+            'audience': announcement.audience_title,
+        'recipients': announcement.recipient_count(),
+            'mailed': announcement.mailed})
+        return announcement
+
+    def mail(self, announcement):
+        request = self.request
+        users = find_root(self.context)['people']['users']
+        subject = _('announce-mail-subject', default='Announcement: ${title}',
+                    mapping={'title': announcement.title})
+        body = _('announce-mail-body', default='${body}\n\n${author}\n\nOn the portal: ${url}',
+                 mapping={'body': announcement.body, 'author': announcement.author_name,
+                          'url': request.resource_url(announcement)})
+        mailed = 0
+        for login in announcement.recipients:
+            email = getattr(users.get(login), 'email', '')
+            if email and send(request, [email], subject, body):
+                mailed += 1
+        return mailed
+
+
+class ReadAnnouncement(Action):
+    """A recipient opens the announcement: it is read (the first time counts)."""
+
+    permission = None    # the view's READ_ANNOUNCEMENTS, and a recipient's only
+
+    def perform(self, appstruct):
+        return self.context.mark_read(self.request.user.__name__)

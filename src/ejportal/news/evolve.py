@@ -7,6 +7,7 @@ from ejportal.core.evolve import evolve_step
 log = logging.getLogger(__name__)
 
 SECTIONS = (('news', 'NewsSection'), ('events', 'EventsSection'))
+ANNOUNCEMENTS = ('announcements', 'Announcements')
 
 
 @evolve_step('news: the news and events sections')
@@ -16,3 +17,12 @@ def add_news_sections(portal):
         if name not in portal:
             portal.add(name, create(type_name), send_events=False)
             log.info('news: section /%s added', name)
+
+
+@evolve_step('news: the announcements section')
+def add_announcements_section(portal):
+    """Portals made before announcements get their empty section."""
+    name, type_name = ANNOUNCEMENTS
+    if name not in portal:
+        portal.add(name, create(type_name), send_events=False)
+        log.info('news: section /%s added', name)

@@ -5,6 +5,7 @@ import deform
 
 from ejportal.core.forms import CSRFSchema
 from ejportal.i18n import _
+from ejportal.news.audience import audiences_for
 
 EVENT_KINDS = (
     ('parents_meeting', _('event-parents_meeting', default="Parents' meeting")),
@@ -88,3 +89,23 @@ def form_schema(fields_class):
         schema.add(child)
     schema.validator = fields.validator
     return schema
+
+
+@colander.deferred
+def deferred_audience_widget(node, kw):
+    """The audiences the author may write to (``audience.audiences_for``), bound by the
+    form."""
+    return deform.widget.SelectWidget(values=audiences_for(kw['request'], kw['context']))
+
+
+class AnnouncementSchema(colander.MappingSchema):
+    """An announcement to families or staff: the API's fields and the form's."""
+    audience = colander.SchemaNode(
+        colander.String(), title=_('announce-audience', default='To whom'),
+        validator=colander.Length(1, 50), widget=deferred_audience_widget)
+    title = colander.SchemaNode(colander.String(), title=_('Title'),
+                                validator=colander.Length(1, 200))
+    body = colander.SchemaNode(
+        colander.String(), title=_('Text'),
+        description=_('Plain text; an empty line starts a new paragraph'),
+        validator=colander.Length(1, 20000), widget=deform.widget.TextAreaWidget(rows=10))
