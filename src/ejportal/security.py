@@ -72,6 +72,11 @@ ANSWER_SURVEY = 'answer_survey'        # answer an open survey one is in the aud
 VIEW_SURVEY_RESULTS = 'view_survey_results'
 # the school site
 WRITE_NEWS = 'write_news'              # write, publish and archive news and events
+# questions, consultations and support requests (each item's state narrows them:
+# questions.workflows gives them to its asker and its addressees only)
+ASK_QUESTION = 'ask_question'          # ask a question, request a consultation or support
+ANSWER_QUESTION = 'answer_question'    # an addressee answers or proposes a slot
+CLOSE_QUESTION = 'close_question'      # the asker or an addressee closes or cancels
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),
