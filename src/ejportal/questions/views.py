@@ -128,9 +128,10 @@ def my_questions_panel(request):
             note += ': ' + item.answer[:200]
         items.append({'title': '%s (%s)' % (item.title, translate(item.addressee_title)),
                       'url': request.resource_url(item), 'note': note})
+    if not items:
+        return None
     return {'title': _('q-panel-mine', default='My questions and consultations'),
-            'items': items, 'empty': _('q-panel-ask', default='Ask the school: '
-                                       'the section "Questions".')} if items else None
+            'items': items}
 
 
 # -- the section ------------------------------------------------------------------------
