@@ -174,6 +174,9 @@ for _sections in NAV_BY_ROLE.values():
 # o-consents (issue 13): the consent registry, for who may read it
 NAV_BY_ROLE['admin'].add('Personal-data consents')
 NAV_BY_ROLE['director'].add('Personal-data consents')
+# s-questions (issue 14): everyone logged in asks questions and requests consultations
+for _sections in NAV_BY_ROLE.values():
+    _sections.add('Questions')
 
 
 def test_every_role_logs_in_and_sees_its_sections(testapp):
