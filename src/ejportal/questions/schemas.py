@@ -34,7 +34,7 @@ def teacher_widget(node, kw):
 
 class AskFields(colander.MappingSchema):
     kind = colander.SchemaNode(colander.String(), title=_('q-kind', default='What you ask for'),
-                               widget=deform.widget.RadioChoiceWidget(values=KIND_CHOICES),
+                               widget=deform.widget.SelectWidget(values=KIND_CHOICES),
                                validator=colander.OneOf([k for k, _t in KIND_CHOICES]),
                                missing='question', default='question')
     to = colander.SchemaNode(colander.String(), title=_('q-to', default='To whom'),
