@@ -248,6 +248,9 @@ def test_a_consultation_is_scheduled_held_or_cancelled(testapp, as_user, db_dir)
     other = ask(testapp, 'parent', kind='consultation', to='psychologist', student='',
                 wished='Утром').json
     assert other['@type'] == 'Consultation' and other['wished'] == 'Утром'
+    assert other['student'] is None
+    about = ask(testapp, 'parent', kind='consultation', to='psychologist', student='s0009').json
+    assert about['student'] == 'Иванова Екатерина Сергеевна'
     path = other['@id'].replace('http://localhost', '')
     assert testapp.post_json(path + '/@workflow/cancel', {}, headers=parent
                              ).json['state']['id'] == 'cancelled'

@@ -93,8 +93,6 @@ def resolve(context, user, to, student_id='', teacher=''):
     ``user`` to ``to`` (no name for a role: ``Inquiry.addressee_title`` says it), or
     ``Unresolved``."""
     portal = find_root(context)
-    if to in ROLE_ADDRESSEES:
-        return ROLE_ADDRESSEES[to], '', None
     mine = children(portal, user)
     student = None
     if student_id:
@@ -102,7 +100,10 @@ def resolve(context, user, to, student_id='', teacher=''):
         if student is None:
             raise Unresolved('student', _('q-not-your-child', default='Choose one of your '
                                           'children.'))
-    elif len(mine) == 1:
+    if to in ROLE_ADDRESSEES:
+        # the child is named only where the asker named it
+        return ROLE_ADDRESSEES[to], '', student
+    if student is None and len(mine) == 1:
         student = mine[0]
     if to == 'class_teacher':
         if student is None:

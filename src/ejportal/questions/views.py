@@ -84,7 +84,7 @@ def row(request, item):
 
 # -- start page -------------------------------------------------------------------------
 
-def slot_note(request, item):
+def slot_note(item):
     slot = item.slot
     return '%s %s, %s' % (slot['date'].isoformat(), slot['time'], slot['place'])
 
@@ -100,7 +100,7 @@ def to_answer_panel(request):
         if item.review_state in WAITING:
             note = translate(state_title(item))
         elif item.review_state == 'scheduled':
-            note = slot_note(request, item)
+            note = slot_note(item)
         else:
             continue
         items.append({'title': '%s — %s' % (item.title, person(request, item.asker)),
@@ -123,7 +123,7 @@ def my_questions_panel(request):
             continue
         note = translate(state_title(item))
         if item.review_state == 'scheduled':
-            note += ': ' + slot_note(request, item)
+            note += ': ' + slot_note(item)
         elif item.answer:
             note += ': ' + item.answer[:200]
         items.append({'title': '%s (%s)' % (item.title, translate(item.addressee_title)),
