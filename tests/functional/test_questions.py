@@ -406,3 +406,14 @@ def test_bad_input_is_refused_without_a_500(testapp, as_user):
                                                       'transition': 'answer'}, status=303)
     assert 'You may not' in refused.follow().text
     assert len(testapp.get('/questions', headers=parent).json['items']) == 2
+
+
+def test_the_audit_screen_names_no_question_to_those_who_may_not_see_it(testapp, as_user):
+    made = ask(testapp, 'parent', title='Семейное дело').json
+    testapp.post_json(made['@id'] + '/@answer', {'answer': 'Да.'},
+                      headers=bearer(testapp, 'class_teacher'))
+    as_user('admin')
+    page = testapp.get('/settings/@@audit')
+    assert '/questions/' + made['id'] in page.text
+    assert 'Семейное дело' not in page.text
+    assert 'Question answered or slot proposed' in page.text
