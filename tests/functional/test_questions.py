@@ -41,6 +41,12 @@ def mails_to(db_dir, address):
     return [m for m in read_mails(db_dir) if address in m['To']]
 
 
+def one_mail(db_dir, address, subject):
+    found = [m for m in mails_to(db_dir, address) if subject in m['Subject']]
+    assert len(found) == 1, [m['Subject'] for m in mails_to(db_dir, address)]
+    return found[0]
+
+
 def ask(testapp, login_name, status=201, **fields):
     body = {'to': 'class_teacher', 'student': 's0001', 'title': 'Оценка за диктант',
             'body': 'Почему за диктант стоит 3?'}
@@ -174,7 +180,7 @@ def test_the_class_teacher_answers_by_the_api_and_the_asker_closes(testapp, as_u
     answered = testapp.post_json(path + '/@answer', {'answer': 'Пересдача в четверг.'},
                                  headers=teacher).json
     assert answered['review_state'] == 'answered' and answered['answer'] == 'Пересдача в четверг.'
-    mail = mails_to(db_dir, 'parent@school4.example')[-1]
+    mail = one_mail(db_dir, 'parent@school4.example', 'An answer to your question')
     assert 'Оценка за диктант' in mail['Subject'] and 'Пересдача в четверг.' in mail.get_content()
     # the asker may not answer (403: she sees it), nor may the asker's other staff
     parent = bearer(testapp, 'parent')
@@ -223,7 +229,7 @@ def test_a_consultation_is_scheduled_held_or_cancelled(testapp, as_user, db_dir)
     form['answer'] = 'Приходите вместе с сыном.'
     page = form.submit('save', status=303).follow()
     assert 'Scheduled' in page.text and '16:30, Кабинет 12' in page.text
-    mail = mails_to(db_dir, 'parent@school4.example')[-1]
+    mail = one_mail(db_dir, 'parent@school4.example', 'Your consultation')
     assert '2030-12-03' in mail.get_content() and 'Кабинет 12' in mail.get_content()
     parent = bearer(testapp, 'parent')
     item = testapp.get(CONSULTATION, headers=parent).json
@@ -254,6 +260,9 @@ def test_a_consultation_is_scheduled_held_or_cancelled(testapp, as_user, db_dir)
     path = other['@id'].replace('http://localhost', '')
     assert testapp.post_json(path + '/@workflow/cancel', {}, headers=parent
                              ).json['state']['id'] == 'cancelled'
+    told = [m for m in mails_to(db_dir, 'psychologist@school4.example')
+            if 'Consultation cancelled' in m['Subject']]
+    assert len(told) == 1 and 'Иванова' in told[0].get_content()
 
 
 # -- support ----------------------------------------------------------------------------------

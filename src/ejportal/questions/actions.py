@@ -108,3 +108,21 @@ class Answer(Action):
         record(item, 'question-answer', {'by': item.answered_by})
         tell(request, users_of(item, ['user:' + item.asker]), subject, body)
         return item
+
+
+def tell_cancelled(request, item):
+    """A cancelled consultation: the other side is told (the addressees when the asker
+    cancels, the asker when an addressee does)."""
+    if request is None or request.user is None:
+        return False
+    if request.user.__name__ == item.asker:
+        users = users_of(item, item.addressees)
+    else:
+        users = users_of(item, ['user:' + item.asker])
+    return tell(request, users,
+                _('q-mail-cancel-subject', default='Consultation cancelled: ${title}',
+                  mapping={'title': item.title}),
+                _('q-mail-cancel-body', default='${name} has cancelled the consultation '
+                  '"${title}".\n\n${url}', mapping={'name': request.user.fullname,
+                                                     'title': item.title,
+                                                     'url': item_url(request, item)}))

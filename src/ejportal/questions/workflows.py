@@ -6,10 +6,13 @@ Each state gives its permissions to the asker (OWNER) and to the addressees the 
 (``@addressees``), and denies them to everyone else: a teacher, a deputy or a parent who is
 neither learns nothing of it (404). The director reads the school's consultations (as the
 diaries: ``security.SCHOOL_WIDE_DIARY_READERS``) without answering them (403)."""
+from pyramid.threadlocal import get_current_request
+
 from ejportal.core.audit import record
 from ejportal.core.workflow import (
     OWNER, RELATED, State, Transition, Workflow, WorkflowTransitioned, initialize)
 from ejportal.i18n import _
+from ejportal.questions.actions import tell_cancelled
 from ejportal.questions.resources import Inquiry
 from ejportal.security import (
     ADD, ANSWER_QUESTION, CLOSE_QUESTION, DELETE, EDIT, VIEW)
@@ -86,11 +89,15 @@ CONSULTATION_WORKFLOW = Workflow(
 
 
 def on_transition(event):
+    """Audit each step; a cancelled consultation is told to the other side, whichever door
+    (a page's button, ``@workflow``) cancelled it."""
     if isinstance(event.object, Inquiry):
         info = event.info
         record(event.object, 'workflow', {'transition': info['transition'],
                                           'from': info['old_state'], 'to': info['new_state'],
                                           'comment': info.get('comment', '')})
+        if info['transition'] == 'cancel':
+            tell_cancelled(get_current_request(), event.object)
 
 
 def includeme(config):
