@@ -507,35 +507,6 @@ ACCESS.update({
 })
 
 
-# -- s-news (issue 14): the school site's news and events, kept apart so that the rewrite of
-# the table above merges cleanly. Those who write for the site: WRITE_NEWS. The published
-# demo items are everyone's; a draft answers 404 to the others (tests/functional/test_news.py),
-# which this table, counting a 404 as let through, cannot tell apart.
-NEWS_WRITERS = frozenset({'admin', 'director', 'deputy', 'secretary'})
-NEWS = '/news/olympiad'                  # published
-EVENT = '/events/parents-meeting'        # published, upcoming
-NOTHING_THERE.add(('NewsItem', 'picture'))   # the demo's news have no picture: the view's 404
-ACCESS.update({
-    ('NewsSection', ''): [('GET', '/news', ALL)],
-    ('NewsSection', 'add'): [('GET', '/news/@@add', NEWS_WRITERS)],
-    ('NewsSection', 'feed.atom'): [('GET', '/news/@@feed.atom', ALL)],
-    ('NewsItem', ''): [('GET', NEWS, ALL)],
-    ('NewsItem', 'picture'): [('GET', NEWS + '/@@picture', ALL)],   # 404: it has none
-    ('NewsItem', '@picture'): [('POST', NEWS + '/@picture', NEWS_WRITERS)],
-    ('NewsItem', 'edit'): [('GET', NEWS + '/@@edit', NEWS_WRITERS)],
-    ('NewsItem', 'workflow'): [('POST', NEWS + '/@@workflow', NEWS_WRITERS)],
-    ('NewsItem', 'delete'): [('POST', NEWS + '/@@delete', NEWS_WRITERS)],
-    ('EventsSection', ''): [('GET', '/events', ALL)],
-    ('EventsSection', 'add'): [('GET', '/events/@@add', NEWS_WRITERS)],
-    ('EventsSection', 'calendar.ics'): [('GET', '/events/@@calendar.ics', ALL)],
-    ('Event', ''): [('GET', EVENT, ALL)],
-    ('Event', 'event.ics'): [('GET', EVENT + '/@@event.ics', ALL)],
-    ('Event', 'edit'): [('GET', EVENT + '/@@edit', NEWS_WRITERS)],
-    ('Event', 'workflow'): [('POST', EVENT + '/@@workflow', NEWS_WRITERS)],
-    ('Event', 'delete'): [('POST', EVENT + '/@@delete', NEWS_WRITERS)],
-})
-
-
 # -- s-questions (issue 14): questions, consultations and support requests, kept apart so
 # that the rewrite of the table above merges cleanly. The demo parent's question to the
 # class teacher (answered) is seen by the two of them only; the consultation with the
@@ -567,6 +538,36 @@ ACCESS.update({
     ('Inquiry', 'workflow'): [('POST', QUESTION + '/@@workflow', QUESTION_READERS),
                               ('POST', CONSULTATION + '/@@workflow', CONSULTATION_READERS)],
 })
+
+
+# -- s-news (issue 14): the school site's news and events, kept apart so that the rewrite of
+# the table above merges cleanly. Those who write for the site: WRITE_NEWS. The published
+# demo items are everyone's; a draft answers 404 to the others (tests/functional/test_news.py),
+# which this table, counting a 404 as let through, cannot tell apart.
+NEWS_WRITERS = frozenset({'admin', 'director', 'deputy', 'secretary'})
+NEWS = '/news/olympiad'                  # published
+EVENT = '/events/parents-meeting'        # published, upcoming
+NOTHING_THERE.add(('NewsItem', 'picture'))   # the demo's news have no picture: the view's 404
+ACCESS.update({
+    ('NewsSection', ''): [('GET', '/news', ALL)],
+    ('NewsSection', 'add'): [('GET', '/news/@@add', NEWS_WRITERS)],
+    ('NewsSection', 'feed.atom'): [('GET', '/news/@@feed.atom', ALL)],
+    ('NewsItem', ''): [('GET', NEWS, ALL)],
+    ('NewsItem', 'picture'): [('GET', NEWS + '/@@picture', ALL)],   # 404: it has none
+    ('NewsItem', '@picture'): [('POST', NEWS + '/@picture', NEWS_WRITERS)],
+    ('NewsItem', 'edit'): [('GET', NEWS + '/@@edit', NEWS_WRITERS)],
+    ('NewsItem', 'workflow'): [('POST', NEWS + '/@@workflow', NEWS_WRITERS)],
+    ('NewsItem', 'delete'): [('POST', NEWS + '/@@delete', NEWS_WRITERS)],
+    ('EventsSection', ''): [('GET', '/events', ALL)],
+    ('EventsSection', 'add'): [('GET', '/events/@@add', NEWS_WRITERS)],
+    ('EventsSection', 'calendar.ics'): [('GET', '/events/@@calendar.ics', ALL)],
+    ('Event', ''): [('GET', EVENT, ALL)],
+    ('Event', 'event.ics'): [('GET', EVENT + '/@@event.ics', ALL)],
+    ('Event', 'edit'): [('GET', EVENT + '/@@edit', NEWS_WRITERS)],
+    ('Event', 'workflow'): [('POST', EVENT + '/@@workflow', NEWS_WRITERS)],
+    ('Event', 'delete'): [('POST', EVENT + '/@@delete', NEWS_WRITERS)],
+})
+
 
 def registered_views(app):
     """(context type name, view name) of every view the app registered for a resource."""
