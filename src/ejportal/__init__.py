@@ -19,7 +19,7 @@ from ejportal.site.resources import ZODB_ROOT_KEY, root_factory
 
 
 AREAS = ('site', 'principals', 'admin', 'documents', 'journal', 'diary', 'surveys', 'news',
-         'rid', 'api', 'help')
+         'rid', 'api', 'help', 'questions')
 
 # Every ``ejportal.secret`` this repository has shipped in an ini file. Anyone can read them,
 # and whoever knows the secret can sign a session cookie the portal believes, so a real

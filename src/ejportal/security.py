@@ -82,6 +82,11 @@ READ_ANNOUNCEMENTS = 'read_announcements'    # one's own announcements (received
 SEND_ANNOUNCEMENTS = 'send_announcements'    # write to the parents of one's own class
 ANNOUNCE_TO_SCHOOL = 'announce_to_school'    # ...to all parents, a grade, any class, staff
 SEE_ANNOUNCEMENT_READS = 'see_announcement_reads'  # who has read it (its author)
+# questions, consultations and support requests (each item's state narrows them:
+# questions.workflows gives them to its asker and its addressees only)
+ASK_QUESTION = 'ask_question'          # ask a question, request a consultation or support
+ANSWER_QUESTION = 'answer_question'    # an addressee answers or proposes a slot
+CLOSE_QUESTION = 'close_question'      # the asker or an addressee closes or cancels
 
 ROLES = {
     'admin': _('role-admin', default='Administrator'),

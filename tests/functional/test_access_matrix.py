@@ -507,6 +507,39 @@ ACCESS.update({
 })
 
 
+# -- s-questions (issue 14): questions, consultations and support requests, kept apart so
+# that the rewrite of the table above merges cleanly. The demo parent's question to the
+# class teacher (answered) is seen by the two of them only; the consultation with the
+# psychologist (requested) by the two of them and the director, who reads the school's
+# consultations and answers none (403). Everyone else, parent_other among them, gets 404.
+# Everyone logged in asks; POSTs without a CSRF token are the allowed roles' 400.
+QUESTION = '/questions/question-demo'
+CONSULTATION = '/questions/consultation-demo'
+QUESTION_READERS = frozenset({'parent', 'class_teacher'})
+CONSULTATION_READERS = frozenset({'parent', 'psychologist', 'director'})
+globals().get('SEEN', {}).update({'/questions': USERS, QUESTION: QUESTION_READERS,
+                                  CONSULTATION: CONSULTATION_READERS})
+ACCESS.update({
+    ('Questions', ''): [('GET', '/questions', USERS)],
+    ('Questions', '@json'): [('GET', '/questions/@json', USERS),
+                             ('POST', '/questions/@json', USERS)],
+    ('Questions', 'ask'): [('GET', '/questions/@@ask', USERS),
+                           ('POST', '/questions/@@ask', USERS)],
+    ('Questions', 'support'): [('GET', '/questions/@@support', ADMIN)],
+    ('Inquiry', ''): [('GET', QUESTION, QUESTION_READERS),
+                      ('GET', CONSULTATION, CONSULTATION_READERS)],
+    ('Inquiry', '@json'): [('GET', QUESTION + '/@json', QUESTION_READERS),
+                           ('GET', CONSULTATION + '/@json', CONSULTATION_READERS)],
+    ('Inquiry', 'answer'): [('GET', QUESTION + '/@@answer', {'class_teacher'}),
+                            ('POST', QUESTION + '/@@answer', {'class_teacher'}),
+                            ('GET', CONSULTATION + '/@@answer', {'psychologist'})],
+    ('Inquiry', '@answer'): [('POST', QUESTION + '/@answer', {'class_teacher'}),
+                             ('POST', CONSULTATION + '/@answer', {'psychologist'})],
+    ('Inquiry', 'workflow'): [('POST', QUESTION + '/@@workflow', QUESTION_READERS),
+                              ('POST', CONSULTATION + '/@@workflow', CONSULTATION_READERS)],
+})
+
+
 # -- s-news (issue 14): the school site's news and events, kept apart so that the rewrite of
 # the table above merges cleanly. Those who write for the site: WRITE_NEWS. The published
 # demo items are everyone's; a draft answers 404 to the others (tests/functional/test_news.py),

@@ -179,6 +179,9 @@ NAV_BY_ROLE['admin'].add('Import of people')
 # s-announce (issue 14): announcements, in the header of who writes them
 for _role in ('admin', 'director', 'class_teacher'):
     NAV_BY_ROLE[_role].add('Announcements')
+# s-questions (issue 14): everyone logged in asks questions and requests consultations
+for _sections in NAV_BY_ROLE.values():
+    _sections.add('Questions')
 
 
 def test_every_role_logs_in_and_sees_its_sections(testapp):

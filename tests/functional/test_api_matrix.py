@@ -343,6 +343,27 @@ API.update({
 })
 
 
+# -- s-questions (issue 14): questions and consultations, kept apart for the same reason.
+# The section takes everyone's question (an empty body: 400) and is structure otherwise; an
+# item is its readers' (``QUESTION_READERS``...: 404 to all others), changed only by its
+# own doors: the generic POST, PATCH and DELETE refuse even its readers (403). @answer is
+# the addressee's; @workflow lets its readers in (the transition then decides).
+from test_access_matrix import CONSULTATION_READERS, QUESTION_READERS  # noqa: E402
+ABSTRACT.add('Inquiry')
+TARGETS.update({'Questions': '/questions', 'Question': '/questions/question-demo',
+                'Consultation': '/questions/consultation-demo'})
+API.update({
+    ('Questions', '@json'): dict(STRUCTURE, **{GET: USERS, POST: USERS}),
+    ('Question', '@json'): {GET: QUESTION_READERS, POST: NOBODY, PATCH: NOBODY,
+                            DELETE: NOBODY},
+    ('Question', '@workflow'): {GET: QUESTION_READERS, POST: QUESTION_READERS},
+    ('Question', '@answer'): {POST: frozenset({'class_teacher'})},
+    ('Consultation', '@json'): {GET: CONSULTATION_READERS, POST: NOBODY, PATCH: NOBODY,
+                                DELETE: NOBODY},
+    ('Consultation', '@workflow'): {GET: CONSULTATION_READERS, POST: CONSULTATION_READERS},
+    ('Consultation', '@answer'): {POST: frozenset({'psychologist'})},
+})
+
 def concrete_types():
     """The portal's resource classes by name (not the ones unit tests make for themselves)."""
     def below(cls):

@@ -91,7 +91,7 @@ def test_the_structure_is_never_deleted(testapp, root):
     testapp.delete('/', headers=headers, status=409)
     fresh(root)
     assert sorted(root) == ['announcements', 'consents', 'documents', 'events', 'help',
-                            'journal', 'news', 'people', 'settings', 'surveys']
+                            'journal', 'news', 'people', 'questions', 'settings', 'surveys']
     assert 'math' in root['journal'][YEAR.rsplit('/', 1)[1]]['classes']['5a']['journals']
     # and the portal still serves its pages and its logins
     testapp.reset()

@@ -33,6 +33,7 @@ PARTS = {
     'ejportal.api': 'api',
     'ejportal.admin': 'admin',
     'ejportal.scripts': 'scripts',
+    'ejportal.questions': 'questions',
 }
 BELOW_AREAS = {'core', 'security', 'site'}
 ANYTHING = set(PARTS.values())
@@ -54,6 +55,8 @@ MAY_IMPORT = {
     'help': BELOW_AREAS | {'help'},
     'api': BELOW_AREAS | {'api'},
     'admin': BELOW_AREAS | {'admin'},
+    # finds a child's teachers through the portal tree, importing no journal
+    'questions': BELOW_AREAS | {'questions'},
     'scripts': ANYTHING,
     'app': ANYTHING,
 }

@@ -236,3 +236,30 @@ def test_state_and_history_persist():
     finally:
         transaction.abort()
         db.close()
+
+
+# s-questions (issue 14): a state may give a permission to the principals an object names
+def test_a_state_gives_permissions_to_the_principals_the_object_names(config):
+    workflow = Workflow('test_addressed', states=[
+        State('open', 'Open', {security.VIEW: ('owner', '@addressees'),
+                               security.EDIT: ('@addressees',)})],
+        transitions=[], initial='open')
+
+    class Addressed(WorkflowAware, Resource):
+        type_name = 'WorkflowTestAddressed'
+        addressees = ()
+
+    config.add_workflow(workflow, Addressed.type_name)
+    with acting_as(Actor(userid='alice')):
+        item = Addressed(title='x')
+    item.__parent__, item.__name__ = Root(), 'item'
+    initialize(item)
+    assert permits(item, security.VIEW, 'user:alice')
+    assert not permits(item, security.VIEW, 'role:psychologist')
+    item.addressees = ('role:psychologist', 'user:bob')
+    assert permits(item, security.VIEW, 'role:psychologist')
+    assert permits(item, security.EDIT, 'user:bob')
+    assert not permits(item, security.EDIT, 'user:alice')
+    # the director's global VIEW and EDIT do not reach it
+    assert not permits(item, security.VIEW, 'role:director')
+    assert not permits(item, security.EDIT, 'role:director')

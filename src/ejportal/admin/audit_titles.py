@@ -6,6 +6,7 @@ import datetime
 from ejportal.core.content import item_at
 from ejportal.core.workflow import get_workflow
 from ejportal.i18n import _, translate
+from ejportal.security import may_see
 from ejportal.site.names import person_name, principal_name
 from ejportal.site.resources import get_portal
 
@@ -76,6 +77,7 @@ ACTION_TITLES = {
     'plan-step-done': _('audit-plan-step-done', default='Plan step done'),
     'plan-step-reopened': _('audit-plan-step-reopened', default='Plan step reopened'),
     'survey-answer': _('audit-survey-answer', default='Survey answered'),
+    'question-answer': _('audit-question-answer', default='Question answered or slot proposed'),
     'undertaking-confirm': _('audit-undertaking-confirm', default='Undertaking confirmed'),
     'announcement-sent': _('audit-announcement-sent', default='Announcement sent'),
 }
@@ -182,10 +184,11 @@ class DetailsText:
 
     def place(self, path):
         """The title of the object at ``path`` (a student's name, an order's title), or the
-        path where nothing with a title is there (any more)."""
+        path where nothing with a title is there (any more) or where the reader may not
+        know the object (a family's question to its teacher: ``security.may_see``)."""
         obj = item_at(self.portal, path or '') if path and path.startswith('/') else None
         title = getattr(obj, 'title', None) if obj is not None and obj is not self.portal \
-            else None
+            and may_see(self.request, obj) else None
         return self.translate(title) if title else path
 
     def student(self, sid):

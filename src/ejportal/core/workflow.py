@@ -26,6 +26,10 @@ from ejportal.core.registry import portal_registry
 from ejportal.i18n import _
 
 OWNER = 'owner'  # stands for ``user:<obj.creator>`` in a state's permissions
+# '@<attribute>' in a state's permissions stands for the principals the object lists in
+# that attribute (a question's ``addressees``): who holds a permission may depend on the
+# object as well as on its state, as with OWNER
+RELATED = '@'
 
 
 class WorkflowError(UserError):
@@ -119,6 +123,10 @@ def state_acl(obj):
                 if not obj.creator:
                     continue
                 principal = 'user:' + obj.creator
+            elif principal.startswith(RELATED):
+                acl.extend((Allow, named, permission)
+                           for named in getattr(obj, principal[len(RELATED):], None) or ())
+                continue
             acl.append((Allow, principal, permission))
         acl.append((Deny, Everyone, permission))
     return acl
