@@ -99,6 +99,7 @@ class PortalRegistry:
         self.start_panels = []       # Ordered(function(request))
         self.public_sections = []    # Ordered(function(request))
         self.demo_builders = []      # Ordered(function(portal))
+        self.housekeeping = []       # Ordered(function(portal, log, settings) -> outcome)
         self.jobs = {}               # name -> JobInfo
         self.reference_books = {}    # name -> ReferenceBookInfo
         self.static_urls = {}        # (application URL, asset spec) -> URL, filled by pages
@@ -252,6 +253,8 @@ def add_reference_book(config, name, title, columns=(), defaults=(), in_use=None
 add_start_panel = _ordered_directive('start_panels', 'ejportal start panels')
 add_public_section = _ordered_directive('public_sections', 'ejportal public sections')
 add_demo_builder = _ordered_directive('demo_builders', 'ejportal demo builders')
+# what the daily ``maintenance`` job does besides the login records (an area's own retention)
+add_housekeeping = _ordered_directive('housekeeping', 'ejportal housekeeping')
 
 
 def includeme(config):
@@ -267,5 +270,6 @@ def includeme(config):
     config.add_directive('add_start_panel', add_start_panel)
     config.add_directive('add_public_section', add_public_section)
     config.add_directive('add_demo_builder', add_demo_builder)
+    config.add_directive('add_housekeeping', add_housekeeping)
     config.add_directive('add_job', add_job)
     config.add_directive('add_reference_book', add_reference_book)
