@@ -174,6 +174,8 @@ for _sections in NAV_BY_ROLE.values():
 # o-consents (issue 13): the consent registry, for who may read it
 NAV_BY_ROLE['admin'].add('Personal-data consents')
 NAV_BY_ROLE['director'].add('Personal-data consents')
+# (and the group 'personal-data': the demo's class teacher is in it)
+NAV_BY_ROLE['class_teacher'].add('Personal-data consents')
 
 
 def test_every_role_logs_in_and_sees_its_sections(testapp):
