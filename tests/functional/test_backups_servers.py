@@ -111,6 +111,11 @@ def round_trip(tmp_path, capsys, settings, damage, restore_to, read_restored):
                                                   manifest['files'].values())
     before = read_uri(settings['zodbconn.uri'], fingerprint)
     assert before['audit_ok'] and 'novikova' in before['users']
+    # the weekly job (after the fingerprint: its run is audited) restores the newest backup of each destination and verifies it itself
+    assert admin_main([ini, 'run-job', 'backup-verify']) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == 'verified: 2 destinations'
+    for destination in (dest1, dest2):
+        assert json.loads((destination / second / 'verified.json').read_text())['ok']
     damage()
 
     assert admin_main([ini, 'verify-backup', str(dest2 / second)]) == 0

@@ -203,3 +203,28 @@ def test_the_retention_is_on_the_settings_form(as_user):
     form = page.forms[[k for k, f in page.forms.items()
                        if 'read_log_retention_years' in f.fields][0]]
     assert form['read_log_retention_years'].value == '3'
+
+
+def test_the_reports_who_lacks_a_consent_and_what_expires_this_month(testapp, root):
+    headers = {'Authorization': 'Bearer ' + api_token(testapp, 'admin'),
+               'Accept': 'application/json'}
+    first = TODAY.replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    made = {}
+    for login, expires in (('teacher', last), ('deputy', last + datetime.timedelta(days=1)),
+                           ('secretary', first)):
+        made[login] = testapp.post_json('/consents/@consents', {
+            'kind': 'staff', 'person': login, 'scope': ['processing'],
+            'date': (first - datetime.timedelta(days=40)).isoformat(),
+            'expires': expires.isoformat()}, headers=headers, status=201).json
+    testapp.post_json(made['secretary']['@id'] + '/@withdraw', {}, headers=headers)
+    report = testapp.get('/consents/@report', headers=headers).json
+    expiring = [c['person'] for c in report['expiring']]
+    assert 'teacher' in expiring                    # the last day of this month
+    assert 'deputy' not in expiring                 # the first of the next
+    assert 'secretary' not in expiring              # withdrawn
+    lacking = [r['person'] for r in report['without_consent'] if r['kind'] == 'staff']
+    assert 'secretary' in lacking and 'psychologist' in lacking
+    assert 'class_teacher' not in lacking
+    if first <= TODAY <= last and TODAY.day > 1:
+        assert 'teacher' not in lacking             # valid until the end of the month
