@@ -111,7 +111,8 @@ def round_trip(tmp_path, capsys, settings, damage, restore_to, read_restored):
                                                   manifest['files'].values())
     before = read_uri(settings['zodbconn.uri'], fingerprint)
     assert before['audit_ok'] and 'novikova' in before['users']
-    # the weekly job (after the fingerprint: its run is audited) restores the newest backup of each destination and verifies it itself
+    # the weekly job (after the fingerprint: its run is audited) restores the newest
+    # backup of each destination and verifies it itself
     assert admin_main([ini, 'run-job', 'backup-verify']) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == 'verified: 2 destinations'
     for destination in (dest1, dest2):
@@ -133,7 +134,8 @@ def round_trip(tmp_path, capsys, settings, damage, restore_to, read_restored):
     dump = max((p for p in (dest1 / second).rglob('*') if p.is_file() and
                 p.name != 'manifest.json'), key=lambda p: p.stat().st_size)
     data = dump.read_bytes()
-    dump.write_bytes(data[:len(data) // 2] + b'X' + data[len(data) // 2 + 1:])
+    middle = len(data) // 2         # one byte flipped (not set: it may hold that value)
+    dump.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
     assert admin_main([ini, 'verify-backup', str(dest1 / second)]) == 1
     assert 'differ or are missing' in capsys.readouterr().err
     return second
@@ -212,3 +214,24 @@ def test_relstorage_restore_needs_a_database_uri(tmp_path):
         'postgres://u:secret@db.school:5433/restored?blob_dir=/srv/blobs')
     assert name == 'restored' and blobs == '/srv/blobs'
     assert "dbname='postgres'" in server and "port='5433'" in server
+
+
+def test_a_filestorage_named_by_zconfig_is_copied(tmp_path, capsys):
+    """No repozo without the file's path from a file:// URI: the storage is copied as ZEO's."""
+    conf = tmp_path / 'storage.conf'
+    conf.write_text('<zodb main>\n  <filestorage>\n    path %s\n    blob-dir %s\n'
+                    '  </filestorage>\n</zodb>\n' % (tmp_path / 'zc.fs', tmp_path / 'zc-blobs'))
+    settings = app_settings(tmp_path, **{
+        'zodbconn.uri': 'zconfig://%s#main' % conf,
+        'ejportal.audit_anchor': str(tmp_path / 'audit-anchor.json')})
+
+    def damage():
+        with open(tmp_path / 'zc.fs', 'r+b') as f:
+            f.seek(4096)
+            f.write(b'\0' * 65536)
+    restored = tmp_path / 'restored'
+    name = round_trip(tmp_path, capsys, settings, damage, str(restored),
+                      lambda check: read_portal(str(restored / 'Data.fs'),
+                                                str(restored / 'blobs'), check))
+    manifest = json.loads((tmp_path / 'usb' / name / 'manifest.json').read_text())
+    assert manifest['storage'] == 'copy'

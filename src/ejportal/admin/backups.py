@@ -172,7 +172,9 @@ def prune(destination, daily, weekly, monthly):
 
 
 def storage_kind(portal, settings):
-    """'file' (an embedded FileStorage), 'zeo' or 'relstorage': what the portal runs on."""
+    """What the portal runs on: 'file' (a FileStorage of a ``file://`` URI: repozo), 'zeo',
+    'relstorage' (on PostgreSQL: pg_dump), or 'copy' (any other storage that iterates its
+    transactions, such as a FileStorage named by zconfig: copied as ZEO's is)."""
     if storage_files(settings) is not None:
         return 'file'
     storage = portal._p_jar.db().storage
@@ -183,6 +185,8 @@ def storage_kind(portal, settings):
         return 'relstorage'
     if isinstance(storage, ClientStorage):
         return 'zeo'
+    if not isinstance(storage, RelStorage) and hasattr(storage, 'iterator'):
+        return 'copy'       # another storage (a FileStorage by zconfig): copied like ZEO's
     raise Invalid(_('backup-unknown-storage', default='Backups from the portal are made for '
                     'a FileStorage, ZEO and RelStorage on PostgreSQL; this storage is none of '
                     'them.'))
@@ -208,8 +212,8 @@ def make_backup(portal, settings, log, full=False, now=None):
             shutil.copy2(anchor, os.path.join(staging, ANCHOR))
         if kind_of_storage == 'file':
             info = stage_file(settings, staging, config, full, now)
-        elif kind_of_storage == 'zeo':
-            info = stage_zeo(portal._p_jar.db().storage, staging, log)
+        elif kind_of_storage in ('zeo', 'copy'):
+            info = stage_zeo(portal._p_jar.db().storage, staging, log, kind_of_storage)
         else:
             info = stage_relstorage(portal._p_jar.db().storage, staging, settings, log)
         info['created'] = now.isoformat()
@@ -264,7 +268,7 @@ class _UpTo:
         return self.storage.loadBlob(oid, serial)
 
 
-def stage_zeo(storage, staging, log):
+def stage_zeo(storage, staging, log, kind_of_storage='zeo'):
     """A copy of the ZEO server's storage: every transaction up to the last one committed
     now, with its blobs, into a fresh FileStorage (``Data.fs``, ``blobs/``).
 
@@ -291,8 +295,8 @@ def stage_zeo(storage, staging, log):
         if os.path.exists(os.path.join(staging, leftover)):
             os.remove(os.path.join(staging, leftover))
     shutil.rmtree(os.path.join(staging, 'blobs', 'tmp'), ignore_errors=True)
-    log.write('ZEO: copied up to transaction %s\n' % tid_repr(last))
-    return {'kind': 'full', 'storage': 'zeo', 'data_fs_size': os.path.getsize(data_fs),
+    log.write('%s: copied up to transaction %s\n' % (kind_of_storage, tid_repr(last)))
+    return {'kind': 'full', 'storage': kind_of_storage, 'data_fs_size': os.path.getsize(data_fs),
             'last_transaction': tid_repr(last)}
 
 
@@ -396,7 +400,7 @@ def restore(backup_dir, target, settings=None):
     if os.path.exists(data_fs):
         raise Invalid(_('restore-exists', default='There is a database in that directory '
                         'already: restore into a new one.'))
-    if storage == 'zeo':
+    if storage in ('zeo', 'copy'):
         shutil.copy2(os.path.join(backup_dir, 'Data.fs'), data_fs)
     else:
         repozo.main(['-R', '-r', os.path.join(backup_dir, 'repozo'), '-o', data_fs])
