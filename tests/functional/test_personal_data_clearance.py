@@ -132,17 +132,6 @@ def test_withdrawing_through_json_says_the_member_left(testapp, root):
     assert answer['left_group'] is False
 
 
-def test_a_withdrawal_from_a_future_date_waits_for_it(testapp, root):
-    headers = {'Authorization': 'Bearer ' + api_token(testapp, 'admin'),
-               'Accept': 'application/json'}
-    later = (TODAY + datetime.timedelta(days=10)).isoformat()
-    answer = testapp.post_json('/consents/%s/@withdraw' % OWN, {'date': later},
-                               headers=headers).json
-    assert answer['left_group'] is False
-    transaction.abort()
-    assert consents.GROUP in root['people']['users']['class_teacher'].groups
-
-
 def test_the_maintenance_job_ends_lapsed_authorisations_and_old_reads(app, db_dir, capsys):
     """The daily job, run by the console door: a member whose consent expired leaves the
     group; reads older than the retention of *Settings* are forgotten, newer ones stay."""

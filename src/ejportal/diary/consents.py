@@ -156,7 +156,7 @@ def withdraw(consent, day, note=''):
     record(consent, 'consent-withdrawn', {'person': consent.person,
                                           'student': consent.student,
                                           'date': day.isoformat()})
-    if consent.kind == 'staff' and day <= datetime.date.today():
+    if consent.kind == 'staff':     # (the registry holds a withdrawn consent invalid at once)
         return leave_group(consent.__parent__.__parent__, consent.person, 'withdrawn')
     return False
 
@@ -212,7 +212,7 @@ def lapsed_clearances(portal, log=None, settings=None):
         if reason in ('expired', 'withdrawn') and leave_group(portal, user.__name__, reason):
             left.append(user.__name__)
     if log is not None and left:
-        log.write('left the group %s (consent %s): %s\n' % (GROUP, 'lapsed', ', '.join(left)))
+        log.write('left the group %s (own consent lapsed): %s\n' % (GROUP, ', '.join(left)))
     return 'left the personal-data group: %d' % len(left) if left else ''
 
 
@@ -384,7 +384,7 @@ def convert_old_dates(portal):
 
 def build_demo_consents(portal):
     """The demo's consent dates in the registry, and the group of the staff authorised to
-    process personal data (empty: the administrator fills it)."""
+    process personal data, with the class teacher in it (the administrator keeps it)."""
     convert_old_dates(portal)
     make_group(portal)
     # the demo's class teacher reads her class's cards: in the group, with her consent
