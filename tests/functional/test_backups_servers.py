@@ -20,6 +20,7 @@ from test_backups import JSON, MATH, fingerprint, read_portal
 from test_evolve import write_ini
 
 from ejportal import main
+from ejportal.admin.backups import destination_report
 from ejportal.scripts.admin import main as admin_main
 
 SHEET = b'%PDF-1.4 homework sheet'
@@ -109,6 +110,10 @@ def round_trip(tmp_path, capsys, settings, damage, restore_to, read_restored):
         manifest = json.loads((destination / second / 'manifest.json').read_text())
         assert manifest['kind'] == 'full' and all(len(d) == 64 for _s, d in
                                                   manifest['files'].values())
+    # Settings → Backups lists both, newest first, with the storage they are of
+    report = destination_report(str(dest2))
+    assert [b['name'] for b in report['backups']] == [second, first]
+    assert report['backups'][0]['storage'] == manifest['storage'] and not report['stale']
     before = read_uri(settings['zodbconn.uri'], fingerprint)
     assert before['audit_ok'] and 'novikova' in before['users']
     # the weekly job (after the fingerprint: its run is audited) restores the newest

@@ -641,6 +641,7 @@ def destination_report(destination, now=None):
         except (OSError, ValueError):
             pass
         found.append({'name': name, 'kind': manifest.get('kind'), 'size': manifest.get('size'),
+                      'storage': manifest.get('storage', 'file'),
                       'created': manifest.get('created'), 'verified': verified})
     newest = datetime.datetime.fromisoformat(found[0]['created']) if found else None
     exists = os.path.isdir(destination)
