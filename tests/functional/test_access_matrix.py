@@ -452,10 +452,12 @@ ACCESS.setdefault(('WorkflowAware', '@workflow'), []).extend([
     ('GET', CHECK + '/@workflow', CHECK_READERS),
     ('POST', CHECK + '/@workflow/fix', CHECK_READERS)])
 # -- o-consents (issue 13): personal data (152-ФЗ). The consent registry and its scans: the
-# admin, the director (and the group 'personal-data', empty in the demo); the read-log: the
-# admin and the director; who read a child's card: whoever reads the child's diary. The demo's
-# first consent (the parent's for s0001) has no scan: its download is the view's own 404.
-CONSENT_READERS = frozenset({'admin', 'director'})
+# admin, the director and the group 'personal-data' (in the demo: the class teacher, who
+# reads her class's cards); the read-log: the admin and the director; who read a child's
+# card: whoever reads the child's diary. The demo's first consent (the parent's for s0001)
+# has no scan: its download is the view's own 404.
+CONSENT_READERS = frozenset({'admin', 'director', 'class_teacher'})
+READ_LOG_READERS = frozenset({'admin', 'director'})
 SEEN['/consents'] = CONSENT_READERS
 NOTHING_THERE.add(('Consent', 'scan'))
 ACCESS.update({
@@ -463,11 +465,11 @@ ACCESS.update({
     ('ConsentRegistry', 'register'): [('GET', '/consents/@@register', CONSENT_READERS),
                                       ('POST', '/consents/@@register', CONSENT_READERS)],
     ('ConsentRegistry', 'report'): [('GET', '/consents/@@report', CONSENT_READERS)],
-    ('ConsentRegistry', 'reads'): [('GET', '/consents/@@reads', CONSENT_READERS)],
+    ('ConsentRegistry', 'reads'): [('GET', '/consents/@@reads', READ_LOG_READERS)],
     ('ConsentRegistry', '@consents'): [('GET', '/consents/@consents', CONSENT_READERS),
                                        ('POST', '/consents/@consents', CONSENT_READERS)],
     ('ConsentRegistry', '@report'): [('GET', '/consents/@report', CONSENT_READERS)],
-    ('ConsentRegistry', '@reads'): [('GET', '/consents/@reads', CONSENT_READERS)],
+    ('ConsentRegistry', '@reads'): [('GET', '/consents/@reads', READ_LOG_READERS)],
     ('Consent', ''): [('GET', '/consents/c-1', CONSENT_READERS)],
     ('Consent', 'withdraw'): [('GET', '/consents/c-1/@@withdraw', CONSENT_READERS),
                               ('POST', '/consents/c-1/@@withdraw', CONSENT_READERS)],

@@ -182,6 +182,8 @@ for _role in ('admin', 'director', 'class_teacher'):
 # s-questions (issue 14): everyone logged in asks questions and requests consultations
 for _sections in NAV_BY_ROLE.values():
     _sections.add('Questions')
+# (and the group 'personal-data': the demo's class teacher is in it)
+NAV_BY_ROLE['class_teacher'].add('Personal-data consents')
 
 
 def test_every_role_logs_in_and_sees_its_sections(testapp):

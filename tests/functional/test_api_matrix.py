@@ -242,8 +242,9 @@ J_CONTROL_API = {
 API.update(J_CONTROL_API)
 
 # -- o-consents (issue 13): the consent registry's endpoints, the admin's and the director's
-# (and the group 'personal-data', empty in the demo); changed only through its own doors.
-CONSENT_READERS = frozenset({'admin', 'director'})
+# and the group 'personal-data' (the demo's class teacher); the read-log the admin's and the
+# director's; changed only through its own doors.
+CONSENT_READERS = frozenset({'admin', 'director', 'class_teacher'})
 TARGETS.update({'ConsentRegistry': '/consents', 'Consent': '/consents/c-1'})
 API.update({
     ('ConsentRegistry', '@json'): {GET: CONSENT_READERS, POST: NOBODY, PATCH: NOBODY,
@@ -251,7 +252,7 @@ API.update({
     ('Consent', '@json'): {GET: CONSENT_READERS, POST: NOBODY, PATCH: NOBODY, DELETE: NOBODY},
     ('ConsentRegistry', '@consents'): {GET: CONSENT_READERS, POST: CONSENT_READERS},
     ('ConsentRegistry', '@report'): {GET: CONSENT_READERS},
-    ('ConsentRegistry', '@reads'): {GET: CONSENT_READERS},
+    ('ConsentRegistry', '@reads'): {GET: frozenset({'admin', 'director'})},
     ('Consent', '@withdraw'): {POST: CONSENT_READERS},
 })
 

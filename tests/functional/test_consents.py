@@ -20,9 +20,11 @@ CLASS = '/journal/%d-%d/classes/5a' % (Y, Y + 1)
 CLASSMATE = 's0002'   # a parent without consent in the demo
 PDF = b'%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
 
-READERS = ('admin', 'director', 'secretary')      # the secretary: in the group (fixture)
-OTHERS = ('deputy', 'teacher', 'class_teacher', 'psychologist', 'student', 'parent')
-# the demo's converted consents: c-1 the parent's for s0001, c-2 for s0009
+# the secretary: in the group (fixture); the class teacher: in it in the demo
+READERS = ('admin', 'director', 'secretary', 'class_teacher')
+OTHERS = ('deputy', 'teacher', 'psychologist', 'student', 'parent')
+# the demo's converted consents: c-1 the parent's for s0001, c-2 for s0009; c-3 the class
+# teacher's own
 SCREENS = ['/consents', '/consents/@@register', '/consents/@@report', '/consents/c-1',
            '/consents/c-1/@@withdraw']
 ENDPOINTS = ['/consents/@consents', '/consents/@report']
@@ -87,7 +89,7 @@ def test_register_with_a_scan_and_withdraw_on_the_screens(as_user, root):
     refused = form.submit('save', status=400)
     assert 'not accepted' in refused.text
     transaction.abort()
-    assert len(root['consents']) == 2                            # nothing half-saved
+    assert len(root['consents']) == 3                            # nothing half-saved
     form = refused.forms['consent']
     form['upload'] = Upload('consent.pdf', PDF, 'application/pdf')
     done = form.submit('save', status=303)

@@ -74,8 +74,12 @@ ACTION_TITLES = {
     'login-failures': _('audit-login-failures', default='Further failed logins'),
     'login-parallel': _('audit-login-parallel', default='Staff login from two places at once'),
     'login-shared-place': _('audit-login-shared-place', default='Staff login where students log in'),
+    'personal-data-clearance-ended': _('audit-personal-data-clearance-ended', default='Left '
+                                       'the staff authorised to process personal data'),
     'plan-step-done': _('audit-plan-step-done', default='Plan step done'),
     'plan-step-reopened': _('audit-plan-step-reopened', default='Plan step reopened'),
+    'read-log-pruned': _('audit-read-log-pruned', default='Old reads of personal data '
+                         'forgotten'),
     'survey-answer': _('audit-survey-answer', default='Survey answered'),
     'question-answer': _('audit-question-answer', default='Question answered or slot proposed'),
     'undertaking-confirm': _('audit-undertaking-confirm', default='Undertaking confirmed'),

@@ -13,18 +13,32 @@ needed to restore it — the repozo chain, the blobs, the anchor — and ``manif
 with the SHA-256 of each file. A file the destination's previous backup holds unchanged is
 hard-linked, not copied again. Each destination keeps its backups by a retention policy (so
 many daily, weekly, monthly); any backup directory can be removed without harming another.
+
+On ZEO and on RelStorage the portal backs up the storage it is running on, through the
+database connection it already has (so the backup also works from a process on another
+machine than the storage's server):
+
+- **RelStorage** (PostgreSQL): ``pg_dump -Fc`` of the portal's database (a dump is one
+  snapshot of the database; blobs kept in the database are in it). Blobs in a shared
+  blob directory (``shared_blob_dir = true``) are copied after the dump, by their names, as
+  for a FileStorage. Restored with ``pg_restore`` into a new database.
+- **ZEO**: a copy of the ZEO server's storage into a fresh FileStorage with its blobs, made
+  with ZODB's ``copyTransactionsFrom`` over the ZEO protocol up to the last transaction
+  committed when the backup began (see ``stage_zeo`` for why not repozo on the server's file).
 """
 import datetime
 import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
-from urllib.parse import parse_qs
+import uuid
+from urllib.parse import parse_qs, urlsplit
 
 from ZODB.scripts import repozo
 
-from ejportal.core.audit import get_audit_log
+from ejportal.core.audit import ANCHOR_SETTING, default_anchor_path, get_audit_log
 from ejportal.core.errors import Invalid
 from ejportal.i18n import _
 from ejportal.site.resources import ZODB_ROOT_KEY
@@ -33,6 +47,8 @@ MANIFEST = 'manifest.json'
 VERIFIED = 'verified.json'
 ANCHOR = 'audit-anchor.json'
 NAME_FORMAT = '%Y-%m-%d-%H%M%S'
+DUMP = 'database.dump'           # RelStorage: pg_dump's custom format
+SCRATCH_SETTING = 'ejportal.backup_scratch_postgres'
 
 
 def storage_files(settings):
@@ -155,39 +171,53 @@ def prune(destination, daily, weekly, monthly):
     return removed
 
 
+def storage_kind(portal, settings):
+    """What the portal runs on: 'file' (a FileStorage of a ``file://`` URI: repozo), 'zeo',
+    'relstorage' (on PostgreSQL: pg_dump), or 'copy' (any other storage that iterates its
+    transactions, such as a FileStorage named by zconfig: copied as ZEO's is)."""
+    if storage_files(settings) is not None:
+        return 'file'
+    storage = portal._p_jar.db().storage
+    from ZEO.ClientStorage import ClientStorage
+    from relstorage.storage import RelStorage
+    if isinstance(storage, RelStorage) and \
+            type(storage._adapter).__module__.startswith('relstorage.adapters.postgresql'):
+        return 'relstorage'
+    if isinstance(storage, ClientStorage):
+        return 'zeo'
+    if not isinstance(storage, RelStorage) and hasattr(storage, 'iterator'):
+        return 'copy'       # another storage (a FileStorage by zconfig): copied like ZEO's
+    raise Invalid(_('backup-unknown-storage', default='Backups from the portal are made for '
+                    'a FileStorage, ZEO and RelStorage on PostgreSQL; this storage is none of '
+                    'them.'))
+
+
+def anchor_file(settings):
+    return settings.get(ANCHOR_SETTING) or default_anchor_path(settings.get('zodbconn.uri'))
+
+
 def make_backup(portal, settings, log, full=False, now=None):
-    """Back up the running portal's FileStorage to every destination; returns the name."""
-    files = storage_files(settings)
-    if files is None:
-        raise Invalid(_('backup-not-file', default='Backups from the portal are made for its '
-                        'embedded FileStorage; for ZEO back up the ZEO server\'s file the same '
-                        'way, for RelStorage use pg_dump (see the README).'))
+    """Back up the running portal's storage to every destination; returns the name."""
+    kind_of_storage = storage_kind(portal, settings)
     config = portal['settings']
     targets = destinations(config)
     if not targets:
         raise Invalid(_('backup-no-destination', default='No backup destination is set '
                         '(Settings).'))
-    data_fs, blob_dir = files
-    work = work_directory(settings)
-    os.makedirs(work, exist_ok=True)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     name = now.strftime(NAME_FORMAT)
-    last_full = _last_full(work)
-    kind = 'full' if (full or last_full is None or now - last_full >= datetime.timedelta(
-        days=config.backup_full_every_days)) else 'incremental'
     with tempfile.TemporaryDirectory(prefix='ejportal-backup-') as staging:
-        anchor = os.path.join(os.path.dirname(data_fs), ANCHOR)
-        if os.path.exists(anchor):      # before the file: it names no entry the copy lacks
+        anchor = anchor_file(settings)
+        if anchor and os.path.exists(anchor):   # before the data: it names no entry it lacks
             shutil.copy2(anchor, os.path.join(staging, ANCHOR))
-        argv = ['-B', '-z', '-r', work, '-f', data_fs] + (['-F', '-k'] if kind == 'full'
-                                                           else [])
-        repozo.main(argv)
-        shutil.copytree(work, os.path.join(staging, 'repozo'))
-        if blob_dir and os.path.isdir(blob_dir):
-            shutil.copytree(blob_dir, os.path.join(staging, 'blobs'),
-                            ignore=shutil.ignore_patterns('*.lock', 'tmp'))
-        info = {'kind': kind, 'created': now.isoformat(), 'storage': 'file',
-                'data_fs_size': os.path.getsize(data_fs)}
+        if kind_of_storage == 'file':
+            info = stage_file(settings, staging, config, full, now)
+        elif kind_of_storage in ('zeo', 'copy'):
+            info = stage_zeo(portal._p_jar.db().storage, staging, log, kind_of_storage)
+        else:
+            info = stage_relstorage(portal._p_jar.db().storage, staging, settings, log)
+        info['created'] = now.isoformat()
+        kind = info['kind']
         written = []
         for destination in targets:
             try:
@@ -205,6 +235,119 @@ def make_backup(portal, settings, log, full=False, now=None):
             raise OSError('written to %d of %d destinations (see the log above)'
                           % (len(written), len(targets)))
     return name
+
+
+def stage_file(settings, staging, config, full, now):
+    """An embedded FileStorage: repozo (full or incremental), then the blobs."""
+    data_fs, blob_dir = storage_files(settings)
+    work = work_directory(settings)
+    os.makedirs(work, exist_ok=True)
+    last_full = _last_full(work)
+    kind = 'full' if (full or last_full is None or now - last_full >= datetime.timedelta(
+        days=config.backup_full_every_days)) else 'incremental'
+    argv = ['-B', '-z', '-r', work, '-f', data_fs] + (['-F', '-k'] if kind == 'full' else [])
+    repozo.main(argv)
+    shutil.copytree(work, os.path.join(staging, 'repozo'))
+    if blob_dir and os.path.isdir(blob_dir):
+        shutil.copytree(blob_dir, os.path.join(staging, 'blobs'),
+                        ignore=shutil.ignore_patterns('*.lock', 'tmp'))
+    return {'kind': kind, 'storage': 'file', 'data_fs_size': os.path.getsize(data_fs)}
+
+
+class _UpTo:
+    """A source storage whose iterator stops at one transaction: the copy is of one moment
+    even while the portal keeps committing."""
+
+    def __init__(self, storage, last):
+        self.storage, self.last = storage, last
+
+    def iterator(self):
+        return self.storage.iterator(None, self.last)
+
+    def loadBlob(self, oid, serial):
+        return self.storage.loadBlob(oid, serial)
+
+
+def stage_zeo(storage, staging, log, kind_of_storage='zeo'):
+    """A copy of the ZEO server's storage: every transaction up to the last one committed
+    now, with its blobs, into a fresh FileStorage (``Data.fs``, ``blobs/``).
+
+    Why this and not repozo on the ZEO server's ``Data.fs``: the portal's processes need not
+    share a disk with the ZEO server (nor know where its file is: that is in the server's
+    own zeo.conf), whereas the ZEO protocol reaches the storage from wherever the portal
+    runs; the server hands out committed transactions only, and stopping at the tid read
+    first makes the copy one consistent moment; the blobs come with their records (loadBlob)
+    whether the blob directory is shared or not. The result is a plain FileStorage, which
+    ``restore`` puts in place and ``verify`` opens without a server. The price is a full
+    copy every time (no incrementals): for a school's database (hundreds of MB) that is
+    minutes at night, and the destination hard-links the blobs its previous backup holds."""
+    from ZODB.blob import copyTransactionsFromTo
+    from ZODB.FileStorage import FileStorage
+    from ZODB.utils import tid_repr
+    last = storage.lastTransaction()
+    data_fs = os.path.join(staging, 'Data.fs')
+    target = FileStorage(data_fs, blob_dir=os.path.join(staging, 'blobs'), create=True)
+    try:
+        copyTransactionsFromTo(_UpTo(storage, last), target)
+    finally:
+        target.close()
+    for leftover in ('Data.fs.lock', 'Data.fs.tmp'):
+        if os.path.exists(os.path.join(staging, leftover)):
+            os.remove(os.path.join(staging, leftover))
+    shutil.rmtree(os.path.join(staging, 'blobs', 'tmp'), ignore_errors=True)
+    log.write('%s: copied up to transaction %s\n' % (kind_of_storage, tid_repr(last)))
+    return {'kind': 'full', 'storage': kind_of_storage, 'data_fs_size': os.path.getsize(data_fs),
+            'last_transaction': tid_repr(last)}
+
+
+def pg_program(settings, name):
+    """``pg_dump``/``pg_restore``: beside ``ejportal.pg_bin`` if set, else on the PATH."""
+    directory = (settings or {}).get('ejportal.pg_bin')
+    found = os.path.join(directory, name) if directory else shutil.which(name)
+    if not found or not os.path.exists(found):
+        raise OSError('%s is not installed (or set ejportal.pg_bin)' % name)
+    return found
+
+
+def pg_environment(dsn):
+    """The libpq environment for a connection string: the password goes in the environment,
+    never on a command line that ``ps`` shows."""
+    from psycopg2.extensions import parse_dsn
+    parts = parse_dsn(dsn)
+    env = dict(os.environ)
+    for key, variable in (('host', 'PGHOST'), ('port', 'PGPORT'), ('user', 'PGUSER'),
+                          ('password', 'PGPASSWORD'), ('dbname', 'PGDATABASE'),
+                          ('sslmode', 'PGSSLMODE')):
+        if parts.get(key):
+            env[variable] = str(parts[key])
+    return env
+
+
+def run_pg(program, arguments, dsn):
+    done = subprocess.run([program] + arguments, env=pg_environment(dsn),
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise OSError('%s failed: %s' % (os.path.basename(program),
+                                         done.stderr.strip()[-1000:]))
+    return done
+
+
+def stage_relstorage(storage, staging, settings, log):
+    """RelStorage on PostgreSQL: ``pg_dump -Fc`` (one snapshot of the database, its blobs
+    included when they are kept in it), then a shared blob directory by its names."""
+    options = storage._options
+    dsn = storage._adapter._dsn
+    dump = os.path.join(staging, DUMP)
+    run_pg(pg_program(settings, 'pg_dump'), ['-Fc', '--no-owner', '--no-acl', '-f', dump], dsn)
+    shared = bool(options.shared_blob_dir and options.blob_dir)
+    if shared and os.path.isdir(options.blob_dir):
+        shutil.copytree(options.blob_dir, os.path.join(staging, 'blobs'),
+                        ignore=shutil.ignore_patterns('*.lock', 'tmp'))
+    log.write('PostgreSQL: pg_dump of %s (%d bytes)%s\n' % (
+        pg_environment(dsn).get('PGDATABASE', ''), os.path.getsize(dump),
+        ', blobs from the shared blob directory' if shared else ''))
+    return {'kind': 'full', 'storage': 'relstorage', 'dump_size': os.path.getsize(dump),
+            'history_preserving': bool(options.keep_history), 'shared_blobs': shared}
 
 
 def _last_full(work):
@@ -240,15 +383,27 @@ def check_manifest(backup_dir):
     return bad
 
 
-def restore(backup_dir, target):
-    """A new FileStorage (``Data.fs``, ``blobs/``, the anchor) in ``target`` from a backup;
-    refuses to write over an existing database."""
+def restore(backup_dir, target, settings=None):
+    """A backup into a new place; refuses to write over an existing database. A FileStorage
+    or ZEO backup becomes ``Data.fs``, ``blobs/`` and the anchor in the directory
+    ``target``; a RelStorage backup is restored into the PostgreSQL database that the
+    ``postgres://`` URI ``target`` names (made if missing, refused if it holds tables).
+    -> where it went."""
+    storage = read_manifest(backup_dir).get('storage', 'file')
+    if storage == 'relstorage':
+        return restore_relstorage(backup_dir, target, settings)
+    if target.startswith('postgres://'):
+        raise Invalid(_('restore-not-postgres', default='This is a backup of a FileStorage '
+                        'or of a ZEO server: restore it into a directory.'))
     os.makedirs(target, exist_ok=True)
     data_fs = os.path.join(target, 'Data.fs')
     if os.path.exists(data_fs):
         raise Invalid(_('restore-exists', default='There is a database in that directory '
                         'already: restore into a new one.'))
-    repozo.main(['-R', '-r', os.path.join(backup_dir, 'repozo'), '-o', data_fs])
+    if storage in ('zeo', 'copy'):
+        shutil.copy2(os.path.join(backup_dir, 'Data.fs'), data_fs)
+    else:
+        repozo.main(['-R', '-r', os.path.join(backup_dir, 'repozo'), '-o', data_fs])
     blobs = os.path.join(backup_dir, 'blobs')
     if os.path.isdir(blobs):
         shutil.copytree(blobs, os.path.join(target, 'blobs'))
@@ -259,68 +414,193 @@ def restore(backup_dir, target):
     return data_fs
 
 
-def count_objects(data_fs, blob_dir):
-    """Objects per class in a FileStorage (its current records)."""
-    from ZODB.FileStorage import FileStorage
-    from ZODB.utils import get_pickle_metadata
-    storage = FileStorage(data_fs, blob_dir=blob_dir, read_only=True)
+def postgres_target(uri):
+    """(connection string of the database, of the server's ``postgres`` database, the
+    database's name, the blob directory or None) from a ``postgres://`` URI."""
+    parsed = urlsplit(uri.replace('postgres://', 'http://', 1))
+    query = parse_qs(parsed.query)
+    name = parsed.path.lstrip('/')
+    if not uri.startswith('postgres://') or not name:
+        raise Invalid(_('restore-needs-postgres', default='A RelStorage backup is restored '
+                        'into a PostgreSQL database: give --to postgres://user:password@host:'
+                        'port/new_database (with ?blob_dir=... for a shared blob directory).'))
+    parts = [('user', parsed.username), ('password', parsed.password),
+             ('host', parsed.hostname), ('port', parsed.port)]
+    server = ' '.join("%s='%s'" % (k, v) for k, v in parts if v)
+    return ("dbname='%s' %s" % (name, server), "dbname='postgres' %s" % server, name,
+            query.get('blob_dir', [None])[0])
+
+
+def _connect(dsn):
+    import psycopg2
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    return conn
+
+
+def restore_relstorage(backup_dir, uri, settings=None):
+    from psycopg2 import sql
+    dsn, server_dsn, name, blob_dir = postgres_target(uri)
+    has_blobs = os.path.isdir(os.path.join(backup_dir, 'blobs'))
+    if has_blobs and not blob_dir:
+        raise Invalid(_('restore-needs-blob-dir', default='This backup holds a shared blob '
+                        'directory: give the new one as ?blob_dir=... in the --to URI.'))
+    if has_blobs and os.path.isdir(blob_dir) and os.listdir(blob_dir):
+        raise Invalid(_('restore-blobs-exist', default='The blob directory is not empty: '
+                        'restore into a new one.'))
+    conn = _connect(server_dsn)
     try:
-        counts = {}
-        for oid in storage._index.keys():
-            data, _serial = storage.load(oid)
-            module, klass = get_pickle_metadata(data)
-            key = '%s.%s' % (module, klass)
+        cursor = conn.cursor()
+        cursor.execute('SELECT 1 FROM pg_database WHERE datname = %s', (name,))
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL('CREATE DATABASE {}').format(sql.Identifier(name)))
+    finally:
+        conn.close()
+    conn = _connect(dsn)
+    try:
+        cursor = conn.cursor()
+        cursor.execute("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_schema = 'public'")
+        if cursor.fetchone()[0]:
+            raise Invalid(_('restore-database-exists', default='That database holds tables '
+                            'already: restore into a new one.'))
+    finally:
+        conn.close()
+    run_pg(pg_program(settings, 'pg_restore'), ['--no-owner', '--no-acl', '--exit-on-error',
+                                                '--dbname', name, os.path.join(backup_dir,
+                                                                               DUMP)], dsn)
+    if has_blobs:
+        os.makedirs(os.path.dirname(os.path.abspath(blob_dir)), exist_ok=True)
+        shutil.copytree(os.path.join(backup_dir, 'blobs'), blob_dir, dirs_exist_ok=True)
+    return 'PostgreSQL database %s' % name
+
+
+def drop_database(uri):
+    from psycopg2 import sql
+    _dsn, server_dsn, name, _blobs = postgres_target(uri)
+    conn = _connect(server_dsn)
+    try:
+        conn.cursor().execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)').format(
+            sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def open_restored(storage, place, shared_blobs=False):
+    """A read-only ``ZODB.DB`` of a restored copy: a directory holding ``Data.fs`` and
+    ``blobs/``, or a ``postgres://`` URI."""
+    import ZODB
+    if storage == 'relstorage':
+        from zodburi import resolve_uri
+        factory, _dbkw = resolve_uri(place)
+        return ZODB.DB(factory())
+    from ZODB.FileStorage import FileStorage
+    return ZODB.DB(FileStorage(os.path.join(place, 'Data.fs'),
+                               blob_dir=os.path.join(place, 'blobs'), read_only=True))
+
+
+def count_objects(db):
+    """Objects per class reachable from the root of ``db`` (any storage): what the copy
+    holds, and proof that every reference in it can be loaded (a missing one is counted as
+    ``<missing>``)."""
+    from ZODB.POSException import POSKeyError
+    from ZODB.serialize import referencesf
+    from ZODB.utils import get_pickle_metadata, z64
+    conn = db.open()
+    try:
+        storage = conn._storage
+        seen, todo, counts = {z64}, [z64], {}
+        while todo:
+            oid = todo.pop()
+            try:
+                data, _serial = storage.load(oid)
+            except POSKeyError:
+                counts['<missing>'] = counts.get('<missing>', 0) + 1
+                continue
+            key = '%s.%s' % get_pickle_metadata(data)
             counts[key] = counts.get(key, 0) + 1
+            for ref in referencesf(data):
+                if ref not in seen:
+                    seen.add(ref)
+                    todo.append(ref)
         return counts
     finally:
-        storage.close()
+        conn.close()
 
 
-def verify_audit(data_fs, blob_dir, anchor):
+def verify_audit(db, anchor):
     """``audit-verify`` on a restored database, against the anchor saved with it."""
-    import ZODB
-    from ZODB.FileStorage import FileStorage
-    db = ZODB.DB(FileStorage(data_fs, blob_dir=blob_dir, read_only=True))
+    conn = db.open()
     try:
-        conn = db.open()
         portal = conn.root().get(ZODB_ROOT_KEY)
         if portal is None:
             return False, 'no portal in the restored database'
         ok, _seq, message = get_audit_log(portal).verify(
             anchor if os.path.exists(anchor) else None)
-        conn.close()
         return ok, message.interpolate() if hasattr(message, 'interpolate') else str(message)
     finally:
-        db.close()
+        conn.close()
 
 
-def verify_backup(backup_dir, log):
-    """Check the manifest, restore into a scratch directory, count the objects per type and
-    verify the audit chain against the backup's anchor. Writes ``verified.json`` into the
-    backup. -> (ok, summary)."""
+def scratch_postgres(settings):
+    """A new database's URI for verifying a RelStorage backup: on the server of
+    ``ejportal.backup_scratch_postgres`` (a URI of a user who may create databases), else on
+    the portal's own server as the portal's user."""
+    base = (settings or {}).get(SCRATCH_SETTING) or (settings or {}).get('zodbconn.uri') or ''
+    if not base.startswith('postgres://'):
+        raise Invalid(_('verify-needs-postgres', default='Verifying a RelStorage backup '
+                        'restores it into a scratch PostgreSQL database: set '
+                        'ejportal.backup_scratch_postgres.'))
+    parsed = urlsplit(base)
+    return '%s://%s/ejportal_verify_%s' % (parsed.scheme, parsed.netloc, uuid.uuid4().hex[:12])
+
+
+def verify_backup(backup_dir, log, settings=None):
+    """Check the manifest, restore into a scratch place (a directory, or a scratch
+    PostgreSQL database dropped afterwards), count the objects per type and verify the
+    audit chain against the backup's anchor. Writes ``verified.json`` into the backup.
+    -> (ok, summary)."""
     bad = check_manifest(backup_dir)
     if bad:
         summary = 'manifest: %d files differ or are missing: %s' % (len(bad), ', '.join(bad[:5]))
         log.write(summary + '\n')
         return False, summary
-    log.write('manifest: all %d files match\n' % len(read_manifest(backup_dir)['files']))
+    manifest = read_manifest(backup_dir)
+    storage = manifest.get('storage', 'file')
+    log.write('manifest: all %d files match\n' % len(manifest['files']))
     with tempfile.TemporaryDirectory(prefix='ejportal-verify-') as scratch:
-        data_fs = restore(backup_dir, os.path.join(scratch, 'restored'))
-        blob_dir = os.path.join(os.path.dirname(data_fs), 'blobs')
-        counts = count_objects(data_fs, blob_dir)
-        for key in sorted(counts):
-            if key.startswith('ejportal.'):
-                log.write('  %6d %s\n' % (counts[key], key))
-        ok, message = verify_audit(data_fs, blob_dir, os.path.join(
-            os.path.dirname(data_fs), ANCHOR))
+        if storage == 'relstorage':
+            place = scratch_postgres(settings) + '?blob_dir=%s&shared_blob_dir=%s' % (
+                os.path.join(scratch, 'blobs'),
+                'true' if manifest.get('shared_blobs') else 'false')
+            anchor = os.path.join(backup_dir, ANCHOR)
+        else:
+            place = os.path.join(scratch, 'restored')
+            anchor = os.path.join(place, ANCHOR)
+        try:
+            log.write('restored into %s\n' % restore(backup_dir, place, settings))
+            db = open_restored(storage, place)
+            try:
+                counts = count_objects(db)
+                for key in sorted(counts):
+                    if key.startswith(('ejportal.', '<')):
+                        log.write('  %6d %s\n' % (counts[key], key))
+                ok, message = verify_audit(db, anchor)
+            finally:
+                db.close()
+        finally:
+            if storage == 'relstorage':
+                drop_database(place)
         log.write('audit: %s\n' % message)
-    summary = '%s: %d objects, audit log %s' % (
-        'verified' if ok else 'FAILED', sum(counts.values()), 'intact' if ok else 'broken')
+    audit_ok, ok = ok, ok and '<missing>' not in counts
+    summary = '%s: %d objects, audit log %s%s' % (
+        'verified' if ok else 'FAILED', sum(counts.values()),
+        'intact' if audit_ok else 'broken', ', %d references missing' % counts['<missing>']
+        if '<missing>' in counts else '')
     with open(os.path.join(backup_dir, VERIFIED), 'w') as f:
         json.dump({'time': datetime.datetime.now(datetime.timezone.utc).isoformat(),
                    'ok': ok, 'summary': summary, 'objects': sum(counts.values())}, f)
     return ok, summary
-
 
 
 # -- the jobs ----------------------------------------------------------------------------
@@ -342,7 +622,7 @@ def verify_job(portal, log, settings):
             continue
         name, directory, _manifest = found[-1]
         log.write('%s: verifying %s\n' % (destination, name))
-        ok, summary = verify_backup(directory, log)
+        ok, summary = verify_backup(directory, log, settings)
         results.append(ok)
     if not results or not all(results):
         raise RuntimeError('a backup did not verify (see the log)')
@@ -361,6 +641,7 @@ def destination_report(destination, now=None):
         except (OSError, ValueError):
             pass
         found.append({'name': name, 'kind': manifest.get('kind'), 'size': manifest.get('size'),
+                      'storage': manifest.get('storage', 'file'),
                       'created': manifest.get('created'), 'verified': verified})
     newest = datetime.datetime.fromisoformat(found[0]['created']) if found else None
     exists = os.path.isdir(destination)

@@ -234,15 +234,19 @@ def ensure_jobs(portal, registry=None):
     return made
 
 
-def run_job(portal, name, settings, tm, owner, by, echo=None, registry=None):
+def run_job(portal, name, settings, tm, owner, by, echo=None, registry=None,
+            only_if_due=False):
     """Run the job ``name`` now (claiming its lease first) in ``tm``'s transactions on
-    ``portal``: -> (outcome, last line, log text), or None when another runner holds it.
-    The job's own changes commit with it; its record commits after."""
+    ``portal``: -> (outcome, last line, log text), or None when another runner holds it
+    (or, with ``only_if_due``, when it is no longer due: another runner ran it since this
+    one looked). The job's own changes commit with it; its record commits after."""
     info = portal_registry(registry).jobs[name]
     job = jobs_folder(portal)[name]
     now = local_now()
     try:
-        if not job.claim(owner, now):
+        # the due check and the claim in one transaction: a runner that saw the job due
+        # before another ran and finished it must not run it a second time
+        if (only_if_due and not job.due(now)) or not job.claim(owner, now):
             tm.abort()
             return None
         tm.get().note('ejportal job %s: claimed' % name)
@@ -332,7 +336,7 @@ class JobRunner(threading.Thread):
                 job = folder[name]
                 by = job.requested_by or JOBS_ACTOR.userid
                 run_job(portal, name, self.registry.settings, tm, self.owner, by,
-                        registry=self.registry)
+                        registry=self.registry, only_if_due=True)
         finally:
             tm.abort()
             threadlocal.manager.pop()

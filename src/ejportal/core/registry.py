@@ -117,6 +117,7 @@ class PortalRegistry:
         self.public_sections = []    # Ordered(function(request))
         self.demo_builders = []      # Ordered(function(portal))
         self.dashboard_parts = []    # Ordered(function(request)): the director's dashboard
+        self.housekeeping = []       # Ordered(function(portal, log, settings) -> outcome)
         self.jobs = {}               # name -> JobInfo
         self.reference_books = {}    # name -> ReferenceBookInfo
         self.actions = {}            # name -> Action class other areas call by name
@@ -326,6 +327,8 @@ add_demo_builder = _ordered_directive('demo_builders', 'ejportal demo builders')
 # ``function(request)`` -> a ``DashboardPart`` (or None) an area shows on the director's
 # dashboard beside the journal's figures, so the journal's page imports no other area
 add_dashboard_part = _ordered_directive('dashboard_parts', 'ejportal dashboard parts')
+# what the daily ``maintenance`` job does besides the login records (an area's own retention)
+add_housekeeping = _ordered_directive('housekeeping', 'ejportal housekeeping')
 
 
 def includeme(config):
@@ -342,6 +345,7 @@ def includeme(config):
     config.add_directive('add_public_section', add_public_section)
     config.add_directive('add_demo_builder', add_demo_builder)
     config.add_directive('add_dashboard_part', add_dashboard_part)
+    config.add_directive('add_housekeeping', add_housekeeping)
     config.add_directive('add_job', add_job)
     config.add_directive('add_reference_book', add_reference_book)
     config.add_directive('add_help_topic', add_help_topic)

@@ -3,7 +3,7 @@ class teacher's desk (family data, logins, absences, remarks, class overview) an
 mailing."""
 from ejportal.core.events import ObjectAdded, ObjectModified
 from ejportal.diary.actions import AddGuardian, AddStudent
-from ejportal.diary.consents import build_demo_consents
+from ejportal.diary.consents import build_demo_consents, lapsed_clearances, read_log_retention
 from ejportal.diary.demo import build_demo_diary
 from ejportal.diary.desk import absence_on_new_lesson
 from ejportal.diary.mailing import reports_job
@@ -65,6 +65,8 @@ def includeme(config):
     config.add_start_panel(6, desk_panel)
     config.add_demo_builder(40, build_demo_diary)
     config.add_demo_builder(41, build_demo_consents)
+    config.add_housekeeping(10, read_log_retention)
+    config.add_housekeeping(11, lapsed_clearances)
     config.add_job('reports', reports_job, _('job-reports', default="The parents' report "
                    'e-mails'), {'kind': 'daily', 'at': '18:00'}, order=20)
     config.scan('.views')

@@ -76,13 +76,15 @@ class WithdrawConsent(Action):
     new logins for the family), the entry stays on record."""
     permission = PERSONAL_DATA
     schema = schemas.WithdrawSchema
+    left_group = False    # a staff member's: they left the group authorised for personal data
 
     def check(self, appstruct):
         if self.context.withdrawn is not None:
             raise Conflict(_('This consent is already withdrawn.'))
 
     def perform(self, appstruct):
-        consents.withdraw(self.context, appstruct['date'] or today(), appstruct['note'])
+        self.left_group = consents.withdraw(self.context, appstruct['date'] or today(),
+                                            appstruct['note'])
         return self.context
 
 
@@ -157,8 +159,14 @@ class WithdrawForm(FormView):
     form_options = {'formid': 'withdraw'}
 
     def save_success(self, appstruct):
-        WithdrawConsent(self.context, self.request).run(appstruct)
+        action = WithdrawConsent(self.context, self.request)
+        action.run(appstruct)
         self.request.session.flash(_('The consent is withdrawn.'), 'success')
+        if action.left_group:
+            self.request.session.flash(_('consent-left-group', mapping={
+                'login': self.context.person}, default='${login} is no longer among the staff '
+                'authorised to process personal data: students\' cards and families\' '
+                'contacts are closed to them.'))
         return HTTPSeeOther(self.request.resource_url(self.context))
 
 
@@ -230,9 +238,11 @@ def register_json(context, request):
 @view_config(context=consents.Consent, name='@withdraw', request_method='POST',
              permission=PERSONAL_DATA)
 def withdraw_json(context, request):
-    """``{"date"?, "note"?}``: the consent, withdrawn."""
-    WithdrawConsent(context, request)(json_body(request))
-    return json_response(consent_json(request, context))
+    """``{"date"?, "note"?}``: the consent, withdrawn (``left_group``: a staff member left
+    the group authorised to process personal data by it)."""
+    action = WithdrawConsent(context, request)
+    action(json_body(request))
+    return json_response(dict(consent_json(request, context), left_group=action.left_group))
 
 
 @view_config(context=consents.ConsentRegistry, name='@report', request_method='GET',

@@ -148,12 +148,72 @@ def register(registry, kind, person, covers, scope, date, student='', expires=No
 
 
 def withdraw(consent, day, note=''):
+    """-> True when a staff member left the group of those authorised to process personal
+    data by it."""
     consent.withdrawn = day
     consent.withdrawn_by = current_actor().userid
     consent.withdrawal_note = note
     record(consent, 'consent-withdrawn', {'person': consent.person,
                                           'student': consent.student,
                                           'date': day.isoformat()})
+    if consent.kind == 'staff':     # (the registry holds a withdrawn consent invalid at once)
+        return leave_group(consent.__parent__.__parent__, consent.person, 'withdrawn')
+    return False
+
+
+# -- the staff authorised to process personal data -----------------------------------------
+# Students' personal cards and families' contacts are read by the members of the group
+# ``personal-data`` (the administrator keeps it) who have a valid consent of their own that
+# allows processing: every read is logged under the reader's name and the family sees that
+# name (``card-reads``), which is processing the staff member's own data. A withdrawn or
+# lapsed consent takes the member out of the group (audited), so the administrator's screen
+# and the registry's ACL say the same as the desk; a consent given again does not put them
+# back: that is the administrator's decision.
+CLEARANCE_SCOPE = 'processing'
+
+
+def clearance(portal, userid, day=None):
+    """None when ``userid`` may read students' personal cards and families' contacts; else
+    why not: 'group' (not in the group), 'withdrawn', 'expired' or 'missing' (their own
+    consent)."""
+    user = portal['people']['users'].get(userid) if userid else None
+    if user is None or GROUP not in user.groups:
+        return 'group'
+    registry = consent_registry(portal)
+    if registry is None:
+        return 'missing'
+    state = registry.state('staff', '', userid, 'self', day or datetime.date.today(),
+                           scope=CLEARANCE_SCOPE)
+    return None if state == 'valid' else state
+
+
+def leave_group(portal, login, reason):
+    """``login`` out of the group (audited, with the reason); False if not in it."""
+    user = portal['people']['users'].get(login)
+    if user is None or GROUP not in user.groups:
+        return False
+    user.groups = tuple(g for g in user.groups if g != GROUP)
+    record(user, 'personal-data-clearance-ended', {'user': login, 'group': GROUP,
+                                                   'reason': reason})
+    return True
+
+
+def lapsed_clearances(portal, log=None, settings=None):
+    """Housekeeping (the daily ``maintenance`` job): members of the group whose own consent
+    has expired or was withdrawn leave it. (One never registered keeps the membership the
+    administrator gave, and is refused at the card until it is registered.)"""
+    group = portal['people']['groups'].get(GROUP)
+    registry = consent_registry(portal)
+    if group is None or registry is None:
+        return ''
+    left = []
+    for user in group.members():
+        reason = clearance(portal, user.__name__)
+        if reason in ('expired', 'withdrawn') and leave_group(portal, user.__name__, reason):
+            left.append(user.__name__)
+    if log is not None and left:
+        log.write('left the group %s (own consent lapsed): %s\n' % (GROUP, ', '.join(left)))
+    return 'left the personal-data group: %d' % len(left) if left else ''
 
 
 # -- what the desk asks ------------------------------------------------------------------------
@@ -262,6 +322,43 @@ def all_reads(registry, limit=500):
              'userid': k[2], 'what': k[3]} for k in newest]
 
 
+def forget_reads_before(registry, cutoff):
+    """Forget the reads older than ``cutoff`` (a datetime): the retention of the read-log.
+    -> how many were forgotten."""
+    if registry is None or registry.reads_by_time is None:
+        return 0
+    stamp = cutoff.isoformat()
+    old = list(registry.reads_by_time.keys(max=(stamp,), excludemax=True))
+    for key in old:
+        stamp_of, sid, *tail = key
+        registry.reads_by_student.pop((sid, stamp_of) + tuple(tail), None)
+        del registry.reads_by_time[key]
+    return len(old)
+
+
+def years_before(moment, years):
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:      # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def read_log_retention(portal, log=None, settings=None):
+    """Housekeeping (the daily ``maintenance`` job): the reads of students' personal data
+    older than *Settings*' retention (3 years by default) are forgotten, and how many is
+    recorded in the audit log."""
+    registry = consent_registry(portal)
+    years = portal['settings'].read_log_retention_years
+    cutoff = years_before(now(), years)
+    forgotten = forget_reads_before(registry, cutoff)
+    if forgotten:
+        record(registry, 'read-log-pruned', {'forgotten': forgotten, 'years': years,
+                                             'before': cutoff.isoformat(timespec='seconds')})
+    if log is not None:
+        log.write('read-log: %d reads older than %d years forgotten\n' % (forgotten, years))
+    return 'reads of personal data forgotten: %d' % forgotten
+
+
 # -- the old dates ---------------------------------------------------------------------------
 def convert_old_dates(portal):
     """Each guardian's consent date of the old family data (``guardians[...]['consent']``)
@@ -288,9 +385,16 @@ def convert_old_dates(portal):
 
 def build_demo_consents(portal):
     """The demo's consent dates in the registry, and the group of the staff authorised to
-    process personal data (empty: the administrator fills it)."""
+    process personal data, with the class teacher in it (the administrator keeps it)."""
     convert_old_dates(portal)
     make_group(portal)
+    # the demo's class teacher reads her class's cards: in the group, with her consent
+    users = portal['people']['users']
+    if 'class_teacher' in users and GROUP not in users['class_teacher'].groups:
+        users['class_teacher'].groups = tuple(users['class_teacher'].groups) + (GROUP,)
+        register(make_registry(portal), 'staff', 'class_teacher', 'self',
+                 ('processing', LOGIN_SCOPE), datetime.date.today() - datetime.timedelta(
+                     days=60), source='demo')
 
 
 def make_group(portal):
@@ -298,3 +402,4 @@ def make_group(portal):
     if GROUP not in groups:
         groups.add(GROUP, create('Group', title='Обработка персональных данных'),
                    send_events=False)
+    return groups[GROUP]

@@ -19,6 +19,7 @@ from ejportal.core import passwords
 from ejportal.core.content import create, resource_path
 from ejportal.core.files import PDF, blob_response, download_response
 from ejportal.core.audit import record
+from ejportal.core.errors import Forbidden
 from ejportal.core.forms import FormError, FormView
 from ejportal.core.mail import send
 from ejportal.core.uploads import ALLOWED, UploadRefused, stored_upload
@@ -73,16 +74,40 @@ def desk_rows(school_class, portal):
     return rows
 
 
+CLEARANCE_REFUSALS = {
+    'group': _('personal-data-not-in-group', default='You are not among the staff '
+               'authorised to process personal data (the group the administrator keeps): '
+               "students' personal cards and families' contacts are not shown to you."),
+    'withdrawn': _('personal-data-own-withdrawn', default='Your own personal-data consent '
+                   "is withdrawn: students' personal cards and families' contacts are not "
+                   'shown to you.'),
+    'expired': _('personal-data-own-expired', default='Your own personal-data consent has '
+                 "expired: students' personal cards and families' contacts are not shown to "
+                 'you until a new one is registered.'),
+    'missing': _('personal-data-own-missing', default='No personal-data consent of your own '
+                 "is registered: students' personal cards and families' contacts are not "
+                 'shown to you until it is.'),
+}
+
+
+def refusal(request):
+    """Why the requester may not read personal cards and contacts (a message), or None."""
+    reason = consents.clearance(get_portal(request), request.authenticated_userid)
+    return CLEARANCE_REFUSALS[reason] if reason else None
+
+
 @view_config(context=SchoolClass, name='desk', permission=MANAGE_CLASS,
              renderer=template('diary/desk.pt'))
 def desk(context, request):
     portal = get_portal(request)
     rows = desk_rows(context, portal)
+    refused = refusal(request)
     for row in rows:
-        if row['guardians']:
+        if row['guardians'] and refused is None:
             # the families' contacts are on this page: each family's read is logged
             consents.log_read(portal, row['student'], 'contacts')
     return {'title': _('Class teacher: ${cls}', mapping={'cls': context.title}),
+            'refused': refused,
             'school_class': context, 'rows': rows, 'relations': RELATION_TITLES,
             'format_date': format_date, 'has_consent': lambda g: g['consent_ok'],
             'without_consent': [r for r in rows if not r['consent']],
@@ -130,6 +155,9 @@ class EditStudent(DeskForm):
         super().__init__(context, request)
         self.student = class_student(context, request.params.get('student'))
         self.title = self.student.fullname
+        refused = refusal(request)
+        if refused is not None:
+            raise Forbidden(refused)
 
     @property
     def form_options(self):

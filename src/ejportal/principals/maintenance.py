@@ -1,13 +1,15 @@
 """Housekeeping of the login records: the scheduled job ``maintenance`` (daily) and
 ``ejportal-admin maintain`` run it."""
 from ejportal.core.audit import get_audit_log
+from ejportal.core.registry import portal_registry
 from ejportal.principals import throttle
 from ejportal.principals.sessions import prune_sessions
 
 
 def maintain(portal, log=None, settings=None):
     """Forget stale login-failure records (each leaves its last word in the audit log) and
-    sessions that ended long ago. Returns the one-line outcome."""
+    sessions that ended long ago; then each area's housekeeping (``add_housekeeping``: the
+    read-log's retention, ...). Returns the one-line outcome."""
     people = portal['people']
     audit = get_audit_log(portal)
 
@@ -19,5 +21,10 @@ def maintain(portal, log=None, settings=None):
     before = len(people.login_sessions)
     for userid in list(people.user_sessions or ()):
         prune_sessions(people, userid)
-    return 'login failure records forgotten: %d; sessions forgotten: %d' % (
-        failures, before - len(people.login_sessions))
+    outcome = ['login failure records forgotten: %d; sessions forgotten: %d' % (
+        failures, before - len(people.login_sessions))]
+    for task in portal_registry().values(portal_registry().housekeeping):
+        told = task(portal, log, settings)
+        if told:
+            outcome.append(told)
+    return '; '.join(outcome)

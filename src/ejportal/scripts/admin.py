@@ -190,13 +190,13 @@ def backup_named(portal, name_or_path):
 def cmd_restore(portal, args, out):
     """A backup (its name in a destination, or its directory) into a new directory."""
     source = backup_named(portal, args.backup)
-    data_fs = backups.restore(source, args.to)
-    out.write('restored %s into %s\n' % (source, data_fs))
+    place = backups.restore(source, args.to, args.settings)
+    out.write('restored %s into %s\n' % (source, place))
 
 
 def cmd_verify_backup(portal, args, out):
     source = backup_named(portal, args.backup)
-    ok, summary = backups.verify_backup(source, out)
+    ok, summary = backups.verify_backup(source, out, args.settings)
     if not ok:
         return summary
     out.write(summary + '\n')
@@ -304,9 +304,11 @@ def parser():
     c = sub.add_parser('backup', help='back up to every destination of Settings (as the job)')
     c.add_argument('--full', action='store_true', help='a full backup, not an incremental one')
     c.set_defaults(func=cmd_backup)
-    c = sub.add_parser('restore', help='restore a backup into a new directory')
+    c = sub.add_parser('restore', help='restore a backup into a new directory (or, for '
+                       'RelStorage, a new PostgreSQL database)')
     c.add_argument('backup', help='its name (in a destination) or its directory')
-    c.add_argument('--to', required=True, help='a new directory for Data.fs and blobs')
+    c.add_argument('--to', required=True, help='a new directory for Data.fs and blobs; for a '
+                   'RelStorage backup postgres://user:password@host:port/new_database')
     c.set_defaults(func=cmd_restore, offline=True)
     c = sub.add_parser('verify-backup', help='check, restore to scratch and verify a backup')
     c.add_argument('backup', help='its name (in a destination) or its directory')

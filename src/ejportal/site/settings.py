@@ -65,6 +65,10 @@ class SettingsSchema(colander.MappingSchema):
         description=_('The control of the journal counts topics and marks entered later '
                       'than this many days after their lesson'),
         validator=colander.Range(0, 60))
+    read_log_retention_years = colander.SchemaNode(
+        colander.Integer(), title=_("Keep the log of reads of students' personal data, years"),
+        missing=3, description=_('The daily housekeeping job forgets older reads'),
+        validator=colander.Range(1, 75))
 
 
 @content_type('Settings', _('type-Settings', default='Settings'), schema=SettingsSchema)
@@ -93,3 +97,4 @@ class Settings(Folder):
     journal_retention_years = 5
     summary_retention_years = 25
     journal_entry_days = 3
+    read_log_retention_years = 3
