@@ -267,3 +267,28 @@ def test_can_view_on_one_journal_opens_that_journal_only(testapp, as_user, root)
     testapp.get(MATH + '/@json', headers={'Accept': 'application/json'}, status=200)
     testapp.get(RUSSIAN, status=403)
     testapp.get(CLASS, status=403)
+
+
+@pytest.mark.parametrize('method', ['PATCH', 'DELETE', 'PUT'])
+def test_other_methods_are_not_answered(testapp, method):
+    """As every endpoint's unanswered methods: no view (404 here, as in the API table)."""
+    response = testapp.request(CLASS + '/@sharing', method=method, body=b'{}',
+                               headers=bearer(testapp, 'admin'),
+                               content_type='application/json', status='*')
+    assert response.status_int in (404, 405), response.status
+
+
+def test_a_script_calls_the_same_action_and_meets_the_same_ban(root):
+    from ejportal.core.actor import Actor, acting_as
+    from ejportal.principals.ban import StaffRoleForFamily
+    from ejportal.principals.sharing import ChangeSharing
+    journal = find_resource(fresh(root), MATH)
+    with acting_as(Actor(userid='admin', address='local', user_agent='tests')):
+        with pytest.raises(StaffRoleForFamily):
+            ChangeSharing(journal)({'entries': [
+                {'id': 'student', 'type': 'user', 'roles': {'editor': True}}]})
+        assert ChangeSharing(journal)({'entries': [
+            {'id': 'psychologist', 'type': 'user', 'roles': {'reader': True}}]}) == \
+            ['user:psychologist']
+    assert journal.get_local_roles('user:psychologist') == ('reader',)
+    transaction.abort()
