@@ -79,7 +79,7 @@ class ChangeSharing(Action):
         for number, entry in enumerate(appstruct['entries']):
             where = 'entries.%d' % number
             principal = principal_of(entry)
-            granted, revoked = self.wanted(entry, where)
+            granted, _revoked = self.wanted(entry, where)
             holds = self.context.get_local_roles(principal)
             # a principal no longer there (a deleted group) may still lose what it holds
             if not principal_known(people, principal) and (granted or not holds):
@@ -162,7 +162,9 @@ def sharing_state(context, request, search=''):
         entry = entry_of(principal)
         if entry is None:
             continue
-        entry['title'] = translate(principal_title(people, principal))
+        title = principal_title(people, principal)
+        # a structural group's title is a translation string; a person's name is no msgid
+        entry['title'] = translate(title) if hasattr(title, 'interpolate') else title
         entry['roles'] = {role: True if role in here.get(principal, ()) else
                           ACQUIRED if role in above.get(principal, ()) else False
                           for role in LOCAL_ROLES}
