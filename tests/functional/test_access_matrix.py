@@ -162,9 +162,11 @@ ACCESS = {
     ('Groups', ''): [('GET', '/people/groups', ADMIN)],
     ('Groups', 'add'): [('GET', '/people/groups/@@add', ADMIN)],
     ('Group', ''): [('GET', '/people/groups/teachers', ADMIN)],
-    ('Folder', 'sharing'): [('GET', '/documents/@@sharing', SHARING),
-                            ('GET', '/people/users/@@sharing', SHARING)],
-    ('Folder', 'sharing-revoke'): [('POST', '/documents/@@sharing-revoke', SHARING)],
+    ('Shareable', 'sharing'): [('GET', '/documents/@@sharing', SHARING),
+                               ('GET', '/people/users/@@sharing', SHARING),
+                               ('GET', MATH + '/@@sharing', SHARING)],
+    ('Shareable', 'sharing-revoke'): [('POST', '/documents/@@sharing-revoke', SHARING),
+                                      ('POST', MATH + '/@@sharing-revoke', SHARING)],
     ('Settings', ''): [('GET', '/settings', ADMIN)],
     ('Settings', 'audit'): [('GET', '/settings/@@audit', AUDIT)],
     ('Settings', 'audit.csv'): [('GET', '/settings/@@audit.csv', AUDIT)],
@@ -580,6 +582,15 @@ ACCESS.update({
     ('School', 'dashboard.xlsx'): [('GET', '/journal/@@dashboard.xlsx?period=q1', DIRECTION)],
 })
 
+# -- sharing (issue 12): local roles through the JSON API, on a folder and on a journal (the
+# per-method rows for every place are in test_api_matrix.py).
+ACCESS.update({
+    ('Shareable', '@sharing'): [('GET', '/documents/@sharing', SHARING),
+                                ('GET', MATH + '/@sharing', SHARING),
+                                ('GET', OWN.rsplit('/', 1)[0] + '/@sharing', SHARING),
+                                ('POST', CLASS + '/@sharing', SHARING)],
+})
+
 
 # -- helppages (issue 14): help pages and training courses. Kept apart so that the rewrite of
 # the table above merges cleanly. Everyone logged in reads the help pages, a visitor the
@@ -958,4 +969,3 @@ def test_access(school, key):
             if got != expected:
                 wrong.append('%s %s as %s: %s, expected %s' % (method, url, role, got, expected))
     assert not wrong, '\n'.join(wrong)
-

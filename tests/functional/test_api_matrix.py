@@ -300,6 +300,23 @@ API.update({
     ('School', '@dashboard'): {GET: DIRECTION},
 })
 
+# -- sharing (issue 12): ``@sharing`` (local roles, plone.restapi's shape) answers GET and
+# POST on every place that has the sharing screen (every folder, and a single journal) to
+# whoever may use the screen (MANAGE_SHARING: the admin and the director); PATCH and DELETE
+# are answered by no view. An empty body is a 400 for those let through.
+ABSTRACT.add('Shareable')
+SHARING = frozenset({'admin', 'director'})
+SHARING_PLACES = ('Portal', 'Documents', 'Order', 'RolloutPlan', 'Appendix', 'Regulation',
+                  'People', 'Users', 'Groups', 'Settings', 'Jobs', 'RidExports', 'School',
+                  'SchoolYear', 'Classes', 'SchoolClass', 'Journals', 'Journal', 'Students',
+                  'Subjects', 'PaperEditions', 'JournalChecks', 'ConsentRegistry', 'Surveys',
+                  'NewsSection', 'EventsSection')
+API.update({(place, '@sharing'): {GET: SHARING, POST: SHARING} for place in SHARING_PLACES})
+# places with an ACL of their own, as on their sharing screen: the consent registry's is
+# changed only through its own doors, the checks are records no one shares
+API.update({('ConsentRegistry', '@sharing'): {GET: NOBODY, POST: NOBODY},
+            ('JournalChecks', '@sharing'): {GET: NOBODY, POST: NOBODY}})
+
 
 # -- helppages (issue 14): help pages and courses, kept apart for the same reason. Everyone
 # logged in reads a page, a course's people (here the staff's) its lessons; only the admin

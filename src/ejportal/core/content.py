@@ -91,6 +91,11 @@ class Resource(Persistent):
         return {node.name: getattr(self, node.name, None) for node in info.schema().children}
 
 
+class Shareable(Resource):
+    """A resource whose local roles are changed on its sharing screen and ``@sharing``:
+    every folder, and a single journal (a place one may be given alone)."""
+
+
 def content_type(name, title, schema=None, add_permission=None, addable_to=(), name_from=None):
     """Class decorator declaring a content type; ``config.scan()`` of the class's module
     registers it (``config.add_content_type``), Substance D's ``@content``."""

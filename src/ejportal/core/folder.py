@@ -4,7 +4,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 
-from ejportal.core.content import Resource
+from ejportal.core.content import Shareable
 from ejportal.core.errors import Conflict, Invalid
 from ejportal.core.events import ObjectAdded, ObjectRemoved, notify
 from ejportal.core.text import id_problem
@@ -30,7 +30,7 @@ def check_name(name):
     return name
 
 
-class Folder(Resource):
+class Folder(Shareable):
     """A resource with named children."""
 
     is_folder = True

@@ -31,7 +31,7 @@ from pyramid.authorization import Allow, Deny, Everyone
 from ejportal.core.actor import current_actor
 from ejportal.core.audit import get_audit_log, record
 from ejportal.core.content import (
-    Resource, content_type, create, find_root, item_at, now, resource_path)
+    Resource, Shareable, content_type, create, find_root, item_at, now, resource_path)
 from ejportal.core.errors import Conflict
 from ejportal.core.events import ObjectEvent, notify
 from ejportal.core.folder import Folder, OrderedFolder
@@ -623,7 +623,7 @@ class CorrectionRequest(WorkflowAware, Persistent):
 
 
 @content_type('Journal', _('type-Journal', default='Journal'))
-class Journal(Resource):
+class Journal(Shareable):
     """The journal of one class × subject (× subgroup). ``cells``: CellTree (student id,
     lesson id) -> Cell; ``period_marks``: CellTree (student id, period id) -> PeriodMark;
     ``lessons``: OOBTree lesson id -> Lesson."""

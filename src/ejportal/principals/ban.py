@@ -41,19 +41,27 @@ def _refusal(field):
 
 def refuse_staff_grant(event):
     """Subscriber of ``LocalRolesGranting``."""
-    if not staff_local_roles(event.roles):
+    refuse_staff_local_roles(event.object, event.principal, event.roles)
+
+
+def refuse_staff_local_roles(context, principal, roles, field='principal'):
+    """Refuse (``StaffRoleForFamily`` on ``field``) to grant ``roles`` on ``context`` to
+    ``principal`` when a staff role among them would reach a family's account. The sharing
+    action asks it of every entry before it changes any; the subscriber above, of every
+    grant whatever its door."""
+    if not staff_local_roles(roles):
         return
-    kind, _sep, name = event.principal.partition(':')
-    people = _people(event.object)
+    kind, _sep, name = principal.partition(':')
+    people = _people(context)
     if people is None:
         return
     if kind == 'user':
         user = people['users'].get(name)
         if user is not None and is_family(user.roles):
-            raise _refusal('principal')
+            raise _refusal(field)
     elif kind == 'group':
         if any(is_family(u.roles) for u in people['users'].values() if name in u.groups):
-            raise _refusal('principal')
+            raise _refusal(field)
 
 
 def staff_grant_of(root, principal):

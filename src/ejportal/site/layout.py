@@ -7,7 +7,7 @@ and ``config.add_start_panel``; the layout reads them from the registry.
 from pyramid.csrf import get_csrf_token
 from pyramid.decorator import reify
 
-from ejportal.core.content import item_at, lineage, serial
+from ejportal.core.content import Shareable, item_at, lineage, serial
 from ejportal.core.folder import Folder
 from ejportal.core.registry import help_topic, portal_registry
 from ejportal.core.request import may_view
@@ -157,7 +157,7 @@ class Layout:
     def sharing_url(self):
         """The sharing screen of the page's container, for those who may grant roles."""
         context = self.context
-        if isinstance(context, Folder) and self.request.user is not None and \
+        if isinstance(context, Shareable) and self.request.user is not None and \
                 self.request.has_permission(MANAGE_SHARING, context):
             return self.request.resource_url(context, '@@sharing')
         return None
