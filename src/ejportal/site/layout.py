@@ -8,7 +8,6 @@ from pyramid.csrf import get_csrf_token
 from pyramid.decorator import reify
 
 from ejportal.core.content import Shareable, item_at, lineage, serial
-from ejportal.core.folder import Folder
 from ejportal.core.registry import help_topic, portal_registry
 from ejportal.core.request import may_view
 from ejportal.i18n import LANGUAGES, format_date, format_datetime, translate
