@@ -95,7 +95,7 @@ def kind_validator(node, value):
 
 
 RICH_TEXT = deform.widget.RichTextWidget(delayed_load=False, options=(
-    ('plugins', 'lists table link'), ('menubar', False)))
+    ('plugins', 'lists table link'), ('menubar', False), ('statusbar', False)))
 TEXTAREA = deform.widget.TextAreaWidget(rows=4)
 
 
