@@ -30,15 +30,16 @@ def links(page, base):
         yield parts.path + ('?' + parts.query if parts.query else '')
 
 
-def crawl(testapp, start=('/@@start', '/')):
+def crawl(testapp, start=('/@@start', '/'), per_shape=PER_SHAPE, depth=None, types=None):
     """Every page reachable by links: {url: (status, the page that linked it, whether it
-    holds a deform form)}."""
-    found, queue, shapes = {}, [(url, None) for url in start], {}
+    holds a deform form)}. ``depth`` bounds the clicks from the start pages; ``types``, a
+    dict, receives each page's content type (the browser sweep opens HTML pages only)."""
+    found, queue, shapes = {}, [(url, None, 0) for url in start], {}
     while queue:
-        url, origin = queue.pop(0)
+        url, origin, clicks = queue.pop(0)
         if url in found:
             continue
-        if shapes.setdefault(shape(url), 0) >= PER_SHAPE:
+        if shapes.setdefault(shape(url), 0) >= per_shape:
             continue
         shapes[shape(url)] += 1
         response = testapp.get(url, status='*', expect_errors=True)
@@ -51,8 +52,12 @@ def crawl(testapp, start=('/@@start', '/')):
                                                     else ''), status='*', expect_errors=True)
         found[url] = (response.status_int, origin, response.status_int == 200 and
                       'html' in response.content_type and 'class="deform' in response.text)
-        if response.status_int < 400 and 'html' in response.content_type:
-            queue.extend((link, url) for link in links(response, url) if link not in found)
+        if types is not None:
+            types[url] = response.content_type
+        if response.status_int < 400 and 'html' in response.content_type and \
+                (depth is None or clicks < depth):
+            queue.extend((link, url, clicks + 1) for link in links(response, url)
+                         if link not in found)
     return found
 
 

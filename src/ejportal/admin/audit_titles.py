@@ -6,7 +6,7 @@ import datetime
 from ejportal.core.content import item_at
 from ejportal.core.workflow import get_workflow
 from ejportal.i18n import _, translate
-from ejportal.security import may_see
+from ejportal.security import LOCAL_ROLES, may_see
 from ejportal.site.names import person_name, principal_name
 from ejportal.site.resources import get_portal
 
@@ -91,6 +91,7 @@ FIELD_TITLES = {
     'attendance': _('audit-field-attendance', default='attendance'),
     'by': _('audit-field-by', default='by'),
     'changes': _('audit-field-changes', default='changes'),
+    'check': _('audit-field-check', default='check'),
     'class': _('audit-field-class', default='class'),
     'comment': _('audit-field-comment', default='comment'),
     'fields': _('audit-field-fields', default='fields'),
@@ -112,6 +113,8 @@ FIELD_TITLES = {
     'step': _('audit-field-step', default='step'),
     'student': _('audit-field-student', default='student'),
     'subject': _('audit-field-subject', default='subject'),
+    'teacher': _('audit-field-teacher', default='teacher'),
+    'text': _('audit-field-text', default='text'),
     'title': _('audit-field-title', default='title'),
     'to': _('audit-field-to', default='to'),
     'transition': _('audit-field-transition', default='transition'),
@@ -123,7 +126,7 @@ FIELD_TITLES = {
 BY_TITLES = {'console': _('audit-by-console', default='the console'),
              'class teacher': _('audit-by-class-teacher', default='the class teacher')}
 # fields that hold a login, a principal, a student's id
-PEOPLE_FIELDS = {'login', 'people', 'logins'}
+PEOPLE_FIELDS = {'login', 'people', 'logins', 'teacher'}
 STUDENT_FIELDS = {'student'}
 # long or technical values the screen leaves to the CSV export
 HIDDEN_FIELDS = {'sha256', 'user_agent'}
@@ -177,6 +180,8 @@ class DetailsText:
                 return translate(self.request.localizer, person_name(self.request, value))
             if ':' in value and value.split(':', 1)[0] in ('user', 'group'):
                 return translate(self.request.localizer, principal_name(self.request, value))
+            if key in ('old', 'new') and value in LOCAL_ROLES:
+                return self.translate(LOCAL_ROLES[value])
             if key in STUDENT_FIELDS or key == 'new' or key == 'old' or key.isdigit():
                 student = self.student(value)
                 if student is not None:

@@ -95,7 +95,7 @@ def kind_validator(node, value):
 
 
 RICH_TEXT = deform.widget.RichTextWidget(delayed_load=False, options=(
-    ('plugins', 'lists table link'), ('menubar', False)))
+    ('plugins', 'lists table link'), ('menubar', False), ('statusbar', False)))
 TEXTAREA = deform.widget.TextAreaWidget(rows=4)
 
 
@@ -238,8 +238,11 @@ def _orders(request=None):
 
 
 def order_label(order):
-    """«№ 181 от 15.08.2012 — О введении электронного журнала» (a draft by its title)."""
-    return '%s — %s' % (order.reference or order.__name__, order.title)
+    """«№ 181 от 15.08.2012 — О введении электронного журнала»; a draft, which has no number
+    yet, «проект: О создании совета» (never its id)."""
+    if order.reference:
+        return '%s — %s' % (order.reference, order.title)
+    return _('order-draft-label', default='draft: ${title}', mapping={'title': order.title})
 
 
 @colander.deferred

@@ -4,6 +4,8 @@ and a workflow transition are the only two places where access changes.
 One action, ``ChangeSharing``, makes every change, whichever door asks: the sharing screen
 (grant and revoke) and ``POST <place>/@sharing`` (``principals.api``). ``sharing_state`` is
 what ``GET <place>/@sharing`` answers, in plone.restapi's shape."""
+import collections
+
 import colander
 import deform
 from pyramid.httpexceptions import HTTPSeeOther
@@ -182,8 +184,11 @@ def deferred_principal_widget(node, kw):
     values = [('', '—')]
     values += [(group_principal(g.__name__), '%s (%s)' % (g.title, kw['request'].localizer.translate(_('group'))))
                for g in people['groups'].values()]
-    values += [(user_principal(u.__name__), '%s (%s)' % (u.fullname, u.__name__))
-               for u in sorted(people['users'].values(), key=lambda u: u.fullname) if u.enabled]
+    users = sorted((u for u in people['users'].values() if u.enabled), key=lambda u: u.fullname)
+    names = collections.Counter(u.fullname for u in users)
+    # a person by name; the login only tells namesakes apart
+    values += [(user_principal(u.__name__), u.fullname if names[u.fullname] == 1 else
+                '%s (%s)' % (u.fullname, u.__name__)) for u in users]
     return deform.widget.SelectWidget(values=values)
 
 

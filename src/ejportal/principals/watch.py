@@ -81,13 +81,19 @@ def watch_login(request, user, session):
         _parallel(request, people, user, session, moment)
 
 
+def _names(people, logins):
+    """The people the admin reads about, by name (the audit entry keeps the logins)."""
+    users = people['users']
+    return [users[login].fullname if login in users else login for login in logins]
+
+
 def _shared(request, people, staff_user, kind, place, logins):
     where = _('address ${address}', mapping={'address': place}) if kind == 'a' else \
         _('one device')
     text = _('login-shared-place', default='${user} (staff) and the accounts of students or '
              'parents ${logins} logged in within one hour from ${where}: a student may be '
              'working under a teacher\'s login.', mapping={
-                 'user': staff_user.__name__, 'logins': ', '.join(logins),
+                 'user': staff_user.fullname, 'logins': ', '.join(_names(people, logins)),
                  'where': request.localizer.translate(where)})
     _flag(request, people, staff_user, 'login-shared-place', text,
           {'place': kind + ':' + place, 'family': logins})
@@ -106,7 +112,7 @@ def _parallel(request, people, user, session, moment):
     if addresses:
         text = _('login-parallel', default='${user} (staff) logged in from ${address} while '
                  'a session of the same account is open at ${others}.', mapping={
-                     'user': user.__name__, 'address': session.address,
+                     'user': user.fullname, 'address': session.address,
                      'others': ', '.join(sorted(addresses))})
         _flag(request, people, user, 'login-parallel', text,
               {'address': session.address, 'others': sorted(addresses)})

@@ -168,7 +168,10 @@ class Layout:
         crumbs.reverse()
         # a crumb links only where its page opens for this user (a family's diary sits
         # under the journal and the students' folder, which they may not browse)
-        return [{'title': r.title or r.__name__,
+        types = portal_registry(self.request.registry).types
+        # an object without a title of its own (a consent) by its type's title, not its id
+        return [{'title': r.title or getattr(types.get(getattr(r, 'type_name', None)),
+                                             'title', None) or r.__name__,
                  'url': self.request.resource_url(r) if self.may_view(r) else None}
                 for r in crumbs[1:]]
 
