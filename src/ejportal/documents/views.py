@@ -10,10 +10,11 @@ from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
 from ejportal.core.content import type_info
 from ejportal.core.errors import Conflict, Invalid, UserError
-from ejportal.core.forms import FormView, back_on_refusal
+from ejportal.core.forms import FormView, ask_confirmation, back_on_refusal
 from ejportal.core.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.core.versioning import cancel_checkout, checkout
-from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
+from ejportal.core.workflow import (
+    check_transition, current_state, do_transition, get_workflow, offered_transitions)
 from ejportal.documents import acknowledgement
 from ejportal.documents import plan as plan_module
 from ejportal.documents.printing import pdf_response, print_data
@@ -317,9 +318,11 @@ def document_view(context, request):
     kind_titles = {e['id']: e['title'] for e in regulation_kinds(get_portal(request))}
     rows = plan_rows(context, request) if isinstance(context, RolloutPlan) else []
     workflow_obj = context if get_workflow(context) else None
+    offered = offered_transitions(workflow_obj, request) if workflow_obj else []
     return {
         'title': doc_title(context), 'doc': data, 'state': state_title(context),
-        'transitions': transitions_for(workflow_obj, request) if workflow_obj else [],
+        'transitions': [t for t in offered if not t.dangerous],
+        'dangerous_transitions': [t for t in offered if t.dangerous],
         'history': workflow_history_rows(context, request) if workflow_obj else [],
         'kind_title': kind_titles.get(getattr(context, 'kind', None), ''),
         'approving_label': order_label(context.approving_order)
@@ -374,6 +377,16 @@ def mark_step(context, request):
 def workflow_action(context, request):
     transition = request.POST.get('transition', '')
     comment = request.POST.get('comment', '')[:2000]
+    taken = check_transition(context, transition, request)
+    if taken.dangerous:
+        ask = ask_confirmation(
+            request, _('confirm-transition', default='${transition}: "${title}"?',
+                       mapping={'transition': taken.title, 'title': doc_title(context)}),
+            _('confirm-transition-warning',
+              default='This cannot be undone: the document leaves force for good.'),
+            button=taken.title)
+        if ask is not None:
+            return ask
     do_transition(context, transition, request, comment=comment)
     request.session.flash(_('Done: ${state}.', mapping={'state': state_title(context)}),
                           'success')

@@ -4,6 +4,9 @@ messages, the user menu and the language switch.
 Areas declare their navigation entries and start-page panels with ``config.add_nav_entry``
 and ``config.add_start_panel``; the layout reads them from the registry.
 """
+import os
+
+import xstatic.pkg.jquery
 from pyramid.csrf import get_csrf_token
 from pyramid.decorator import reify
 
@@ -16,9 +19,11 @@ from ejportal.security import MANAGE_SHARING
 from ejportal.site.names import file_size, person_name
 from ejportal.site.resources import get_portal
 
-# deform's widgets are written for the jQuery it ships; only pages with a form load it, and
-# every form's markup calls deform.js (``deform.addCallback``) whatever its widgets
-FORM_SCRIPTS = ('deform:static/scripts/jquery-2.0.3.min.js', 'deform:static/scripts/deform.js')
+# deform's widgets need jQuery: a current one from XStatic-jQuery, not the 2.0.3 deform ships.
+# Only pages with a form load it, and every form's markup calls deform.js
+# (``deform.addCallback``) whatever its widgets
+JQUERY = os.path.join(xstatic.pkg.jquery.BASE_DIR, 'jquery.min.js')
+FORM_SCRIPTS = (JQUERY, 'deform:static/scripts/deform.js')
 
 
 def nav_lineage_paths(registry):
@@ -169,7 +174,7 @@ class Layout:
     def static_url(self, path):
         """The URL of a static asset: an asset spec, or a path under deform's static
         folder (widget resources come as specs, the layout's deform files as paths)."""
-        spec = path if ':' in path else 'deform:static/' + path
+        spec = path if ':' in path or os.path.isabs(path) else 'deform:static/' + path
         # the same on every page of an app: remembered per registry (the app's static
         # views) and application URL
         urls = portal_registry(self.request.registry).static_urls
