@@ -8,7 +8,7 @@ from pyramid.renderers import render_to_response
 
 from ejportal.core.errors import Invalid, UserError
 from ejportal.core.text import BadText, check_form, strip_bad_text
-from ejportal.i18n import _
+from ejportal.i18n import _, translate
 from ejportal.paths import template
 
 
@@ -144,10 +144,12 @@ def ask_confirmation(request, question, warning='', cancel_url=None, button=None
         return None
     fields = [(name, value) for name, value in request.POST.items()
               if name not in ('csrf_token', 'confirmed') and isinstance(value, str)]
+    localizer = request.localizer
     return render_to_response(template('confirm.pt'), {
-        'title': _('confirm-title', default='Please confirm'), 'question': question,
-        'warning': warning, 'fields': fields,
-        'button': button or _('confirm-yes', default='Yes, do it'),
+        'title': _('confirm-title', default='Please confirm'),
+        'question': translate(localizer, question), 'warning': translate(localizer, warning),
+        'fields': fields,
+        'button': translate(localizer, button or _('confirm-yes', default='Yes, do it')),
         'cancel_url': cancel_url or request.resource_url(request.context)}, request=request)
 
 

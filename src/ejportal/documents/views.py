@@ -412,7 +412,15 @@ def history(context, request):
         b = int(request.params.get('b', 0))
     except ValueError:
         a = b = 0
-    if a and b:
+    pick = None
+    if 'compare' in request.params and not (a and b and a != b):
+        if len(versions) > 1:
+            pick = _('compare-pick-two', default='Pick two different versions to compare: '
+                                                 'an old one and a new one.')
+        else:
+            pick = _('compare-one-version',
+                     default='There is only one version: nothing to compare.')
+    elif a and b:
         try:
             titles = field_titles(context)
             diff = {'a': a, 'b': b,
@@ -421,7 +429,7 @@ def history(context, request):
         except KeyError:
             raise HTTPNotFound()
     return {'title': _('History of "${title}"', mapping={'title': context.title}),
-            'versions': versions, 'diff': diff,
+            'versions': versions, 'diff': diff, 'pick': pick,
             'can_revert': request.has_permission(EDIT, context)
             and not (context.current_version and context.current_version.frozen),
             'frozen_titles': FROZEN_TITLES}
@@ -518,7 +526,7 @@ def public_version(context, request):
 def public_view(context, request):
     version, frozen = public_version(context, request)
     data = print_data(context, request, version=version, public=True)
-    data['editions'] = [{'number': v.number, 'time': v.time,
+    data['editions'] = [{'number': v.number, 'time': context.edition_date(v),
                          'url': request.resource_url(context, '@@public',
                                                      query={'version': v.number}),
                          'current': v.number == version.number} for v in reversed(frozen)]

@@ -14,7 +14,8 @@ from ejportal.core.content import item_at, lineage, serial
 from ejportal.core.folder import Folder
 from ejportal.core.registry import portal_registry
 from ejportal.core.request import may_view
-from ejportal.i18n import LANGUAGES, format_date, format_datetime, translate
+from ejportal.i18n import (
+    LANGUAGES, decimal_text, format_date, format_datetime, format_decimal, translate)
 from ejportal.security import MANAGE_SHARING
 from ejportal.site.names import file_size, person_name
 from ejportal.site.resources import get_portal
@@ -61,6 +62,13 @@ class Layout:
 
     def person(self, login, short=False):
         return person_name(self.request, login, short)
+
+    def decimal(self, value, places=2):
+        """An average with the reader's decimal sign: «4,00» in Russian."""
+        return format_decimal(value, self.request.locale_name, places)
+
+    def formula(self, text):
+        return decimal_text(text, self.request.locale_name)
 
     def file_size(self, size):
         return file_size(self.request, size)
