@@ -37,3 +37,51 @@ def test_cancelling_an_order_asks_on_a_page_and_cancel_goes_back(page, live_serv
     page.wait_for_load_state()
     assert page.url == order
     assert page.locator('.workflow-danger button[value=cancel]').count() == 1
+
+
+def test_deforms_widgets_work_with_the_current_jquery(page, live_server, root):
+    """The sequence (a second clause added in the page), the date, the rich-text editor and
+    the file upload, on jQuery 3: what the forms post is saved."""
+    import transaction
+    errors = []
+    page.on('pageerror', lambda e: errors.append(str(e)))
+    browser_login(page, live_server.url, 'director')
+    page.goto(live_server.url + '/documents/@@add-order')
+    assert page.evaluate('jQuery.fn.jquery').startswith('3.')
+    page.fill('input[name=title]', 'О двух пунктах')
+    page.click('.deform-seq-add')
+    page.locator('textarea[name=text]').first.fill('Первый пункт')
+    page.click('.deform-seq-add')
+    page.locator('textarea[name=text]').nth(1).fill('Второй пункт')
+    page.locator('input[name=date]').nth(1).fill('2026-12-25')
+    page.click('button[name=save]')
+    page.wait_for_load_state()
+    assert '/documents/order' in page.url or page.url.count('/') > 4, page.url
+    transaction.begin()
+    found = [d for d in root['documents'].values() if getattr(d, 'title', '') == 'О двух пунктах']
+    assert found and [c['text'] for c in found[0].clauses] == ['Первый пункт', 'Второй пункт']
+    assert str(found[0].clauses[1]['deadline']) == '2026-12-25'
+
+    page.goto(live_server.url + '/documents/regulation-1/@@edit')
+    page.wait_for_selector('.tox-tinymce', timeout=20000)
+    page.frame_locator('.tox-edit-area iframe').locator('body').fill('Новый текст положения')
+    page.click('button[name=save]')
+    page.wait_for_load_state()
+    transaction.begin()
+    assert 'Новый текст положения' in root['documents']['regulation-1'].body
+
+    page.goto(live_server.url + '/news/@@add')
+    page.fill('input[name=title]', 'Новость с картинкой')
+    page.fill('textarea[name=body]', 'Текст новости')
+    import io
+    from PIL import Image
+    picture = io.BytesIO()
+    Image.new('RGB', (40, 30), 'red').save(picture, 'PNG')
+    page.set_input_files('input[type=file]', files=[{
+        'name': 'pic.png', 'mimeType': 'image/png', 'buffer': picture.getvalue()}])
+    page.click('button[name=save]')
+    page.wait_for_load_state()
+    transaction.begin()
+    items = [n for n in root['news'].values() if getattr(n, 'title', '') == 'Новость с картинкой']
+    assert items and 'Текст новости' in items[0].body and items[0].picture is not None
+    assert errors == []
