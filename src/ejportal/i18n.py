@@ -49,8 +49,8 @@ DECIMAL_POINT = re.compile(r'(?<=\d)\.(?=\d)')
 
 
 def format_decimal(value, locale_name, places=2):
-    """An average as the reader writes it: «4,00» in Russian, "4.00" in English; None and
-    text that is no number ("—") as they are."""
+    """An average as the reader writes it: «4,00» in Russian, "4.00" in English; None as
+    «—», and text that is no number ("—") as it is."""
     if value is None:
         return '—'
     if isinstance(value, str):
