@@ -136,8 +136,14 @@ def test_a_reports_download_is_named_by_student_and_period(as_user, marked):  # 
         header = got.headers['Content-Disposition']
         name = 'Иванов Дмитрий Сергеевич %s.%s' % (period, fmt)
         assert "filename*=UTF-8''" + quote(name) in header, header
-        assert 'filename="' in header and 'report.' not in header
+        assert 'filename="download.%s"' % fmt in header and 'report.' not in header
         header.encode('latin-1')   # the header itself stays ASCII
+
+
+def test_a_documents_pdf_is_named_by_the_document(testapp):
+    login(testapp, 'director')
+    header = testapp.get(ORDER + '/@@pdf').headers['Content-Disposition']
+    assert quote('№ 181 от 15.08.2012 О введении') in header, header
 
 
 # -- the edition date --------------------------------------------------------------------

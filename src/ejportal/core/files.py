@@ -4,6 +4,7 @@ One place for the headers that make a download safe: it is never sniffed into so
 runnable (``nosniff``), never rendered as a page of this site (a sandboxing CSP), named in
 UTF-8, and not kept in shared caches.
 """
+import os
 import re
 from urllib.parse import quote
 
@@ -26,7 +27,7 @@ def download_response(body, filename, content_type, inline=False, cache='private
     beside it for clients that read only ``filename``."""
     response = Response(body=body, content_type=content_type)
     filename = safe_filename(filename)
-    ascii_name = filename.encode('ascii', 'replace').decode('ascii').replace('?', '_')
+    ascii_name = filename if filename.isascii() else 'download' + os.path.splitext(filename)[1]
     response.headers['Content-Disposition'] = "%s; filename=\"%s\"; filename*=UTF-8''%s" % (
         'inline' if inline else 'attachment', ascii_name, quote(filename))
     response.headers['X-Content-Type-Options'] = 'nosniff'

@@ -109,4 +109,12 @@ def render_print(request, data):
 def pdf_response(request, data):
     data = dict(data, for_pdf=True)
     pdf = html_to_pdf(request, render_print(request, data))
-    return download_response(pdf, 'document.pdf', PDF, inline=True)
+    return download_response(pdf, pdf_filename(data), PDF, inline=True)
+
+
+def pdf_filename(data):
+    """Named by the document: «№ 181 от 15.08.2012 О введении электронного журнала….pdf»."""
+    dated = data.get('reference') and data.get('date') and '_' not in data['date']
+    reference = '%s от %s' % (data['reference'], data['date']) if dated else data.get('reference')
+    name = ' '.join(part for part in (reference, data.get('title')) if part)
+    return (name[:120] or 'document') + '.pdf'
