@@ -1,4 +1,7 @@
-"""Translation strings, the locale negotiator and the Russian date form."""
+"""Translation strings, the locale negotiator, the Russian date form and decimals."""
+import decimal
+import re
+
 from pyramid.i18n import TranslationString, TranslationStringFactory
 
 _ = TranslationStringFactory('ejportal')
@@ -40,3 +43,26 @@ def format_datetime(value):
     if getattr(value, 'tzinfo', None) is not None:
         value = value.astimezone()
     return value.strftime('%d.%m.%Y %H:%M')
+
+
+DECIMAL_POINT = re.compile(r'(?<=\d)\.(?=\d)')
+
+
+def format_decimal(value, locale_name, places=2):
+    """An average as the reader writes it: «4,00» in Russian, "4.00" in English; None as
+    «—», and text that is no number ("—") as it is."""
+    if value is None:
+        return '—'
+    if isinstance(value, str):
+        try:
+            value = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            return value
+    text = '%.*f' % (places, value)
+    return text.replace('.', ',') if locale_name == 'ru' else text
+
+
+def decimal_text(text, locale_name):
+    """The numbers in a formula ("(5×2 + 4) / 3 = 4.67") with the reader's decimal sign.
+    Only for text made of numbers: a date's dots would change too."""
+    return DECIMAL_POINT.sub(',', text) if text and locale_name == 'ru' else text

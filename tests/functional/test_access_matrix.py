@@ -141,6 +141,7 @@ ACCESS = {
     # the public site, login and own account
     ('Portal', ''): [('GET', '/', ALL)],
     ('Portal', 'set-language'): [('GET', '/@@set-language?lang=en', ALL)],
+    ('Portal', 'favicon.ico'): [('GET', '/favicon.ico', ALL)],
     ('Portal', 'login'): [('GET', '/@@login', ALL)],
     ('Portal', 'login-code'): [('GET', '/@@login-code', ALL)],
     ('Portal', 'logout'): [('POST', '/@@logout', ALL)],

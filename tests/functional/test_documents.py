@@ -47,8 +47,10 @@ def new_order(testapp, title='О проведении педсовета', publi
 
 
 def transition(testapp, path, name, comment='', status=303):
+    # confirmed, as on the page that asks before a transition that cannot be undone
     return testapp.post(path + '/@@workflow', {'transition': name, 'comment': comment,
-                                               'csrf_token': csrf_token(testapp)},
+                                               'csrf_token': csrf_token(testapp),
+                                               'confirmed': '1'},
                         status=status)
 
 

@@ -36,8 +36,8 @@ def sync(root):
 
 
 def transition(testapp, path, name):
-    testapp.post(path + '/@@workflow', {'transition': name, 'csrf_token': csrf_token(testapp)},
-                 status=303)
+    testapp.post(path + '/@@workflow', {'transition': name, 'csrf_token': csrf_token(testapp),
+                                        'confirmed': '1'}, status=303)
 
 
 def test_demo_documents_are_cataloged(root):

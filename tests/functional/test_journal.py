@@ -212,7 +212,10 @@ def test_closed_period_answers_409_and_correction_is_approved(as_user, testapp, 
     page = deputy.get('/journal/@@corrections')
     assert 'ошибка ввода' in page.text
     form = [f for f in page.forms.values() if 'approve' in f.fields][0]
-    form.submit('approve').follow()
+    asked = form.submit('approve')   # the page asks first, then says what it did
+    done = [f for f in asked.forms.values() if 'approve' in f.fields][0].submit(
+        'confirmed').follow()
+    assert 'Correction approved' in done.text
     transaction.abort()
     assert journal.cell(student, lesson)['marks'][0][0] == '2'
     history = deputy.get(MATH_5A + '/@@history', params={'student': student,
@@ -234,7 +237,9 @@ def test_deputy_closes_a_period(as_user, root):
     app = as_user('deputy')
     page = app.get(YEAR + '/@@periods')
     form = [f for f in page.forms.values() if 'period' in f.fields and f['period'].value == 'q2'][0]
-    form.submit('close').follow()
+    asked = form.submit('close')
+    assert 'Close "' in asked.text   # the page asks first
+    [f for f in asked.forms.values() if 'period' in f.fields][0].submit('confirmed').follow()
     transaction.abort()
     from pyramid.traversal import find_resource
     assert find_resource(root, YEAR).is_closed('q2')

@@ -136,7 +136,7 @@ def test_closing_a_period_freezes_signed_editions_and_a_correction_adds_one(
     login(testapp, 'deputy')   # the deputy decides on the corrections screen
     token = csrf_token(testapp)
     testapp.post('/journal/corrections', {'csrf_token': token, 'journal': MATH, 'id': '1',
-                                          'approve': '1'}, status=303)
+                                          'approve': '1', 'confirmed': '1'}, status=303)
     after = testapp.get(CLASS + '/@paper-editions', headers=deputy).json['items']
     assert [(e['kind'], e['edition']) for e in after] == [
         ('journal', 1), ('summary', 1), ('journal', 2), ('summary', 2)]
@@ -152,7 +152,9 @@ def test_the_periods_screen_closes_through_the_same_action(testapp, as_user):
     page = testapp.get(YEAR + '/periods')
     form = [f for f in page.forms.values()
             if f.get('period', default=None) is not None and f['period'].value == 'q1'][0]
-    page = form.submit('close').follow()
+    asked = form.submit('close')
+    page = [f for f in asked.forms.values() if 'period' in f.fields][0].submit(
+        'confirmed').follow()
     assert 'Paper journal editions frozen: 4' in page.text
     page = testapp.get(CLASS + '/paper/', status=303).follow()
     assert page.request.path == CLASS + '/paper-journal'

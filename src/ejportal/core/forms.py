@@ -4,10 +4,12 @@ import deform
 import peppercorn
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.renderers import render_to_response
 
 from ejportal.core.errors import Invalid, UserError
 from ejportal.core.text import BadText, check_form, strip_bad_text
-from ejportal.i18n import _
+from ejportal.i18n import _, translate
+from ejportal.paths import template
 
 
 @colander.deferred
@@ -131,6 +133,24 @@ class FormView:
 
     def cancel_success(self, appstruct):
         return HTTPSeeOther(self.request.resource_url(self.context))
+
+
+def ask_confirmation(request, question, warning='', cancel_url=None, button=None):
+    """For a button that cannot be taken back (cancelling an order, closing a period): None
+    when the POST carries the confirmation, else the page that asks, which posts the same
+    fields again with ``confirmed=1``. A page, not a script's ``confirm()``, so it asks
+    without JavaScript too; the view checks it, so no door of the page skips it."""
+    if request.POST.get('confirmed') == '1':
+        return None
+    fields = [(name, value) for name, value in request.POST.items()
+              if name not in ('csrf_token', 'confirmed') and isinstance(value, str)]
+    localizer = request.localizer
+    return render_to_response(template('confirm.pt'), {
+        'title': _('confirm-title', default='Please confirm'),
+        'question': translate(localizer, question), 'warning': translate(localizer, warning),
+        'fields': fields,
+        'button': translate(localizer, button or _('confirm-yes', default='Yes, do it')),
+        'cancel_url': cancel_url or request.resource_url(request.context)}, request=request)
 
 
 def back_on_refusal(view_name=''):

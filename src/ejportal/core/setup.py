@@ -2,6 +2,7 @@
 (subscribers), request helpers, the acting user for the audit log, deform's renderer and
 static assets."""
 import deform
+import xstatic.pkg.jquery
 from pyramid.events import NewRequest
 from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
@@ -60,4 +61,6 @@ def includeme(config):
     deform.renderer.configure_zpt_renderer(
         translator=translate_for_deform)
     config.add_static_view('static-deform', 'deform:static', cache_max_age=86400)
+    # a current jQuery for deform's widgets, from its package rather than deform's 2.0.3
+    config.add_static_view('static-jquery', xstatic.pkg.jquery.BASE_DIR, cache_max_age=86400)
     config.add_static_view('static', 'ejportal:static', cache_max_age=3600)

@@ -62,13 +62,18 @@ class State:
 
 @dataclass(frozen=True, eq=False)
 class Transition:
-    """``guard(obj, request_or_None)`` returns None to allow, or a message saying why not."""
+    """``guard(obj, request_or_None)`` returns None to allow, or a message saying why not.
+    ``dangerous``: it cannot be taken back (cancelling, repealing): its button stands apart
+    and the page asks before taking it. ``only_when_allowed``: its button is offered only
+    while the guard allows it (signing an amendment when there is one)."""
     id: str
     title: str
     from_states: tuple
     to_state: str
     permission: str
     guard: Callable | None = None
+    dangerous: bool = False
+    only_when_allowed: bool = False
 
     def __post_init__(self):
         if isinstance(self.from_states, str):
@@ -174,6 +179,13 @@ def transitions_for(obj, request):
         return []
     return [t for t in workflow.transitions.values()
             if obj.review_state in t.from_states and request.has_permission(t.permission, obj)]
+
+
+def offered_transitions(obj, request):
+    """The transitions whose buttons a page shows: ``transitions_for`` less those offered
+    only when their guard allows them now."""
+    return [t for t in transitions_for(obj, request)
+            if not (t.only_when_allowed and t.guard is not None and t.guard(obj, request))]
 
 
 def check_transition(obj, transition_id, request=None):

@@ -103,11 +103,17 @@ def xlsx_bytes(request, data):
     return save_xlsx(book)
 
 
+def report_filename(data, extension):
+    """Named by the student and the period: «Иванов Пётр 01.09.2025-31.10.2025.pdf»."""
+    return '%s %s-%s.%s' % (data['student_name'], data['start_text'], data['end_text'],
+                            extension)
+
+
 def report_response(request, data, fmt):
     if fmt == 'pdf':
-        return download_response(pdf_bytes(request, data), 'report.pdf', PDF, inline=True,
-                                 cache='private, no-store')
+        return download_response(pdf_bytes(request, data), report_filename(data, 'pdf'), PDF,
+                                 inline=True, cache='private, no-store')
     if fmt == 'xlsx':
-        return download_response(xlsx_bytes(request, data), 'report.xlsx', XLSX,
-                                 cache='private, no-store')
+        return download_response(xlsx_bytes(request, data), report_filename(data, 'xlsx'),
+                                 XLSX, cache='private, no-store')
     return render_to_response(template('diary/report.pt'), data, request=request)

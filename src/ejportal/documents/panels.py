@@ -72,7 +72,8 @@ def public_documents(request):
         items.append({'title': title, 'url': request.resource_url(doc, '@@public'),
                       'note': request.localizer.translate(_(
                           'in-edition', default='in the edition of ${date}',
-                          mapping={'date': format_date(doc.last_signed.time)}))})
+                          mapping={'date': format_date(
+                              doc.edition_date(doc.last_signed))}))})
     return {'title': _('Documents of the school'), 'items': items}
 
 

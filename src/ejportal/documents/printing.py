@@ -36,6 +36,12 @@ def _appendix_data(appendix, version=None, request=None, public=False):
     return data
 
 
+def sentence(text):
+    """``text`` ending in one full stop: "Петрова А.И." stays as it is, "Петрова" gets one."""
+    text = (text or '').strip()
+    return text if not text or text[-1] in '.!?…' else text + '.'
+
+
 def print_data(doc, request, version=None, public=False, with_sheet=False):
     """What ``documents/print.pt`` shows: from ``version`` if given, else the current
     content (the working copy never)."""
@@ -45,6 +51,7 @@ def print_data(doc, request, version=None, public=False, with_sheet=False):
     data = {'school': settings.school_full_name or settings.school_name,
             'type': doc.type_name, 'c': content, 'public': public,
             'title': content.get('title', ''), 'format_date': format_date,
+            'sentence': sentence,
             'version': version or doc.current_version, 'appendices': [], 'sheet': None,
             'editions': None, 'pdf_url': None, 'kind_title': '', 'approved': '',
             'reference': '', 'register': '', 'appendix': None, 'for_pdf': False,
@@ -102,4 +109,12 @@ def render_print(request, data):
 def pdf_response(request, data):
     data = dict(data, for_pdf=True)
     pdf = html_to_pdf(request, render_print(request, data))
-    return download_response(pdf, 'document.pdf', PDF, inline=True)
+    return download_response(pdf, pdf_filename(data), PDF, inline=True)
+
+
+def pdf_filename(data):
+    """Named by the document: «№ 181 от 15.08.2012 О введении электронного журнала….pdf»."""
+    dated = data.get('reference') and data.get('date') and '_' not in data['date']
+    reference = '%s от %s' % (data['reference'], data['date']) if dated else data.get('reference')
+    name = ' '.join(part for part in (reference, data.get('title')) if part)
+    return (name[:120] or 'document') + '.pdf'

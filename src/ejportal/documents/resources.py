@@ -214,6 +214,20 @@ class Document(Versionable, Folder):
     def frozen_versions(self):
         return [v for v in (self.versions or ()) if v.frozen]
 
+    def own_date(self):
+        """The date the document itself bears (an order's), if any."""
+        return None
+
+    def edition_date(self, version):
+        """The date an edition is known by: the first signed one by the document's own
+        date (an order of 15.08.2012 entered in the portal today is in force in its edition
+        of 15.08.2012), a later one (a signed amendment) by the day it was signed."""
+        frozen = self.frozen_versions()
+        own = self.own_date()
+        if own is not None and frozen and version.number == frozen[0].number:
+            return own
+        return version.time.date() if version.time else None
+
     def attachments(self):
         return [obj for obj in self.values() if obj.type_name == 'Attachment']
 
@@ -334,6 +348,9 @@ class Order(PublishedByWorkflow, Document):
         if self.number is None:
             return ''
         return '№ %s от %s' % (self.number, self.date.strftime('%d.%m.%Y'))
+
+    def own_date(self):
+        return self.date
 
     def appendices(self):
         return sorted((obj for obj in self.values() if isinstance(obj, Appendix)),
@@ -688,6 +705,9 @@ class Regulation(PublishedByWorkflow, Document):
     approved_by = ''   # the name of the approving order in /documents
     public = True
     rich_text_fields = ('body',)
+
+    def own_date(self):
+        return self.effective_date
 
     @property
     def date(self):

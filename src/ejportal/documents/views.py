@@ -10,10 +10,11 @@ from ejportal.core.files import blob_response
 from ejportal.core.catalog import as_date
 from ejportal.core.content import type_info
 from ejportal.core.errors import Conflict, Invalid, UserError
-from ejportal.core.forms import FormView, back_on_refusal
+from ejportal.core.forms import FormView, ask_confirmation, back_on_refusal
 from ejportal.core.uploads import ALLOWED, check_upload, safe_filename
 from ejportal.core.versioning import cancel_checkout, checkout
-from ejportal.core.workflow import current_state, do_transition, get_workflow, transitions_for
+from ejportal.core.workflow import (
+    check_transition, current_state, do_transition, get_workflow, offered_transitions)
 from ejportal.documents import acknowledgement
 from ejportal.documents import plan as plan_module
 from ejportal.documents.printing import pdf_response, print_data
@@ -317,9 +318,11 @@ def document_view(context, request):
     kind_titles = {e['id']: e['title'] for e in regulation_kinds(get_portal(request))}
     rows = plan_rows(context, request) if isinstance(context, RolloutPlan) else []
     workflow_obj = context if get_workflow(context) else None
+    offered = offered_transitions(workflow_obj, request) if workflow_obj else []
     return {
         'title': doc_title(context), 'doc': data, 'state': state_title(context),
-        'transitions': transitions_for(workflow_obj, request) if workflow_obj else [],
+        'transitions': [t for t in offered if not t.dangerous],
+        'dangerous_transitions': [t for t in offered if t.dangerous],
         'history': workflow_history_rows(context, request) if workflow_obj else [],
         'kind_title': kind_titles.get(getattr(context, 'kind', None), ''),
         'approving_label': order_label(context.approving_order)
@@ -374,6 +377,16 @@ def mark_step(context, request):
 def workflow_action(context, request):
     transition = request.POST.get('transition', '')
     comment = request.POST.get('comment', '')[:2000]
+    taken = check_transition(context, transition, request)
+    if taken.dangerous:
+        ask = ask_confirmation(
+            request, _('confirm-transition', default='${transition}: "${title}"?',
+                       mapping={'transition': taken.title, 'title': doc_title(context)}),
+            _('confirm-transition-warning',
+              default='This cannot be undone: the document leaves force for good.'),
+            button=taken.title)
+        if ask is not None:
+            return ask
     do_transition(context, transition, request, comment=comment)
     request.session.flash(_('Done: ${state}.', mapping={'state': state_title(context)}),
                           'success')
@@ -399,7 +412,15 @@ def history(context, request):
         b = int(request.params.get('b', 0))
     except ValueError:
         a = b = 0
-    if a and b:
+    pick = None
+    if 'compare' in request.params and not (a and b and a != b):
+        if len(versions) > 1:
+            pick = _('compare-pick-two', default='Pick two different versions to compare: '
+                                                 'an old one and a new one.')
+        else:
+            pick = _('compare-one-version',
+                     default='There is only one version: nothing to compare.')
+    elif a and b:
         try:
             titles = field_titles(context)
             diff = {'a': a, 'b': b,
@@ -408,7 +429,7 @@ def history(context, request):
         except KeyError:
             raise HTTPNotFound()
     return {'title': _('History of "${title}"', mapping={'title': context.title}),
-            'versions': versions, 'diff': diff,
+            'versions': versions, 'diff': diff, 'pick': pick,
             'can_revert': request.has_permission(EDIT, context)
             and not (context.current_version and context.current_version.frozen),
             'frozen_titles': FROZEN_TITLES}
@@ -505,7 +526,7 @@ def public_version(context, request):
 def public_view(context, request):
     version, frozen = public_version(context, request)
     data = print_data(context, request, version=version, public=True)
-    data['editions'] = [{'number': v.number, 'time': v.time,
+    data['editions'] = [{'number': v.number, 'time': context.edition_date(v),
                          'url': request.resource_url(context, '@@public',
                                                      query={'version': v.number}),
                          'current': v.number == version.number} for v in reversed(frozen)]

@@ -12,7 +12,7 @@ from pyramid.view import view_config
 from ejportal.core.errors import Invalid, UserError
 from ejportal.core.files import blob_response
 from ejportal.core.workflow import WorkflowError, current_state
-from ejportal.core.forms import FormError, FormView
+from ejportal.core.forms import FormError, FormView, ask_confirmation
 from ejportal.core.uploads import ALLOWED, UploadRefused, check_upload, safe_filename
 from ejportal.i18n import _
 from ejportal.journal import grading, schemas
@@ -411,11 +411,25 @@ def corrections(context, request):
             raise HTTPBadRequest()
         if not isinstance(journal, Journal):
             raise HTTPBadRequest()
+        approve = 'approve' in request.POST
+        if approve:
+            ask = ask_confirmation(
+                request, _('confirm-correction', default='Approve the correction? The journal '
+                                                         'will show the requested marks.'),
+                cancel_url=request.resource_url(context, 'corrections'),
+                button=_('Approve'))
+            if ask is not None:
+                return ask
         try:
-            journal.decide_correction(number, 'approve' in request.POST,
-                                      request.POST.get('note', '').strip(), request)
+            journal.decide_correction(number, approve, request.POST.get('note', '').strip(),
+                                      request)
         except WorkflowError:
             request.session.flash(_('This request was already decided.'), 'error')
+        else:
+            request.session.flash(
+                _('correction-approved', default='Correction approved: the journal is changed.')
+                if approve else _('correction-rejected', default='Correction rejected.'),
+                'success')
         return HTTPSeeOther(request.resource_url(context, 'corrections'))
     items = pending_corrections(year) if year is not None else []
     students = context['students']
@@ -427,6 +441,12 @@ def corrections(context, request):
         for j, c in items]}
 
 
+def period_title(year, period_id):
+    if period_id == YEAR:
+        return _('The whole year')
+    return next(p.title for p in year.all_periods() if p.id == period_id)
+
+
 @view_config(context=SchoolYear, name='periods', permission=APPROVE_CORRECTION,
              renderer=template('journal/periods.pt'))
 def periods(context, request):
@@ -435,6 +455,15 @@ def periods(context, request):
         if period_id not in {p.id for p in context.all_periods()} | {YEAR}:
             raise HTTPBadRequest()
         if 'close' in request.POST:
+            ask = ask_confirmation(
+                request, _('confirm-period-close', default='Close "${period}"?',
+                           mapping={'period': period_title(context, period_id)}),
+                _('confirm-period-close-warning',
+                  default='Marks of a closed period are changed only through correction '
+                          'requests; the paper journal of every class is frozen for it.'),
+                cancel_url=request.resource_url(context, 'periods'), button=_('Close'))
+            if ask is not None:
+                return ask
             try:
                 made = close_period(context, request, {'period': period_id})
             except UserError as error:
@@ -445,6 +474,7 @@ def periods(context, request):
                                                 '${count}.'), 'success')
         elif 'reopen' in request.POST:
             context.reopen_period(period_id)
+            request.session.flash(_('period-reopened', default='Reopened.'), 'success')
         return HTTPSeeOther(request.resource_url(context, 'periods'))
     return {'title': _('Periods'), 'year': context, 'year_id': YEAR,
             'year_closed': context.closed_periods.get(YEAR),

@@ -4,20 +4,26 @@ messages, the user menu and the language switch.
 Areas declare their navigation entries and start-page panels with ``config.add_nav_entry``
 and ``config.add_start_panel``; the layout reads them from the registry.
 """
+import os
+
+import xstatic.pkg.jquery
 from pyramid.csrf import get_csrf_token
 from pyramid.decorator import reify
 
 from ejportal.core.content import Shareable, item_at, lineage, serial
 from ejportal.core.registry import help_topic, portal_registry
 from ejportal.core.request import may_view
-from ejportal.i18n import LANGUAGES, format_date, format_datetime, translate
+from ejportal.i18n import (
+    LANGUAGES, decimal_text, format_date, format_datetime, format_decimal, translate)
 from ejportal.security import MANAGE_SHARING, READ_HELP
 from ejportal.site.names import file_size, person_name
 from ejportal.site.resources import get_portal
 
-# deform's widgets are written for the jQuery it ships; only pages with a form load it, and
-# every form's markup calls deform.js (``deform.addCallback``) whatever its widgets
-FORM_SCRIPTS = ('deform:static/scripts/jquery-2.0.3.min.js', 'deform:static/scripts/deform.js')
+# deform's widgets need jQuery: a current one from XStatic-jQuery, not the 2.0.3 deform ships.
+# Only pages with a form load it, and every form's markup calls deform.js
+# (``deform.addCallback``) whatever its widgets
+JQUERY = os.path.join(xstatic.pkg.jquery.BASE_DIR, 'jquery.min.js')
+FORM_SCRIPTS = (JQUERY, 'deform:static/scripts/deform.js')
 
 
 def nav_lineage_paths(registry):
@@ -55,6 +61,13 @@ class Layout:
 
     def person(self, login, short=False):
         return person_name(self.request, login, short)
+
+    def decimal(self, value, places=2):
+        """An average with the reader's decimal sign: «4,00» in Russian."""
+        return format_decimal(value, self.request.locale_name, places)
+
+    def formula(self, text):
+        return decimal_text(text, self.request.locale_name)
 
     def file_size(self, size):
         return file_size(self.request, size)
@@ -189,7 +202,7 @@ class Layout:
     def static_url(self, path):
         """The URL of a static asset: an asset spec, or a path under deform's static
         folder (widget resources come as specs, the layout's deform files as paths)."""
-        spec = path if ':' in path else 'deform:static/' + path
+        spec = path if ':' in path or os.path.isabs(path) else 'deform:static/' + path
         # the same on every page of an app: remembered per registry (the app's static
         # views) and application URL
         urls = portal_registry(self.request.registry).static_urls

@@ -1,9 +1,10 @@
 """The public front page, the start page, the language switch and the error pages."""
+from pathlib import Path
 from urllib.parse import urlencode
 
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
-from pyramid.response import Response
+from pyramid.response import FileResponse, Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config, view_config
 
 from ejportal.core.jsonapi import json_error, wants_json
@@ -32,6 +33,17 @@ def home(context, request):
                 (_('Director'), settings.director_name)) if value],
             'page_meta': {'description': description, 'url': portal_address(request) + '/',
                           'image': None, 'type': 'website'}}
+
+
+FAVICON = str(Path(__file__).resolve().parents[1] / 'static' / 'favicon.ico')
+
+
+@view_config(context=Portal, name='favicon.ico', permission=VIEW_PUBLIC, request_method='GET')
+def favicon(context, request):
+    """Browsers ask for /favicon.ico whatever a page links (a PDF, a download): found, not
+    a 404 in every log."""
+    return FileResponse(FAVICON, request=request, content_type='image/x-icon',
+                        cache_max_age=86400)
 
 
 @view_config(context=Portal, name='start', permission=OWN_ACCOUNT,

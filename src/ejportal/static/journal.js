@@ -30,6 +30,12 @@
     if (status) { status.textContent = message || ''; }
   }
 
+  // the reader's decimal sign, as the server writes it: «4,67» in Russian
+  var comma = document.documentElement.lang === 'ru';
+  function decimals(text) {
+    return comma ? String(text).replace(/(\d)\.(\d)/g, '$1,$2') : String(text);
+  }
+
   function explain(a) {
     // the same words as the server's hover: each mark with its weight, then the formula
     if (a.value === null) { return ''; }
@@ -38,7 +44,7 @@
     if (a.ignored && a.ignored.length) {
       text += ' (' + a.ignored.join(', ') + ' — ' + (grid.dataset.notCounted || 'not counted') + ')';
     }
-    return text;
+    return decimals(text);
   }
 
   function save(input) {
@@ -66,7 +72,7 @@
         if (result.data.average) {
           var avg = row.querySelector('td.avg');
           var a = result.data.average;
-          avg.querySelector('.a').textContent = a.value === null ? '—' : a.value.toFixed(2);
+          avg.querySelector('.a').textContent = a.value === null ? '—' : decimals(a.value.toFixed(2));
           avg.title = explain(a);
           var box = avg.querySelector('.explain');
           if (!box) {
