@@ -44,3 +44,31 @@ def test_a_request_while_the_zeo_server_is_down_is_a_503(app_on_zeo):
     assert api.headers['Retry-After'] == '5'
     page = client.get('/', status=503)
     assert 'try again' in page.text.lower() or 'повторите' in page.text.lower()
+
+
+def test_oids_fetched_before_a_server_crash_are_not_handed_out_after_it(app_on_zeo):
+    """The crash drill's 500s: after the ZEO server was killed and started again, an app
+    created objects under oids it had fetched from the dead server, which the new one gave
+    to the other app too ("A different object already has the same oid", or an object
+    silently overwritten)."""
+    import time
+
+    from ZEO.ClientStorage import ClientStorage
+
+    from servers import kill_zeo, restart_zeo
+    app, zeo = app_on_zeo
+    storage = app.registry._zodb_databases[''].storage
+    storage.new_oid()      # fetches 100 from the server, keeps 99 for later
+    kill_zeo(zeo)
+    restart_zeo(zeo)
+    deadline = time.monotonic() + 30
+    while not storage.is_connected():
+        assert time.monotonic() < deadline, 'the app did not reconnect'
+        time.sleep(0.05)
+    other = ClientStorage(('127.0.0.1', zeo.port), wait_timeout=30)
+    try:
+        given_to_the_other = {other.new_oid() for _n in range(100)}
+    finally:
+        other.close()
+    after = {storage.new_oid() for _n in range(100)}
+    assert not after & given_to_the_other

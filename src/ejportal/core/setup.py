@@ -57,6 +57,7 @@ def includeme(config):
     config.include('ejportal.core.request')  # the text check of posted forms
     config.include('ejportal.core.caching')
     config.include('ejportal.core.conflicts')
+    config.include('ejportal.core.zeo')
     config.add_subscriber(set_request_actor, NewRequest)
     deform.renderer.configure_zpt_renderer(
         translator=translate_for_deform)
