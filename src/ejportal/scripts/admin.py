@@ -21,6 +21,7 @@ from ejportal import InsecureSecret, close_databases, configure
 from ejportal.admin import backups, imports
 from ejportal.core import evolve as evolution
 from ejportal.core import passwords
+from ejportal.core.actions import named_action
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import anchor_path, get_audit_log, read_anchor, record
 from ejportal.core.errors import UserError
@@ -33,7 +34,6 @@ from ejportal.journal.generate import generate_school
 from ejportal.principals.maintenance import maintain
 from ejportal.principals.sessions import end_all_sessions
 from ejportal.scripts import remote
-from ejportal.site.content_actions import AddContent
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
 
 
@@ -62,14 +62,17 @@ def portal_of(conn, registry):
 
 
 def cmd_create_user(portal, args, out):
-    """The same add action as the users screen and the API (as the system: the console
-    needs no permission), so the same id rule, schema and audit entry apply."""
-    user = AddContent(portal['people']['users'], None, 'User')({
-        'id': args.login, 'surname': args.surname or args.login,
+    """The users screen's and the API's action (``add-user``, as the system: the console
+    needs no permission), so the same schema, login rule, one-time password and audit
+    entry apply."""
+    user, password = named_action('add-user', portal['people']['users'],
+                                  registry=get_current_registry())({
+        'login': args.login, 'surname': args.surname or args.login,
         'first_name': args.first_name or args.login, 'patronymic': args.patronymic or '',
         'email': args.email or '', 'roles': sorted(set(args.role))})
-    password = args.password or passwords.generate_password()
-    user.set_password(password, must_change=not args.password)
+    if args.password:
+        password = args.password
+        user.set_password(password, must_change=False)
     out.write('created %s%s\n' % (args.login, '' if args.password else
                                    ' with one-time password %s' % password))
 
