@@ -93,6 +93,13 @@ def test_the_console_changes_data_the_same_with_the_server_running_or_stopped(se
             assert response.status == 204
         assert run(server_ini, work, 'list-users')[0] == 0
         served, name = session(server_ini, work, 'a')
+        # the server's door checks the words as the console does (for a client that skipped
+        # the console's own check: the one text boundary of every JSON body): 400, nothing run
+        key = json.loads((tmp_path / 'var' / 'console.json').read_text())['key']
+        status, refused = call(server.url + '/@console', 'POST',
+                               {'argv': ['create-user', 'bad\ud800']},
+                               headers={'Authorization': 'Console ' + key})
+        assert status == 400 and 'argv.1' in refused['error']['fields'], refused
         # last: it adds types of objects the backups above would count
         served['generate-school'] = run(server_ini, work, 'generate-school', '--size', 'small')
         # the commands went to the server: the changes are its, seen by its API (after
