@@ -669,6 +669,11 @@ ACCESS.update({
     ('Announcement', '@json'): [('GET', ANNOUNCEMENT + '/@json', ANNOUNCEMENT_READERS)],
 })
 
+# -- console13: a new user through the API is the users screen's action (add-user)
+ACCESS.update({
+    ('Users', '@json'): [('POST', '/people/users/@json', ADMIN)],
+})
+
 
 def registered_views(app):
     """(context type name, view name) of every view the app registered for a resource."""

@@ -110,3 +110,25 @@ def test_state_change_with_a_cookie_needs_csrf(testapp, as_user, root):
     testapp.patch_json('/people/users/teacher', {'position': 'X'}, headers=JSON, status=400)
     root._p_jar.sync()
     assert root['people']['users']['teacher'].position != 'X'
+
+
+def test_a_user_created_through_the_api_gets_the_forms_one_time_password(testapp, root):
+    """One door: POST /people/users runs the users screen's action (``add-user``): the new
+    account has a one-time password, answered once, that must be changed at first login."""
+    headers = bearer(api_token(testapp, 'admin'))
+    response = testapp.post_json('/people/users', {
+        '@type': 'User', 'id': 'novikova', 'surname': 'Новикова', 'first_name': 'Вера',
+        'roles': ['teacher']}, headers=headers, status=201)
+    one_time = response.json['one_time_password']
+    assert response.json['id'] == 'novikova' and response.location.endswith('/novikova/')
+    login = testapp.post_json('/@login', {'login': 'novikova', 'password': one_time},
+                              headers={'Accept': 'application/json'}, status=403)
+    assert login.json['error']['type'] == 'PasswordChangeRequired'
+    # the action's login rule, under the API's name for it
+    bad = testapp.post_json('/people/users', {'@type': 'User', 'id': 'Не латиница',
+                                              'surname': 'А', 'first_name': 'Б'},
+                            headers=headers, status=400)
+    assert 'id' in bad.json['error']['fields']
+    teacher = bearer(api_token(testapp, 'teacher'))
+    testapp.post_json('/people/users', {'@type': 'User', 'id': 'x1', 'surname': 'А',
+                                        'first_name': 'Б'}, headers=teacher, status=404)

@@ -330,3 +330,29 @@ def test_structure_api_needs_csrf_and_answers_json_errors(as_user):
                                                  'X-CSRF-Token': csrf_token(app),
                                                  'Accept': 'application/json'})
     assert 'error' in forbidden.json
+
+
+def test_the_enrol_screen_adds_a_student_through_the_add_student_action(as_user, root):
+    """One door: the admin's screen (form and JSON) runs the desk's and the import's action,
+    so a personal file number another student has is refused there too, nothing saved."""
+    app = as_user('admin')
+    start = find_resource(root, YEAR).start
+    students = root['journal']['students']
+    before = len(students)
+    enrolled = post_json(app, C5A + '/@enrol', {
+        'surname': 'Новенький', 'first_name': 'Пётр', 'personal_file': 'ЛД-77',
+        'start': start.isoformat()}, status=201)
+    transaction.begin()
+    student = students[enrolled.json['student']]
+    assert student.personal_file == 'ЛД-77' and student.class_path == C5A
+    assert 'create' in actions(root, '/journal/students/' + student.__name__)
+    clash = post_json(app, C5A + '/@enrol', {
+        'surname': 'Другой', 'first_name': 'Иван', 'personal_file': 'ЛД-77',
+        'start': start.isoformat()}, status=409)
+    assert 'personal_file' in clash.json['error']['fields']
+    form = app.get(C5A + '/@@enrol').forms['deform']
+    form['surname'], form['first_name'], form['personal_file'] = 'Третий', 'Олег', 'ЛД-77'
+    page = form.submit('save', status=409)
+    assert 'Another student has this personal file number.' in page.text
+    transaction.begin()
+    assert len(students) == before + 1

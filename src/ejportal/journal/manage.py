@@ -18,7 +18,7 @@ from ejportal.core.audit import record
 from ejportal.core.content import resource_path
 from ejportal.core.errors import Invalid, UserError
 from ejportal.core.forms import FormError, FormView, without_csrf
-from ejportal.core.actions import invalid_fields
+from ejportal.core.actions import invalid_fields, named_action
 from ejportal.core.jsonapi import json_body, json_error
 from ejportal.core.request import may_view
 from ejportal.i18n import _
@@ -27,7 +27,7 @@ from ejportal.journal.actions import (
     AddClass, SplitSubgroups, default_subject, group_names, subjects_with_journals)
 from ejportal.journal.api import respond
 from ejportal.journal.resources import (
-    PERIOD_KINDS, Journal, School, SchoolClass, SchoolYear, Student, Subject, Subjects,
+    PERIOD_KINDS, Journal, School, SchoolClass, SchoolYear, Subject, Subjects,
     add_journal, assign_class_teacher, assign_teacher, default_year, enrol, leave, lesson_id,
     set_archived, template_periods)
 from ejportal.paths import template
@@ -438,11 +438,14 @@ class EnrolView(ManageView):
             if not appstruct['surname'] or not appstruct['first_name']:
                 raise FormError('surname', _('Choose a student or type the new student\'s '
                                              'surname and name.'))
-            student = Student(surname=appstruct['surname'].strip(),
-                              first_name=appstruct['first_name'].strip(),
-                              patronymic=appstruct['patronymic'].strip(),
-                              birth_date=appstruct['birth_date'])
-            students.add(students.unique_name('s%05d' % (len(students) + 1)), student)
+            # the class teacher's desk's and the import's action: the same checks (a
+            # personal file number names one student), ids and records
+            return named_action('add-student', school_class, self.request).run({
+                'surname': appstruct['surname'].strip(),
+                'first_name': appstruct['first_name'].strip(),
+                'patronymic': appstruct['patronymic'].strip(),
+                'personal_file': appstruct['personal_file'].strip(),
+                'birth_date': appstruct['birth_date'], 'start': start})
         enrol(student, school_class, start)
         return student
 

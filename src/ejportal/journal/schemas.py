@@ -319,6 +319,8 @@ class EnrolSchema(CSRFSchema):
                                      validator=colander.Length(0, 100))
     patronymic = colander.SchemaNode(colander.String(), title=_('Patronymic'), missing='',
                                      validator=colander.Length(0, 100))
+    personal_file = colander.SchemaNode(colander.String(), title=_('Personal file number'),
+                                        missing='', validator=colander.Length(0, 30))
     birth_date = colander.SchemaNode(colander.Date(), title=_('Birth date'), missing=None)
     start = colander.SchemaNode(colander.Date(), title=_('In the class from'),
                                 default=deferred_today_in_year)

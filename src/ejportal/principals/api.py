@@ -6,11 +6,15 @@ from pyramid.view import view_config
 from ejportal.core.content import Shareable
 from ejportal.core.errors import UserError
 from ejportal.core.jsonapi import json_body, json_error
-from ejportal.core.responses import json_response
+from ejportal.core.responses import json_response, jsonable
+from ejportal.core.traversal import JSON_VIEW
+from ejportal.principals.actions import AddUser
 from ejportal.principals.login import LogIn
 from ejportal.principals.sessions import API, end_session
 from ejportal.principals.sharing import ChangeSharing, sharing_state
-from ejportal.security import MANAGE_SHARING, OWN_ACCOUNT, VIEW_PUBLIC
+from ejportal.principals.resources import Users
+from ejportal.security import MANAGE_SHARING, OWN_ACCOUNT, VIEW, VIEW_PUBLIC
+from ejportal.site.content_actions import AddContent
 from ejportal.site.resources import Portal
 
 
@@ -27,6 +31,34 @@ def login(context, request):
         return json_error(request, refused.status, refused.error_type, refused.message,
                           refused.fields)
     return json_response({'token': token})
+
+@view_config(context=Users, name=JSON_VIEW, request_method='POST', permission=VIEW)
+def add_user(context, request):
+    """``{"@type": "User", "id", fields...}`` -> 201, the user and their one-time password:
+    the users screen's action (``add-user``), so the API's account gets the same checks and
+    must change that password at its first login. (Asked no more than VIEW here, as the
+    generic POST: the action asks its own permission.)"""
+    body = json_body(request)
+    if body.get('@type') != 'User':
+        # whatever else the folder is offered: refused as the generic POST refuses it
+        AddContent(context, request, body.get('@type'))(body)
+    data = {key: value for key, value in body.items() if not key.startswith('@')}
+    if 'id' in data:
+        data['login'] = data.pop('id')
+    try:
+        user, one_time = AddUser(context, request)(data)
+    except UserError as refused:
+        # the API names the new name ``id``, as every POST of a child does
+        if 'login' in refused.fields:
+            refused.fields['id'] = refused.fields.pop('login')
+        raise
+    answer = {'@id': request.resource_url(user).rstrip('/'), '@type': user.type_name,
+              'id': user.__name__, 'title': user.title, 'one_time_password': one_time}
+    answer.update(user.fields())
+    response = json_response(jsonable(answer, request.localizer), 201)
+    response.location = request.resource_url(user)
+    return response
+
 
 @view_config(context=Portal, name='@logout', request_method='POST', permission=OWN_ACCOUNT)
 def logout(context, request):

@@ -21,6 +21,7 @@ from ejportal import InsecureSecret, close_databases, configure
 from ejportal.admin import backups, imports
 from ejportal.core import evolve as evolution
 from ejportal.core import passwords
+from ejportal.core.actions import named_action
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import anchor_path, get_audit_log, read_anchor, record
 from ejportal.core.errors import UserError
@@ -33,7 +34,6 @@ from ejportal.journal.generate import generate_school
 from ejportal.principals.maintenance import maintain
 from ejportal.principals.sessions import end_all_sessions
 from ejportal.scripts import remote
-from ejportal.site.content_actions import AddContent
 from ejportal.site.resources import ZODB_ROOT_KEY, make_portal
 
 
@@ -62,14 +62,17 @@ def portal_of(conn, registry):
 
 
 def cmd_create_user(portal, args, out):
-    """The same add action as the users screen and the API (as the system: the console
-    needs no permission), so the same id rule, schema and audit entry apply."""
-    user = AddContent(portal['people']['users'], None, 'User')({
-        'id': args.login, 'surname': args.surname or args.login,
+    """The users screen's and the API's action (``add-user``, as the system: the console
+    needs no permission), so the same schema, login rule, one-time password and audit
+    entry apply."""
+    user, password = named_action('add-user', portal['people']['users'],
+                                  registry=get_current_registry())({
+        'login': args.login, 'surname': args.surname or args.login,
         'first_name': args.first_name or args.login, 'patronymic': args.patronymic or '',
         'email': args.email or '', 'roles': sorted(set(args.role))})
-    password = args.password or passwords.generate_password()
-    user.set_password(password, must_change=not args.password)
+    if args.password:
+        password = args.password
+        user.set_password(password, must_change=False)
     out.write('created %s%s\n' % (args.login, '' if args.password else
                                    ' with one-time password %s' % password))
 
@@ -267,10 +270,74 @@ def translate_text(message):
     return interpolate() if interpolate else str(message)
 
 
+# A path given to the console is the console's: resolved against its working directory
+# before the command goes to a server (whose own working directory is elsewhere).
+FILE, BACKUP = 'file', 'backup'
+
+
+def path_argument(command, *names, kind=FILE, **kw):
+    """An argument naming a file or directory (``kind`` BACKUP: a backup's name or its
+    directory): ``absolute_paths`` resolves it on the console's side."""
+    action = command.add_argument(*names, **kw)
+    action.client_path = kind
+    return action
+
+
+def as_client_path(action, value):
+    kind = getattr(action, 'client_path', None)
+    if kind is None or '://' in value:
+        return value        # not a path, or a database's URL (restore --to postgres://)
+    if kind == BACKUP and os.sep not in value and not os.path.exists(value) and \
+            value not in (os.curdir, os.pardir):
+        return value        # a backup's name, looked up in the destinations of Settings
+    return os.path.abspath(value)
+
+
+def resolve_paths(args):
+    """The parsed path arguments made absolute, so that a command run here reads and
+    reports its paths as one run by the server does."""
+    for action in parser().commands[args.command]._actions:
+        value = getattr(args, action.dest, None)
+        if getattr(action, 'client_path', None) and isinstance(value, str):
+            setattr(args, action.dest, as_client_path(action, value))
+
+
+def absolute_paths(argv):
+    """``argv`` (the command and its words) with each path argument made absolute."""
+    command = parser().commands.get(argv[0]) if argv else None
+    if command is None:
+        return list(argv)
+    actions = [a for a in command._actions if a.option_strings or a.dest != 'help']
+    positionals = [a for a in actions if not a.option_strings]
+    words, pending, bare = list(argv), None, False
+    for i in range(1, len(words)):
+        word = words[i]
+        if pending is not None:
+            words[i], pending = as_client_path(pending, word), None
+        elif word == '--' and not bare:
+            bare = True
+        elif word.startswith('-') and word != '-' and not bare:
+            name, equals, value = word.partition('=')
+            # argparse takes an unambiguous abbreviation of a long option too
+            found = [a for a in actions if name in a.option_strings] or [
+                a for a in actions for s in a.option_strings
+                if name.startswith('--') and s.startswith(name)]
+            if len(found) != 1 or found[0].nargs == 0:
+                continue
+            if equals:
+                words[i] = name + '=' + as_client_path(found[0], value)
+            else:
+                pending = found[0]
+        elif positionals:
+            words[i] = as_client_path(positionals.pop(0), word)
+    return words
+
+
 def parser():
     p = argparse.ArgumentParser(prog='ejportal-admin', description=__doc__.splitlines()[0])
     p.add_argument('config_uri', help='the ini file, e.g. development.ini')
     sub = p.add_subparsers(dest='command', required=True)
+    p.commands = sub.choices
     c = sub.add_parser('create-user', help='create a user (a one-time password unless given)')
     c.add_argument('login')
     c.add_argument('--role', action='append', default=[], help='a global role; repeatable')
@@ -306,22 +373,22 @@ def parser():
     c.set_defaults(func=cmd_backup)
     c = sub.add_parser('restore', help='restore a backup into a new directory (or, for '
                        'RelStorage, a new PostgreSQL database)')
-    c.add_argument('backup', help='its name (in a destination) or its directory')
-    c.add_argument('--to', required=True, help='a new directory for Data.fs and blobs; for a '
+    path_argument(c, 'backup', kind=BACKUP, help='its name (in a destination) or its directory')
+    path_argument(c, '--to', required=True, help='a new directory for Data.fs and blobs; for a '
                    'RelStorage backup postgres://user:password@host:port/new_database')
     c.set_defaults(func=cmd_restore, offline=True)
     c = sub.add_parser('verify-backup', help='check, restore to scratch and verify a backup')
-    c.add_argument('backup', help='its name (in a destination) or its directory')
+    path_argument(c, 'backup', kind=BACKUP, help='its name (in a destination) or its directory')
     c.set_defaults(func=cmd_verify_backup, offline=True)
     sub.add_parser('plan-reminders', help='e-mail the people of overdue roll-out plan steps '
                    '(once a day per step at most)').set_defaults(func=cmd_plan_reminders)
     c = sub.add_parser('import-people', help='import staff, classes, students and parents '
                        'from an XLSX or CSV (the templates of Settings)')
-    c.add_argument('file')
+    path_argument(c, 'file')
     c.add_argument('--dry-run', action='store_true', help='check only; save nothing')
     c.set_defaults(func=cmd_import_people)
     c = sub.add_parser('generate-school', help='fill the database with a generated school')
-    c.add_argument('--size', default='full', help='small or full (1,100 students, 44 classes)')
+    c.add_argument('--size', default='full', choices=('small', 'full'), help='small or full (1,100 students, 44 classes)')
     c.set_defaults(func=cmd_generate_school)
     return p
 
@@ -345,6 +412,7 @@ def main(argv=None, out=None):
     except UserError as error:
         sys.stderr.write('ejportal-admin: %s\n' % refused(error))
         return 2
+    resolve_paths(args)
     setup_logging(args.config_uri)
     settings = args.settings = get_appsettings(args.config_uri)
     if getattr(args, 'offline', False) and os.path.isdir(args.backup):
@@ -363,12 +431,8 @@ def main(argv=None, out=None):
     except InUse:
         # the server holds the file: it runs the command (``scripts.remote``)
         argv = list(argv if argv is not None else sys.argv[1:])
-        # the server reads a file the command names: by its absolute path (its own
-        # working directory is not the console's)
-        if getattr(args, 'file', None):
-            argv = [os.path.abspath(a) if a == args.file else a for a in argv]
-        code = remote.ask_server(settings, argv[argv.index(args.config_uri) + 1:], out,
-                                 sys.stderr)
+        code = remote.ask_server(
+            settings, absolute_paths(argv[argv.index(args.config_uri) + 1:]), out, sys.stderr)
         if code is None:
             sys.exit('The database file is in use by a running server that takes no console '
                      'commands. Stop it first, or run the portal on ZEO or RelStorage.')
