@@ -526,3 +526,9 @@ def test_api(matrix, key):
                 wrong.append('%s %s as %s: %s, expected %s' % (
                     method, url, role, response.status, expected))
     assert not wrong, '\n'.join(wrong)
+
+
+# -- sharing on the sections that came with issues 13 and 14 (merged after ``@sharing``)
+API.update({(place, '@sharing'): {GET: SHARING, POST: SHARING}
+            for place in ('HelpSection', 'Course', 'Announcements', 'Questions',
+                          'PeopleImports')})
