@@ -26,16 +26,21 @@ Results (--size small, Nov 2026, bytes):
     2 KB order created (+ version, catalog, audit)     21731     28042     30293
     the same, of varied words, among 150 such         156105    174689    178471
 
-    documents now
+    documents with small text-index buckets
     2 KB order created (+ version, catalog, audit)     24156     32345     32510
     the same, of varied words, among 150 such          66816     81516     83463
+
+    documents now (and the version's content packed)
+    2 KB order created (+ version, catalog, audit)     22225     29445     32389
+    the same, of varied words, among 150 such          66251     74001     80265
 
 Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
 every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
 (4 to 7 entries, about 220 bytes each, sharing their texts; empty fields of a cell are left
 out of its entry), a bucket of at most 16 cells and one of at most 8 diary entries (sharing
 theirs), and now and then a split's parent node or an archived chunk (the chunks' tree has
-buckets of 16). Of a document: the order and its first version (2.5-3 KB each), the
+buckets of 16). Of a document: the order (3-4 KB) and its first version (0.7-1.3 KB: its
+content, a copy of the order's, is compressed; 2.5-3.8 KB before), the
 catalog's trees, whose buckets a new catalog keeps small, and above all the text index: each
 distinct word of the text changes that word's postings. The first document row repeats a
 dozen words; the second has texts as real ones differ (``varied_texts``: about 90 distinct
