@@ -13,11 +13,12 @@ import time
 
 import transaction
 import ZODB
+from pyramid import testing
 from pyramid.authorization import Allow, Authenticated, DENY_ALL, Everyone
 from ZODB.FileStorage import FileStorage
 
 from ejportal import security
-from ejportal.core.catalog import catalog_type, get_catalog, register_subscribers, search
+from ejportal.core.catalog import DISCRIMINATORS, field_index, get_catalog, search
 from ejportal.core.content import Resource
 from ejportal.core.folder import Folder
 
@@ -49,7 +50,16 @@ class BenchSecret(BenchDocument):
     __acl__ = [(Allow, 'role:director', security.VIEW), DENY_ALL]
 
 
-catalog_type(BenchDocument.type_name)
+def configure():
+    """The catalog as the portal declares it (generic, security and document indexes)."""
+    config = testing.setUp()
+    config.include('ejportal.core.registry')
+    config.include('ejportal.core.catalog')
+    config.include('ejportal.security')
+    for index in ('register', 'number', 'date'):
+        config.add_catalog_index(index, field_index(DISCRIMINATORS[index]))
+    config.add_cataloged_type(BenchDocument.type_name)  # BenchSecret's too
+    return config
 
 
 def build(path, rng):
@@ -84,7 +94,7 @@ def measure(fn):
 
 
 def main():
-    register_subscribers()
+    configure()
     rng = random.Random(7)
     tmp = tempfile.mkdtemp(prefix='ejportal-bench-')
     try:

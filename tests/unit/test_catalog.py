@@ -346,6 +346,39 @@ def test_unindex_and_rebuild(root):
     assert catalog.sync_indexes() == ['title']
 
 
+def test_an_old_catalog_is_renewed_with_small_buckets(root):
+    """Issue 10: the text index and the sets of docids are made of small trees; the evolve
+    step makes a catalog from before them anew, and it finds what the old one found."""
+    from hypatia.text import TextIndex
+    from ejportal.site.evolve import catalog_in_small_buckets
+    root['documents'].add('a', doc('Приказ о дежурстве', body='график дежурства по школе'))
+    catalog = get_catalog(root)
+    text = catalog.indexes['text'].index
+    assert catalog_module.uses_small_buckets(catalog)
+    assert isinstance(text._wordinfo, catalog_module.WordInfoTree)
+    assert isinstance(text.lexicon._wids, catalog_module.WordIdTree)
+    catalog.indexes['text'] = TextIndex(catalog_module._text)  # as hypatia made it
+    rebuild_catalog(root)
+    assert not catalog_module.uses_small_buckets(catalog)
+    catalog_in_small_buckets(root)
+    assert catalog_module.uses_small_buckets(get_catalog(root))
+    assert get_catalog(root) is not catalog
+    assert titles(search(root, TEACHER, text='график')) == ['Приказ о дежурстве']
+    catalog_in_small_buckets(root)  # a second run changes nothing
+    assert len(get_catalog(root)) == 1
+
+
+def test_the_postings_of_a_word_in_many_documents_are_small_trees(root):
+    for n in range(40):
+        root['documents'].add('d%d' % n, doc('Order %d' % n, body='common words here'))
+    index = get_catalog(root).indexes['text'].index
+    wid = index.lexicon._wids['common']
+    assert isinstance(index._wordinfo[wid], catalog_module.PostingTree)
+    assert len(search(root, TEACHER, text='common', size=100)[1]) == 40
+    allowed = get_catalog(root).indexes['allowed']._fwd_index['role:teacher']
+    assert isinstance(allowed, catalog_module.DocidSet)
+
+
 def test_catalog_survives_a_reopened_filestorage(tmp_path):
     path = str(tmp_path / 'Data.fs')
     db = ZODB.DB(FileStorage(path))

@@ -235,3 +235,20 @@ def test_a_new_version_can_be_aborted_after_it_was_stored(db):
     transaction.abort()
     assert version._p_jar is None and doc.current_version is None
     conn.close()
+
+
+def test_a_version_stores_its_content_packed_and_reads_older_ones():
+    """Issue 10: a version's copy of the text is stored compressed (bytes: nothing to change
+    in place); versions saved before keep their dict, and both hash as they did."""
+    content = dict(ORDER, preamble='График дежурства по школе. ' * 40)
+    version = Version(1, content, 'ivanova')
+    assert isinstance(version._packed, bytes) and len(version._packed) < 400
+    assert version.content == content
+    assert canonical_hash(version._content) == canonical_hash(content)
+    with pytest.raises(AttributeError):
+        version._packed = b''
+    older = Version.__new__(Version)
+    older.__dict__.update(number=1, _content=dict(content), author='ivanova', comment='',
+                          time=version.time)
+    assert older.content == content
+    assert canonical_hash(older._content) == canonical_hash(content)

@@ -19,8 +19,13 @@ import html
 import logging
 import random
 import re
+import types
 
+import BTrees
+from BTrees.IOBTree import IOBTree
+from BTrees.LFBTree import LFBTree, LFTreeSet
 from BTrees.LOBTree import LOBTree
+from BTrees.OIBTree import OIBTree
 from BTrees.OLBTree import OLBTree
 from BTrees.OOBTree import OOBTree
 from hypatia.catalog import Catalog as HypatiaCatalog, CatalogQuery
@@ -28,6 +33,8 @@ from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
 from hypatia.query import And, Any, Contains, Eq, Ge, InRange, Le, Or
 from hypatia.text import TextIndex
+from hypatia.text.lexicon import CaseNormalizer, Lexicon, Splitter, StopWordRemover
+from hypatia.text.okapiindex import OkapiIndex
 from hypatia.text.parsetree import ParseError, QueryError
 from hypatia.text.stopdict import get_stopdict
 from persistent import Persistent
@@ -180,19 +187,92 @@ class PathTree(OLBTree):
     max_internal_size = 64
 
 
+class DocidSet(LFTreeSet):
+    """A set of docids: an index's docids of one value, those it does not index."""
+    max_leaf_size = 16
+    max_internal_size = 16
+
+
+# The text index: a document's every distinct word changes that word's entry in the word ->
+# postings tree (a dict of docid -> frequency inline, up to ten documents, then a tree of
+# its own), so one document rewrote as many 60-word buckets holding their postings, and
+# each long posting's 120-document bucket.
+class WordInfoTree(IOBTree):
+    """The text index's word id -> postings (a small dict, or a PostingTree)."""
+    max_leaf_size = 2
+    max_internal_size = 16
+
+
+class PostingTree(LFBTree):
+    """A word's docid -> frequency once it is in more than ten documents; the text
+    index's docid -> length too."""
+    max_leaf_size = 32
+    max_internal_size = 16
+
+
+class WordIdTree(OIBTree):
+    """The lexicon's word -> word id."""
+    max_leaf_size = 8
+    max_internal_size = 16
+
+
+class WordTree(IOBTree):
+    """The lexicon's word id -> word."""
+    max_leaf_size = 16
+    max_internal_size = 16
+
+
+# hypatia's indexes make their sets of docids and postings through ``self.family.IF``
+# (sets of 120 docids a bucket): the same family with the small trees, as a class
+# attribute, so that nothing of it is stored and indexes made before use it too (their
+# old sets stay as they are).
+_IF = types.SimpleNamespace(**vars(BTrees.family64.IF))
+_IF.TreeSet, _IF.BTree = DocidSet, PostingTree
+FAMILY = types.SimpleNamespace(**{name: getattr(BTrees.family64, name)
+                                  for name in dir(BTrees.family64)
+                                  if not name.startswith('_')})
+FAMILY.IF = _IF
+
+
 class PortalFieldIndex(FieldIndex):
+    family = FAMILY
+
     def reset(self):
         super().reset()
         self._fwd_index, self._rev_index = ValueTree(), DocidTree()
 
 
 class PortalKeywordIndex(KeywordIndex):
+    family = FAMILY
+    tree_threshold = 16  # a value's docids become a DocidSet past this many
+
     def reset(self):
         super().reset()
         self._fwd_index, self._rev_index = ValueTree(), DocidTree()
 
 
+class PortalLexicon(Lexicon):
+    def __init__(self, *pipeline):
+        super().__init__(*pipeline)
+        self._wids, self._words = WordIdTree(), WordTree()
+
+
+class PortalOkapiIndex(OkapiIndex):
+    family = FAMILY
+
+    def reset(self):
+        super().reset()
+        self._wordinfo, self._docweight = WordInfoTree(), PostingTree()
+        self._docwords = DocidTree()
+
+
 class PortalTextIndex(TextIndex):
+    family = FAMILY
+
+    def __init__(self, discriminator):
+        lexicon = PortalLexicon(Splitter(), CaseNormalizer(), StopWordRemover())
+        super().__init__(discriminator, index=PortalOkapiIndex(lexicon))
+
     def reset(self):
         super().reset()
         self.index._docwords = DocidTree()
@@ -394,6 +474,20 @@ def unindex_object(obj):
     catalog = _catalog_of(obj)
     if catalog is not None:
         catalog.unindex_path(resource_path(obj))
+
+
+def uses_small_buckets(catalog):
+    """Whether ``catalog``'s text index was made with the small trees (issue 10)."""
+    text = catalog.indexes.get('text')
+    return text is None or isinstance(text.index, PortalOkapiIndex)
+
+
+def renew_catalog(root):
+    """Replace the root's catalog by a new one (of the present index classes, with their
+    small buckets) and index the whole tree into it. Docids are the catalog's own: nothing
+    outside it keeps them."""
+    root.catalog = Catalog()
+    return rebuild_catalog(root)
 
 
 def rebuild_catalog(root):

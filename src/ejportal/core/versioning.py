@@ -12,7 +12,9 @@ import decimal
 import hashlib
 import html
 import json
+import pickle
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -80,10 +82,14 @@ class Version(Persistent):
 
     frozen_reason = None
     sha256 = None
+    # The content, pickled and compressed: a version is written once and read seldom (a
+    # diff, a revert, a hash), and its text, a copy of the document's, was most of what
+    # saving a version wrote (issue 10). Bytes cannot be changed in place either.
+    _packed = None
 
     def __init__(self, number, content, author, comment='', time=None):
         self.number = number
-        self._content = plain(content)
+        self._packed = zlib.compress(pickle.dumps(plain(content), protocol=3), 9)
         self.author = author
         self.comment = comment
         self.time = time or now()
@@ -100,6 +106,15 @@ class Version(Persistent):
         if name.startswith(('_p_', '_v_')):
             return super().__delattr__(name)
         raise AttributeError('version %s is immutable: %s' % (self.number, name))
+
+    @property
+    def _content(self):
+        """The content as saved (a fresh dict each time); versions saved before it was
+        packed keep their dict."""
+        packed = self._packed  # loads a ghost
+        if packed is None:
+            return self.__dict__['_content']
+        return pickle.loads(zlib.decompress(packed))
 
     @property
     def content(self):
