@@ -201,6 +201,16 @@ def test_evolve_step_adds_missing_reference_folders_idempotently(portal_registry
     assert 'students' in school
 
 
+def _russian_layout():
+    """The page's layout helper, as a Russian reader's page has it (the rows macro asks it
+    for decimals and formulas)."""
+    from pyramid import testing
+    from ejportal.site.layout import Layout
+    request = testing.DummyRequest()
+    request.locale_name = 'ru'
+    return Layout(request, None)
+
+
 def render_row(student_name, cells, can_edit=True):
     """One grid row through the rows macro (``journal/grid_rows.pt``), as the grid page uses
     it."""
@@ -213,7 +223,7 @@ def render_row(student_name, cells, can_edit=True):
                 rows=[{'id': 's1', 'name': student_name, 'fullname': student_name,
                        'cells': cells, 'average': {'value': None}, 'explain': '',
                        'suggested': None, 'period_mark': ''}],
-                can_edit=can_edit,
+                can_edit=can_edit, layout=_russian_layout(),
                 period=namedtuple('P', 'title')('I четверть'))
 
 

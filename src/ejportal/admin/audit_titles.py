@@ -118,6 +118,15 @@ FIELD_TITLES = {
     'title': _('audit-field-title', default='title'),
     'to': _('audit-field-to', default='to'),
     'transition': _('audit-field-transition', default='transition'),
+    'covers': _('audit-field-covers', default='for whom'),
+    'forgotten': _('audit-field-forgotten', default='forgotten'),
+    'group': _('audit-field-group', default='group'),
+    'person': _('audit-field-person', default='person'),
+    'scan': _('audit-field-scan', default='scan'),
+    'scope': _('audit-field-scope', default='scope'),
+    'source': _('audit-field-source', default='source'),
+    'user': _('audit-field-user', default='user'),
+    'years': _('audit-field-years', default='years'),
     'version': _('audit-field-version', default='version'),
     'audience': _('audit-field-audience', default='to whom'),
     'recipients': _('audit-field-recipients', default='recipients'),
@@ -126,7 +135,7 @@ FIELD_TITLES = {
 BY_TITLES = {'console': _('audit-by-console', default='the console'),
              'class teacher': _('audit-by-class-teacher', default='the class teacher')}
 # fields that hold a login, a principal, a student's id
-PEOPLE_FIELDS = {'login', 'people', 'logins', 'teacher'}
+PEOPLE_FIELDS = {'login', 'people', 'logins', 'teacher', 'person', 'user'}
 STUDENT_FIELDS = {'student'}
 # long or technical values the screen leaves to the CSV export
 HIDDEN_FIELDS = {'sha256', 'user_agent'}

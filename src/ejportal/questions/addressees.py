@@ -2,6 +2,7 @@
 (the journal's students, classes and journals are traversed, not imported): the class
 teacher of the asker's child, the teachers of the child's class, or any teacher for staff."""
 from ejportal.core.content import find_root
+from ejportal.core.errors import Invalid
 from ejportal.i18n import _
 from ejportal.questions.resources import ROLE_ADDRESSEES
 
@@ -79,11 +80,12 @@ def teacher_choices(portal, user, student_id=None):
     return sorted(found.items(), key=lambda c: c[1])
 
 
-class Unresolved(Exception):
-    """The addressee cannot be found: ``field`` and ``message`` say why."""
+class Unresolved(Invalid):
+    """The addressee cannot be found: ``field`` and ``message`` say why (a 400 naming the
+    field wherever it reaches a door)."""
 
     def __init__(self, field, message):
-        super().__init__(message)
+        super().__init__(_('Some fields are not valid.'), {field: message})
         self.field = field
         self.message = message
 
