@@ -18,6 +18,7 @@ from ejportal.i18n import _, format_date
 from ejportal.journal.resources import Student
 from ejportal.paths import template
 from ejportal.security import PERSONAL_DATA, VIEW_AUDIT, VIEW_DIARY
+from ejportal.site.names import person_name
 from ejportal.site.resources import get_portal
 
 FORM = template('form.pt')
@@ -100,6 +101,14 @@ def report_data(portal, day):
             'expiring': consents.expiring(registry, day) if registry is not None else []}
 
 
+def whose(request):
+    """A consent's person as the screens name them: a staff member by name (the consent
+    keeps the login), a guardian as registered (by name)."""
+    def name(consent):
+        return person_name(request, consent.person) if consent.kind == 'staff' else consent.person
+    return name
+
+
 def student_names(portal):
     """A student's name from the id a consent names (the id itself for one since gone)."""
     students = portal['journal']['students']
@@ -120,6 +129,7 @@ def registry_page(context, request):
             'format_date': format_date, 'scopes': schemas.CONSENT_SCOPES,
             'covers': schemas.CONSENT_COVERS, 'kinds': schemas.CONSENT_KINDS,
             'group': consents.GROUP, 'student_name': student_names(get_portal(request)),
+            'whose': whose(request),
             'may_read_log': request.has_permission(VIEW_AUDIT, context)}
 
 
@@ -148,7 +158,7 @@ def consent_page(context, request):
     return {'title': _('Personal-data consent'), 'consent': context, 'today': today(),
             'format_date': format_date, 'scopes': schemas.CONSENT_SCOPES,
             'covers': schemas.CONSENT_COVERS, 'kinds': schemas.CONSENT_KINDS,
-            'student_name': student_names(get_portal(request))}
+            'student_name': student_names(get_portal(request)), 'whose': whose(request)}
 
 
 @view_config(context=consents.Consent, name='withdraw', permission=PERSONAL_DATA,
@@ -184,7 +194,7 @@ def scan(context, request):
              renderer=template('diary/consents_report.pt'))
 def report_page(context, request):
     data = report_data(get_portal(request), today())
-    return dict(data, student_name=student_names(get_portal(request)),
+    return dict(data, student_name=student_names(get_portal(request)), whose=whose(request),
                 title=_('Consents: who lacks one, what expires this month'),
                 format_date=format_date, covers=schemas.CONSENT_COVERS,
                 kinds=schemas.CONSENT_KINDS)

@@ -9,6 +9,7 @@ import colander
 import deform
 
 from ejportal.core.forms import CSRFSchema, Names
+from ejportal.core.richtext import RICH_TEXT
 from ejportal.documents.references import ORDER_REGISTERS, REGULATION_KINDS, choices, ids_of
 from ejportal.i18n import _
 from ejportal.security import ROLES, STAFF_ROLES
@@ -94,8 +95,6 @@ def kind_validator(node, value):
         raise colander.Invalid(node, _('Not a kind of local act.'))
 
 
-RICH_TEXT = deform.widget.RichTextWidget(delayed_load=False, options=(
-    ('plugins', 'lists table link'), ('menubar', False), ('statusbar', False)))
 TEXTAREA = deform.widget.TextAreaWidget(rows=4)
 
 

@@ -4,11 +4,10 @@ import colander
 import deform
 
 from ejportal.core.forms import CSRFSchema, Names
+from ejportal.core.richtext import RICH_TEXT
 from ejportal.i18n import _
 from ejportal.security import ROLES
 
-RICH_TEXT = deform.widget.RichTextWidget(delayed_load=False, options=(
-    ('plugins', 'lists table link'), ('menubar', False)))
 ROLE_CHOICES = tuple(ROLES.items())
 AUDIENCES = (('staff', _('help-audience-staff', default='Staff')),
              ('parents', _('Parents')))
