@@ -52,22 +52,7 @@ ADDRESSES = re.compile(r'\S+@\S+|https?://\S+|\S+\.(?:pdf|docx?|xlsx?|odt|ics|cs
 
 # known failures left to other work: (role or None for every role, check, url regex,
 # detail regex, the reason); each is asserted by test_known_failure (xfail, strict)
-GRID = ('the journal grid is reworked by the screens work of issue 11 (sticky names and '
-        'averages, marks by colour, the test-day legend): its read-only cells are links '
-        'without a name, and a test day\'s date link lacks contrast on its yellow')
-KNOWN = [
-    (None, 'wide', r'/@@print$', r'',
-     'a document\'s print page is A4 wide on a phone: the phone layouts of documents are '
-     'the screens work of issue 11'),
-    (None, 'axe', r'/journals/[^/]+/',
-     r'^link-name \(serious\): (tr\[data-student="\w+"\] > \.cell:nth-child\(\d+\) > \.v'
-     r'(, )?)+( and \d+ more)?$', GRID),
-    (None, 'axe', r'/journals/[^/]+/',
-     r'^color-contrast \(serious\): (a\[title="[^"]*"\](, )?)+( and \d+ more)?$', GRID),
-    (None, 'axe', r'/desk-absence$', r'^label .*\.tt-hint',
-     'deform\'s autocomplete widget (typeahead.js, on jQuery) adds a hint field without a '
-     'label; the screens work of issue 11 replaces the jQuery widgets'),
-]
+KNOWN = []  # (role or None, check, address regex, detail regex, reason)
 
 TEXT_JS = '''() => {
     const parts = [];

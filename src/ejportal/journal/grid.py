@@ -39,9 +39,9 @@ def enrolled_on(spans, day):
 
 def row_cells(student_id, name, lessons, cells, spans, editable, history_url):
     """The cells of one student's row for the grid's rows macro (``journal/grid_rows.pt``),
-    each (css classes, lesson id, text, input label, history link): an input where the
-    teacher may type (the student was enrolled that day), else the value as a link to the
-    cell's history. The values are made here, so the template's hot loop (hundreds of
+    each (css classes, lesson id, text, input label, history link, link label): an input
+    where the teacher may type (the student was enrolled that day), else the value as a link
+    to the cell's history. The values are made here, so the template's hot loop (hundreds of
     cells a page) reads each with one subscript."""
     out = []
     link = '%s?student=%s&lesson=' % (history_url, student_id)
@@ -54,10 +54,13 @@ def row_cells(student_id, name, lessons, cells, spans, editable, history_url):
         css = ('cell' if enrolled else 'cell out') + (
             ' corrected' if cell and revision(cell) else '')
         text = grading.cell_text(cell) if cell else ''
+        # what a screen reader says of the cell: whose, which day (and, read-only, the value)
+        label = '%s, %s' % (name, lesson.date.strftime('%d.%m.%Y'))
         if editable and enrolled:
-            out.append((css, lesson.id, text, '%s %s' % (name, lesson.id), None))
+            out.append((css, lesson.id, text, label, None, None))
         else:
-            out.append((css, lesson.id, text, None, link + lesson.id))
+            out.append((css, lesson.id, text, None, link + lesson.id,
+                        '%s: %s' % (label, text) if text else label))
     return out
 
 
