@@ -185,8 +185,9 @@ def storage_kind(portal, settings):
         return 'relstorage'
     if isinstance(storage, ClientStorage):
         return 'zeo'
+    # another storage (a FileStorage by zconfig) is copied like ZEO's
     if not isinstance(storage, RelStorage) and hasattr(storage, 'iterator'):
-        return 'copy'       # another storage (a FileStorage by zconfig): copied like ZEO's
+        return 'copy'
     raise Invalid(_('backup-unknown-storage', default='Backups from the portal are made for '
                     'a FileStorage, ZEO and RelStorage on PostgreSQL; this storage is none of '
                     'them.'))

@@ -484,6 +484,7 @@ def run_import(portal, request, tables, dry_run):
 
 
 # -- the log and the previews waiting for confirmation ------------------------------------
+
 @content_type('PeopleImports', _('type-PeopleImports', default='Imports of people'))
 class PeopleImports(Folder):
     """The imports done (``import-<n>``), and ``pending``: token -> the uploaded rows of a
