@@ -28,6 +28,7 @@ from ejportal.core.actor import current_actor
 from ejportal.core.content import now
 from ejportal.core.errors import Conflict
 from ejportal.core.events import ObjectModified, notify
+from ejportal.core.richtext import clean_html
 from ejportal.i18n import _
 
 FREEZE_REASONS = ('signed', 'approved')
@@ -133,6 +134,22 @@ class Versionable:
     versions = None        # PersistentList of Version, oldest first; number n is at n - 1
     working_copy = None    # PersistentMapping while an amendment is checked out
     rich_text_fields = ()
+
+    def content(self):
+        """The current values of the versioned fields (``content_names``)."""
+        return {name: getattr(self, name, None) for name in self.content_names()}
+
+    def clean(self, values):
+        """``values`` as a version stores them: rich text through the one sanitiser, sets
+        as sorted lists."""
+        values = dict(values)
+        for name in self.rich_text_fields:
+            if isinstance(values.get(name), str):
+                values[name] = clean_html(values[name])
+        for name, value in list(values.items()):
+            if isinstance(value, (set, frozenset, tuple)):
+                values[name] = sorted(value)
+        return values
 
     @property
     def current_version(self):

@@ -16,7 +16,6 @@ from persistent.mapping import PersistentMapping
 from ejportal.core.content import Resource, content_type, find_root, now, type_info
 from ejportal.core.events import ObjectModified, notify
 from ejportal.core.folder import Folder
-from ejportal.core.richtext import clean_html
 from ejportal.core.versioning import (
     Versionable, canonical_hash, field_changes, html_to_text,
     update_working_copy)
@@ -130,20 +129,6 @@ class Document(Versionable, Folder):
     def content_names(self):
         info = type_info(self.type_name)
         return [node.name for node in info.schema().children] + list(self.extra_content)
-
-    def content(self):
-        """The current values of the versioned fields."""
-        return {name: getattr(self, name, None) for name in self.content_names()}
-
-    def clean(self, values):
-        values = dict(values)
-        for name in self.rich_text_fields:
-            if isinstance(values.get(name), str):
-                values[name] = clean_html(values[name])
-        for name, value in list(values.items()):
-            if isinstance(value, (set, frozenset, tuple)):
-                values[name] = sorted(value)
-        return values
 
     def edit(self, values, comment=''):
         """Save ``values`` (some or all fields) as a new version; the working copy instead

@@ -12,7 +12,6 @@ from pyramid.authorization import Allow, Authenticated, Deny, Everyone
 
 from ejportal.core.content import Resource, content_type, now
 from ejportal.core.folder import Folder, OrderedFolder
-from ejportal.core.richtext import clean_html
 from ejportal.core.versioning import Versionable, html_to_text
 from ejportal.help.schemas import CourseFields, HelpPageFields, LessonFields
 from ejportal.i18n import DEFAULT_LANGUAGE, _
@@ -68,19 +67,6 @@ class HelpText(Versionable):
 
     def content_names(self):
         return [node.name for node in self.schema().children]
-
-    def content(self):
-        return {name: getattr(self, name, None) for name in self.content_names()}
-
-    def clean(self, values):
-        values = dict(values)
-        for name in self.rich_text_fields:
-            if isinstance(values.get(name), str):
-                values[name] = clean_html(values[name])
-        for name, value in list(values.items()):
-            if isinstance(value, (set, frozenset, tuple)):
-                values[name] = sorted(value)
-        return values
 
     def apply_version_content(self, content):
         super().apply_version_content(content)
