@@ -8,6 +8,7 @@ import os
 import time
 
 import ZODB
+from webtest import TestApp
 from ZODB.blob import Blob
 from ZODB.FileStorage import FileStorage
 
@@ -66,7 +67,6 @@ def read_portal(data_fs, blob_dir, check):
 def test_backup_damage_restore_round_trip(app, db_dir, tmp_path, capsys):
     dest1, dest2 = tmp_path / 'disk1', tmp_path / 'usb'
     testapp_headers = None
-    from webtest import TestApp
     client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1'})
     admin = {'Authorization': 'Bearer ' + api_token(client, 'admin'), **JSON}
     client.patch_json('/settings', {'backup_destinations': '%s\n%s' % (dest1, dest2)},
@@ -95,20 +95,10 @@ def test_backup_damage_restore_round_trip(app, db_dir, tmp_path, capsys):
 
     # more changes: a mark, a new version of a draft act, a new user
     application = main({}, **app_settings(db_dir))
-    client = TestApp(application, extra_environ={'REMOTE_ADDR': '10.0.0.1'})
-    teacher = {'Authorization': 'Bearer ' + api_token(client, 'teacher'), **JSON}
-    grid = client.get(MATH + '?period=q1', headers=teacher).json
-    client.post_json(MATH + '/@cell', {'student': grid['students'][1]['id'],
-                                       'lesson': grid['lessons'][2]['id'], 'text': '4 5'},
-                     headers=teacher)
-    director = {'Authorization': 'Bearer ' + api_token(client, 'director'), **JSON}
-    client.patch_json('/documents/regulation-4', {'title': 'Положение о локальной сети'},
-                      headers=director, status=204)
-    admin = {'Authorization': 'Bearer ' + api_token(client, 'admin'), **JSON}
-    client.post_json('/people/users', {'@type': 'User', 'id': 'novikova',
-                                       'surname': 'Новикова', 'first_name': 'Ольга',
-                                       'roles': ['teacher']}, headers=admin, status=201)
-    close_app(application)
+    try:
+        more_changes(application)
+    finally:
+        close_app(application)
     time.sleep(1.1)   # repozo names its files by the second
     assert admin_main([ini, 'backup']) == 0
     second = capsys.readouterr().out.strip().splitlines()[-1]
@@ -177,3 +167,21 @@ def test_the_backups_screen_warns_of_a_missing_destination(testapp, as_user, tmp
     as_user('admin')
     page = testapp.get('/settings/backups')
     assert 'does not exist' in page.text and 'No backup in the last two days' in page.text
+
+
+def more_changes(application):
+    """Through the API of ``application``: a mark, a new version of a draft act, a new
+    user (what a backup taken before must not hold and one taken after must)."""
+    client = TestApp(application, extra_environ={'REMOTE_ADDR': '10.0.0.1'})
+    teacher = {'Authorization': 'Bearer ' + api_token(client, 'teacher'), **JSON}
+    grid = client.get(MATH + '?period=q1', headers=teacher).json
+    client.post_json(MATH + '/@cell', {'student': grid['students'][1]['id'],
+                                       'lesson': grid['lessons'][2]['id'], 'text': '4 5'},
+                     headers=teacher)
+    director = {'Authorization': 'Bearer ' + api_token(client, 'director'), **JSON}
+    client.patch_json('/documents/regulation-4', {'title': 'Положение о локальной сети'},
+                      headers=director, status=204)
+    admin = {'Authorization': 'Bearer ' + api_token(client, 'admin'), **JSON}
+    client.post_json('/people/users', {'@type': 'User', 'id': 'novikova',
+                                       'surname': 'Новикова', 'first_name': 'Ольга',
+                                       'roles': ['teacher']}, headers=admin, status=201)

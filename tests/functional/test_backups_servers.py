@@ -16,7 +16,7 @@ from zodburi import resolve_uri
 
 from conftest import api_token, app_settings, close_app
 from servers import PostgreSQL, ZEOServer
-from test_backups import JSON, MATH, fingerprint, read_portal
+from test_backups import JSON, MATH, fingerprint, more_changes, read_portal
 from test_evolve import write_ini
 
 from ejportal import main
@@ -74,19 +74,7 @@ def change(settings):
     """A mark, a new version of a draft act and a new user."""
     app = main({}, **settings)
     try:
-        client = TestApp(app, extra_environ={'REMOTE_ADDR': '10.0.0.1'})
-        teacher = {'Authorization': 'Bearer ' + api_token(client, 'teacher'), **JSON}
-        grid = client.get(MATH + '?period=q1', headers=teacher).json
-        client.post_json(MATH + '/@cell', {'student': grid['students'][1]['id'],
-                                           'lesson': grid['lessons'][2]['id'], 'text': '4 5'},
-                         headers=teacher)
-        director = {'Authorization': 'Bearer ' + api_token(client, 'director'), **JSON}
-        client.patch_json('/documents/regulation-4', {'title': 'Положение о локальной сети'},
-                          headers=director, status=204)
-        admin = {'Authorization': 'Bearer ' + api_token(client, 'admin'), **JSON}
-        client.post_json('/people/users', {'@type': 'User', 'id': 'novikova',
-                                           'surname': 'Новикова', 'first_name': 'Ольга',
-                                           'roles': ['teacher']}, headers=admin, status=201)
+        more_changes(app)
     finally:
         close_app(app)
 
