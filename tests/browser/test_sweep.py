@@ -231,10 +231,10 @@ def watch(page):
     page.on('console', lambda m: found.append(('console', m.text)) if m.type == 'error'
             else None)
     page.on('pageerror', lambda e: found.append(('console', 'uncaught %s' % e)))
-    # the tab's icon is fetched after the page has loaded; the sweep's next navigation
-    # cancels that fetch (net::ERR_ABORTED), which is the browser's doing, not the page's
-    page.on('requestfailed', lambda r: None if (
-        r.failure == 'net::ERR_ABORTED' and r.url.endswith('/favicon.svg')) else found.append(
+    # what a page fetches after "load" (the tab's icon, the editor's skin) is cancelled by
+    # the sweep's next navigation (net::ERR_ABORTED): the browser's doing, not the page's.
+    # A resource the server fails is still caught, by its status below or another net error.
+    page.on('requestfailed', lambda r: None if r.failure == 'net::ERR_ABORTED' else found.append(
         ('request', '%s failed (%s)' % (r.url, r.failure))))
     page.on('response', lambda r: found.append(('request', '%s %s' % (r.status, r.url)))
             if r.status >= 400 else None)
