@@ -3,25 +3,13 @@ is then read), and answers the open satisfaction survey from the start page: no 
 than the screen, no script error."""
 import pytest
 
-from browsing import browser_login
+from browsing import browser_login, watch
 
 pytestmark = pytest.mark.browser
 
 PHONE = {'width': 390, 'height': 844}
 ANNOUNCEMENT = 'Школа переходит на электронный журнал и дневник'
 SURVEY = 'Удовлетворённость родителей электронным журналом'
-
-
-def watch(page):
-    """Console errors, uncaught exceptions, failed requests and error answers."""
-    found = []
-    page.on('console', lambda m: found.append('console: ' + m.text) if m.type == 'error'
-            else None)
-    page.on('pageerror', lambda e: found.append('pageerror: %s' % e))
-    page.on('requestfailed', lambda r: found.append('failed: ' + r.url))
-    page.on('response', lambda r: found.append('%s: %s' % (r.status, r.url))
-            if r.status >= 400 else None)
-    return found
 
 
 def fits(page):

@@ -7,7 +7,7 @@ import re
 import pytest
 from webtest import TestApp
 
-from browsing import browser_login
+from browsing import browser_login, watch
 from conftest import login
 from crawling import crawl, form_pages
 from ejportal.journal.resources import school_year_start
@@ -24,18 +24,6 @@ EXPECTED = {
                       CLASS + 'desk-student?student=s0002'},
     'admin': {'/people/users/add'},
 }
-
-
-def watch(page):
-    """The errors a page reports: console errors, uncaught exceptions, failed requests."""
-    found = []
-    page.on('console', lambda m: found.append('console: ' + m.text) if m.type == 'error'
-            else None)
-    page.on('pageerror', lambda e: found.append('pageerror: %s' % e))
-    page.on('requestfailed', lambda r: found.append('failed: ' + r.url))
-    page.on('response', lambda r: found.append('%s: %s' % (r.status, r.url))
-            if r.status >= 400 else None)
-    return found
 
 
 ROLES = ['anonymous', 'admin', 'director', 'deputy', 'secretary', 'teacher', 'class_teacher',

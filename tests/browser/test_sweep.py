@@ -25,7 +25,7 @@ import time
 import pytest
 from webtest import TestApp
 
-from browsing import browser_login
+from browsing import browser_login, watch
 from conftest import app_settings, close_app, login
 from crawling import crawl
 from servers import LiveServer
@@ -222,23 +222,6 @@ class Sweep:
             found['english'] = english
         for check, words in sorted(found.items()):
             yield check, ', '.join(sorted(words))
-
-
-def watch(page):
-    """The errors a page reports, as (check, detail): console errors, uncaught exceptions,
-    requests answered 4xx/5xx or not at all."""
-    found = []
-    page.on('console', lambda m: found.append(('console', m.text)) if m.type == 'error'
-            else None)
-    page.on('pageerror', lambda e: found.append(('console', 'uncaught %s' % e)))
-    # what a page fetches after "load" (the tab's icon, the editor's skin) is cancelled by
-    # the sweep's next navigation (net::ERR_ABORTED): the browser's doing, not the page's.
-    # A resource the server fails is still caught, by its status below or another net error.
-    page.on('requestfailed', lambda r: None if r.failure == 'net::ERR_ABORTED' else found.append(
-        ('request', '%s failed (%s)' % (r.url, r.failure))))
-    page.on('response', lambda r: found.append(('request', '%s %s' % (r.status, r.url)))
-            if r.status >= 400 else None)
-    return found
 
 
 @pytest.fixture(scope='module')
