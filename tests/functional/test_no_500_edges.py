@@ -176,10 +176,8 @@ def test_audit_verify_prints_english_text_not_a_message_id():
     log = AuditLog()
     for n in range(5):
         log.append('mark', path='/x/%d' % n, details={'n': n})
-    chunk = next(iter(log._chunks.values()))
-    entry = list(chunk.entries[2])
-    entry[-3] = '{"n":99}'        # the details, rewritten behind the log
-    chunk.entries[2] = tuple(entry)
+    record = next(iter(log._chunks.values())).records[2]
+    record.values = record.values[:-1] + ('{"n":99}',)  # the details, rewritten behind the log
     error = cmd_audit_verify(types.SimpleNamespace(audit_log=log), None, io.StringIO())
     assert 'audit-verify' not in error
     assert 'Entry 2 was changed after it was written.' in error

@@ -128,7 +128,7 @@ def cut_tail(db_dir, how):
             chunks[chunks.maxKey()].sealed = False
         else:
             newest = chunks[chunks.maxKey()]
-            newest.entries = newest.entries[:-2]
+            newest.records = newest.records[:-2]
         transaction.commit()
         return before, len(log)
     finally:
@@ -186,8 +186,8 @@ def test_a_rewritten_tail_is_reported(app, db_dir, capsys):
     close_app(app)
     db, conn, log = stored_log(db_dir)
     newest = log._chunks[log._chunks.maxKey()]
-    forged = newest.entries[-1]
-    newest.entries = newest.entries[:-1]
+    forged = newest.chained()[-1]
+    newest.records = newest.records[:-1]
     newest.append((None, forged[1], 'director', *forged[3:9]))
     count = len(log)
     transaction.commit()

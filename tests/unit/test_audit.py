@@ -604,3 +604,66 @@ def test_a_log_made_before_small_buckets_moves_its_chunks_and_keeps_its_chain(db
     assert log.verify()[0] is True
     log.append('after')
     assert len(log) == 42
+
+
+# -- the tail's records (issue 10: what an append writes) --------------------------------
+
+BROWSER = Actor('petrova', '10.0.0.7',
+                'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) '
+                'Chrome/131.0.0.0 Safari/537.36')
+
+
+def test_an_append_writes_its_own_entry_not_those_before_it(db, tmp_path):
+    """The tail held its entries: every append re-wrote all of them (about 200 bytes each,
+    16 entries 3 KB). Now it holds references to records: an append writes its record and
+    the list of references."""
+    make_log(db, chunk_size=1000)
+    sizes = []
+    for n in range(40):
+        before = (tmp_path / 'Data.fs').stat().st_size
+        tm, conn = connect(db)
+        conn.root()['log'].append('cell', path='/journal/2026-2027/classes/7a/journals/math',
+                                  type_name='Journal', actor=BROWSER,
+                                  details={'lesson': '2026-11-30-%d' % n, 'student': 's0012',
+                                           'new': {'marks': ['5']}, 'old': {}})
+        tm.commit()
+        conn.close()
+        sizes.append((tmp_path / 'Data.fs').stat().st_size - before)
+    assert max(sizes) < 1600, sizes  # entries before cost a reference each:
+    assert (sizes[-1] - sizes[1]) / 38 < 20, sizes  # 200 bytes each before
+    log = read_log(db)
+    assert len(log) == 40 and log.verify()[:2] == (True, None)
+    assert all(e['hash'] == expected_hash(e) for e in log.entries())
+
+
+def test_a_record_rewritten_in_the_tail_is_named(db):
+    make_log(db, chunk_size=100, entries=5)
+    tm, conn = connect(db)
+    record = conn.root()['log']._chunks[0].records[3]
+    record.values = record.values[:1] + ('director',) + record.values[2:]
+    record._p_changed = True
+    tm.commit()
+    ok, seq, message = read_log(db).verify()
+    assert (ok, seq) == (False, 3)
+    assert message.interpolate() == 'Entry 3 was changed after it was written.'
+
+
+def test_a_tail_of_the_older_format_is_archived_by_the_next_append(db):
+    """A tail written before records held its entries as tuples: the first append copies
+    them into a sealed chunk, so that tails merge records only."""
+    make_log(db, chunk_size=2, entries=5)
+    tm, conn = connect(db)
+    log = conn.root()['log']
+    tail = log._chunks[log._chunks.maxKey()]
+    tail.entries = list(tail.chained())  # its record as the tuple an older tail held
+    tail.records = ()
+    tm.commit()
+    before = [e['hash'] for e in log.entries()]
+    log.append('after', path='/x', actor=TEACHER)
+    tm.commit()
+    log = read_log(db)
+    assert [e['hash'] for e in log.entries()][:5] == before
+    newest = log._chunks[log._chunks.maxKey()]
+    assert newest.entries == () and len(newest.records) == 1
+    assert log._chunks[log._chunks.maxKey() - 1].sealed
+    assert len(log) == 6 and log.verify()[:2] == (True, None)

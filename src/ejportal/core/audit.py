@@ -13,14 +13,16 @@ number and hash are written to the anchor file (``ejportal.audit_anchor``, by de
 ``verify()`` compares the log with it.
 
 Concurrency: every teacher saving marks appends here, so a single tail object would turn
-concurrent saves into ConflictErrors. Entries live in chunks; a chunk resolves a conflict
-between two transactions that both appended to it by putting the entries of the later one
-after those of the earlier one and re-chaining them (``AuditChunk._p_resolveConflict``). An
-entry's ``seq`` and hashes are therefore final only once its transaction has committed.
-Once every ``chunk_size`` appends the tail is archived (its entries copied into a sealed
-chunk); an append that meets an archiving merges too, so only two transactions archiving at
-once conflict (the app retries). Appends cost little: the tail holds at most ``chunk_size``
-entries, which share their texts (``_shared``).
+concurrent saves into ConflictErrors. Entries live in chunks; the newest, the tail, holds
+its entries as references to records of their own (``AuditRecord``), whose numbers and
+hashes follow from their places, so a chunk resolves a conflict between two transactions
+that both appended to it by putting the records of the later one after those of the
+earlier one (``AuditChunk._p_resolveConflict``). An entry's ``seq`` and hashes are
+therefore final only once its transaction has committed. Once every ``chunk_size`` appends
+the tail is archived (its entries copied, numbered and chained, into a sealed chunk); an
+append that meets an archiving merges too, so only two transactions archiving at once
+conflict (the app retries). An append costs its record and the tail's list of references:
+the entries before it are not written again (issue 10).
 
 Entries are stored as tuples of primitives, ``details`` as its canonical JSON text: conflict
 resolution works on unpickled state without loading any other object, nothing a caller does
@@ -196,77 +198,134 @@ def _as_dict(entry):
     return result
 
 
+def _record_digest(values):
+    """The first 16 bytes of the sha256 of an unnumbered entry's hashed ``values`` (as
+    ``_digest`` writes them, numbered -1, following nothing)."""
+    return bytes.fromhex(_digest('', (-1, *values)))[:16]
+
+
+class AuditRecord(Persistent):
+    """An entry of the tail as an object of its own: its hashed fields but the number
+    (time, user, address, user agent, action, path, type, details) and a digest of them.
+    Its number and its chain's hashes follow from its place in the tail
+    (``AuditChunk.chained``), so two transactions' records merge by their place alone;
+    the digest shows a record rewritten behind the log (``AuditLog.verify``)."""
+
+    def __init__(self, values):
+        self.values = tuple(values)
+        self.digest = _record_digest(self.values)
+
+    def __getstate__(self):
+        return self.values, self.digest
+
+    def __setstate__(self, state):
+        self.values, self.digest = state
+
+    def intact(self):
+        try:
+            return self.digest == _record_digest(self.values)
+        except (ValueError, TypeError):
+            return False
+
+
 class AuditChunk(Persistent):
-    """A run of consecutive entries. The newest chunk, the tail, takes appends; once full it
-    is archived: its entries are copied into a sealed chunk that takes its number, and the
-    tail, emptied, moves on to the next number (``AuditLog._archive``)."""
+    """A run of consecutive entries. The newest chunk, the tail, takes appends as
+    ``records`` (``AuditRecord``: an append writes its record and the tail's list of
+    references, not the entries before it); once full it is archived: its entries are
+    copied, numbered and chained, into a sealed chunk's ``entries`` that takes its number,
+    and the tail, emptied, moves on to the next number (``AuditLog._archive``). A tail
+    written before records holds ``entries`` too: the first append archives them."""
 
     sealed = False
+    entries = ()  # stored tuples: a sealed chunk's, or an older tail's
+    records = ()  # the tail's AuditRecords, after its ``entries``
 
     def __init__(self, first_seq, prev_hash):
         self.first_seq = first_seq
         self.prev_hash = prev_hash  # the hash the first entry follows
-        self.entries = []
-        self.sealed = False
 
     @property
     def next_seq(self):
-        return self.first_seq + len(self.entries)
+        return self.first_seq + len(self.entries) + len(self.records)
 
     @property
     def last_hash(self):
-        return self.entries[-1][HASH] if self.entries else self.prev_hash
+        chained = self.chained()
+        return chained[-1][HASH] if chained else self.prev_hash
+
+    def chained(self):
+        """Every entry as a stored tuple, numbered and chained: the stored ``entries`` as
+        they are, the records' computed (once per state of the tail: cached)."""
+        if not self.records:
+            return self.entries
+        key = (self.first_seq, self.prev_hash, len(self.entries), len(self.records))
+        cached = self._v_chained if hasattr(self, '_v_chained') else None
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        chained = list(self.entries)
+        seq, prev_hash = self.first_seq + len(chained), self.prev_hash
+        if chained:
+            prev_hash = chained[-1][HASH]
+        for record in self.records:
+            entry = _chained((seq, *record.values), prev_hash)
+            chained.append(entry)
+            seq, prev_hash = seq + 1, entry[HASH]
+        self._v_chained = (key, chained)
+        return chained
 
     def append(self, values):
-        """Chain and store the hashed field ``values`` (their seq is ignored)."""
-        entry = _chained((self.next_seq, *_shared(values[TIME:], self.entries)),
-                         self.last_hash)
-        self.entries.append(entry)
-        self._p_changed = True
+        """Store the hashed field ``values`` (their seq is ignored) as a record; returns
+        the entry as numbered and chained now."""
+        chained = list(self.chained())
+        record = AuditRecord(values[TIME:])
+        entry = _chained((self.next_seq, *record.values), self.last_hash)
+        self.records = self.records + (record,)
+        chained.append(entry)
+        self._v_chained = ((self.first_seq, self.prev_hash, len(self.entries),
+                            len(self.records)), chained)
         return entry
 
     def _p_resolveConflict(self, old, committed, new):
         """Two transactions changed the tail: each appended, or one of them archived the
         entries it found (``first_seq`` moved on past them) and maybe appended. The
-        committed entries stay as they are (numbers, hashes: the anchor may name them);
-        the entries ``new`` appended are re-chained after them. Two archivings, an
-        archiving of entries ``new`` itself appended while others appended too, or a
-        sealed chunk do not merge."""
-        if old.get('sealed') or committed.get('sealed') or new.get('sealed'):
+        records ``new`` appended go after those ``committed`` holds (their numbers and
+        hashes follow from their places). Two archivings, an archiving of records ``new``
+        itself appended while others appended too, a tail of the older format, or a sealed
+        chunk do not merge."""
+        states = (old, committed, new)
+        if any(state.get('sealed') for state in states):
             raise ConflictError('audit chunk sealed by a concurrent transaction')
-        first, kept = old['first_seq'], list(old['entries'])
+        if any(state.get('entries') for state in states):
+            raise ConflictError('audit tail of the format before records')
+        first, kept = old['first_seq'], tuple(old.get('records', ()))
+        theirs, mine = tuple(committed.get('records', ())), tuple(new.get('records', ()))
         by_committed = committed['first_seq'] - first
         by_new = new['first_seq'] - first
         if by_committed < 0 or by_new < 0 or (by_committed and by_new):
             raise ConflictError('audit tail archived by both transactions')
-        if not (_continues(committed, kept, by_committed) and _continues(new, kept, by_new)):
-            raise ConflictError('audit chunk entries rewritten')
+        if not (_continues(theirs, kept, by_committed) and _continues(mine, kept, by_new)):
+            raise ConflictError('audit tail rewritten')
         if by_new == 0:
-            merged = list(committed['entries'])
-            last_hash = merged[-1][HASH] if merged else committed['prev_hash']
-            appended = new['entries'][len(kept):]
-            merged.extend(_rechain(appended, committed['first_seq'] + len(merged), last_hash,
-                                   merged[-_SHARED_LOOKBACK:]))
-            return dict(committed, entries=merged)
+            return dict(committed, records=theirs + mine[len(kept):])
         # ``new`` archived what it found; what ``committed`` appended stays in the tail
-        appended_by_committed = committed['entries'][len(kept):]
+        appended_by_committed = theirs[len(kept):]
         if by_new > len(kept):
             if appended_by_committed:  # they would follow entries archived after them
                 raise ConflictError('audit tail archived under a concurrent append')
             return new
-        merged = kept[by_new:] + list(appended_by_committed)
-        last_hash = merged[-1][HASH] if merged else new['prev_hash']
-        appended = new['entries'][len(kept) - by_new:]
-        merged.extend(_rechain(appended, new['first_seq'] + len(merged), last_hash,
-                               merged[-_SHARED_LOOKBACK:]))
-        return dict(new, entries=merged)
+        return dict(new, records=(kept[by_new:] + appended_by_committed
+                                  + mine[len(kept) - by_new:]))
 
 
-def _continues(state, kept, archived):
-    """Whether the tail ``state``, after ``archived`` of the ``kept`` entries were archived,
-    still begins with the rest of them unchanged."""
+def _continues(records, kept, archived):
+    """Whether the tail's ``records``, after ``archived`` of the ``kept`` ones were
+    archived, still begin with the rest of them (references compare by oid only)."""
     rest = kept[archived:]
-    return list(state['entries'][:len(rest)]) == rest
+    return _oids(records[:len(rest)]) == _oids(rest)
+
+
+def _oids(references):
+    return [getattr(reference, 'oid', reference) for reference in references]
 
 
 # Which request archives a full tail (``AuditLog._full``).
@@ -296,10 +355,13 @@ class AuditLog(Persistent):
     Every commit that appends re-writes the tail, so ``chunk_size`` bounds what an append
     costs. Measured on FileStorage, an entry of a mark save (user agent of a browser): 200
     entries a chunk wrote 51 KB per append, 16 wrote 4.8 KB; sharing texts, 200 wrote 29 KB,
-    16 wrote 3.1 KB, 8 wrote 2.1 KB (Nov 2026, issue 10).
+    16 wrote 3.1 KB, 8 wrote 2.1 KB; 4 wrote 1.2-1.4 KB. With records (Nov 2026, issue 10):
+    about 300 bytes the record and 16 a reference, so 16 a chunk (the tail about 370 bytes
+    on average, an archiving every 16 to 19 appends) cost 0.85-0.9 KB an append, archiving
+    included; 8 and 32 about the same on average, 32 with rarer but larger archivings.
     """
 
-    chunk_size = 4
+    chunk_size = 16
 
     def __init__(self, chunk_size=None):
         self._chunks = ChunkTree()
@@ -356,7 +418,7 @@ class AuditLog(Persistent):
             return GENESIS
         for chunk in self._chunks_in_order(reverse=True):
             if chunk.first_seq <= seq < chunk.next_seq:
-                return chunk.entries[seq - chunk.first_seq][HASH]
+                return chunk.chained()[seq - chunk.first_seq][HASH]
             if chunk.first_seq <= seq:
                 return None
         return None
@@ -390,7 +452,9 @@ class AuditLog(Persistent):
         full tail at once, two archive it about once in six (the others merge), and one
         request after another archive it at 8 to 11 entries.
         """
-        count = len(tail.entries)
+        if tail.entries:  # a tail of the format before records
+            return True
+        count = len(tail.records)
         if self._p_jar is None or tail._p_serial == z64:
             return count >= self.chunk_size
         if tail._p_changed:
@@ -405,10 +469,12 @@ class AuditLog(Persistent):
         and lands in the tail's new number or, if the tail moved on again before it
         committed, a later one (``entries_in`` looks there)."""
         archived = AuditChunk(tail.first_seq, tail.prev_hash)
-        archived.entries = list(tail.entries)
+        archived.entries = _rechain(tail.chained(), tail.first_seq, tail.prev_hash)
         archived.sealed = True
         tail.first_seq, tail.prev_hash = tail.next_seq, tail.last_hash
-        tail.entries = []
+        if tail.entries:
+            tail.entries = ()
+        tail.records = ()
         self._chunks[number] = archived
         self._chunks[number + 1] = tail
 
@@ -427,7 +493,7 @@ class AuditLog(Persistent):
         numbers = sorted({n + late for n in set(chunks) for late in range(LATE + 1)})
         for number in numbers:
             chunk = self._chunks.get(number)
-            for entry in chunk.entries if chunk is not None else ():
+            for entry in chunk.chained() if chunk is not None else ():
                 if (path is None or entry[PATH] == path) and (
                         action is None or entry[ACTION] == action):
                     yield _as_dict(entry)
@@ -448,7 +514,18 @@ class AuditLog(Persistent):
 
     def _raw_entries(self, reverse=False):
         for chunk in self._chunks_in_order(reverse):
-            yield from (reversed(chunk.entries) if reverse else chunk.entries)
+            chained = chunk.chained()
+            yield from (reversed(chained) if reverse else chained)
+
+    def _checked_entries(self):
+        """``(entry, intact)`` oldest first, ``intact(entry, prev_hash)`` telling whether
+        the entry is as written: a stored one by its own hash, a record by its digest
+        (its hashes are computed from it)."""
+        for chunk in self._chunks_in_order():
+            for entry in chunk.entries:
+                yield entry, _matches
+            for record, entry in zip(chunk.records, chunk.chained()[len(chunk.entries):]):
+                yield entry, lambda entry, prev_hash, record=record: record.intact()
 
     def entries(self, reverse=False):
         """Every entry as a dict, oldest first (newest first with ``reverse``)."""
@@ -509,14 +586,14 @@ class AuditLog(Persistent):
                     default='The anchor file ${path} cannot be read.')
         anchored_hash = None
         seq, prev_hash = 0, GENESIS
-        for entry in self._raw_entries():
+        for entry, intact in self._checked_entries():
             if entry[SEQ] != seq:
                 return False, seq, _('audit-verify-missing', mapping={'seq': seq},
                                      default='Entry ${seq} is missing or out of place.')
             if entry[PREV_HASH] != prev_hash:
                 return False, seq, _('audit-verify-unlinked', mapping={'seq': seq},
                                      default='Entry ${seq} does not follow the one before.')
-            if not _matches(entry, prev_hash):
+            if not intact(entry, prev_hash):
                 return False, seq, _('audit-verify-changed', mapping={'seq': seq},
                                      default='Entry ${seq} was changed after it was written.')
             if anchor is not None and seq == anchor[0] - 1:
