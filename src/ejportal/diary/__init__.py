@@ -8,7 +8,7 @@ from ejportal.diary.demo import build_demo_diary
 from ejportal.diary.desk import absence_on_new_lesson
 from ejportal.diary.mailing import reports_job
 from ejportal.diary.resources import on_student_changed
-from ejportal.diary.views import my_children
+from ejportal.diary.family import my_children
 from ejportal.i18n import _
 from ejportal.journal.resources import LessonAdded
 from ejportal.security import MANAGE_CLASS, PERSONAL_DATA, VIEW_DIARY

@@ -15,7 +15,8 @@ from ejportal.core.errors import Invalid, NotFound
 from ejportal.core.responses import json_response
 from ejportal.diary import model, weekpage
 from ejportal.diary.report import report_data, report_json, report_response
-from ejportal.diary.views import check_range, my_children, parse_day
+from ejportal.diary.family import my_children
+from ejportal.diary.views import check_range, parse_day
 from ejportal.i18n import _
 from ejportal.journal.resources import Student
 from ejportal.security import VIEW_DIARY

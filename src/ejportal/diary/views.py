@@ -18,6 +18,7 @@ from ejportal.core.files import blob_response
 from ejportal.core.forms import CSRFSchema, FormError, FormView
 from ejportal.core.uploads import ALLOWED
 from ejportal.diary import model, weekpage
+from ejportal.diary.family import my_children
 from ejportal.diary.report import report_data, report_response
 from ejportal.diary.resources import FREQUENCIES, student_file
 from ejportal.core.audit import record
@@ -26,7 +27,7 @@ from ejportal.journal import grading
 from ejportal.journal.resources import Student
 from ejportal.paths import template
 from ejportal.security import VIEW_DIARY
-from ejportal.site.resources import Portal, get_portal
+from ejportal.site.resources import Portal
 
 
 # A diary's dates: a week reaches a week either side of its day and a report 400 days, so a
@@ -51,20 +52,6 @@ def parse_day(value, field='week'):
 
 def today():
     return datetime.date.today()
-
-
-def my_children(request):
-    """(id, short name) of the students of the user's family, from the family index, once
-    per request (the links only; every diary checks its own ACL)."""
-    user = request.user
-    if user is None:
-        return []
-    cache = request.__dict__
-    if '_diary_children' not in cache:
-        school = get_portal(request)['journal']
-        cache['_diary_children'] = [(s.__name__, s.short_name)
-                                    for s in model.family_students(school, user.__name__)]
-    return cache['_diary_children']
 
 
 def common(context, request, current):

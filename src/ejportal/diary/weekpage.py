@@ -22,6 +22,7 @@ from translationstring import TranslationString
 
 from ejportal.core.caching import cached_fragment, etag, session_state
 from ejportal.diary import model
+from ejportal.diary.family import my_children
 from ejportal.i18n import _, format_date
 from ejportal.paths import template
 from ejportal.site.layout import Layout
@@ -114,7 +115,6 @@ def page_etag(request, student, stamp, today):
     session = session_state(request)
     if session is None:
         return None
-    from ejportal.diary.views import my_children  # diary.views imports this module
     layout = Layout(request, student)
     school_class = student.current_class()
     return etag(PAGE_VERSION, 'html', stamp, today,

@@ -19,6 +19,20 @@ from ejportal.site.resources import get_portal
 ORDER_REGISTERS = 'order-registers'
 REGULATION_KINDS = 'regulation-kinds'
 
+# the books' entries in a new portal: (id, title[, short form])
+DEFAULT_REGISTERS = (
+    ('od', _('register-od', default='main activity'), 'о.д.'),
+    ('ls', _('register-ls', default='staff'), 'л.с.'),
+    ('kont', _('register-kont', default='students'), 'конт.'),
+)
+
+DEFAULT_REGULATION_KINDS = (
+    ('polozhenie', _('kind-polozhenie', default='Regulation (положение)')),
+    ('instrukciya', _('kind-instrukciya', default='Instruction (инструкция)')),
+    ('pravila', _('kind-pravila', default='Rules (правила)')),
+    ('poryadok', _('kind-poryadok', default='Procedure (порядок)')),
+)
+
 
 def ensure_reference_books(portal):
     """Add the books a portal's settings lack, with the default entries; idempotent.
@@ -75,14 +89,12 @@ def choices(request, name):
 
 
 def includeme(config):
-    # documents.resources imports this module (through documents.schemas)
-    from ejportal.documents.resources import REGISTERS, REGULATION_KINDS as KINDS
     config.add_reference_book(
         ORDER_REGISTERS, _('Registers of orders'),
         columns=(BookColumn('short', _('Short form (after the number)'), kind='text'),),
-        defaults=tuple({'id': i, 'title': t, 'short': s} for i, t, s in REGISTERS),
+        defaults=tuple({'id': i, 'title': t, 'short': s} for i, t, s in DEFAULT_REGISTERS),
         in_use=register_in_use, order=60)
     config.add_reference_book(
         REGULATION_KINDS, _('Kinds of local acts'),
-        defaults=tuple({'id': i, 'title': t} for i, t in KINDS),
+        defaults=tuple({'id': i, 'title': t} for i, t in DEFAULT_REGULATION_KINDS),
         in_use=kind_in_use, order=70)

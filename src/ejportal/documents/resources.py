@@ -25,24 +25,6 @@ from ejportal.i18n import _
 from ejportal.security import ADD_DOCUMENT, VIEW, VIEW_PUBLIC
 
 # -- reference books (constants for now; the admin area may turn them into content) -----
-REGISTERS = (
-    ('od', _('register-od', default='main activity'), 'о.д.'),
-    ('ls', _('register-ls', default='staff'), 'л.с.'),
-    ('kont', _('register-kont', default='students'), 'конт.'),
-)
-REGISTER_IDS = tuple(r[0] for r in REGISTERS)
-REGISTER_SHORT = {r[0]: r[2] for r in REGISTERS}
-REGISTER_TITLES = {r[0]: r[1] for r in REGISTERS}
-
-REGULATION_KINDS = (
-    ('polozhenie', _('kind-polozhenie', default='Regulation (положение)')),
-    ('instrukciya', _('kind-instrukciya', default='Instruction (инструкция)')),
-    ('pravila', _('kind-pravila', default='Rules (правила)')),
-    ('poryadok', _('kind-poryadok', default='Procedure (порядок)')),
-)
-REGULATION_KIND_IDS = tuple(k[0] for k in REGULATION_KINDS)
-
-
 @content_type('Documents', _('type-Documents', default='Documents'))
 class Documents(Folder):
     """``/documents``: every order and local act, and the registration counters."""

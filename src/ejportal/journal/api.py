@@ -15,6 +15,7 @@ from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.actions import ImportPlan, RemoveLesson, SaveLesson
 from ejportal.journal.control import control_report
+from ejportal.journal.control_request import control_args, control_filters, control_links
 from ejportal.journal.grid import (
     average_json, cell_json, chosen_period, grid, lesson_json)
 from ejportal.journal.plan import plan_report
@@ -253,9 +254,7 @@ def import_plan(context, request):
 def control(context, request):
     """The deputy's control report (``?year=&period=&min=&teacher=&class=&subject=``) as
     JSON."""
-    # journal.views imports this module
-    from ejportal.journal.views import _control_args, control_filters, control_links
-    year, period_id, min_marks = _control_args(context, request)
+    year, period_id, min_marks = control_args(context, request)
     if year is None:
         return json_error(request, 404, 'NotFound', _('No school year.'))
     filters = control_filters(request)

@@ -19,7 +19,7 @@ from ejportal.i18n import _
 from ejportal.journal.dashboard import dashboard
 from ejportal.journal.manage import user_name
 from ejportal.journal.resources import School
-from ejportal.journal.views import _control_args, control_filters
+from ejportal.journal.control_request import control_args, control_filters
 from ejportal.paths import template
 from ejportal.security import VIEW_CONTROL
 
@@ -48,7 +48,7 @@ SERIES = (('completeness', _('Completeness')), ('quality', _('Quality')),
 def dashboard_of(context, request):
     """The figures of ``?year=&period=`` (the current period by default); a year or period
     that is not there is refused."""
-    year, period_id, min_marks = _control_args(context, request)
+    year, period_id, min_marks = control_args(context, request)
     if year is None:
         raise NotFound(_('No school year.'))
     if period_id and period_id not in {p.id for p in year.all_periods()}:

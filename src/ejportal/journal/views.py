@@ -3,7 +3,6 @@ period, the no-JavaScript form for one lesson column, a cell's history, period c
 correction requests."""
 import datetime
 import json
-from urllib.parse import urlencode
 
 import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
@@ -19,7 +18,8 @@ from ejportal.journal import grading, schemas
 from ejportal.journal.actions import ImportPlan, SaveLesson
 from ejportal.journal.api import readable_journals
 from ejportal.journal.checks import checks_of
-from ejportal.journal.control import LATE_DAYS, control_report, filter_options
+from ejportal.journal.control import control_report, filter_options
+from ejportal.journal.control_request import control_args, control_filters, control_links
 from ejportal.journal.editions import YEAR
 from ejportal.journal.grid import chosen_period, grid, row_cells
 from ejportal.journal.manage import user_name
@@ -600,50 +600,11 @@ def plan_topics(context, request):
     return HTTPSeeOther(request.resource_url(context, 'plan'))
 
 
-def _control_args(context, request):
-    """(year, period id, minimum of marks) from ``?year=&period=&min=``."""
-    year = context.get(request.params.get('year', '')) if request.params.get('year') else None
-    if not isinstance(year, SchoolYear):
-        year = context.current_year()
-    try:
-        min_marks = min(max(int(request.params.get('min', '3')), 0), 50)
-    except ValueError:
-        min_marks = 3
-    return year, request.params.get('period') or None, min_marks
-
-
-def control_filters(request):
-    """The report's other choices: ``?teacher=&class=&subject=`` (ids; unknown ones
-    simply match nothing) and the days after which an entry is late (Settings)."""
-    def param(name):
-        value = request.params.get(name, '')
-        return value[:100] if isinstance(value, str) and value else None
-    late_days = getattr(get_portal(request)['settings'], 'journal_entry_days', LATE_DAYS)
-    return {'teacher': param('teacher'), 'class_name': param('class'),
-            'subject': param('subject'), 'late_days': late_days}
-
-
-def control_links(request, row):
-    """Where each finding of a control row is: the journal at the period, a cell's
-    history."""
-    journal, period = row['journal'], row['period']
-    query = {'period': period.id} if period else None
-    history = request.resource_url(journal, 'history')
-
-    def cell(student_id, lesson_id):
-        return history + '?' + urlencode({'student': student_id, 'lesson': lesson_id})
-
-    def lesson(item):
-        return request.resource_url(journal, query=query) + '#lesson-' + item.id
-    return {'url': request.resource_url(journal, query=query), 'cell': cell,
-            'lesson': lesson}
-
-
 @view_config(context=School, name='control', request_method='GET', permission=VIEW_CONTROL,
              renderer=template('journal/control.pt'))
 def control(context, request):
     """The deputy's periodic control of the journal for a period: printable."""
-    year, period_id, min_marks = _control_args(context, request)
+    year, period_id, min_marks = control_args(context, request)
     if year is None:
         raise HTTPNotFound()
     filters = control_filters(request)
