@@ -11,7 +11,7 @@ from test_documents import read_mails
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.content import create
 from ejportal.core.passwords import DEMO_PASSWORD
-from ejportal.news.evolve import add_announcements_section
+from ejportal.news.evolve import add_announcements_section, file_announcements
 
 DEMO = '/announcements/journal-start'
 DEMO_TITLE = 'Школа переходит на электронный журнал и дневник'
@@ -291,3 +291,47 @@ def test_the_evolve_step_adds_the_section(root):
     add_announcements_section(root)
     assert root['announcements'].type_name == 'Announcements'
     add_announcements_section(root)   # idempotent
+
+
+# -- each user's own, read without the others ----------------------------------------------
+
+def many_to_others(root, count):
+    """``count`` announcements of the director to the staff (the parent is not among them)."""
+    section = root['announcements']
+    with acting_as(Actor(userid='director', address='local', user_agent='tests')):
+        for n in range(count):
+            announcement = create('Announcement', title='Педсовет %d' % n, body='Текст',
+                                  audience='staff', audience_title='Все сотрудники',
+                                  author='director', author_name='Директор')
+            announcement.set_recipients(['teacher', 'deputy'])
+            section.add(section.name_for(announcement), announcement)
+    transaction.commit()
+
+
+def test_a_start_page_loads_only_the_users_own_announcements(root):
+    """A parent's start page listed their announcements by loading every one the school
+    ever sent (and its recipients) to ask whether they were among the recipients."""
+    many_to_others(root, 40)
+    section = root['announcements']
+    root._p_jar.cacheMinimize()  # as in a new request: nothing loaded
+    received = section.received_by('parent')
+    assert [a.__name__ for a in received] == ['journal-start']
+    loaded = [a for a in section.values() if a._p_changed is not None]
+    assert loaded == received
+    assert [a.title for a in section.received_by('teacher')][:2] == [
+        'Педсовет 39', 'Педсовет 38']
+    assert len(section.sent_by('director')) == 40
+    assert section.received_by('') == [] and section.sent_by('nobody') == []
+
+
+def test_the_evolve_step_files_the_announcements_of_an_older_section(root):
+    many_to_others(root, 3)
+    section = root['announcements']
+    before = {login: [a.__name__ for a in section.received_by(login)]
+              for login in ('parent', 'teacher', 'director')}
+    section.inbox = None   # as a section made before the index
+    assert section.received_by('parent') == []
+    file_announcements(root)
+    assert {login: [a.__name__ for a in section.received_by(login)]
+            for login in ('parent', 'teacher', 'director')} == before
+    assert [a.__name__ for a in section.sent_by('class_teacher')] == ['journal-start']

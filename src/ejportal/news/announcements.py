@@ -32,17 +32,44 @@ class Announcements(Folder):
         (Allow, role, SEND_ANNOUNCEMENTS) for role in SENDERS] + [
         (Allow, role, ANNOUNCE_TO_SCHOOL) for role in SCHOOL_SENDERS]
 
+    # (kind, login, when sent, name): 'to' each recipient, 'from' the author. A parent's
+    # start page asks for their own announcements: read from here, only those are loaded,
+    # not every announcement the school ever sent.
+    inbox = None
+
     def name_for(self, obj):
         return self.unique_name('announcement-%d' % (len(self) + 1))
 
-    def newest_first(self):
-        return sorted(self.values(), key=lambda a: a.created, reverse=True)
+    def add(self, name, obj, send_events=True):
+        obj = super().add(name, obj, send_events)
+        self._file(obj)
+        return obj
+
+    def _file(self, announcement):
+        if self.inbox is None:
+            self.inbox = OOTreeSet()
+        when = announcement.created.isoformat()
+        name = announcement.__name__
+        self.inbox.add(('from', announcement.author, when, name))
+        self.inbox.update(('to', login, when, name) for login in announcement.recipients)
+
+    def file_all(self):
+        """Build the index of a section made before it (an evolve step)."""
+        self.inbox = OOTreeSet()
+        for announcement in self.values():
+            self._file(announcement)
+
+    def _newest_first(self, kind, userid):
+        if not userid or self.inbox is None:
+            return []
+        keys = self.inbox.keys(min=(kind, userid), max=(kind, userid, '\uffff'))
+        return [self[key[3]] for key in reversed(list(keys)) if key[3] in self]
 
     def received_by(self, userid):
-        return [a for a in self.newest_first() if a.is_recipient(userid)]
+        return self._newest_first('to', userid)
 
     def sent_by(self, userid):
-        return [a for a in self.newest_first() if a.author == userid]
+        return self._newest_first('from', userid)
 
 
 @content_type('Announcement', _('type-Announcement', default='Announcement'))

@@ -26,3 +26,14 @@ def add_announcements_section(portal):
     if name not in portal:
         portal.add(name, create(type_name), send_events=False)
         log.info('news: section /%s added', name)
+
+
+@evolve_step('news: the announcements filed by recipient and author',
+             after=('news: the announcements section',))
+def file_announcements(portal):
+    """A section made before its index: each announcement filed under its recipients and
+    its author, so a start page reads only the user's own."""
+    section = portal.get('announcements')
+    if section is not None and section.inbox is None:
+        section.file_all()
+        log.info('news: %d announcements filed', len(section))
