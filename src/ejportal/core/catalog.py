@@ -188,16 +188,19 @@ class ValueTree(OOBTree):
     max_internal_size = 64
 
 
+# Inner nodes of 16: a new random docid splits a bucket every few documents, and the split
+# rewrites the node above it (1 KB with 64 children, the most a new document wrote to the
+# catalog once its indexes were queued).
 class DocidTree(LOBTree):
     """An index's docid -> value (a title, a path's steps, a text's encoded words)."""
     max_leaf_size = 6
-    max_internal_size = 64
+    max_internal_size = 16
 
 
 class PathTree(OLBTree):
     """The catalog's path -> docid."""
     max_leaf_size = 12
-    max_internal_size = 64
+    max_internal_size = 16
 
 
 class PendingTree(LLBTree):
