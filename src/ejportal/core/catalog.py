@@ -516,8 +516,10 @@ class Catalog(Persistent):
                 not_indexed = set(index.not_indexed())
                 missing.extend(d for d in docids if d in not_indexed)
         if len(sides) > 1:
-            # each side is in order already; a stable sort keeps its ties' order
+            # ties and the undated in docid order, as one index keeps them
+            keyed.sort(key=lambda item: item[1])
             keyed.sort(key=lambda item: item[0], reverse=reverse)
+            missing.sort()
         ordered = [d for _key, d in keyed] + missing
         return ordered[start:wanted]
 
