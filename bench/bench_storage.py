@@ -148,6 +148,42 @@ def document_creations(app, target, data_fs, count, texts=None, before=0):
     return [appended(data_fs, lambda: create(before + n)) for n in range(count)]
 
 
+def catalog_merge(app, data_fs):
+    """Bytes appended by one run of the ``catalog-merge`` job, and the documents it
+    merged (the job's own record and audit entry included)."""
+    import transaction
+    from pyramid import threadlocal
+
+    from ejportal.core.catalog import get_catalog
+    from ejportal.core.jobs import run_job
+    from ejportal.site.resources import ZODB_ROOT_KEY
+    tm = transaction.TransactionManager()
+    conn = app.registry._zodb_databases[''].open(tm)
+    threadlocal.manager.push({'registry': app.registry, 'request': None})
+    try:
+        portal = conn.root()[ZODB_ROOT_KEY]
+        merged = len(get_catalog(portal).pending)
+        tm.abort()
+        size = appended(data_fs, lambda: run_job(portal, 'catalog-merge', app.registry.settings,
+                                                 tm, 'bench', 'bench'))
+    finally:
+        tm.abort()
+        threadlocal.manager.pop()
+        conn.close()
+    return size, merged
+
+
+def merged_one_by_one(app, target, data_fs, count, texts):
+    """Bytes of the merge of each of ``count`` orders merged alone (a runner waking
+    between two documents)."""
+    sizes = []
+    for _ in range(count):
+        document_creations(app, target, data_fs, 1, texts)
+        size, merged = catalog_merge(app, data_fs)
+        sizes.append(size // max(merged, 1))
+    return sizes
+
+
 def figures(sizes):
     return (statistics.median(sizes), percentile(sizes, 95), max(sizes))
 
@@ -162,9 +198,15 @@ def main(argv=None):
     app, target, summary, _seconds = build(directory, args.size)
     try:
         new, changed = mark_saves(app, target, data_fs, MARKS[args.size])
+        catalog_merge(app, data_fs)
         documents = document_creations(app, target, data_fs, DOCUMENTS[args.size])
-        varied = document_creations(app, target, data_fs, DOCUMENTS[args.size],
-                                    varied_texts(), VARIED_BEFORE[args.size])
+        merge, merged = catalog_merge(app, data_fs)
+        texts = varied_texts()
+        document_creations(app, target, data_fs, VARIED_BEFORE[args.size], texts)
+        catalog_merge(app, data_fs)
+        varied = document_creations(app, target, data_fs, DOCUMENTS[args.size], texts)
+        varied_merge, varied_merged = catalog_merge(app, data_fs)
+        alone = merged_one_by_one(app, target, data_fs, DOCUMENTS[args.size] // 2, texts)
     finally:
         close_app(app)
         shutil.rmtree(directory, ignore_errors=True)
@@ -176,6 +218,12 @@ def main(argv=None):
             ('the same, of varied words, among %d such' % VARIED_BEFORE[args.size], varied))
     for name, sizes in rows:
         print('%-52s %9d %9d %9d' % ((name,) + figures(sizes)))
+    print('%-52s %9d' % ('the merge job, per document, of the %d first' % merged,
+                         merge // max(merged, 1)))
+    print('%-52s %9d' % ('the same, of the %d varied ones' % varied_merged,
+                         varied_merge // max(varied_merged, 1)))
+    print('%-52s %9d %9d %9d' % (('the merge job of one varied document alone',)
+                                 + figures(alone)))
     marks = new + changed
     checks = (('mark save p95 ≤ 3 KB', percentile(marks, 95), 3 * 1024),
               ('document p95 ≤ 10 KB', percentile(documents, 95), 10 * 1024),

@@ -198,16 +198,17 @@ class DocidTree(LOBTree):
 
 
 class PathTree(OLBTree):
-    """The catalog's path -> docid."""
+    """The catalog's path -> docid (inner nodes of 8: their keys are paths)."""
     max_leaf_size = 12
-    max_internal_size = 16
+    max_internal_size = 8
 
 
 class PendingTree(LLBTree):
-    """The catalog's pending docids -> a stamp, new on each (re)index. Small buckets: two
-    documents added at once change different keys of a bucket, which ZODB merges."""
-    max_leaf_size = 16
-    max_internal_size = 64
+    """The catalog's pending docids -> a stamp, new on each (re)index. Two documents added
+    at once change different keys of a bucket, which ZODB merges. Merged every minute or
+    so, it is mostly one bucket of a few items, kept in the tree's own record."""
+    max_leaf_size = 32
+    max_internal_size = 16
 
 
 class DocidSet(LFTreeSet):
