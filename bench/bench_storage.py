@@ -30,9 +30,16 @@ Results (--size small, Nov 2026, bytes):
     2 KB order created (+ version, catalog, audit)     24156     32345     32510
     the same, of varied words, among 150 such          66816     81516     83463
 
-    documents now (and the version's content packed)
+    documents with the version's content packed
     2 KB order created (+ version, catalog, audit)     22225     29445     32389
     the same, of varied words, among 150 such          66251     74001     80265
+
+    documents now (the catalog's indexing queued)
+    2 KB order created (+ version, catalog, audit)      6928      7934      8827
+    the same, of varied words, among 150 such           8503      9486     10798
+    the merge job, per document, of the 20 first        2809
+    the same, of the 20 varied ones                    27348
+    the merge job of one varied document alone         57288     63774     63774
 
 Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
 every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
@@ -49,7 +56,11 @@ postings and, for a common word, one of 120 documents: now buckets of 2 words an
 documents (so a text of a dozen words in a nearly empty index writes a little more, 24 KB
 against 22). What is left of a word is a record or two of about 150 bytes (their headers
 and class names): about 90 words make the 10 KB target out of reach for a text index kept
-in the database.
+in the database. So the catalog queues it: a new document writes its docid to the
+catalog's pending tree (and its path to the two path maps), about 1 KB, and the merge job
+(``catalog-merge``, or the job runner on each wake) writes the indexes later. The last three
+rows show that cost: per document when 20 are merged together (sharing buckets), and for
+a varied text merged alone (what its indexing cost before, now out of the request).
 """
 import argparse
 import datetime
