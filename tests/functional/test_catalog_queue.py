@@ -323,3 +323,17 @@ def test_an_old_catalog_gets_its_pending_tree_on_first_use(root):
     root['documents'].add('old-catalog', create('Order', title='О старом каталоге'))
     assert len(catalog.pending) == 1
     assert search(root, DIRECTOR, text='старом')[0] == 1
+
+
+def test_a_failing_merge_leaves_the_queue_and_the_runner_goes_on(app, testapp, root,
+                                                                  monkeypatch, caplog):
+    from ejportal.core.catalog import Catalog
+
+    def broken(self, root=None):
+        raise RuntimeError('broken index')
+    post_order(testapp, api(testapp), 'О поломке')
+    monkeypatch.setattr(Catalog, 'merge_pending', broken)
+    JobRunner(app.registry, portal_of).tick()
+    assert 'catalog merge failed' in caplog.text
+    assert pending(root)
+    assert found(testapp, api(testapp), SearchableText='поломке')[0] == 1

@@ -409,3 +409,13 @@ def test_catalog_survives_a_reopened_filestorage(tmp_path):
     assert search(portal, DIRECTOR, text='журнал')[0] == 2
     conn.close()
     db.close()
+
+
+def test_a_query_is_a_function_of_the_indexes(root):
+    """It runs on the stored indexes and on the pending documents' (issue 10)."""
+    from hypatia.query import Eq
+    root['documents'].add('a', doc('Queued'))
+    catalog = get_catalog(root)
+    assert catalog.query(lambda idx: Eq(idx['title'], 'queued'))[0] == 1
+    with pytest.raises(TypeError):
+        catalog.query(Eq(catalog.indexes['title'], 'queued'))

@@ -418,6 +418,13 @@ class Catalog(Persistent):
         self.path_by_docid.clear()
         self.pending = PendingTree()
 
+    def _root(self, root):
+        root = root if root is not None else getattr(self, '_v_root', None)
+        if root is None:
+            raise ValueError('the catalog needs the portal to find pending documents: '
+                             'get it with get_catalog(portal), or pass root=')
+        return root
+
     def _object(self, root, docid):
         path = self.path_by_docid.get(docid)
         try:
@@ -432,7 +439,7 @@ class Catalog(Persistent):
         queued by a transaction committing meanwhile stays pending, or conflicts."""
         if not self.pending:
             return 0
-        root = root if root is not None else self._v_root
+        root = self._root(root)
         docids = list(self.pending.keys())
         for docid in docids:
             obj = self._object(root, docid)
@@ -476,12 +483,15 @@ class Catalog(Persistent):
         """``(total, docids)`` of one sorted batch. ``query`` is a function of the indexes
         (a mapping name -> index) returning a hypatia query: it is run on the merged
         indexes and on those of the pending documents."""
+        if not callable(query):
+            raise TypeError('Catalog.query takes a function of the indexes (lambda idx: '
+                            'Eq(idx["type_name"], ...)), run on the stored and the pending')
         sides = [(self._results(self.indexes, query), self.indexes)]
         stamps = dict(self.pending.items()) if self.pending else {}
         if stamps:
             waiting = FAMILY.IF.TreeSet(stamps)
             sides[0] = (FAMILY.IF.difference(sides[0][0], waiting), self.indexes)
-            queued = self._queued_catalog(root if root is not None else self._v_root, stamps)
+            queued = self._queued_catalog(self._root(root), stamps)
             sides.append((self._results(queued, query), queued))
         sides = [(docids, indexes) for docids, indexes in sides if docids]
         total = sum(len(docids) for docids, _indexes in sides)
@@ -649,7 +659,10 @@ def merge_on_wake(portal, tm):
         return merged
     except ConflictError:
         tm.abort()
-        return 0
+    except Exception:       # the runner's jobs still run; the next wake tries again
+        tm.abort()
+        log.exception('catalog merge failed')
+    return 0
 
 
 # -- subscribers -----------------------------------------------------------------------
