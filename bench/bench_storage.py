@@ -173,7 +173,7 @@ def catalog_merge(app, data_fs):
     threadlocal.manager.push({'registry': app.registry, 'request': None})
     try:
         portal = conn.root()[ZODB_ROOT_KEY]
-        merged = len(get_catalog(portal).pending)
+        merged = len(get_catalog(portal).waiting())
         tm.abort()
         size = appended(data_fs, lambda: run_job(portal, 'catalog-merge', app.registry.settings,
                                                  tm, 'bench', 'bench'))

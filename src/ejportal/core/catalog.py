@@ -206,9 +206,20 @@ class PathTree(OLBTree):
 class PendingTree(LLBTree):
     """The catalog's pending docids -> a stamp, new on each (re)index. Two documents added
     at once change different keys of a bucket, which ZODB merges. Merged every minute or
-    so, it is mostly one bucket of a few items, kept in the tree's own record."""
+    so, it is mostly one bucket of a few items, kept in the tree's own record. It always
+    holds ``SENTINEL`` (no docid): a merge that emptied the bucket would conflict with a
+    document queued meanwhile, one that leaves the sentinel merges with it."""
     max_leaf_size = 32
     max_internal_size = 16
+
+
+SENTINEL = 0
+
+
+def _pending_tree():
+    tree = PendingTree()
+    tree[SENTINEL] = 0
+    return tree
 
 
 class DocidSet(LFTreeSet):
@@ -341,7 +352,7 @@ class Catalog(Persistent):
         self.indexes = HypatiaCatalog()
         self.docid_by_path = PathTree()
         self.path_by_docid = DocidTree()
-        self.pending = PendingTree()
+        self.pending = _pending_tree()
         self.sync_indexes()
 
     def __len__(self):
@@ -384,11 +395,17 @@ class Catalog(Persistent):
 
     def _queue(self, docid):
         if self.pending is None:
-            self.pending = PendingTree()
+            self.pending = _pending_tree()
         new = docid not in self.pending
         self.pending[docid] = random.randrange(1, 2 ** 62)
-        if new and len(self.pending) > MERGE_BOUND:
+        if new and len(self.pending) - 1 > MERGE_BOUND:
             self.merge_pending()
+
+    def waiting(self):
+        """The pending docids -> their stamps."""
+        if self.pending is None:
+            return {}
+        return dict(self.pending.items(min=SENTINEL, excludemin=True))
 
     def reindex(self, obj, names=None):
         """Refresh ``obj`` (queued: all its indexes are refreshed when it is merged);
@@ -416,7 +433,7 @@ class Catalog(Persistent):
         self.indexes.reset()
         self.docid_by_path.clear()
         self.path_by_docid.clear()
-        self.pending = PendingTree()
+        self.pending = _pending_tree()
 
     def _root(self, root):
         root = root if root is not None else getattr(self, '_v_root', None)
@@ -437,10 +454,10 @@ class Catalog(Persistent):
         """Write the pending documents into the indexes and take them out of ``pending``;
         returns how many. Keys are deleted one by one (not the tree replaced): a document
         queued by a transaction committing meanwhile stays pending, or conflicts."""
-        if not self.pending:
+        docids = list(self.waiting())
+        if not docids:
             return 0
         root = self._root(root)
-        docids = list(self.pending.keys())
         for docid in docids:
             obj = self._object(root, docid)
             if obj is None:
@@ -487,7 +504,7 @@ class Catalog(Persistent):
             raise TypeError('Catalog.query takes a function of the indexes (lambda idx: '
                             'Eq(idx["type_name"], ...)), run on the stored and the pending')
         sides = [(self._results(self.indexes, query), self.indexes)]
-        stamps = dict(self.pending.items()) if self.pending else {}
+        stamps = self.waiting()
         if stamps:
             waiting = FAMILY.IF.TreeSet(stamps)
             sides[0] = (FAMILY.IF.difference(sides[0][0], waiting), self.indexes)
@@ -650,7 +667,7 @@ def merge_on_wake(portal, tm):
     the pending documents, if any, in a transaction of their own. Two runners merging at
     once conflict; the loser leaves it to the next wake."""
     catalog = get_catalog(portal)
-    if not catalog.pending:
+    if not catalog.waiting():
         return 0
     try:
         merged = catalog.merge_pending(portal)
