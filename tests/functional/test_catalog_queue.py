@@ -11,6 +11,7 @@ import transaction
 from conftest import api_token, close_app, subscribed
 from test_evolve import write_ini
 
+from ejportal.core import catalog as catalog_module
 from ejportal.core.catalog import get_catalog, search
 from ejportal.core.content import create
 from ejportal.core.events import ObjectAdded, ObjectMoved, notify
@@ -256,7 +257,6 @@ def test_two_documents_created_at_once_both_land(app, testapp, root):
 
 
 def test_pending_past_the_bound_merges_inline(root, monkeypatch):
-    from ejportal.core import catalog as catalog_module
     monkeypatch.setattr(catalog_module, 'MERGE_BOUND', 3)
     merge(root)
     for n in range(4):
@@ -279,12 +279,40 @@ def portal_of(conn):
     return conn.root().get(ZODB_ROOT_KEY)
 
 
-def test_the_runner_merges_on_each_wake(app, testapp, root):
+def test_the_runner_leaves_a_fresh_queue_and_merges_one_that_waited_a_day(app, testapp,
+                                                                           root):
+    """Merging many documents at once writes the words they share once: a wake does not
+    merge a document just queued (the nightly job will), only a queue whose oldest
+    document waited ``ejportal.catalog_merge_hours``."""
     post_order(testapp, api(testapp), 'О пробуждении')
-    assert pending(root)
+    sync(root)
+    queued = pending(root)
+    assert queued
     JobRunner(app.registry, portal_of).tick()
+    sync(root)
+    assert pending(root) == queued
+    catalog = get_catalog(root)
+    for docid in queued:
+        catalog.pending[docid] -= 25 * 3600 * 1000 * 1000  # queued 25 hours ago
+    transaction.commit()
+    assert catalog.waited() > 24 * 3600
+    JobRunner(app.registry, portal_of).tick()
+    sync(root)
     assert pending(root) == set()
     assert jobs_folder(root)['catalog-merge'].runs == []  # a step, not a run of the job
+    assert search(root, DIRECTOR, text='пробуждении')[0] == 1
+
+
+def test_the_runner_merges_a_full_batch_at_once(app, testapp, root, monkeypatch):
+    monkeypatch.setattr(catalog_module, 'WAKE_BATCH', 3)
+    headers = api(testapp)
+    for n in range(3):
+        post_order(testapp, headers, 'О пакете %d' % n)
+    sync(root)
+    assert len(pending(root)) >= 3
+    JobRunner(app.registry, portal_of).tick()
+    sync(root)
+    assert pending(root) == set()
 
 
 @pytest.mark.parametrize('door', ['form', 'api'])
@@ -305,15 +333,7 @@ def test_run_now_merges_through_the_job(app, testapp, as_user, root, door):
             'Accept': 'application/json', 'Authorization': 'Bearer ' + token})
     sync(root)
     assert jobs_folder(root)['catalog-merge'].requested
-    runner = JobRunner(app.registry, portal_of)
-    # the job itself, as the runner runs what is due (the wake's merge left aside here)
-    from ejportal.core import jobs as jobs_module
-    original = jobs_module.merge_on_wake
-    jobs_module.merge_on_wake = lambda portal, tm: 0
-    try:
-        runner.tick()
-    finally:
-        jobs_module.merge_on_wake = original
+    JobRunner(app.registry, portal_of).tick()  # a fresh queue: only the job merges it
     sync(root)
     [run] = jobs_folder(root)['catalog-merge'].runs
     assert run['outcome'] == 'ok' and run['by'] == 'admin'
@@ -363,6 +383,7 @@ def test_a_failing_merge_leaves_the_queue_and_the_runner_goes_on(app, testapp, r
         raise RuntimeError('broken index')
     post_order(testapp, api(testapp), 'О поломке')
     monkeypatch.setattr(Catalog, 'merge_pending', broken)
+    monkeypatch.setattr(catalog_module, 'WAKE_BATCH', 1)  # the wake merges what it finds
     JobRunner(app.registry, portal_of).tick()
     assert 'catalog merge failed' in caplog.text
     assert pending(root)

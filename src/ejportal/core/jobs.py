@@ -9,9 +9,9 @@ record of what ran is kept with the school's other records.
 
 ``JobRunner`` is a thread of the app's process (``ejportal.jobs = true``) that wakes every
 ``ejportal.jobs_interval`` seconds and runs what is due, one job at a time; on each wake it
-first merges the catalog's pending documents (``catalog.merge_on_wake``: a step of the
-runner rather than a job, since a schedule says at most "daily" and a run record every
-minute would fill the job's history and the audit log). With several
+first merges the catalog's pending documents if they are many or have waited a day
+(``catalog.merge_on_wake``: the nightly ``catalog-merge`` job merges them otherwise). With
+several
 processes on ZEO or RelStorage each has a runner, and exactly one of them runs a given job:
 a runner first claims the job by writing a lease on it and committing; two claims of one
 job conflict in the database, and the loser leaves it. A lease expires (a process killed
@@ -328,7 +328,7 @@ class JobRunner(threading.Thread):
         try:
             portal = self.portal_of(conn)
             if portal is not None:
-                merge_on_wake(portal, tm)
+                merge_on_wake(portal, tm, self.registry.settings)
             folder = jobs_folder(portal) if portal is not None else None
             if folder is None:
                 return
