@@ -30,9 +30,16 @@ Results (--size small, Nov 2026, bytes):
     2 KB order created (+ version, catalog, audit)     24156     32345     32510
     the same, of varied words, among 150 such          66816     81516     83463
 
-    documents now (and the version's content packed)
+    documents with the version's content packed
     2 KB order created (+ version, catalog, audit)     22225     29445     32389
     the same, of varied words, among 150 such          66251     74001     80265
+
+    documents now (the catalog's indexing queued)
+    2 KB order created (+ version, catalog, audit)      6928      7934      8827
+    the same, of varied words, among 150 such           8503      9486     10798
+    the merge job, per document, of the 20 first        2809
+    the same, of the 20 varied ones                    27348
+    the merge job of one varied document alone         57288     63774     63774
 
 Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
 every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
@@ -49,7 +56,11 @@ postings and, for a common word, one of 120 documents: now buckets of 2 words an
 documents (so a text of a dozen words in a nearly empty index writes a little more, 24 KB
 against 22). What is left of a word is a record or two of about 150 bytes (their headers
 and class names): about 90 words make the 10 KB target out of reach for a text index kept
-in the database.
+in the database. So the catalog queues it: a new document writes its docid to the
+catalog's pending tree (and its path to the two path maps), about 1 KB, and the merge job
+(``catalog-merge``, or the job runner on each wake) writes the indexes later. The last three
+rows show that cost: per document when 20 are merged together (sharing buckets), and for
+a varied text merged alone (what its indexing cost before, now out of the request).
 """
 import argparse
 import datetime
@@ -148,6 +159,42 @@ def document_creations(app, target, data_fs, count, texts=None, before=0):
     return [appended(data_fs, lambda: create(before + n)) for n in range(count)]
 
 
+def catalog_merge(app, data_fs):
+    """Bytes appended by one run of the ``catalog-merge`` job, and the documents it
+    merged (the job's own record and audit entry included)."""
+    import transaction
+    from pyramid import threadlocal
+
+    from ejportal.core.catalog import get_catalog
+    from ejportal.core.jobs import run_job
+    from ejportal.site.resources import ZODB_ROOT_KEY
+    tm = transaction.TransactionManager()
+    conn = app.registry._zodb_databases[''].open(tm)
+    threadlocal.manager.push({'registry': app.registry, 'request': None})
+    try:
+        portal = conn.root()[ZODB_ROOT_KEY]
+        merged = len(get_catalog(portal).waiting())
+        tm.abort()
+        size = appended(data_fs, lambda: run_job(portal, 'catalog-merge', app.registry.settings,
+                                                 tm, 'bench', 'bench'))
+    finally:
+        tm.abort()
+        threadlocal.manager.pop()
+        conn.close()
+    return size, merged
+
+
+def merged_one_by_one(app, target, data_fs, count, texts):
+    """Bytes of the merge of each of ``count`` orders merged alone (a runner waking
+    between two documents)."""
+    sizes = []
+    for _ in range(count):
+        document_creations(app, target, data_fs, 1, texts)
+        size, merged = catalog_merge(app, data_fs)
+        sizes.append(size // max(merged, 1))
+    return sizes
+
+
 def figures(sizes):
     return (statistics.mean(sizes), statistics.median(sizes), percentile(sizes, 95),
             max(sizes))
@@ -163,9 +210,15 @@ def main(argv=None):
     app, target, summary, _seconds = build(directory, args.size)
     try:
         new, changed = mark_saves(app, target, data_fs, MARKS[args.size])
+        catalog_merge(app, data_fs)
         documents = document_creations(app, target, data_fs, DOCUMENTS[args.size])
-        varied = document_creations(app, target, data_fs, DOCUMENTS[args.size],
-                                    varied_texts(), VARIED_BEFORE[args.size])
+        merge, merged = catalog_merge(app, data_fs)
+        texts = varied_texts()
+        document_creations(app, target, data_fs, VARIED_BEFORE[args.size], texts)
+        catalog_merge(app, data_fs)
+        varied = document_creations(app, target, data_fs, DOCUMENTS[args.size], texts)
+        varied_merge, varied_merged = catalog_merge(app, data_fs)
+        alone = merged_one_by_one(app, target, data_fs, DOCUMENTS[args.size] // 2, texts)
     finally:
         close_app(app)
         shutil.rmtree(directory, ignore_errors=True)
@@ -178,6 +231,12 @@ def main(argv=None):
             ('the same, of varied words, among %d such' % VARIED_BEFORE[args.size], varied))
     for name, sizes in rows:
         print('%-52s %9d %9d %9d %9d' % ((name,) + figures(sizes)))
+    print('%-52s %9d' % ('the merge job, per document, of the %d first' % merged,
+                         merge // max(merged, 1)))
+    print('%-52s %9d' % ('the same, of the %d varied ones' % varied_merged,
+                         varied_merge // max(varied_merged, 1)))
+    print('%-52s %9d %9d %9d %9d' % (('the merge job of one varied document alone',)
+                                     + figures(alone)))
     marks = new + changed
     checks = (('mark save p95 ≤ 3 KB', percentile(marks, 95), 3 * 1024),
               ('document p95 ≤ 10 KB', percentile(documents, 95), 10 * 1024),

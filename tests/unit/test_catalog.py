@@ -190,6 +190,7 @@ def test_principal_filter(root):
     assert search(root, []) == (0, [])
     # the public view is indexed apart
     catalog = get_catalog(root)
+    catalog.merge_pending()
     assert catalog.indexes['allowed_public'].applyEq(Everyone)
 
 
@@ -319,8 +320,11 @@ def test_sort_and_batches(root):
 
 
 def test_only_the_batch_is_resolved(root, monkeypatch):
+    """Of merged documents; pending ones are loaded once per change, to index them in
+    memory (at most ``MERGE_BOUND`` of them)."""
     for i in range(40):
         root['documents'].add('n%d' % i, doc('N%d' % i))
+    get_catalog(root).merge_pending()
     resolved = []
     real = catalog_module.find_resource
     monkeypatch.setattr(catalog_module, 'find_resource',
@@ -331,7 +335,12 @@ def test_only_the_batch_is_resolved(root, monkeypatch):
 
 def test_stale_entry_is_skipped(root):
     root['documents'].add('a', doc('Gone'))
+    get_catalog(root).merge_pending()
     root['documents'].remove('a', send_events=False)
+    assert search(root, DIRECTOR) == (1, [])
+    # pending, it is not found: the in-memory index cannot read it
+    root['documents'].add('b', doc('Gone too'))
+    root['documents'].remove('b', send_events=False)
     assert search(root, DIRECTOR) == (1, [])
 
 
@@ -353,6 +362,7 @@ def test_an_old_catalog_is_renewed_with_small_buckets(root):
     from ejportal.site.evolve import catalog_in_small_buckets
     root['documents'].add('a', doc('Приказ о дежурстве', body='график дежурства по школе'))
     catalog = get_catalog(root)
+    catalog.merge_pending()
     text = catalog.indexes['text'].index
     assert catalog_module.uses_small_buckets(catalog)
     assert isinstance(text._wordinfo, catalog_module.WordInfoTree)
@@ -371,6 +381,7 @@ def test_an_old_catalog_is_renewed_with_small_buckets(root):
 def test_the_postings_of_a_word_in_many_documents_are_small_trees(root):
     for n in range(40):
         root['documents'].add('d%d' % n, doc('Order %d' % n, body='common words here'))
+    get_catalog(root).merge_pending()
     index = get_catalog(root).indexes['text'].index
     wid = index.lexicon._wids['common']
     assert isinstance(index._wordinfo[wid], catalog_module.PostingTree)
@@ -398,3 +409,13 @@ def test_catalog_survives_a_reopened_filestorage(tmp_path):
     assert search(portal, DIRECTOR, text='журнал')[0] == 2
     conn.close()
     db.close()
+
+
+def test_a_query_is_a_function_of_the_indexes(root):
+    """It runs on the stored indexes and on the pending documents' (issue 10)."""
+    from hypatia.query import Eq
+    root['documents'].add('a', doc('Queued'))
+    catalog = get_catalog(root)
+    assert catalog.query(lambda idx: Eq(idx['title'], 'queued'))[0] == 1
+    with pytest.raises(TypeError):
+        catalog.query(Eq(catalog.indexes['title'], 'queued'))

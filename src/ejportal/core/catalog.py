@@ -13,17 +13,29 @@ Areas say which of their types are cataloged and which indexes they need::
 
 Folders that are not cataloged (sections, years) are still walked through, so their
 cataloged contents are found.
+
+Indexing is queued (issue 10: a document's entries in a dozen indexes wrote dozens of
+records, 20 to 60 KB, most of it the text index's postings of each of its words). Indexing
+an object records its docid in the catalog's small ``pending`` tree, with a stamp that
+changes on each reindex; ``merge_pending`` writes the pending documents into the indexes in
+one transaction (the ``catalog-merge`` job, the job runner on each wake, or inline once more
+than ``MERGE_BOUND`` wait). Queries see pending documents at once: a query is a function of
+the indexes, run on the merged indexes for the documents not pending and on an in-memory
+catalog of the pending ones (kept per connection, brought up to date by the stamps), and the
+two results are joined into one total and one sorted batch. Removing stays immediate.
 """
 import datetime
 import html
 import logging
 import random
 import re
+import time
 import types
 
 import BTrees
 from BTrees.IOBTree import IOBTree
 from BTrees.LFBTree import LFBTree, LFTreeSet
+from BTrees.LLBTree import LLBTree
 from BTrees.LOBTree import LOBTree
 from BTrees.OIBTree import OIBTree
 from BTrees.OLBTree import OLBTree
@@ -38,6 +50,7 @@ from hypatia.text.okapiindex import OkapiIndex
 from hypatia.text.parsetree import ParseError, QueryError
 from hypatia.text.stopdict import get_stopdict
 from persistent import Persistent
+from ZODB.POSException import ConflictError
 from pyramid.authorization import ACLHelper
 from pyramid.traversal import find_resource
 
@@ -46,6 +59,7 @@ from ejportal.core.events import (
     ObjectAdded, ObjectModified, ObjectMoved, ObjectRemoved)
 from ejportal.core.workflow import WorkflowTransitioned
 from ejportal.core.registry import portal_registry
+from ejportal.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -175,16 +189,44 @@ class ValueTree(OOBTree):
     max_internal_size = 64
 
 
+# Inner nodes of 16: a new random docid splits a bucket every few documents, and the split
+# rewrites the node above it (1 KB with 64 children, the most a new document wrote to the
+# catalog once its indexes were queued).
 class DocidTree(LOBTree):
     """An index's docid -> value (a title, a path's steps, a text's encoded words)."""
     max_leaf_size = 6
-    max_internal_size = 64
+    max_internal_size = 16
 
 
 class PathTree(OLBTree):
-    """The catalog's path -> docid."""
+    """The catalog's path -> docid (inner nodes of 8: their keys are paths)."""
     max_leaf_size = 12
-    max_internal_size = 64
+    max_internal_size = 8
+
+
+class PendingTree(LLBTree):
+    """The catalog's pending docids -> a stamp, new on each (re)index. Two documents added
+    at once change different keys of a bucket, which ZODB merges. Merged every minute or
+    so, it is mostly one bucket of a few items, kept in the tree's own record. It always
+    holds ``SENTINEL`` (no docid): a merge that emptied the bucket would conflict with a
+    document queued meanwhile, one that leaves the sentinel merges with it."""
+    max_leaf_size = 32
+    max_internal_size = 16
+
+
+SENTINEL = 0
+
+
+def _stamp():
+    """A pending document's stamp: when it was queued, in milliseconds, and three random
+    digits (a reindex in the same millisecond still changes it)."""
+    return int(time.time() * 1000) * 1000 + random.randrange(1000)
+
+
+def _pending_tree():
+    tree = PendingTree()
+    tree[SENTINEL] = 0
+    return tree
 
 
 class DocidSet(LFTreeSet):
@@ -305,13 +347,19 @@ SORTS = {'date': 'date', 'title': 'title', 'number': 'number', 'relevance': 'tex
 
 
 # -- the catalog -----------------------------------------------------------------------
+MERGE_BOUND = 500   # pending documents past which an index merges at once (no job runner)
+
+
 class Catalog(Persistent):
-    """Indexes plus the path <-> docid maps."""
+    """Indexes, the path <-> docid maps and the pending docids."""
+
+    pending = None   # a catalog made before the queue gets its tree on first use
 
     def __init__(self):
         self.indexes = HypatiaCatalog()
         self.docid_by_path = PathTree()
         self.path_by_docid = DocidTree()
+        self.pending = _pending_tree()
         self.sync_indexes()
 
     def __len__(self):
@@ -335,27 +383,48 @@ class Catalog(Persistent):
             if docid not in self.path_by_docid:
                 return docid
 
-    def index(self, obj):
-        """Index ``obj`` (new or already known) at its current path; returns its docid."""
+    def index(self, obj, queued=True):
+        """Index ``obj`` (new or already known) at its current path; returns its docid.
+        Queued: the docid waits in ``pending`` for ``merge_pending``; else it is written
+        into the indexes now (a rebuild)."""
         path = resource_path(obj)
         docid = self.docid_by_path.get(path)
         if docid is None:
             docid = self._new_docid()
             self.docid_by_path[path] = docid
             self.path_by_docid[docid] = path
-            self.indexes.index_doc(docid, obj)
+        if queued:
+            self._v_root = find_root(obj)
+            self._queue(docid)
         else:
             self.indexes.reindex_doc(docid, obj)
         return docid
 
+    def _queue(self, docid):
+        if self.pending is None:
+            self.pending = _pending_tree()
+        new = docid not in self.pending
+        self.pending[docid] = _stamp()
+        if new and len(self.pending) - 1 > MERGE_BOUND:
+            self.merge_pending()
+
+    def waiting(self):
+        """The pending docids -> their stamps."""
+        if self.pending is None:
+            return {}
+        return dict(self.pending.items(min=SENTINEL, excludemin=True))
+
+    def waited(self, stamps=None):
+        """Seconds since the oldest pending document was queued (0 if none is)."""
+        stamps = self.waiting() if stamps is None else stamps
+        if not stamps:
+            return 0
+        return max(0, time.time() - min(stamps.values()) // 1000 / 1000)
+
     def reindex(self, obj, names=None):
-        """Refresh ``obj`` in all indexes, or in those ``names``; unknown objects are added."""
-        docid = self.docid_by_path.get(resource_path(obj))
-        if docid is None or names is None:
-            return self.index(obj)
-        for name in names:
-            self.indexes[name].reindex_doc(docid, obj)
-        return docid
+        """Refresh ``obj`` (queued: all its indexes are refreshed when it is merged);
+        unknown objects are added. ``names`` is kept for callers naming the indexes."""
+        return self.index(obj)
 
     def unindex_path(self, path):
         """Forget ``path`` and everything below it (no object needs loading)."""
@@ -370,35 +439,130 @@ class Catalog(Persistent):
             docid = self.docid_by_path.pop(item)
             del self.path_by_docid[docid]
             self.indexes.unindex_doc(docid)
+            if self.pending is not None and docid in self.pending:
+                del self.pending[docid]
         return len(paths)
 
     def clear(self):
         self.indexes.reset()
         self.docid_by_path.clear()
         self.path_by_docid.clear()
+        self.pending = _pending_tree()
 
-    def query(self, query, sort='date', reverse=True, start=0, size=25):
-        """``(total, docids)`` for a hypatia query, the docids of one sorted batch."""
-        total, docids = CatalogQuery(self.indexes).query(query)
+    def _root(self, root):
+        root = root if root is not None else getattr(self, '_v_root', None)
+        if root is None:
+            raise ValueError('the catalog needs the portal to find pending documents: '
+                             'get it with get_catalog(portal), or pass root=')
+        return root
+
+    def _object(self, root, docid):
+        path = self.path_by_docid.get(docid)
+        try:
+            return find_resource(root, path)
+        except (KeyError, TypeError):
+            log.warning('catalog: docid %s at %r does not resolve', docid, path)
+            return None
+
+    def merge_pending(self, root=None):
+        """Write the pending documents into the indexes and take them out of ``pending``;
+        returns how many. Keys are deleted one by one (not the tree replaced): a document
+        queued by a transaction committing meanwhile stays pending, or conflicts."""
+        docids = list(self.waiting())
+        if not docids:
+            return 0
+        root = self._root(root)
+        for docid in docids:
+            obj = self._object(root, docid)
+            if obj is None:
+                path = self.path_by_docid.pop(docid, None)
+                if path is not None and self.docid_by_path.get(path) == docid:
+                    del self.docid_by_path[path]
+                self.indexes.unindex_doc(docid)
+            else:
+                self.indexes.reindex_doc(docid, obj)
+            del self.pending[docid]
+        return len(docids)
+
+    def _queued_catalog(self, root, stamps):
+        """An in-memory catalog of the pending documents, kept on this connection's copy
+        of the catalog and brought up to date by their stamps."""
+        names = tuple(portal_registry().catalog_indexes)
+        cached = getattr(self, '_v_queued', None)
+        if cached is None or cached[0] != names:
+            queued = HypatiaCatalog(family=BTrees.family64)
+            for name, index in make_indexes().items():
+                queued[name] = index
+            cached = self._v_queued = (names, queued, {})
+        _names, queued, seen = cached
+        for docid in [d for d in seen if d not in stamps]:
+            queued.unindex_doc(docid)
+            del seen[docid]
+        for docid, stamp in stamps.items():
+            if seen.get(docid) == stamp:
+                continue
+            obj = self._object(root, docid)
+            if obj is None:
+                queued.unindex_doc(docid)
+                seen.pop(docid, None)
+            else:
+                queued.reindex_doc(docid, obj)
+                seen[docid] = stamp
+        return queued
+
+    def query(self, query, sort='date', reverse=True, start=0, size=25, root=None):
+        """``(total, docids)`` of one sorted batch. ``query`` is a function of the indexes
+        (a mapping name -> index) returning a hypatia query: it is run on the merged
+        indexes and on those of the pending documents."""
+        if not callable(query):
+            raise TypeError('Catalog.query takes a function of the indexes (lambda idx: '
+                            'Eq(idx["type_name"], ...)), run on the stored and the pending')
+        sides = [(self._results(self.indexes, query), self.indexes)]
+        stamps = self.waiting()
+        if stamps:
+            waiting = FAMILY.IF.TreeSet(stamps)
+            sides[0] = (FAMILY.IF.difference(sides[0][0], waiting), self.indexes)
+            queued = self._queued_catalog(self._root(root), stamps)
+            sides.append((self._results(queued, query), queued))
+        sides = [(docids, indexes) for docids, indexes in sides if docids]
+        total = sum(len(docids) for docids, _indexes in sides)
         if not total or size <= 0:
             return total, []
-        if sort == 'relevance' and not hasattr(docids, 'items'):
+        if sort == 'relevance' and not any(hasattr(d, 'items') for d, _i in sides):
             sort = 'date'  # no text query, so no weights to sort by
-        return total, self._sorted_batch(docids, SORTS[sort], reverse, start, size)
+        return total, self._sorted_batch(sides, SORTS[sort], reverse, start, size)
 
-    def _sorted_batch(self, docids, index_name, reverse, start, size):
-        index = self.indexes[index_name]
+    @staticmethod
+    def _results(indexes, query):
+        _total, docids = CatalogQuery(indexes).query(query(indexes))
+        return docids if docids else None
+
+    @staticmethod
+    def _sorted_batch(sides, index_name, reverse, start, size):
+        """One batch across the sides, each sorted by its own index; objects without a
+        value (no date yet) come last instead of vanishing."""
         wanted = start + size
-        if index_name == 'text':
-            # hypatia sorts relevance best first unless reversed; ours: reverse = descending
-            ordered = list(index.sort(docids, reverse=not reverse, limit=wanted))
-        else:
-            ordered = list(index.sort(docids, reverse=reverse, limit=wanted,
-                                      raise_unsortable=False))
-            if len(ordered) < wanted:
-                # Objects without a value (no date yet) come last instead of vanishing.
-                missing = set(index.not_indexed())
-                ordered.extend(d for d in docids if d in missing)
+        keyed, missing = [], []
+        for docids, indexes in sides:
+            index = indexes[index_name]
+            if index_name == 'text':
+                # hypatia sorts relevance best first unless reversed; ours: reverse = descending
+                top = index.sort(docids, reverse=not reverse, limit=wanted)
+                keyed.extend((docids[d], d) for d in top)
+                continue
+            top = list(index.sort(docids, reverse=reverse, limit=wanted,
+                                  raise_unsortable=False))
+            values = index._rev_index
+            keyed.extend((values[d], d) for d in top)
+            if len(top) < wanted:
+                not_indexed = set(index.not_indexed())
+                missing.extend(d for d in docids if d in not_indexed)
+        if len(sides) > 1:
+            # ties and the undated in docid order, as one index keeps them
+            keyed.sort(key=lambda item: item[1])
+            keyed.sort(key=lambda item: item[0], reverse=reverse)
+            missing.sort()
+        ordered = [d for _key, d in keyed] + missing
         return ordered[start:wanted]
 
     def resolve(self, root, docids):
@@ -418,6 +582,7 @@ def get_catalog(root):
     catalog = getattr(root, 'catalog', None)
     if catalog is None:
         catalog = root.catalog = Catalog()
+    catalog._v_root = root  # where pending documents are found by path
     return catalog
 
 
@@ -498,8 +663,52 @@ def rebuild_catalog(root):
     catalog.clear()
     for item in _walk(root):
         if is_cataloged(item):
-            catalog.index(item)
+            catalog.index(item, queued=False)
     return catalog
+
+
+def merge_job(portal, log=None, settings=None):
+    """The ``catalog-merge`` job: the pending documents into the indexes."""
+    merged = get_catalog(portal).merge_pending(portal)
+    told = 'documents merged into the catalog: %d' % merged
+    if log is not None:
+        log.write(told + '\n')
+    return told
+
+
+# When the job runner merges the queue on a wake: once it holds this many documents, or
+# once the oldest has waited ``ejportal.catalog_merge_hours`` (default: a day, so that the
+# nightly ``catalog-merge`` job does it). Merging many documents at once is what makes the
+# queue pay: the words and values they share are written once (a varied 2 KB document
+# merged alone writes about 57 KB, twenty together about 27 KB each).
+WAKE_BATCH = 100
+MERGE_HOURS = 24
+
+
+def merge_on_wake(portal, tm, settings=None):
+    """What the job runner does on each wake (every ``ejportal.jobs_interval`` s): merge
+    the pending documents in a transaction of their own when they are many or the oldest
+    has waited long enough (see ``WAKE_BATCH``). Two runners merging at once conflict; the
+    loser leaves it to the next wake."""
+    catalog = get_catalog(portal)
+    stamps = catalog.waiting()
+    try:
+        hours = float((settings or {}).get('ejportal.catalog_merge_hours', MERGE_HOURS))
+    except (TypeError, ValueError):
+        hours = MERGE_HOURS
+    if not stamps or (len(stamps) < WAKE_BATCH and catalog.waited(stamps) < hours * 3600):
+        return 0
+    try:
+        merged = catalog.merge_pending(portal)
+        tm.get().note('ejportal catalog merge')
+        tm.commit()
+        return merged
+    except ConflictError:
+        tm.abort()
+    except Exception:       # the runner's jobs still run; the next wake tries again
+        tm.abort()
+        log.exception('catalog merge failed')
+    return 0
 
 
 # -- subscribers -----------------------------------------------------------------------
@@ -563,6 +772,9 @@ def includeme(config):
     config.add_catalog_index('review_state', field_index(_review_state))
     config.add_catalog_index('title', field_index(_title))
     config.add_catalog_index('text', lambda: PortalTextIndex(_text))
+    config.add_job('catalog-merge', merge_job, _('job-catalog-merge', default='Merge new and '
+                   'changed documents into the search indexes'),
+                   {'kind': 'daily', 'at': '01:30'}, order=5)
 
 
 # -- search ----------------------------------------------------------------------------
@@ -597,39 +809,43 @@ def search(root, principals, text=None, type_name=None, review_state=None, regis
     principals = list(principals)
     if not principals:
         return 0, []
-    catalog = get_catalog(root)
-    idx = catalog.indexes
-    queries = []
-    if type_name is not None:
-        queries.append(_one_or_any(idx['type_name'], type_name))
-    if review_state is not None:
-        queries.append(_one_or_any(idx['review_state'], review_state))
-    if register is not None:
-        queries.append(Eq(idx['register'], register))
-    if number is not None:
-        queries.append(Eq(idx['number'], number_key(number)))
-    if path is not None:
-        queries.append(Eq(idx['path'], path.rstrip('/') or '/'))
-    date_from, date_to = as_date(date_from), as_date(date_to)
-    if date_from is not None and date_to is not None:
-        queries.append(InRange(idx['date'], date_from, date_to))
-    elif date_from is not None:
-        queries.append(Ge(idx['date'], date_from))
-    elif date_to is not None:
-        queries.append(Le(idx['date'], date_to))
+    parsed = None
     if text is not None and text.strip():
         parsed = text_query(text)
         if parsed is None:
             return 0, []
-        queries.append(Contains(idx['text'], parsed))
-    allowed = Any(idx['allowed'], principals)
-    if include_public:
-        allowed = Or(allowed, Any(idx['allowed_public'], principals))
-    queries.append(allowed)
-    query = And(*queries) if len(queries) > 1 else queries[0]
+    date_from, date_to = as_date(date_from), as_date(date_to)
+
+    def query(idx):
+        queries = []
+        if type_name is not None:
+            queries.append(_one_or_any(idx['type_name'], type_name))
+        if review_state is not None:
+            queries.append(_one_or_any(idx['review_state'], review_state))
+        if register is not None:
+            queries.append(Eq(idx['register'], register))
+        if number is not None:
+            queries.append(Eq(idx['number'], number_key(number)))
+        if path is not None:
+            queries.append(Eq(idx['path'], path.rstrip('/') or '/'))
+        if date_from is not None and date_to is not None:
+            queries.append(InRange(idx['date'], date_from, date_to))
+        elif date_from is not None:
+            queries.append(Ge(idx['date'], date_from))
+        elif date_to is not None:
+            queries.append(Le(idx['date'], date_to))
+        if parsed is not None:
+            queries.append(Contains(idx['text'], parsed))
+        allowed = Any(idx['allowed'], principals)
+        if include_public:
+            allowed = Or(allowed, Any(idx['allowed_public'], principals))
+        queries.append(allowed)
+        return And(*queries) if len(queries) > 1 else queries[0]
+
+    catalog = get_catalog(root)
     try:
         total, docids = catalog.query(query, sort=sort, reverse=reverse,
-                                      start=max(start, 0), size=size)
+                                      start=max(start, 0), size=size, root=root)
     except (ParseError, QueryError):
         return 0, []  # e.g. only common words ("the", "a"): nothing to look for
     return total, catalog.resolve(root, docids)

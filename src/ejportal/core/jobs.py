@@ -8,7 +8,10 @@ duration and log. So the schedule is data the administrator changes on a screen,
 record of what ran is kept with the school's other records.
 
 ``JobRunner`` is a thread of the app's process (``ejportal.jobs = true``) that wakes every
-``ejportal.jobs_interval`` seconds and runs what is due, one job at a time. With several
+``ejportal.jobs_interval`` seconds and runs what is due, one job at a time; on each wake it
+first merges the catalog's pending documents if they are many or have waited a day
+(``catalog.merge_on_wake``: the nightly ``catalog-merge`` job merges them otherwise). With
+several
 processes on ZEO or RelStorage each has a runner, and exactly one of them runs a given job:
 a runner first claims the job by writing a lease on it and committing; two claims of one
 job conflict in the database, and the loser leaves it. A lease expires (a process killed
@@ -29,6 +32,7 @@ from ZODB.POSException import ConflictError
 
 from ejportal.core.actor import Actor, acting_as
 from ejportal.core.audit import record
+from ejportal.core.catalog import merge_on_wake
 from ejportal.core.content import Resource, content_type, create
 from ejportal.core.folder import Folder
 from ejportal.core.registry import portal_registry
@@ -323,6 +327,8 @@ class JobRunner(threading.Thread):
         threadlocal.manager.push({'registry': self.registry, 'request': None})
         try:
             portal = self.portal_of(conn)
+            if portal is not None:
+                merge_on_wake(portal, tm, self.registry.settings)
             folder = jobs_folder(portal) if portal is not None else None
             if folder is None:
                 return

@@ -58,9 +58,9 @@ def register_short(portal, register_id):
 def register_in_use(portal, entry):
     from hypatia.query import And, Eq  # hypatia's query module is heavy; only here
     catalog = get_catalog(portal)
-    idx = catalog.indexes
-    total, _docids = catalog.query(And(Eq(idx['type_name'], 'Order'),
-                                       Eq(idx['register'], entry['id'])), size=0)
+    total, _docids = catalog.query(lambda idx: And(Eq(idx['type_name'], 'Order'),
+                                                   Eq(idx['register'], entry['id'])),
+                                   size=0, root=portal)
     return bool(total)
 
 
