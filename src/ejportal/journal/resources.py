@@ -39,7 +39,7 @@ from ejportal.core.workflow import WorkflowAware, do_transition
 from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.records import (
-    Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark, put)
+    Cell, CellTree, DiaryCell, DiaryCells, PeriodMark, put, stamp)
 from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW, VIEW_DIARY, set_local_roles
 from ejportal.site.books import book_entries, book_serial
 
@@ -197,8 +197,9 @@ class Student(Resource):
     parents' logins), enrolment history, and the index of their cells for the diary.
 
     ``enrolments``: tuple of (year name, class name, start date, end date or None).
-    ``index``: DiaryIndex (date ISO, journal path, lesson id) -> DiaryEntry (subject, title,
-    number, marks, attendance, comment), written in step with the journal's cell;
+    ``index``: DiaryCells (date ISO, journal reference, lesson number) -> DiaryCell (marks,
+    attendance, comment), written in step with the journal's cell (``set_entry``) and read
+    as (date ISO, journal path, lesson id) -> entry (``entries``, ``entry``);
     ``period_marks``: OOBTree
     (journal path, period id) -> value.
     """
@@ -226,7 +227,7 @@ class Student(Resource):
 
     def __init__(self, **fields):
         super().__init__(**fields)
-        self.index = DiaryIndex()
+        self.index = DiaryCells()
         self.period_marks = OOBTree()
         self.records_version = Length()
 
@@ -266,12 +267,57 @@ class Student(Resource):
 
     def entries(self, start, end):
         """The indexed cells from ``start`` to ``end`` (dates, inclusive), in date order:
-        (date ISO, journal path, lesson id), entry."""
-        return self.index.items(min=(start.isoformat(),), max=(end.isoformat(), '\uffff'))
+        (date ISO, journal path, lesson id), DiaryCell."""
+        school = self.__parent__.__parent__
+        prefixes = {}
+        for (iso, ref, number), entry in self.index.items(
+                min=(start.isoformat(),), max=(end.isoformat(), '\uffff')):
+            yield (iso, journal_path(school, iso, ref, prefixes), '%s-%d' % (iso, number)), entry
+
+    def entry(self, journal, lesson):
+        """The DiaryCell of ``lesson`` of ``journal``, or None."""
+        return self.index.get((lesson.date.isoformat(), diary_ref(journal, lesson.date),
+                               lesson.number))
+
+    def set_entry(self, journal, lesson, entry):
+        """Index ``entry`` (a DiaryCell; None: nothing to show) as the student's cell of
+        ``lesson``; True if the index changed."""
+        key = (lesson.date.isoformat(), diary_ref(journal, lesson.date), lesson.number)
+        if entry is None:
+            if key not in self.index:
+                return False
+            del self.index[key]
+            return True
+        week = datetime.timedelta(days=7)
+        put(self.index, key, entry, self.index.items(
+            min=((lesson.date - week).isoformat(),), max=((lesson.date + week).isoformat(),)))
+        return True
 
     def enrolled_in(self, year_name, class_name):
         """(start, end) spans of this student's enrolment in that class."""
         return [(s, e) for y, c, s, e in self.enrolments if y == year_name and c == class_name]
+
+
+def diary_ref(journal, day):
+    """How a student's index names ``journal`` for a cell of ``day``: 'class/journal' when
+    ``day`` is in the journal's school year (as ``journal_path`` reads it back), else the
+    journal's path (``records.DiaryCells``)."""
+    year = journal.year
+    if year.__parent__.year_of(day) is year:
+        return '%s/%s' % (journal.school_class.__name__, journal.__name__)
+    return resource_path(journal)
+
+
+def journal_path(school, iso, ref, prefixes):
+    """The path of the journal a student's index names ``ref`` on the day ``iso``
+    (``diary_ref``); ``prefixes`` caches the year's classes folder of each day."""
+    if ref[:1] == '/':
+        return ref
+    if iso not in prefixes:
+        year = school.year_of(datetime.date.fromisoformat(iso))
+        prefixes[iso] = resource_path(year) + '/classes/' if year is not None else ''
+    school_class, name = ref.split('/', 1)
+    return '%s%s/journals/%s' % (prefixes[iso], school_class, name)
 
 
 @content_type('SchoolYear', _('type-SchoolYear', default='School year'))
@@ -848,10 +894,10 @@ class Journal(Shareable):
             if not old.logged:
                 # a value the audit log does not hold (written without an audit entry, or
                 # before the log held the cells' history) stays in the cell
-                kept = kept + ((old.time, old.userid, old.marks, old.attendance,
+                kept = kept + ((stamp(old.time), old.userid, old.marks, old.attendance,
                                 old.comment),)
         cell = Cell(revision=number, marks=tuple(marks), attendance=attendance, reason=reason,
-                    comment=comment, time=now(), userid=current_actor().userid,
+                    comment=comment, time=stamp(now()), userid=current_actor().userid,
                     history=kept, correction=correction)
         if audit:
             entry = record(self, 'cell', {
@@ -873,19 +919,11 @@ class Journal(Shareable):
         return self.cells[key]
 
     def _index(self, student, lesson, cell):
-        key = (lesson.date.isoformat(), resource_path(self), lesson.id)
+        entry = None
         if cell['marks'] or cell['attendance'] or cell['comment']:
-            week = datetime.timedelta(days=7)
-            put(student.index, key, DiaryEntry(
-                self.subject, self.subject_title, lesson.number, cell['marks'],
-                cell['attendance'], cell['comment']), student.index.items(
-                    min=((lesson.date - week).isoformat(),),
-                    max=((lesson.date + week).isoformat(),)))
-        elif key in student.index:
-            del student.index[key]
-        else:
-            return
-        notify(RecordsChanged(student, journal=self))
+            entry = DiaryCell(cell['marks'], cell['attendance'], cell['comment'])
+        if student.set_entry(self, lesson, entry):
+            notify(RecordsChanged(student, journal=self))
 
     def history(self, student_id, lesson_id):
         """The cell's values, oldest first, the current one last, each {time, userid,
@@ -895,7 +933,7 @@ class Journal(Shareable):
         cell = Cell.of(self.cells.get((student_id, lesson_id)))
         if not cell:
             return []
-        rows = [dict(zip(HISTORY_FIELDS, h)) for h in cell.get('history', ())]
+        rows = [dict(zip(HISTORY_FIELDS, h)) for h in cell.history_rows()]
         if cell.get('log'):
             log = get_audit_log(find_root(self))
             for entry in log.entries_in(cell['log'], resource_path(self), 'cell'):
