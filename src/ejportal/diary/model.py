@@ -12,7 +12,7 @@ from ejportal.core.content import find_root, item_at, resource_path, serial
 from ejportal.diary.resources import family_index
 from ejportal.i18n import _
 from ejportal.journal import grading
-from ejportal.journal.resources import Period
+from ejportal.journal.resources import DiaryRefs, Period
 
 ABSENCE_CODES = ('н', 'б', 'уп')   # missed lessons; 'оп' (late) is counted apart
 MAX_RANGE_DAYS = 400
@@ -123,10 +123,11 @@ def week(student, any_day):
     weights = school_of(student).kind_weights()
     days = OrderedDict((monday + datetime.timedelta(days=i), []) for i in range(7))
     seen = set()
+    refs = DiaryRefs(school_of(student))
     for journal, lo, hi in student_journals(student, monday, sunday):
         path = resource_path(journal)
         for lesson in journal.lessons_between(lo, hi):
-            entry = student.entry(journal, lesson) or {}
+            entry = student.entry(journal, lesson, refs) or {}
             seen.add((lesson.date.isoformat(), path, lesson.id))
             days[lesson.date].append({
                 'subject': journal.subject, 'subject_title': journal.subject_title,
@@ -139,7 +140,7 @@ def week(student, any_day):
                 'comment': entry.get('comment', '')})
     # cells of journals the student no longer belongs to (a subgroup changed): from the index
     titles = {}
-    for key, entry in student.entries(monday, sunday):
+    for key, entry in student.entries(monday, sunday, refs):
         if key in seen:
             continue
         day = datetime.date.fromisoformat(key[0])
@@ -289,8 +290,9 @@ def year_view(student, year):
     root = find_root(student)
     titles = {}
     periods = periods_of(student, year)
+    refs = DiaryRefs(year.__parent__)
     for period in periods:
-        for (iso, path, _lid), entry in student.entries(period.start, period.end):
+        for (iso, path, _lid), entry in student.entries(period.start, period.end, refs):
             if not path.startswith(prefix):
                 continue
             row = rows.setdefault(path, {'journal': path, 'raw': {}, 'marks': {}})

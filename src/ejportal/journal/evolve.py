@@ -1,5 +1,4 @@
 """Evolve steps of the journal area."""
-import datetime
 import logging
 
 from BTrees.Length import Length
@@ -10,7 +9,7 @@ from ejportal.core.evolve import evolve_step
 from ejportal.journal.records import (
     Cell, CellTree, DiaryCell, DiaryCells, DiaryEntry, DiaryIndex, PeriodMark)
 from ejportal.journal.books import journals
-from ejportal.journal.resources import Journal, SchoolYear, diary_ref
+from ejportal.journal.resources import DiaryRefs, Journal, SchoolYear
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +164,7 @@ def short_diary_keys(portal):
     school = portal.get('journal') if hasattr(portal, 'get') else None
     if school is None or 'students' not in school:
         return
-    converted = 0
+    converted, refs = 0, DiaryRefs(school)
     for student in school['students'].values():
         if student.index is None or isinstance(student.index, DiaryCells):
             continue
@@ -173,8 +172,7 @@ def short_diary_keys(portal):
         for (iso, path, lesson_id), entry in student.index.items():
             entry = DiaryEntry.of(entry)
             journal = item_at(portal, path)
-            day = datetime.date.fromisoformat(iso)
-            ref = diary_ref(journal, day) if isinstance(journal, Journal) else path
+            ref = refs.ref(journal, iso) if isinstance(journal, Journal) else path
             number = lesson_id[len(iso) + 1:]
             number = int(number) if number.isdigit() else entry.number
             index[(iso, ref, number)] = DiaryCell(entry.marks, entry.attendance,

@@ -265,24 +265,26 @@ class Student(Resource):
         acl.append((Deny, Everyone, VIEW_DIARY))
         return acl
 
-    def entries(self, start, end):
+    def entries(self, start, end, refs=None):
         """The indexed cells from ``start`` to ``end`` (dates, inclusive), in date order:
-        (date ISO, journal path, lesson id), DiaryCell."""
-        school = self.__parent__.__parent__
-        prefixes = {}
+        (date ISO, journal path, lesson id), DiaryCell. ``refs``: a DiaryRefs of the
+        reading, if it has one."""
+        path = (refs or DiaryRefs(self.__parent__.__parent__)).path
         for (iso, ref, number), entry in self.index.items(
                 min=(start.isoformat(),), max=(end.isoformat(), '\uffff')):
-            yield (iso, journal_path(school, iso, ref, prefixes), '%s-%d' % (iso, number)), entry
+            yield (iso, path(iso, ref), '%s-%d' % (iso, number)), entry
 
-    def entry(self, journal, lesson):
+    def entry(self, journal, lesson, refs=None):
         """The DiaryCell of ``lesson`` of ``journal``, or None."""
-        return self.index.get((lesson.date.isoformat(), diary_ref(journal, lesson.date),
-                               lesson.number))
+        iso = lesson.date.isoformat()
+        refs = refs or DiaryRefs(self.__parent__.__parent__)
+        return self.index.get((iso, refs.ref(journal, iso), lesson.number))
 
     def set_entry(self, journal, lesson, entry):
         """Index ``entry`` (a DiaryCell; None: nothing to show) as the student's cell of
         ``lesson``; True if the index changed."""
-        key = (lesson.date.isoformat(), diary_ref(journal, lesson.date), lesson.number)
+        iso = lesson.date.isoformat()
+        key = (iso, DiaryRefs(journal.school).ref(journal, iso), lesson.number)
         if entry is None:
             if key not in self.index:
                 return False
@@ -298,26 +300,45 @@ class Student(Resource):
         return [(s, e) for y, c, s, e in self.enrolments if y == year_name and c == class_name]
 
 
-def diary_ref(journal, day):
-    """How a student's index names ``journal`` for a cell of ``day``: 'class/journal' when
-    ``day`` is in the journal's school year (as ``journal_path`` reads it back), else the
-    journal's path (``records.DiaryCells``)."""
-    year = journal.year
-    if year.__parent__.year_of(day) is year:
-        return '%s/%s' % (journal.school_class.__name__, journal.__name__)
-    return resource_path(journal)
+class DiaryRefs:
+    """How students' indexes name journals (``records.DiaryCells``), for one reading of
+    ``school``: a journal of the school year its day is in (``School.year_of``) as
+    'class/journal', any other by its path. Each day's year is looked up once."""
 
+    def __init__(self, school):
+        self.school = school
+        self._years = None
+        self._days = {}    # date ISO -> (year, its classes folder's path + '/' or None)
+        self._journals = {}  # journal -> (its year, 'class/journal')
 
-def journal_path(school, iso, ref, prefixes):
-    """The path of the journal a student's index names ``ref`` on the day ``iso``
-    (``diary_ref``); ``prefixes`` caches the year's classes folder of each day."""
-    if ref[:1] == '/':
-        return ref
-    if iso not in prefixes:
-        year = school.year_of(datetime.date.fromisoformat(iso))
-        prefixes[iso] = resource_path(year) + '/classes/' if year is not None else ''
-    school_class, name = ref.split('/', 1)
-    return '%s%s/journals/%s' % (prefixes[iso], school_class, name)
+    def _year(self, iso):
+        if iso not in self._days:
+            if self._years is None:
+                # ISO dates compare as the dates do
+                self._years = [(y.start.isoformat(), y.end.isoformat(), y,
+                                resource_path(y) + '/classes/') for y in self.school.years()]
+            self._days[iso] = next(((year, prefix) for start, end, year, prefix in self._years
+                                    if start <= iso <= end), (None, None))
+        return self._days[iso]
+
+    def ref(self, journal, iso):
+        """The reference of ``journal`` in a key of the day ``iso``."""
+        known = self._journals.get(journal)
+        if known is None:
+            school_class = journal.school_class
+            known = self._journals[journal] = (
+                school_class.year, '%s/%s' % (school_class.__name__, journal.__name__))
+        if self._year(iso)[0] is known[0]:
+            return known[1]
+        return resource_path(journal)
+
+    def path(self, iso, ref):
+        """The path of the journal ``ref`` names on the day ``iso``."""
+        if ref[:1] == '/':
+            return ref
+        known = self._days.get(iso) or self._year(iso)
+        school_class, _slash, name = ref.partition('/')
+        return (known[1] or '/') + school_class + '/journals/' + name
 
 
 @content_type('SchoolYear', _('type-SchoolYear', default='School year'))
