@@ -156,11 +156,11 @@ def _copied(tree, kind, record):
              after=('journal: cells, diary entries and period marks as mergeable records',))
 def short_diary_keys(portal):
     """A student's index was keyed (date, journal path, lesson id), each entry repeating
-    its subject, the subject's title and the lesson's number: about 80 bytes of every entry
-    that every mark save rewrote for the 8 of its bucket. Each index becomes a
-    ``DiaryCells`` keyed (date, 'class/journal' within the date's year, lesson number) of
-    ``DiaryCell``s (marks, attendance, comment), which ``Student.entries`` reads back as
-    before; an index already of that kind is left alone."""
+    the subject, its title and the lesson's number: about 80 bytes an entry, and a mark
+    save rewrites a bucket of up to 8. Each index becomes a ``DiaryCells`` keyed (date,
+    'class/journal' within the date's year, lesson number) of ``DiaryCell``s (marks,
+    attendance, comment), which ``Student.entries`` reads back as before; an index already
+    of that kind is left alone."""
     school = portal.get('journal') if hasattr(portal, 'get') else None
     if school is None or 'students' not in school:
         return
