@@ -126,9 +126,10 @@ def week(student, any_day):
     refs = DiaryRefs(school_of(student))
     for journal, lo, hi in student_journals(student, monday, sunday):
         path = resource_path(journal)
-        for lesson in journal.lessons_between(lo, hi):
-            entry = student.entry(journal, lesson, refs) or {}
-            seen.add((lesson.date.isoformat(), path, lesson.id))
+        lessons = journal.lessons_between(lo, hi)
+        for lesson, (key, entry) in zip(lessons, student.entries_of(journal, lessons, refs)):
+            entry = entry or {}
+            seen.add(key)
             days[lesson.date].append({
                 'subject': journal.subject, 'subject_title': journal.subject_title,
                 'journal': path, 'lesson': lesson.id, 'number': lesson.number,
@@ -140,9 +141,7 @@ def week(student, any_day):
                 'comment': entry.get('comment', '')})
     # cells of journals the student no longer belongs to (a subgroup changed): from the index
     titles = {}
-    for key, entry in student.entries(monday, sunday, refs):
-        if key in seen:
-            continue
+    for key, entry in student.entries(monday, sunday, refs, besides=seen):
         day = datetime.date.fromisoformat(key[0])
         subject, title = _journal_title(find_root(student), key[1], titles)
         days[day].append({

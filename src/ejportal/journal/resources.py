@@ -265,26 +265,34 @@ class Student(Resource):
         acl.append((Deny, Everyone, VIEW_DIARY))
         return acl
 
-    def entries(self, start, end, refs=None):
+    def entries(self, start, end, refs=None, besides=()):
         """The indexed cells from ``start`` to ``end`` (dates, inclusive), in date order:
-        (date ISO, journal path, lesson id), DiaryCell. ``refs``: a DiaryRefs of the
-        reading, if it has one."""
+        (date ISO, journal path, lesson id), DiaryCell; but those of the keys ``besides``
+        (as ``entries_of`` gives them). ``refs``: a DiaryRefs of the reading, if it has
+        one."""
         path = (refs or DiaryRefs(self.__parent__.__parent__)).path
-        for (iso, ref, number), entry in self.index.items(
-                min=(start.isoformat(),), max=(end.isoformat(), '\uffff')):
-            yield (iso, path(iso, ref), '%s-%d' % (iso, number)), entry
+        for key, entry in self.index.items(min=(start.isoformat(),),
+                                           max=(end.isoformat(), '\uffff')):
+            if key not in besides:
+                iso, ref, number = key
+                yield (iso, path(iso, ref), '%s-%d' % (iso, number)), entry
 
-    def entry(self, journal, lesson, refs=None):
+    def entry(self, journal, lesson):
         """The DiaryCell of ``lesson`` of ``journal``, or None."""
-        iso = lesson.date.isoformat()
+        return self.entries_of(journal, (lesson,))[0][1]
+
+    def entries_of(self, journal, lessons, refs=None):
+        """(key, DiaryCell or None) of each of ``lessons`` of ``journal``, in their order;
+        the key is the index's own."""
         refs = refs or DiaryRefs(self.__parent__.__parent__)
-        return self.index.get((iso, refs.ref(journal, iso), lesson.number))
+        get = self.index.get
+        return [(key, get(key)) for key in refs.keys(journal, lessons)]
 
     def set_entry(self, journal, lesson, entry):
         """Index ``entry`` (a DiaryCell; None: nothing to show) as the student's cell of
         ``lesson``; True if the index changed."""
         iso = lesson.date.isoformat()
-        key = (iso, DiaryRefs(journal.school).ref(journal, iso), lesson.number)
+        [key] = DiaryRefs(journal.school).keys(journal, (lesson,))
         if entry is None:
             if key not in self.index:
                 return False
@@ -328,9 +336,21 @@ class DiaryRefs:
             school_class = journal.school_class
             known = self._journals[journal] = (
                 school_class.year, '%s/%s' % (school_class.__name__, journal.__name__))
-        if self._year(iso)[0] is known[0]:
+        if (self._days.get(iso) or self._year(iso))[0] is known[0]:
             return known[1]
         return resource_path(journal)
+
+    def keys(self, journal, lessons):
+        """The keys of ``lessons`` of ``journal`` in a student's index."""
+        keys = []
+        ref, refs = None, {}
+        for lesson in lessons:
+            iso = lesson.date.isoformat()
+            day = self._days.get(iso) or self._year(iso)
+            if day not in refs:   # (year, prefix): the journal's reference that year
+                refs[day] = self.ref(journal, iso)
+            keys.append((iso, refs[day], lesson.number))
+        return keys
 
     def path(self, iso, ref):
         """The path of the journal ``ref`` names on the day ``iso``."""
