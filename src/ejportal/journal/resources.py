@@ -270,12 +270,15 @@ class Student(Resource):
         (date ISO, journal path, lesson id), DiaryCell; but those of the keys ``besides``
         (as ``entries_of`` gives them). ``refs``: a DiaryRefs of the reading, if it has
         one."""
-        path = (refs or DiaryRefs(self.__parent__.__parent__)).path
+        year = (refs or DiaryRefs(self.__parent__.__parent__))._year
         for key, entry in self.index.items(min=(start.isoformat(),),
                                            max=(end.isoformat(), '\uffff')):
             if key not in besides:
                 iso, ref, number = key
-                yield (iso, path(iso, ref), '%s-%d' % (iso, number)), entry
+                if ref[0] != '/':   # 'class/journal' (``DiaryRefs.path``, inlined: hot)
+                    school_class, _slash, name = ref.partition('/')
+                    ref = (year(iso)[1] or '/') + school_class + '/journals/' + name
+                yield (iso, ref, iso + '-' + str(number)), entry
 
     def entry(self, journal, lesson):
         """The DiaryCell of ``lesson`` of ``journal``, or None."""
@@ -291,7 +294,6 @@ class Student(Resource):
     def set_entry(self, journal, lesson, entry):
         """Index ``entry`` (a DiaryCell; None: nothing to show) as the student's cell of
         ``lesson``; True if the index changed."""
-        iso = lesson.date.isoformat()
         [key] = DiaryRefs(journal.school).keys(journal, (lesson,))
         if entry is None:
             if key not in self.index:
@@ -320,14 +322,16 @@ class DiaryRefs:
         self._journals = {}  # journal -> (its year, 'class/journal')
 
     def _year(self, iso):
-        if iso not in self._days:
+        found = self._days.get(iso)
+        if found is None:
             if self._years is None:
                 # ISO dates compare as the dates do
                 self._years = [(y.start.isoformat(), y.end.isoformat(), y,
                                 resource_path(y) + '/classes/') for y in self.school.years()]
-            self._days[iso] = next(((year, prefix) for start, end, year, prefix in self._years
-                                    if start <= iso <= end), (None, None))
-        return self._days[iso]
+            found = self._days[iso] = next(((year, prefix) for start, end, year, prefix
+                                            in self._years if start <= iso <= end),
+                                           (None, None))
+        return found
 
     def ref(self, journal, iso):
         """The reference of ``journal`` in a key of the day ``iso``."""
@@ -336,29 +340,24 @@ class DiaryRefs:
             school_class = journal.school_class
             known = self._journals[journal] = (
                 school_class.year, '%s/%s' % (school_class.__name__, journal.__name__))
-        if (self._days.get(iso) or self._year(iso))[0] is known[0]:
+        if self._year(iso)[0] is known[0]:
             return known[1]
         return resource_path(journal)
 
     def keys(self, journal, lessons):
         """The keys of ``lessons`` of ``journal`` in a student's index."""
         keys = []
-        ref, refs = None, {}
         for lesson in lessons:
             iso = lesson.date.isoformat()
-            day = self._days.get(iso) or self._year(iso)
-            if day not in refs:   # (year, prefix): the journal's reference that year
-                refs[day] = self.ref(journal, iso)
-            keys.append((iso, refs[day], lesson.number))
+            keys.append((iso, self.ref(journal, iso), lesson.number))
         return keys
 
     def path(self, iso, ref):
         """The path of the journal ``ref`` names on the day ``iso``."""
         if ref[:1] == '/':
             return ref
-        known = self._days.get(iso) or self._year(iso)
         school_class, _slash, name = ref.partition('/')
-        return (known[1] or '/') + school_class + '/journals/' + name
+        return (self._year(iso)[1] or '/') + school_class + '/journals/' + name
 
 
 @content_type('SchoolYear', _('type-SchoolYear', default='School year'))
