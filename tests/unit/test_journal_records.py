@@ -7,6 +7,7 @@ import pickle
 import pytest
 from BTrees.OOBTree import OOBTree
 
+from ejportal.diary import model
 from ejportal.journal import grading
 from ejportal.journal.evolve import cells_as_records, short_diary_keys
 from ejportal.journal.records import (
@@ -182,7 +183,6 @@ def test_the_diary_keys_evolve_to_short_ones_and_read_as_before(old_school):
 
 
 def test_the_diary_shows_an_evolved_index(old_school):
-    from ejportal.diary import model
     portal, journal, student = old_school
     cells_as_records(portal)
     short_diary_keys(portal)
@@ -194,3 +194,25 @@ def test_the_diary_shows_an_evolved_index(old_school):
     summary = model.summary(student, D(2025, 9, 1), D(2025, 9, 30))
     assert [(s['subject_title'], [m['value'] for m in s['marks']])
             for s in summary['subjects']] == [('Математика', ['5'])]
+
+
+def test_the_week_shows_a_cell_of_a_journal_not_the_students_own_by_its_title(old_school):
+    """A cell of a journal the student does not (or no longer) belong to, e.g. after a
+    subgroup changed, comes from the index alone: its subject and title from the journal
+    its key names, its number from the key."""
+    portal, journal, student = old_school
+    cells_as_records(portal)
+    short_diary_keys(portal)
+    school = portal['journal']
+    school['subjects'].add('art', Subject(title='ИЗО'))
+    other = add_journal(add_class(school['2025-2026'], 5, 'б'), school['subjects']['art'],
+                        'teacher')
+    other.add_lesson(D(2025, 9, 2), 4)
+    other.set_cell('s1', '2025-09-02-4', grading.make_marks(['3']))
+    assert ('2025-09-02', '5b/art', 4) in student.index
+    week = model.week(student, D(2025, 9, 1))
+    [lesson] = [l for day in week['days'] for l in day['lessons'] if l['lesson'] ==
+                '2025-09-02-4']
+    assert (lesson['subject'], lesson['subject_title'], lesson['number'], lesson['journal']) == (
+        'art', 'ИЗО', 4, '/journal/2025-2026/classes/5b/journals/art')
+    assert [m['value'] for m in lesson['marks']] == ['3']
