@@ -22,6 +22,17 @@ Results (--size small, Nov 2026, bytes):
     mark save into an empty cell (+ audit entry)        4026      6457      8620
     mark save changing a mark (+ audit entry)           3702      5111      5937
 
+    a cell's time an int, short diary keys,           median       p95       max
+    diary entries without titles (main 988f293 in the same runs: an empty cell 4010,
+    p95 5627-6341; a changed mark 3508-3653, p95 5118-5280)
+    mark save into an empty cell (+ audit entry)        3031      4618      6112
+    mark save changing a mark (+ audit entry)           2826      4437      4704
+    (the cells' bucket from about 1.3 KB to 1.05 KB, median: a cell's time an int of 9
+    bytes, not a datetime with its time zone of about 24; the diary's bucket from about
+    1 KB to 450 bytes: keys name the journal 'class/journal' within the date's year, not by
+    its 50-byte path, and the lesson by its number; entries hold no subject, title and
+    number: ``journal.records.DiaryCells``)
+
     documents before small text-index buckets (7af8db8)
     2 KB order created (+ version, catalog, audit)     21731     28042     30293
     the same, of varied words, among 150 such         156105    174689    178471

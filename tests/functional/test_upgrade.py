@@ -164,6 +164,24 @@ def test_the_parent_reads_a_week_of_the_childs_diary(upgraded_app):
     assert 'Иванов' in page.text
 
 
+def test_the_childs_marks_of_before_read_in_the_diary(upgraded_app):
+    """The students' diary indexes are rekeyed by the evolve step (a short journal
+    reference, no titles): every mark the journal holds for the child in that week is in
+    the diary's week, under its subject."""
+    grid = client(upgraded_app).get(MATH + '/@json?period=q2',
+                                    headers=bearer(upgraded_app, 'teacher'), status=200).json
+    week = client(upgraded_app).get(DIARY + '/@diary?week=' + WEEK,
+                                    headers=bearer(upgraded_app, 'parent'), status=200).json
+    days = {day['date'] for day in week['days']}
+    in_journal = {c['lesson']: [m['value'] for m in c['marks']] for c in grid['cells']
+                  if c['student'] == STUDENT and c['lesson'][:10] in days and c['marks']}
+    lessons = [lesson for day in week['days'] for lesson in day['lessons']
+               if lesson['lesson'] in in_journal]
+    assert in_journal and {l['lesson']: [m['value'] for m in l['marks']]
+                           for l in lessons} == in_journal
+    assert {l['subject']['title'] for l in lessons} == {'Математика'}
+
+
 def test_search_finds_the_order_by_a_word_of_its_title(upgraded_app):
     found = client(upgraded_app).get(SEARCH, headers=bearer(upgraded_app, 'secretary'),
                                      status=200).json

@@ -8,13 +8,11 @@ school's journals. Plain data comes out; no request, no HTML.
 import datetime
 from collections import OrderedDict
 
-from pyramid.traversal import find_resource
-
 from ejportal.core.content import find_root, item_at, resource_path, serial
 from ejportal.diary.resources import family_index
 from ejportal.i18n import _
 from ejportal.journal import grading
-from ejportal.journal.resources import Period
+from ejportal.journal.resources import DiaryRefs, Period
 
 ABSENCE_CODES = ('н', 'б', 'уп')   # missed lessons; 'оп' (late) is counted apart
 MAX_RANGE_DAYS = 400
@@ -125,11 +123,12 @@ def week(student, any_day):
     weights = school_of(student).kind_weights()
     days = OrderedDict((monday + datetime.timedelta(days=i), []) for i in range(7))
     seen = set()
+    refs = DiaryRefs(school_of(student))
     for journal, lo, hi in student_journals(student, monday, sunday):
         path = resource_path(journal)
-        for lesson in journal.lessons_between(lo, hi):
-            key = (lesson.date.isoformat(), path, lesson.id)
-            entry = student.index.get(key) or {}
+        lessons = journal.lessons_between(lo, hi)
+        for lesson, (key, entry) in zip(lessons, student.entries_of(journal, lessons, refs)):
+            entry = entry or {}
             seen.add(key)
             days[lesson.date].append({
                 'subject': journal.subject, 'subject_title': journal.subject_title,
@@ -141,13 +140,13 @@ def week(student, any_day):
                 'attendance': _attendance(entry.get('attendance')),
                 'comment': entry.get('comment', '')})
     # cells of journals the student no longer belongs to (a subgroup changed): from the index
-    for key, entry in student.entries(monday, sunday):
-        if key in seen:
-            continue
+    titles = {}
+    for key, entry in student.entries(monday, sunday, refs, besides=seen):
         day = datetime.date.fromisoformat(key[0])
+        subject, title = _journal_title(find_root(student), key[1], titles)
         days[day].append({
-            'subject': entry['subject'], 'subject_title': entry.get('title', entry['subject']),
-            'journal': key[1], 'lesson': key[2], 'number': entry.get('number', 0),
+            'subject': subject, 'subject_title': title,
+            'journal': key[1], 'lesson': key[2], 'number': int(key[2][len(key[0]) + 1:]),
             'topic': '', 'lesson_type': 'lesson', 'homework': '', 'homework_due': None,
             'files': [], 'marks': _marks(entry.get('marks', ()), kind_title, weights),
             'attendance': _attendance(entry.get('attendance')),
@@ -210,11 +209,13 @@ def summary_stamp(student, start, end):
 
 
 def _journal_title(root, path, cache):
+    """(subject, subject title) of the journal at ``path`` (the diary's entries hold
+    neither); the path's last name where no journal is."""
     if path not in cache:
-        try:
-            journal = find_resource(root, path)
+        journal = item_at(root, path)
+        if journal is not None and hasattr(journal, 'subject_title'):
             cache[path] = (journal.subject, journal.subject_title)
-        except KeyError:
+        else:
             cache[path] = (path.rsplit('/', 1)[-1], path.rsplit('/', 1)[-1])
     return cache[path]
 
@@ -233,10 +234,8 @@ def summary(student, start, end):
     subjects = OrderedDict()
     titles = {}
 
-    def subject(path, entry=None):
+    def subject(path):
         if path not in subjects:
-            if entry is not None:
-                titles[path] = (entry['subject'], entry.get('title', entry['subject']))
             subj, title = _journal_title(root, path, titles)
             subjects[path] = {'journal': path, 'subject': subj, 'subject_title': title,
                               'raw': [], 'period_marks': [], 'absences': {}}
@@ -244,7 +243,7 @@ def summary(student, start, end):
 
     totals = {}
     for (iso, path, _lid), entry in student.entries(start, end):
-        item = subject(path, entry)
+        item = subject(path)
         item['raw'].extend(entry.get('marks', ()))
         code = entry.get('attendance')
         if code:
@@ -290,12 +289,12 @@ def year_view(student, year):
     root = find_root(student)
     titles = {}
     periods = periods_of(student, year)
+    refs = DiaryRefs(year.__parent__)
     for period in periods:
-        for (iso, path, _lid), entry in student.entries(period.start, period.end):
+        for (iso, path, _lid), entry in student.entries(period.start, period.end, refs):
             if not path.startswith(prefix):
                 continue
             row = rows.setdefault(path, {'journal': path, 'raw': {}, 'marks': {}})
-            titles.setdefault(path, (entry['subject'], entry.get('title', entry['subject'])))
             row['raw'].setdefault(period.id, []).extend(entry.get('marks', ()))
     for (path, period_id), value in student.period_marks.items(min=(prefix,),
                                                                  max=(prefix + '\uffff',)):

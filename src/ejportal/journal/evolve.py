@@ -1,11 +1,17 @@
 """Evolve steps of the journal area."""
+import logging
+
 from BTrees.Length import Length
 from persistent.list import PersistentList
 
+from ejportal.core.content import item_at
 from ejportal.core.evolve import evolve_step
-from ejportal.journal.records import Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark
+from ejportal.journal.records import (
+    Cell, CellTree, DiaryCell, DiaryCells, DiaryEntry, DiaryIndex, PeriodMark)
 from ejportal.journal.books import journals
-from ejportal.journal.resources import Journal, SchoolYear
+from ejportal.journal.resources import DiaryRefs, Journal, SchoolYear
+
+log = logging.getLogger(__name__)
 
 
 @evolve_step('journal: subjects and students folders', generation=2)
@@ -134,7 +140,8 @@ def cells_as_records(portal):
     if school is None or 'students' not in school:
         return
     for student in school['students'].values():
-        if student.index is not None and not isinstance(student.index, DiaryIndex):
+        if student.index is not None and not isinstance(student.index,
+                                                        (DiaryIndex, DiaryCells)):
             student.index = _copied(student.index, DiaryIndex, DiaryEntry)
 
 
@@ -142,3 +149,34 @@ def _copied(tree, kind, record):
     new = kind()
     new.update({key: record.of(value) for key, value in tree.items()})
     return new
+
+
+@evolve_step("journal: students' diary entries keyed by the journal within its year, "
+             "without titles",
+             after=('journal: cells, diary entries and period marks as mergeable records',))
+def short_diary_keys(portal):
+    """A student's index was keyed (date, journal path, lesson id), each entry repeating
+    the subject, its title and the lesson's number: about 80 bytes an entry, and a mark
+    save rewrites a bucket of up to 8. Each index becomes a ``DiaryCells`` keyed (date,
+    'class/journal' within the date's year, lesson number) of ``DiaryCell``s (marks,
+    attendance, comment), which ``Student.entries`` reads back as before; an index already
+    of that kind is left alone."""
+    school = portal.get('journal') if hasattr(portal, 'get') else None
+    if school is None or 'students' not in school:
+        return
+    converted, refs = 0, DiaryRefs(school)
+    for student in school['students'].values():
+        if student.index is None or isinstance(student.index, DiaryCells):
+            continue
+        index = DiaryCells()
+        for (iso, path, lesson_id), entry in student.index.items():
+            entry = DiaryEntry.of(entry)
+            journal = item_at(portal, path)
+            ref = refs.ref(journal, iso) if isinstance(journal, Journal) else path
+            number = lesson_id[len(iso) + 1:]
+            number = int(number) if number.isdigit() else entry.number
+            index[(iso, ref, number)] = DiaryCell(entry.marks, entry.attendance,
+                                                  entry.comment)
+        student.index = index
+        converted += 1
+    log.info('journal: %d diary indexes rekeyed', converted)

@@ -13,7 +13,10 @@ also takes the dict of a database not yet evolved (``journal.evolve``).
 
 Why small buckets: a save rewrites the whole bucket its key is in; 30 cells or diary
 entries a bucket (the BTree's default) made a mark cost about 6 KB before its audit entry.
+For the same reason the records are lean: a cell keeps its time as an int (``stamp``), a
+diary entry its journal as a short reference and no titles (``DiaryCells``).
 """
+import datetime
 from collections import namedtuple
 
 from BTrees.OOBTree import OOBTree
@@ -38,7 +41,7 @@ class _Record:
         return self._fields
 
     def as_dict(self):
-        return dict(zip(self._fields, self))
+        return {name: getattr(self, name) for name in self._fields}
 
     @classmethod
     def of(cls, value):
@@ -53,6 +56,25 @@ class _Record:
         return cls(**{k: v for k, v in value.items() if k in cls._fields})
 
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def stamp(moment):
+    """An aware datetime as the int a record stores (microseconds since 1970 UTC): 9 bytes
+    pickled against about 24 of the datetime with its time zone, in every cell."""
+    if isinstance(moment, datetime.datetime):
+        return (moment - _EPOCH) // datetime.timedelta(microseconds=1)
+    return moment
+
+
+def moment(value):
+    """The aware datetime (UTC) of a stored ``stamp``; a datetime (a record written before
+    times were stamps) or None as it is."""
+    if value.__class__ is int:
+        return _EPOCH + datetime.timedelta(microseconds=value)
+    return value
+
+
 # ``revision`` first: a changed cell always differs from its old value in its first field,
 # an int, so the bucket's comparison never reaches a field that may hold None.
 class Cell(_Record, namedtuple('Cell', (
@@ -63,8 +85,20 @@ class Cell(_Record, namedtuple('Cell', (
     absence reason, comment, when and by whom; ``revision``: how many values it had before;
     ``logged``: the audit log holds this value, in the chunks numbered ``log``;
     ``history``: older values the log does not hold (time, userid, marks, attendance,
-    comment); ``correction``: the correction request that wrote it."""
+    comment); ``correction``: the correction request that wrote it. ``time`` reads as an
+    aware datetime whether the record holds a ``stamp`` (as ``Journal.set_cell`` writes
+    it) or, written earlier, the datetime; so do the times of ``history`` read through
+    ``history_rows``."""
     __slots__ = ()
+
+    @property
+    def time(self):
+        return moment(tuple.__getitem__(self, 5))
+
+    def history_rows(self):
+        """The kept older values as (time, userid, marks, attendance, comment), the time an
+        aware datetime."""
+        return [(moment(h[0]),) + tuple(h[1:]) for h in self.history]
 
     @classmethod
     def _from_dict(cls, value):
@@ -78,7 +112,8 @@ class Cell(_Record, namedtuple('Cell', (
 class DiaryEntry(_Record, namedtuple('DiaryEntry', (
         'subject', 'title', 'number', 'marks', 'attendance', 'comment'),
         defaults=('', '', 0, (), '', ''))):
-    """A cell as the student's diary shows it, kept in ``Student.index``."""
+    """A cell as the student's diary showed it, as a ``DiaryIndex`` of an older database
+    holds it (``journal.evolve`` makes them ``DiaryCell``s)."""
     __slots__ = ()
 
     @classmethod
@@ -87,6 +122,13 @@ class DiaryEntry(_Record, namedtuple('DiaryEntry', (
         fields.setdefault('title', value.get('subject', ''))
         fields['marks'] = tuple(fields.get('marks', ()))
         return cls(**fields)
+
+
+class DiaryCell(_Record, namedtuple('DiaryCell', ('marks', 'attendance', 'comment'),
+                                    defaults=((), '', ''))):
+    """A cell as the student's diary shows it, kept in ``Student.index`` (``DiaryCells``):
+    the subject, its title and the lesson's number are the journal's and the key's."""
+    __slots__ = ()
 
 
 class PeriodMark(_Record, namedtuple('PeriodMark', ('value', 'history', 'time', 'userid'),
@@ -107,7 +149,19 @@ class CellTree(OOBTree):
 
 
 class DiaryIndex(OOBTree):
-    """``Student.index``: keys (date, journal path, lesson) are long, so fewer a bucket."""
+    """``Student.index`` of an older database: (date, journal path, lesson id) ->
+    DiaryEntry (``journal.evolve`` makes it a ``DiaryCells``)."""
+    max_leaf_size = 8
+    max_internal_size = 8
+
+
+class DiaryCells(OOBTree):
+    """``Student.index``: (date ISO, journal reference, lesson number) -> DiaryCell. The
+    reference is the journal's 'class/journal' within the school year the date is in
+    (``/journal/2025-2026/classes/5a/journals/math`` is '5a/math' on a date of 2025-2026),
+    the full path of a journal of another year: the entries of one day are of different
+    journals, so the path's 50 bytes were written for nearly every entry of a bucket.
+    Keys are still long beside the values, so 8 a bucket."""
     max_leaf_size = 8
     max_internal_size = 8
 

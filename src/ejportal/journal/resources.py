@@ -39,7 +39,7 @@ from ejportal.core.workflow import WorkflowAware, do_transition
 from ejportal.i18n import _
 from ejportal.journal import grading
 from ejportal.journal.records import (
-    Cell, CellTree, DiaryEntry, DiaryIndex, PeriodMark, put)
+    Cell, CellTree, DiaryCell, DiaryCells, PeriodMark, put, stamp)
 from ejportal.security import SCHOOL_WIDE_DIARY_READERS, VIEW, VIEW_DIARY, set_local_roles
 from ejportal.site.books import book_entries, book_serial
 
@@ -197,8 +197,9 @@ class Student(Resource):
     parents' logins), enrolment history, and the index of their cells for the diary.
 
     ``enrolments``: tuple of (year name, class name, start date, end date or None).
-    ``index``: DiaryIndex (date ISO, journal path, lesson id) -> DiaryEntry (subject, title,
-    number, marks, attendance, comment), written in step with the journal's cell;
+    ``index``: DiaryCells (date ISO, journal reference, lesson number) -> DiaryCell (marks,
+    attendance, comment), written in step with the journal's cell (``set_entry``) and read
+    as (date ISO, journal path, lesson id) -> entry (``entries``, ``entry``);
     ``period_marks``: OOBTree
     (journal path, period id) -> value.
     """
@@ -226,7 +227,7 @@ class Student(Resource):
 
     def __init__(self, **fields):
         super().__init__(**fields)
-        self.index = DiaryIndex()
+        self.index = DiaryCells()
         self.period_marks = OOBTree()
         self.records_version = Length()
 
@@ -264,14 +265,99 @@ class Student(Resource):
         acl.append((Deny, Everyone, VIEW_DIARY))
         return acl
 
-    def entries(self, start, end):
+    def entries(self, start, end, refs=None, besides=()):
         """The indexed cells from ``start`` to ``end`` (dates, inclusive), in date order:
-        (date ISO, journal path, lesson id), entry."""
-        return self.index.items(min=(start.isoformat(),), max=(end.isoformat(), '\uffff'))
+        (date ISO, journal path, lesson id), DiaryCell; but those of the keys ``besides``
+        (as ``entries_of`` gives them). ``refs``: a DiaryRefs of the reading, if it has
+        one."""
+        year = (refs or DiaryRefs(self.__parent__.__parent__))._year
+        for key, entry in self.index.items(min=(start.isoformat(),),
+                                           max=(end.isoformat(), '\uffff')):
+            if key not in besides:
+                iso, ref, number = key
+                if ref[0] != '/':   # 'class/journal' (``DiaryRefs.path``, inlined: hot)
+                    school_class, _slash, name = ref.partition('/')
+                    ref = (year(iso)[1] or '/') + school_class + '/journals/' + name
+                yield (iso, ref, iso + '-' + str(number)), entry
+
+    def entry(self, journal, lesson):
+        """The DiaryCell of ``lesson`` of ``journal``, or None."""
+        return self.entries_of(journal, (lesson,))[0][1]
+
+    def entries_of(self, journal, lessons, refs=None):
+        """(key, DiaryCell or None) of each of ``lessons`` of ``journal``, in their order;
+        the key is the index's own."""
+        refs = refs or DiaryRefs(self.__parent__.__parent__)
+        get = self.index.get
+        return [(key, get(key)) for key in refs.keys(journal, lessons)]
+
+    def set_entry(self, journal, lesson, entry):
+        """Index ``entry`` (a DiaryCell; None: nothing to show) as the student's cell of
+        ``lesson``; True if the index changed."""
+        [key] = DiaryRefs(journal.school).keys(journal, (lesson,))
+        if entry is None:
+            if key not in self.index:
+                return False
+            del self.index[key]
+            return True
+        week = datetime.timedelta(days=7)
+        put(self.index, key, entry, self.index.items(
+            min=((lesson.date - week).isoformat(),), max=((lesson.date + week).isoformat(),)))
+        return True
 
     def enrolled_in(self, year_name, class_name):
         """(start, end) spans of this student's enrolment in that class."""
         return [(s, e) for y, c, s, e in self.enrolments if y == year_name and c == class_name]
+
+
+class DiaryRefs:
+    """How students' indexes name journals (``records.DiaryCells``), for one reading of
+    ``school``: a journal of the school year its day is in (``School.year_of``) as
+    'class/journal', any other by its path. Each day's year is looked up once."""
+
+    def __init__(self, school):
+        self.school = school
+        self._years = None
+        self._days = {}    # date ISO -> (year, its classes folder's path + '/' or None)
+        self._journals = {}  # journal -> (its year, 'class/journal')
+
+    def _year(self, iso):
+        found = self._days.get(iso)
+        if found is None:
+            if self._years is None:
+                # ISO dates compare as the dates do
+                self._years = [(y.start.isoformat(), y.end.isoformat(), y,
+                                resource_path(y) + '/classes/') for y in self.school.years()]
+            found = self._days[iso] = next(((year, prefix) for start, end, year, prefix
+                                            in self._years if start <= iso <= end),
+                                           (None, None))
+        return found
+
+    def ref(self, journal, iso):
+        """The reference of ``journal`` in a key of the day ``iso``."""
+        known = self._journals.get(journal)
+        if known is None:
+            school_class = journal.school_class
+            known = self._journals[journal] = (
+                school_class.year, '%s/%s' % (school_class.__name__, journal.__name__))
+        if self._year(iso)[0] is known[0]:
+            return known[1]
+        return resource_path(journal)
+
+    def keys(self, journal, lessons):
+        """The keys of ``lessons`` of ``journal`` in a student's index."""
+        keys = []
+        for lesson in lessons:
+            iso = lesson.date.isoformat()
+            keys.append((iso, self.ref(journal, iso), lesson.number))
+        return keys
+
+    def path(self, iso, ref):
+        """The path of the journal ``ref`` names on the day ``iso``."""
+        if ref[:1] == '/':
+            return ref
+        school_class, _slash, name = ref.partition('/')
+        return (self._year(iso)[1] or '/') + school_class + '/journals/' + name
 
 
 @content_type('SchoolYear', _('type-SchoolYear', default='School year'))
@@ -848,10 +934,10 @@ class Journal(Shareable):
             if not old.logged:
                 # a value the audit log does not hold (written without an audit entry, or
                 # before the log held the cells' history) stays in the cell
-                kept = kept + ((old.time, old.userid, old.marks, old.attendance,
+                kept = kept + ((stamp(old.time), old.userid, old.marks, old.attendance,
                                 old.comment),)
         cell = Cell(revision=number, marks=tuple(marks), attendance=attendance, reason=reason,
-                    comment=comment, time=now(), userid=current_actor().userid,
+                    comment=comment, time=stamp(now()), userid=current_actor().userid,
                     history=kept, correction=correction)
         if audit:
             entry = record(self, 'cell', {
@@ -873,19 +959,11 @@ class Journal(Shareable):
         return self.cells[key]
 
     def _index(self, student, lesson, cell):
-        key = (lesson.date.isoformat(), resource_path(self), lesson.id)
+        entry = None
         if cell['marks'] or cell['attendance'] or cell['comment']:
-            week = datetime.timedelta(days=7)
-            put(student.index, key, DiaryEntry(
-                self.subject, self.subject_title, lesson.number, cell['marks'],
-                cell['attendance'], cell['comment']), student.index.items(
-                    min=((lesson.date - week).isoformat(),),
-                    max=((lesson.date + week).isoformat(),)))
-        elif key in student.index:
-            del student.index[key]
-        else:
-            return
-        notify(RecordsChanged(student, journal=self))
+            entry = DiaryCell(cell['marks'], cell['attendance'], cell['comment'])
+        if student.set_entry(self, lesson, entry):
+            notify(RecordsChanged(student, journal=self))
 
     def history(self, student_id, lesson_id):
         """The cell's values, oldest first, the current one last, each {time, userid,
@@ -895,7 +973,7 @@ class Journal(Shareable):
         cell = Cell.of(self.cells.get((student_id, lesson_id)))
         if not cell:
             return []
-        rows = [dict(zip(HISTORY_FIELDS, h)) for h in cell.get('history', ())]
+        rows = [dict(zip(HISTORY_FIELDS, h)) for h in cell.history_rows()]
         if cell.get('log'):
             log = get_audit_log(find_root(self))
             for entry in log.entries_in(cell['log'], resource_path(self), 'cell'):
