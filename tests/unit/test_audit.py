@@ -667,3 +667,19 @@ def test_a_tail_of_the_older_format_is_archived_by_the_next_append(db):
     assert newest.entries == () and len(newest.records) == 1
     assert log._chunks[log._chunks.maxKey() - 1].sealed
     assert len(log) == 6 and log.verify()[:2] == (True, None)
+
+
+def test_a_sealed_chunk_stores_its_entries_packed_and_reads_an_older_list(db):
+    """Archiving wrote 16 entries' pickle (3.4 KB); their compressed JSON is a third."""
+    make_log(db, chunk_size=16, entries=40)
+    log = read_log(db)
+    sealed = log._chunks[0]
+    state = sealed.__getstate__()
+    assert 'entries' not in state and len(state['packed']) < 16 * 120
+    entries = list(sealed.entries)
+    assert len(entries) == 16 and all(isinstance(e, tuple) for e in entries)
+    older = audit.AuditChunk(0, GENESIS)
+    older.__setstate__({'first_seq': 0, 'prev_hash': GENESIS, 'entries': entries,
+                        'sealed': True})   # as a chunk written before packing
+    assert older.entries == entries
+    assert log.verify()[:2] == (True, None)
