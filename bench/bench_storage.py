@@ -33,6 +33,14 @@ Results (--size small, Nov 2026, bytes):
     its 50-byte path, and the lesson by its number; entries hold no subject, title and
     number: ``journal.records.DiaryCells``)
 
+    audit entries as records of their own (the tail holds references), sealed
+    chunks packed, with the two rows above            mean    median       p95       max
+    mark save into an empty cell (+ audit entry)        2888      2589      4390      5475
+    mark save changing a mark (+ audit entry)           2003      2478      2841      4211
+    (the audit tail was 1.2-1.4 KB a save and an archiving 3.4 KB every 4 to 7 saves; now
+    a record of about 300 bytes and the tail's references, about 350, and an archiving of
+    about 1.3 KB every 16 to 19; --size full: 2924 and 2095 mean before the packing)
+
     documents before small text-index buckets (7af8db8)
     2 KB order created (+ version, catalog, audit)     21731     28042     30293
     the same, of varied words, among 150 such         156105    174689    178471
@@ -53,11 +61,11 @@ Results (--size small, Nov 2026, bytes):
     the merge job of one varied document alone         57288     63774     63774
 
 Before, most of a mark was the audit log's newest chunk (up to 200 entries, rewritten by
-every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit tail
-(4 to 7 entries, about 220 bytes each, sharing their texts; empty fields of a cell are left
-out of its entry), a bucket of at most 16 cells and one of at most 8 diary entries (sharing
-theirs), and now and then a split's parent node or an archived chunk (the chunks' tree has
-buckets of 16). Of a document: the order (3-4 KB) and its first version (0.7-1.3 KB: its
+every append) and buckets of 30 cells or diary entries held as dicts. Now: the audit
+entry's own record and the tail's references to the records before it (empty fields of a
+cell are left out of its entry), a bucket of at most 16 cells and one of at most 8 diary
+entries (sharing their texts), and now and then a split bucket or an archived chunk (the
+chunks' tree has buckets of 16). Of a document: the order (3-4 KB) and its first version (0.7-1.3 KB: its
 content, a copy of the order's, is compressed; 2.5-3.8 KB before), the
 catalog's trees, whose buckets a new catalog keeps small, and above all the text index: each
 distinct word of the text changes that word's postings. The first document row repeats a
@@ -69,7 +77,8 @@ against 22). What is left of a word is a record or two of about 150 bytes (their
 and class names): about 90 words make the 10 KB target out of reach for a text index kept
 in the database. So the catalog queues it: a new document writes its docid to the
 catalog's pending tree (and its path to the two path maps), about 1 KB, and the merge job
-(``catalog-merge``, or the job runner on each wake) writes the indexes later. The last three
+(``catalog-merge``, nightly, or the job runner once the queue is long or old) writes the
+indexes later. The last three
 rows show that cost: per document when 20 are merged together (sharing buckets), and for
 a varied text merged alone (what its indexing cost before, now out of the request).
 """

@@ -2,15 +2,14 @@
 112 KB, mostly a rewritten 200-entry audit chunk and 30-cell buckets of dicts). Measured as
 bytes appended to the test's own FileStorage by real requests, so it counts everything the
 app writes for them; the bounds sit above the figures reached (``bench/bench_storage.py``
-measures them on a generated school). Reached (Nov 2026): a mark save 4-5 KB (median), up
-to 8 KB when it archives the audit log's tail; with cells keeping their time as an int and
-students' diary entries keyed by a short journal reference without titles, 3.0-3.1 KB
-(median; 3.7-3.8 KB before), at most 4.5-4.8 KB (6.0-6.5 KB before); a document of a
-dozen repeated words 22-26 KB
-(27-35 KB before the text index had small buckets), most of it the document, its first
-version and the text index; one of varied words among 150 others 55-65 KB (150-160 KB
-before). With the catalog's indexing queued (its entries are one small record of the
-pending tree; the ``catalog-merge`` job writes the indexes later): 7-8 KB and 8-10 KB."""
+measures them on a generated school). Reached (Nov 2026), a mark save: 4-5 KB median with
+audit tails of 4 entries; 3.0-3.1 KB with cells keeping their time as an int and students'
+diary entries keyed by a short journal reference without titles; 2.6 KB (2.7 KB mean, at
+most 5 KB) with audit entries as records of their own referenced from the tail and sealed
+chunks packed. A document of a dozen repeated words: 22-26 KB with the text index's
+buckets small (27-35 KB before), one of varied words among 150 others 55-65 KB (150-160 KB
+before); 7-8 KB and 8-10 KB with the catalog's indexing queued (its entries are one small
+record of the pending tree; the ``catalog-merge`` job writes the indexes later)."""
 import os
 import random
 import statistics
@@ -18,7 +17,8 @@ import statistics
 from conftest import api_token, csrf_token
 from test_conflicts import _teachers_cell
 
-MARK_MEDIAN, MARK_MAX = 3584, 10 * 1024
+# the issue's 3 KB a mark, on average: what the database grows by
+MARK_MEAN, MARK_MEDIAN, MARK_MAX = 3 * 1024, 3 * 1024, 7 * 1024
 DOCUMENT_MEDIAN, DOCUMENT_MAX = 8 * 1024, 10 * 1024
 TEXT = ('В целях организации дежурства по школе и соблюдения порядка приказываю '
         'утвердить график дежурства. ' * 20)[:1024]  # 2 KB in UTF-8
@@ -69,6 +69,7 @@ def test_a_mark_save_writes_a_few_kilobytes(db_dir, root, testapp, as_user):
                 headers=headers, status=200)))
     assert len(sizes) >= 24
     assert statistics.median(sizes) < MARK_MEDIAN, sorted(sizes)
+    assert statistics.mean(sizes) < MARK_MEAN, sorted(sizes)
     assert max(sizes) < MARK_MAX, sorted(sizes)
 
 

@@ -24,7 +24,7 @@ from ejportal.documents import schemas
 from ejportal.i18n import _
 from ejportal.security import ADD_DOCUMENT, VIEW, VIEW_PUBLIC
 
-# -- reference books (constants for now; the admin area may turn them into content) -----
+
 @content_type('Documents', _('type-Documents', default='Documents'))
 class Documents(Folder):
     """``/documents``: every order and local act, and the registration counters."""
