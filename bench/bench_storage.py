@@ -258,7 +258,11 @@ def main(argv=None):
     print('%-52s %9d %9d %9d %9d' % (('the merge job of one varied document alone',)
                                      + figures(alone)))
     marks = new + changed
-    checks = (('mark save p95 ≤ 3 KB', percentile(marks, 95), 3 * 1024),
+    # the mean is what the database grows by (the issue found 69 KB a mark that way)
+    checks = (('mark save mean ≤ 3 KB', statistics.mean(marks), 3 * 1024),
+              ('mark save p95 ≤ 3 KB', percentile(marks, 95), 3 * 1024),
+              ('document with its share of the merge, mean ≤ 10 KB',
+               statistics.mean(documents) + merge // max(merged, 1), 10 * 1024),
               ('document p95 ≤ 10 KB', percentile(documents, 95), 10 * 1024),
               ('document of varied words p95 ≤ 10 KB', percentile(varied, 95), 10 * 1024))
     for name, value, limit in checks:
