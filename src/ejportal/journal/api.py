@@ -57,6 +57,7 @@ def journal_summary(request, journal):
             'class': {'id': journal.school_class.__name__, 'title': journal.school_class.title},
             'subject': {'id': journal.subject, 'title': journal.subject_title},
             'subgroup': journal.subgroup or None, 'teacher': journal.teacher or None,
+            'teachers': list(journal.teachers),
             'can_edit': bool(request.has_permission(EDIT_JOURNAL, journal))}
 
 

@@ -144,7 +144,7 @@ def control_report(year, period_id=None, today=None, min_marks=MIN_MARKS,
         if class_name and school_class.__name__ != class_name:
             continue
         for journal in school_class.journals():
-            if (teacher and journal.teacher != teacher) or \
+            if (teacher and teacher not in journal.teachers) or \
                     (subject and journal.subject != subject):
                 continue
             period = control_period(journal, reference.id if reference else None, reference)
@@ -160,7 +160,6 @@ def filter_options(year):
     for school_class in year['classes'].current():
         classes.append((school_class.__name__, school_class.title))
         for journal in school_class.journals():
-            if journal.teacher:
-                teachers.add(journal.teacher)
+            teachers.update(journal.teachers)
             subjects.setdefault(journal.subject, journal.subject_title)
     return sorted(teachers), classes, sorted(subjects.items(), key=lambda s: s[1])

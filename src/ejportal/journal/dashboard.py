@@ -59,7 +59,9 @@ def dashboard(year, period_id=None, today=None, min_marks=MIN_MARKS, late_days=L
     report = control_report(year, period_id, today, min_marks=min_marks, late_days=late_days)
     by_teacher = {}
     for row in report['rows']:
-        by_teacher.setdefault(row['journal'].teacher or '', []).append(row)
+        # a journal two teachers keep counts for each of them
+        for login in row['journal'].teachers or ('',):
+            by_teacher.setdefault(login, []).append(row)
     return {'year': year, 'period': report['period'], 'min_marks': min_marks,
             'late_days': late_days, 'rows': report['rows'],
             'teachers': [(login, figures(rows)) for login, rows in sorted(by_teacher.items())],

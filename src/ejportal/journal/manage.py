@@ -588,8 +588,9 @@ class ScheduleView(ManageView):
         for journal in self.context.journals():
             schema.add(colander.SchemaNode(
                 schemas.Slots(), name='slots-' + journal.__name__, missing=(),
-                title=journal.title + (' — ' + user_name(self.request, journal.teacher)
-                                       if journal.teacher else ''),
+                title=journal.title + (' — ' + ', '.join(
+                    user_name(self.request, login) for login in journal.teachers)
+                    if journal.teachers else ''),
                 description=_('Weekday and lesson number, e.g. "пн 2, ср 3".')))
         return schema
 

@@ -76,7 +76,8 @@ def paper_journal(school_class, periods, users, school_name, with_year=False):
             else:
                 marks.append(None)  # not in this subgroup
         subjects.append({'title': journal.title,
-                         'teacher': person_name(users, journal.teacher),
+                         'teacher': ', '.join(person_name(users, login)
+                                              for login in journal.teachers),
                          'spreads': spreads})
     return {
         'school': school_name, 'class_title': school_class.title, 'year_title': year.title,

@@ -715,6 +715,7 @@ class Journal(Shareable):
     ``lessons``: OOBTree lesson id -> Lesson."""
     subject = ''
     subject_title = ''
+    main_teacher = ''   # the one ``assign_teacher`` named (others may teach here too)
     subgroup = ''
     deletable = False  # its marks are records: the class or subject is archived instead
     plan = ()  # the КТП: tuple of {'number', 'topic', 'hours', 'section'}
@@ -736,9 +737,19 @@ class Journal(Shareable):
     @property
     def teacher(self):
         """The user holding the local role 'teacher' here: one fact, which the sharing
-        screen and ``assign_teacher`` both change."""
+        screen and ``assign_teacher`` both change. Where Sharing gave the role to more than
+        one (see ``teachers``), the one ``assign_teacher`` named, while they hold it."""
         holders = self.holders_of('teacher')
+        if self.main_teacher in holders:
+            return self.main_teacher
         return holders[0] if holders else ''
+
+    @property
+    def teachers(self):
+        """Everyone who teaches here (holds the local role 'teacher'): a second teacher of
+        a subgroup or a substitute given the role on the sharing screen keeps the journal
+        as the first does."""
+        return self.holders_of('teacher')
 
     @property
     def title(self):
@@ -1210,6 +1221,7 @@ def assign_teacher(journal, login):
     if login:
         roles = set(journal.get_local_roles('user:' + login)) | {'teacher'}
         set_local_roles(journal, 'user:' + login, roles)
+    journal.main_teacher = login
 
 
 def assign_class_teacher(school_class, login):

@@ -17,7 +17,7 @@ def my_journals(request, school):
         return []
     return [journal for school_class in year['classes'].current()
             for journal in school_class['journals'].values()
-            if isinstance(journal, Journal) and journal.teacher == user.__name__
+            if isinstance(journal, Journal) and user.__name__ in journal.teachers
             and request.has_permission(EDIT_JOURNAL, journal)]
 
 

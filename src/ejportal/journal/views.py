@@ -612,7 +612,8 @@ def control(context, request):
     rows = []
     for r in report['rows']:
         links = control_links(request, r)
-        rows.append(dict(r, teacher=user_name(request, r['journal'].teacher),
+        rows.append(dict(r, teacher=', '.join(user_name(request, login)
+                                              for login in r['journal'].teachers),
                          url=links['url'], cell_url=links['cell'],
                          lesson_url=links['lesson']))
     teachers, classes, subjects = filter_options(year)

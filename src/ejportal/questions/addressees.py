@@ -56,8 +56,7 @@ def teachers_of(portal, student):
     if school_class is None:
         return found
     for journal in school_class['journals'].values():
-        teacher = getattr(journal, 'teacher', '')
-        if teacher:
+        for teacher in getattr(journal, 'teachers', ()):
             found.setdefault(teacher, []).append(journal.title)
     return found
 
