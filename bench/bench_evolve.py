@@ -1,0 +1,188 @@
+"""What ``ejportal-admin <ini> evolve`` needs in memory on a big school:
+``python -m bench.bench_evolve [--size small|full]``.
+
+A school made by ``journal.generate`` is turned back into the form an older database
+holds (``old_form``: journals' cells and period marks as dicts in plain OOBTrees, each
+student's diary index keyed by the journal's path and the lesson id, each entry repeating
+the subject, its title and the lesson's number), and the two steps that convert it
+('journal: cells, diary entries and period marks as mergeable records' and 'journal:
+students' diary entries keyed by the journal within its year, without titles') are marked
+not done. ``ejportal-admin evolve`` then runs in a process of its own, whose peak resident
+set (``ru_maxrss``) is read when it ends, beside that of the same command with nothing to
+do (the app's configuration and the database opened: the floor).
+
+Results (--size full: 44 classes, 1,100 students, 306,096 marks; the connection's cache
+the zodburi default of 10,000 objects; Nov 2026):
+
+    before (main at db9eed5: each step one transaction)    see the table of the run
+    now (a commit every 50 students or journals)            see the table of the run
+
+(The figures are filled in below by the runs of this change; see ``RESULTS``.)
+"""
+import argparse
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import transaction
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
+from conftest import app_settings, close_app  # noqa: E402
+
+from bench.common import generated_school  # noqa: E402
+
+STEPS = ('journal: cells, diary entries and period marks as mergeable records',
+         "journal: students' diary entries keyed by the journal within its year, "
+         "without titles")
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src')
+# the old form is written in transactions of this many journals or students
+OLD_FORM_BATCH = 50
+
+
+def write_ini(directory, **overrides):
+    settings = app_settings(directory, **overrides)
+    path = os.path.join(directory, 'bench.ini')
+    with open(path, 'w') as ini:
+        ini.write('\n'.join(['[app:main]', 'use = egg:ejportal']
+                            + ['%s = %s' % kv for kv in settings.items()]) + '\n')
+    return path
+
+
+def old_form(app):
+    """Turn the generated school's records back into an older database's dicts and keys,
+    the two steps not done; returns (journals, cells, students, diary entries)."""
+    from BTrees.OOBTree import OOBTree
+
+    from ejportal.journal.books import journals
+    from ejportal.journal.resources import DiaryRefs
+    from ejportal.site.resources import ZODB_ROOT_KEY
+    tm = transaction.TransactionManager()
+    conn = app.registry._zodb_databases[''].open(tm)
+    portal = conn.root()[ZODB_ROOT_KEY]
+    counts = [0, 0, 0, 0]
+    subjects = {}   # journal path -> (subject, its title)
+    for n, journal in enumerate(list(journals(portal))):
+        from ejportal.core.content import resource_path
+        subjects[resource_path(journal)] = (journal.subject, journal.subject_title)
+        for name in ('cells', 'period_marks'):
+            tree = OOBTree()
+            tree.update({key: value.as_dict() for key, value in getattr(journal, name).items()})
+            setattr(journal, name, tree)
+        counts[0] += 1
+        counts[1] += len(journal.cells)
+        if n % OLD_FORM_BATCH == OLD_FORM_BATCH - 1:
+            tm.commit()
+    tm.commit()
+    school = portal['journal']
+    refs = DiaryRefs(school)
+    for n, sid in enumerate(list(school['students'].keys())):
+        student = school['students'][sid]
+        if student.index is None:
+            continue
+        index = OOBTree()
+        for (iso, path, lesson_id), entry in student.entries(
+                datetime.date(1, 1, 1), datetime.date(9999, 12, 31), refs):
+            subject, title = subjects.get(path, ('', ''))
+            index[(iso, path, lesson_id)] = {
+                'subject': subject, 'title': title, 'number': int(lesson_id[len(iso) + 1:]),
+                'marks': list(entry.marks), 'attendance': entry.attendance,
+                'comment': entry.comment}
+        student.index = index
+        counts[2] += 1
+        counts[3] += len(index)
+        if n % OLD_FORM_BATCH == OLD_FORM_BATCH - 1:
+            tm.commit()
+    for step in STEPS:
+        portal.evolve_done.remove(step)
+    tm.commit()
+    conn.close()
+    return counts
+
+
+def run_evolve(ini):
+    """Seconds, peak RSS (bytes) and output of ``ejportal-admin <ini> evolve`` run in a
+    process of its own, with this checkout's code. The peak is the process's own high-water
+    mark (``VmHWM``): ``ru_maxrss`` of a child counts its parent's resident set from
+    before the exec."""
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(SRC))
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, '-c', PEAK_OF_EVOLVE, ini, 'evolve'],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - started
+    output = process.stdout.decode()
+    if process.returncode:
+        raise RuntimeError('evolve failed:\n' + output)
+    [peak] = [int(line.split()[1]) for line in output.splitlines()
+              if line.startswith('VmHWM:')]
+    return seconds, peak * 1024, output
+
+
+PEAK_OF_EVOLVE = '''
+import sys
+from ejportal.scripts.admin import main
+code = main()
+print([line for line in open('/proc/self/status') if line.startswith('VmHWM:')][0])
+sys.exit(code)
+'''
+
+
+def converted(directory):
+    """(indexes not of the new kind, journals' trees not of the new kind) after evolve."""
+    from ZODB import DB
+    from ZODB.FileStorage import FileStorage
+
+    from ejportal.journal.records import CellTree, DiaryCells
+    db = DB(FileStorage(os.path.join(directory, 'Data.fs'), read_only=True))
+    try:
+        conn = db.open()
+        portal = conn.root()['ejportal']
+        school = portal['journal']
+        students = sum(1 for s in school['students'].values()
+                       if s.index is not None and not isinstance(s.index, DiaryCells))
+        from ejportal.journal.books import journals
+        trees = sum(1 for j in journals(portal) for tree in (j.cells, j.period_marks)
+                    if not isinstance(tree, CellTree))
+        conn.close()
+    finally:
+        db.close()
+    return students, trees
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--size', choices=('small', 'full'),
+                        default=os.environ.get('BENCH_SIZE') or 'small')
+    args = parser.parse_args(argv or [])
+    directory = tempfile.mkdtemp(prefix='ejportal-bench-evolve-')
+    try:
+        app, _prepared, summary, _seconds = generated_school(
+            directory, args.size, lambda portal, year: None, **{'ejportal.demo': 'false'})
+        try:
+            journals, cells, students, entries = old_form(app)
+        finally:
+            close_app(app)
+        ini = write_ini(directory, **{'ejportal.demo': 'false',
+                                      'ejportal.auto_evolve': 'false'})
+        seconds, peak, output = run_evolve(ini)
+        floor_seconds, floor, _output = run_evolve(ini)
+        left = converted(directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    print(summary)
+    print('old form: %d journals, %d cells; %d students, %d diary entries'
+          % (journals, cells, students, entries))
+    print(''.join(line + '\n' for line in output.splitlines() if line.startswith('applied')),
+          end='')
+    print('%-52s %9s %9s' % ('ejportal-admin evolve', 'seconds', 'peak MB'))
+    print('%-52s %9.1f %9.0f' % ('the two steps over the old form', seconds, peak / 2 ** 20))
+    print('%-52s %9.1f %9.0f' % ('nothing to do (the floor)', floor_seconds, floor / 2 ** 20))
+    print('%-52s %9d' % ('indexes and trees left unconverted', sum(left)))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
