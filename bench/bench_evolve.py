@@ -20,7 +20,6 @@ the zodburi default of 10,000 objects; Nov 2026):
 (The figures are filled in below by the runs of this change; see ``RESULTS``.)
 """
 import argparse
-import datetime
 import os
 import shutil
 import subprocess
@@ -31,13 +30,12 @@ import time
 import transaction
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests'))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tests', 'functional'))
 from conftest import app_settings, close_app  # noqa: E402
+from test_evolve_batches import old_form  # noqa: E402
 
 from bench.common import generated_school  # noqa: E402
 
-STEPS = ('journal: cells, diary entries and period marks as mergeable records',
-         "journal: students' diary entries keyed by the journal within its year, "
-         "without titles")
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src')
 # the old form is written in transactions of this many journals or students
 OLD_FORM_BATCH = 50
@@ -52,55 +50,21 @@ def write_ini(directory, **overrides):
     return path
 
 
-def old_form(app):
-    """Turn the generated school's records back into an older database's dicts and keys,
-    the two steps not done; returns (journals, cells, students, diary entries)."""
-    from BTrees.OOBTree import OOBTree
+def made_old(app):
+    """The generated school in the old form (``test_evolve_batches.old_form``), written in
+    transactions of ``OLD_FORM_BATCH`` journals or students."""
+    from pyramid import threadlocal
 
-    from ejportal.journal.books import journals
-    from ejportal.journal.resources import DiaryRefs
     from ejportal.site.resources import ZODB_ROOT_KEY
     tm = transaction.TransactionManager()
     conn = app.registry._zodb_databases[''].open(tm)
-    portal = conn.root()[ZODB_ROOT_KEY]
-    counts = [0, 0, 0, 0]
-    subjects = {}   # journal path -> (subject, its title)
-    for n, journal in enumerate(list(journals(portal))):
-        from ejportal.core.content import resource_path
-        subjects[resource_path(journal)] = (journal.subject, journal.subject_title)
-        for name in ('cells', 'period_marks'):
-            tree = OOBTree()
-            tree.update({key: value.as_dict() for key, value in getattr(journal, name).items()})
-            setattr(journal, name, tree)
-        counts[0] += 1
-        counts[1] += len(journal.cells)
-        if n % OLD_FORM_BATCH == OLD_FORM_BATCH - 1:
-            tm.commit()
-    tm.commit()
-    school = portal['journal']
-    refs = DiaryRefs(school)
-    for n, sid in enumerate(list(school['students'].keys())):
-        student = school['students'][sid]
-        if student.index is None:
-            continue
-        index = OOBTree()
-        for (iso, path, lesson_id), entry in student.entries(
-                datetime.date(1, 1, 1), datetime.date(9999, 12, 31), refs):
-            subject, title = subjects.get(path, ('', ''))
-            index[(iso, path, lesson_id)] = {
-                'subject': subject, 'title': title, 'number': int(lesson_id[len(iso) + 1:]),
-                'marks': list(entry.marks), 'attendance': entry.attendance,
-                'comment': entry.comment}
-        student.index = index
-        counts[2] += 1
-        counts[3] += len(index)
-        if n % OLD_FORM_BATCH == OLD_FORM_BATCH - 1:
-            tm.commit()
-    for step in STEPS:
-        portal.evolve_done.remove(step)
-    tm.commit()
-    conn.close()
-    return counts
+    threadlocal.manager.push({'registry': app.registry, 'request': None})
+    try:
+        return old_form(conn.root()[ZODB_ROOT_KEY], tm.commit, OLD_FORM_BATCH)
+    finally:
+        threadlocal.manager.pop()
+        tm.abort()
+        conn.close()
 
 
 def run_evolve(ini):
@@ -163,7 +127,7 @@ def main(argv=None):
         app, _prepared, summary, _seconds = generated_school(
             directory, args.size, lambda portal, year: None, **{'ejportal.demo': 'false'})
         try:
-            journals, cells, students, entries = old_form(app)
+            journals, cells, students, entries = made_old(app)
         finally:
             close_app(app)
         ini = write_ini(directory, **{'ejportal.demo': 'false',
