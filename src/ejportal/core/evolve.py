@@ -39,8 +39,8 @@ class DatabaseTooOld(Exception):
 
 
 # how many objects a batched step converts in one transaction: a student's diary index of
-# a year (about 280 entries) changes some 40 buckets, so 50 students are some 2,000 objects,
-# well within a connection's cache (10,000 by default)
+# a year (about 280 entries) reads some 10 buckets and makes some 35, so 50 students are
+# some 2,000 objects, well within a connection's cache (10,000 by default)
 BATCH_SIZE = 50
 
 
