@@ -7,6 +7,14 @@ has every step of its code done; an older one is brought up by ``ejportal-admin 
 (each step committed on its own, in the order their ``after`` names), and the app refuses a
 database that has done a step its code does not know (it was made by newer code).
 
+A step that changes every student or every journal of a big school would hold each object it
+changed in memory until its commit (a connection's cache can drop only unchanged objects):
+such a step is declared ``batched=True`` and walks its objects through ``batches(items)``,
+which commits every ``BATCH_SIZE`` of them, so memory stays about what the connection's
+cache holds. A step that dies half-way has committed some batches and is not recorded as
+done, so the next ``evolve`` runs it again: a batched step must leave an object already
+converted alone, each object converted whole within one batch.
+
 Databases from before steps had names count their steps with an integer ``generation``;
 the steps of that sequence keep their number (``generation=N``), and such a database has
 the steps up to its number done.
@@ -30,16 +38,44 @@ class DatabaseTooOld(Exception):
     pass
 
 
-def evolve_step(name, after=(), generation=None):
+# how many objects a batched step converts in one transaction: a student's diary index of
+# a year (about 280 entries) reads some 10 buckets and makes some 35, so 50 students are
+# some 2,000 objects, well within a connection's cache (10,000 by default)
+BATCH_SIZE = 50
+
+
+def evolve_step(name, after=(), generation=None, batched=False):
     """Declare ``function(portal)`` as the evolve step ``name``, run after the steps named
     in ``after``. Steps must be idempotent and check the current state before they change
-    anything."""
+    anything. ``batched``: ``function(portal, batches)`` commits its work in parts
+    (``Batches``)."""
     def decorate(function):
         def callback(context, _name, ob):
-            context.config.add_evolve_step(name, ob, after=after, generation=generation)
+            context.config.add_evolve_step(name, ob, after=after, generation=generation,
+                                           batched=batched)
         venusian.attach(function, callback, category='ejportal')
         return function
     return decorate
+
+
+class Batches:
+    """What ``evolve`` hands a batched step: ``for item in batches(items)`` yields each
+    item and commits (with ``tm``) after every ``size`` of them were handled; the last
+    part is committed with the step. Without ``tm`` (a step called by a test, or on a
+    portal outside a database) nothing is committed: one transaction, as before."""
+
+    def __init__(self, tm=None, note='', size=None):
+        self.tm, self.note, self.size = tm, note, size
+        self.committed = 0
+
+    def __call__(self, items):
+        size = self.size or BATCH_SIZE
+        for done, item in enumerate(items, 1):
+            yield item
+            if self.tm is not None and done % size == 0:
+                self.committed += 1
+                self.tm.get().note('%s (batch %d)' % (self.note, self.committed))
+                self.tm.commit()
 
 
 def ordered_steps(registry=None):
@@ -109,7 +145,8 @@ def check(portal, registry=None):
 
 def evolve(portal, tm=None, registry=None):
     """Apply the pending steps in order, each committed on its own (with ``tm``, the
-    transaction manager of the portal's connection); returns the names applied."""
+    transaction manager of the portal's connection; a batched step also after each of its
+    batches); returns the names applied."""
     tm = tm or transaction.manager
     if getattr(portal, 'evolve_done', None) is None:
         portal.evolve_done = OOTreeSet(steps_done(portal, registry))
@@ -117,7 +154,10 @@ def evolve(portal, tm=None, registry=None):
         tm.commit()
     applied = []
     for step in pending_steps(portal, registry):
-        step.function(portal)
+        if step.batched:
+            step.function(portal, Batches(tm, 'evolve: %s' % step.name))
+        else:
+            step.function(portal)
         portal.evolve_done.add(step.name)
         tm.get().note('evolve: %s' % step.name)
         tm.commit()

@@ -33,11 +33,13 @@ class EvolveStep:
     """A named step that brings an older database up: ``function(portal)``, idempotent,
     run after the steps named in ``after``. ``generation`` is the number the step had in
     the integer sequence used before steps were named (a database at generation N has the
-    steps numbered up to N done)."""
+    steps numbered up to N done). ``batched``: a long step, called ``function(portal,
+    batches)``, that commits its work in parts (``core.evolve.Batches``)."""
     name: str
     function: object
     after: tuple = ()
     generation: int = None
+    batched: bool = False
 
 
 @dataclass
@@ -200,8 +202,8 @@ def add_catalog_index(config, name, factory, security_permission=None):
     config.action(('ejportal-catalog-index', name), register, introspectables=(intr,))
 
 
-def add_evolve_step(config, name, function, after=(), generation=None):
-    step = EvolveStep(name, function, tuple(after), generation)
+def add_evolve_step(config, name, function, after=(), generation=None, batched=False):
+    step = EvolveStep(name, function, tuple(after), generation, batched)
 
     def register():
         portal_registry(config.registry).evolve_steps[name] = step

@@ -5,7 +5,7 @@ from BTrees.Length import Length
 from persistent.list import PersistentList
 
 from ejportal.core.content import item_at
-from ejportal.core.evolve import evolve_step
+from ejportal.core.evolve import Batches, evolve_step
 from ejportal.journal.records import (
     Cell, CellTree, DiaryCell, DiaryCells, DiaryEntry, DiaryIndex, PeriodMark)
 from ejportal.journal.books import journals
@@ -124,14 +124,16 @@ def corrections_to_workflow(portal):
 
 @evolve_step('journal: cells, diary entries and period marks as mergeable records',
              after=("journal: a counter of each student's records",
-                    "journal: lessons know their journal, which counts their changes"))
-def cells_as_records(portal):
+                    "journal: lessons know their journal, which counts their changes"),
+             batched=True)
+def cells_as_records(portal, batches=Batches()):
     """Cells, students' diary entries and journals' period marks were dicts in BTrees of
     30-item buckets: two saves of different cells in one bucket could not merge (a dict
     does not compare), and each save rewrote a large bucket. Each tree is copied into a
     tree of small buckets holding immutable records (``journal.records``); a tree already
-    of the new kind is left alone."""
-    for journal in _journals(portal):
+    of the new kind is left alone, so a run stopped after some batches goes on where it
+    stopped (a journal's two trees change in one batch)."""
+    for journal in batches(list(_journals(portal))):
         if not isinstance(journal.cells, CellTree):
             journal.cells = _copied(journal.cells, CellTree, Cell)
         if not isinstance(journal.period_marks, CellTree):
@@ -139,7 +141,9 @@ def cells_as_records(portal):
     school = portal.get('journal') if hasattr(portal, 'get') else None
     if school is None or 'students' not in school:
         return
-    for student in school['students'].values():
+    students = school['students']
+    for name in batches(list(students.keys())):
+        student = students[name]
         if student.index is not None and not isinstance(student.index,
                                                         (DiaryIndex, DiaryCells)):
             student.index = _copied(student.index, DiaryIndex, DiaryEntry)
@@ -153,25 +157,31 @@ def _copied(tree, kind, record):
 
 @evolve_step("journal: students' diary entries keyed by the journal within its year, "
              "without titles",
-             after=('journal: cells, diary entries and period marks as mergeable records',))
-def short_diary_keys(portal):
+             after=('journal: cells, diary entries and period marks as mergeable records',),
+             batched=True)
+def short_diary_keys(portal, batches=Batches()):
     """A student's index was keyed (date, journal path, lesson id), each entry repeating
     the subject, its title and the lesson's number: about 80 bytes an entry, and a mark
     save rewrites a bucket of up to 8. Each index becomes a ``DiaryCells`` keyed (date,
     'class/journal' within the date's year, lesson number) of ``DiaryCell``s (marks,
     attendance, comment), which ``Student.entries`` reads back as before; an index already
-    of that kind is left alone."""
+    of that kind is left alone (so a run stopped after some batches goes on where it
+    stopped)."""
     school = portal.get('journal') if hasattr(portal, 'get') else None
     if school is None or 'students' not in school:
         return
-    converted, refs = 0, DiaryRefs(school)
-    for student in school['students'].values():
+    converted, refs, students = 0, DiaryRefs(school), school['students']
+    journals = {}   # path -> the journal there (or None): a school has a few hundred
+    for name in batches(list(students.keys())):
+        student = students[name]
         if student.index is None or isinstance(student.index, DiaryCells):
             continue
         index = DiaryCells()
         for (iso, path, lesson_id), entry in student.index.items():
             entry = DiaryEntry.of(entry)
-            journal = item_at(portal, path)
+            if path not in journals:
+                journals[path] = item_at(portal, path)
+            journal = journals[path]
             ref = refs.ref(journal, iso) if isinstance(journal, Journal) else path
             number = lesson_id[len(iso) + 1:]
             number = int(number) if number.isdigit() else entry.number
