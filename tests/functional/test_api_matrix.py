@@ -6,7 +6,8 @@ of that type in the demo school (``TARGETS``). A view registered for a base clas
 (``@json`` on ``Resource``, ``@workflow`` on ``Document``) is tried on every type below it,
 since each type brings its own ACL. ``API`` says, for each (type, endpoint) and each of
 GET, POST, PATCH and DELETE, which roles are let through; a method left out of a row is
-answered by no view (404 or 405 for everyone).
+answered by no view: 405 (with ``Allow`` naming the row's methods) to a role that sees the
+object, the 404 of a missing object to one that does not.
 
 The calls go through the API door: a bearer token (no CSRF token needed, so the view itself
 runs), ``Accept: application/json`` and an empty JSON object as the body. So *allowed* means
@@ -497,13 +498,23 @@ def test_each_row_names_the_methods_a_view_answers(matrix):
     assert not wrong, 'rows (table, routed): %s' % wrong
 
 
+# A method left out of a row (``None`` in a row is a door the view itself keeps closed).
+NO_VIEW = object()
+
+
 def expected_statuses(allowed, role, url, places):
     """Let through: anything but 401/403 (a 404 for a missing lesson is the view's own).
-    Refused: 401 anonymous, 403 where the role sees the object, 404 where it does not."""
-    if allowed is None and role == ANON and ANON not in seen_by(url, places):
+    Refused: 401 anonymous, 403 where the role sees the object, 404 where it does not. No
+    view for the method: 405 where the role sees the object, 404 (401 to anonymous) where
+    it does not."""
+    if allowed in (None, NO_VIEW) and role == ANON and ANON not in seen_by(url, places):
         return 'sent to log in (401)', lambda status: status == 401
     if allowed is None:
-        return 'no view (404/405)', lambda status: status in (404, 405)
+        return 'a closed door (404)', lambda status: status == 404
+    if allowed is NO_VIEW and role in seen_by(url, places):
+        return 'no view (405)', lambda status: status == 405
+    if allowed is NO_VIEW:
+        return 'hidden (404)', lambda status: status == 404
     if role in allowed:
         return 'let through', lambda status: status < 500 and status not in (401, 403)
     if role == ANON:
@@ -518,13 +529,17 @@ def test_api(matrix, key):
     url = matrix.url(*key)
     wrong = []
     for method in METHODS:
-        allowed = API[key].get(method)
+        allowed = API[key].get(method, NO_VIEW)
         for role in ROLES:
             response = matrix.call(role, method, url, BODIES.get(key[1]))
             expected, fits = expected_statuses(allowed, role, url, matrix.places)
             if response.status_int >= 500 or not fits(response.status_int):
                 wrong.append('%s %s as %s: %s, expected %s' % (
                     method, url, role, response.status, expected))
+            elif response.status_int == 405 and \
+                    set(response.headers['Allow'].split(', ')) & set(METHODS) != set(API[key]):
+                wrong.append('%s %s as %s: Allow: %s, the row has %s' % (
+                    method, url, role, response.headers['Allow'], sorted(API[key])))
     assert not wrong, '\n'.join(wrong)
 
 

@@ -271,11 +271,13 @@ def test_can_view_on_one_journal_opens_that_journal_only(testapp, as_user, root)
 
 @pytest.mark.parametrize('method', ['PATCH', 'DELETE', 'PUT'])
 def test_other_methods_are_not_answered(testapp, method):
-    """As every endpoint's unanswered methods: no view (404 here, as in the API table)."""
+    """As every endpoint's unanswered methods: 405 naming the answered ones (as in the API
+    table)."""
     response = testapp.request(CLASS + '/@sharing', method=method, body=b'{}',
                                headers=bearer(testapp, 'admin'),
                                content_type='application/json', status='*')
-    assert response.status_int in (404, 405), response.status
+    assert response.status_int == 405, response.status
+    assert response.headers['Allow'] == 'GET, HEAD, POST'
 
 
 def test_a_script_calls_the_same_action_and_meets_the_same_ban(root):

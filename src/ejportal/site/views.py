@@ -2,12 +2,13 @@
 from pathlib import Path
 from urllib.parse import urlencode
 
-from pyramid.exceptions import BadCSRFToken
+from pyramid.exceptions import BadCSRFToken, PredicateMismatch
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.response import FileResponse, Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config, view_config
 
 from ejportal.core.jsonapi import json_error, wants_json
+from ejportal.core.methods import answered_methods
 from ejportal.i18n import LANGUAGES, _
 from ejportal.paths import template
 from ejportal.security import OWN_ACCOUNT, VIEW_PUBLIC, may_see
@@ -104,6 +105,28 @@ def notfound(exc, request):
     if request.identity is None and not may_see(request, getattr(request, 'context', None)):
         return ask_to_log_in(request)
     return not_found(request)
+
+
+@exception_view_config(PredicateMismatch)
+def method_not_allowed(exc, request):
+    """Views answer here, but none this method: 405 with the methods they do answer
+    (``Allow``), as REST and plone.restapi do. Only to whom may see the object: anyone
+    else gets what ``notfound`` gives a missing one, so a wrong method tells nothing more
+    of a hidden object than a right one. A mismatch of another predicate (``accept``)
+    stays a 404."""
+    context = getattr(request, 'context', None)
+    allowed = answered_methods(request.registry, context, request.view_name)
+    if not allowed or request.method in allowed or not may_see(request, context):
+        return notfound(exc, request)
+    message = _('method-not-allowed', default='${method} is not answered here; '
+                '${allowed} are.', mapping={'method': request.method,
+                                            'allowed': ', '.join(allowed)})
+    if wants_json(request):
+        response = json_error(request, 405, 'MethodNotAllowed', message)
+    else:
+        response = render_error(request, 405, _('Method not allowed'), message)
+    response.headers['Allow'] = ', '.join(allowed)
+    return response
 
 
 def ask_to_log_in(request):
