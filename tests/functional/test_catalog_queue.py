@@ -388,3 +388,70 @@ def test_a_failing_merge_leaves_the_queue_and_the_runner_goes_on(app, testapp, r
     assert 'catalog merge failed' in caplog.text
     assert pending(root)
     assert found(testapp, api(testapp), SearchableText='поломке')[0] == 1
+
+
+# -- review (issue 10): the pending side's per-connection catalog --------------------------
+
+def test_a_change_searched_then_rolled_back_is_not_found_afterwards(root):
+    """A request changes a pending document and searches before its reindex (a check of
+    the form, say), then is rolled back: the connection's catalog of the pending documents
+    had indexed the uncommitted change under the unchanged stamp and kept finding it."""
+    sync(root)
+    root['documents'].add('picnic', create('Order', title='О пикнике',
+                                           preamble='Пикник в парке'))
+    transaction.commit()
+    sync(root)
+    root['documents']['picnic'].title = 'О маскараде'  # no event yet
+    assert search(root, DIRECTOR, text='маскарад')[0] == 1
+    transaction.abort()
+    assert search(root, DIRECTOR, text='маскарад')[0] == 0
+    assert search(root, DIRECTOR, text='пикник')[0] == 1
+
+
+def test_a_change_of_access_searched_then_rolled_back_is_not_found_afterwards(root):
+    """The same with a local role given on the folder above a pending document."""
+    sync(root)
+    root['documents'].add('drill', create('Order', title='Об учениях',
+                                          preamble='Учения по эвакуации'))
+    transaction.commit()
+    sync(root)
+    stranger = ['stranger', 'system.Authenticated', 'system.Everyone']
+    root['documents'].set_local_roles('stranger', ('reader',))  # no event yet
+    assert search(root, stranger, text='учения')[0] == 1
+    transaction.abort()
+    assert search(root, stranger, text='учения')[0] == 0
+
+
+def test_a_change_after_the_reindex_in_one_transaction_is_found_as_committed(root):
+    """Reindexed, searched, then changed once more before the commit: the stamp stays, the
+    committed object is what the search reads."""
+    sync(root)
+    root['documents'].add('fair', create('Order', title='О ярмарке', preamble='Ярмарка'))
+    transaction.commit()
+    sync(root)
+    order = root['documents']['fair']
+    order.title = 'О выставке'
+    get_catalog(root).reindex(order)
+    assert search(root, DIRECTOR, text='выставке')[0] == 1
+    order.title = 'О концерте'
+    transaction.commit()
+    sync(root)
+    assert search(root, DIRECTOR, text='концерте')[0] == 1
+    assert search(root, DIRECTOR, text='выставке')[0] == 0
+
+
+def test_a_change_searched_in_a_savepoint_rolled_back_is_not_found_afterwards(root):
+    """As an import's preview does: changes in a savepoint, a search, the savepoint rolled
+    back (a savepoint leaves the changed objects looking unchanged)."""
+    sync(root)
+    root['documents'].add('regatta', create('Order', title='О регате', preamble='Регата'))
+    transaction.commit()
+    sync(root)
+    savepoint = transaction.savepoint()
+    root['documents']['regatta'].title = 'О карнавале'
+    transaction.savepoint()
+    assert search(root, DIRECTOR, text='карнавале')[0] == 1
+    savepoint.rollback()
+    transaction.commit()
+    assert search(root, DIRECTOR, text='карнавале')[0] == 0
+    assert search(root, DIRECTOR, text='регате')[0] == 1
