@@ -403,8 +403,12 @@ class Catalog(Persistent):
     def _queue(self, docid):
         if self.pending is None:
             self.pending = _pending_tree()
-        new = docid not in self.pending
-        self.pending[docid] = _stamp()
+        old = self.pending.get(docid)
+        new = old is None
+        # always a new stamp: a connection that read the document under the old one must
+        # read it again (two reindexes in one millisecond, or a clock set back, drew the
+        # same one at times)
+        self.pending[docid] = _stamp() if new else max(_stamp(), old + 1)
         if new and len(self.pending) - 1 > MERGE_BOUND:
             self.merge_pending()
 
