@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 import transaction
+from ZODB.POSException import ConflictError
 
 from conftest import api_token, close_app, subscribed
 from test_evolve import write_ini
@@ -481,3 +482,71 @@ def test_a_reindex_in_another_connection_with_the_same_clock_reading_is_seen(
     sync(root)
     assert search(root, DIRECTOR, text='марафоне')[0] == 1
     assert search(root, DIRECTOR, text='эстафете')[0] == 0
+
+
+def in_other_connection(app, change):
+    """``change(portal)`` in a connection of its own, committed."""
+    tm = transaction.TransactionManager()
+    conn = app.registry._zodb_databases[''].open(tm)
+    try:
+        change(conn.root()[ZODB_ROOT_KEY])
+        tm.commit()
+    finally:
+        tm.abort()
+        conn.close()
+
+
+def test_changes_in_another_connection_reach_this_ones_pending_side_at_once(app, root):
+    """A local role given above pending and merged documents, and a pending document
+    removed, each in another connection: this connection's next search follows."""
+    from ejportal.security import set_local_roles
+    sync(root)
+    folder = root.add('circle', Folder())
+    folder.add('merged', create('Order', title='О кружке', preamble='Кружок шахмат'))
+    transaction.commit()
+    merge(root)
+    folder.add('queued', create('Order', title='О секции', preamble='Секция шахмат'))
+    transaction.commit()
+    sync(root)
+    stranger = ['stranger', 'system.Authenticated', 'system.Everyone']
+    assert search(root, stranger, text='шахмат')[0] == 0
+    assert search(root, DIRECTOR, text='шахмат')[0] == 2  # the pending side is read now
+    in_other_connection(app, lambda portal: set_local_roles(
+        portal['circle'], 'stranger', ('reader',)))
+    sync(root)
+    assert sorted(o.__name__ for o in search(root, stranger, text='шахмат')[1]) == [
+        'merged', 'queued']
+    in_other_connection(app, lambda portal: portal['circle'].remove('queued'))
+    sync(root)
+    assert [o.__name__ for o in search(root, stranger, text='шахмат')[1]] == ['merged']
+    assert merge(root) >= 1
+    assert [o.__name__ for o in search(root, stranger, text='шахмат')[1]] == ['merged']
+
+
+def test_a_merge_and_a_reindex_of_the_same_document_do_not_both_commit(app, root):
+    """The merge read the document before a concurrent edit reindexed it: the two
+    conflict (the merge's values would be old and the document no longer pending)."""
+    sync(root)
+    root['documents'].add('quiz', create('Order', title='О викторине', preamble='Викторина'))
+    transaction.commit()
+    db = app.registry._zodb_databases['']
+    sides = [(tm, db.open(tm)) for tm in (transaction.TransactionManager(),
+                                          transaction.TransactionManager())]
+    try:
+        merger, editor = (conn.root()[ZODB_ROOT_KEY] for _tm, conn in sides)
+        get_catalog(merger).merge_pending(merger)
+        order = editor['documents']['quiz']
+        order.title = 'О турнире'
+        get_catalog(editor).reindex(order)
+        sides[1][0].commit()
+        with pytest.raises(ConflictError):
+            sides[0][0].commit()
+    finally:
+        for tm, conn in sides:
+            tm.abort()
+            conn.close()
+    sync(root)
+    assert search(root, DIRECTOR, text='турнире')[0] == 1
+    merge(root)
+    assert search(root, DIRECTOR, text='турнире')[0] == 1
+    assert search(root, DIRECTOR, text='викторине')[0] == 0
