@@ -69,6 +69,9 @@ def appends_and_archivings_merge(db, monkeypatch):
     fill(two[1].root()['log'], 1, start=11)
     one[0].commit()
     two[0].commit()
+    # the connection whose commit was merged reads the merged tail, not its own copy
+    assert [e['path'][-2:] for e in two[1].root()['log'].entries()] == ['-0', '10', '11']
+    assert two[1].root()['log'].verify()[:2] == (True, None)
     # archive / append in both orders: one request saw the tail before it filled up
     for archiver_first in (True, False):
         other = connect(db)
