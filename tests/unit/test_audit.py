@@ -683,3 +683,21 @@ def test_a_sealed_chunk_stores_its_entries_packed_and_reads_an_older_list(db):
                         'sealed': True})   # as a chunk written before packing
     assert older.entries == entries
     assert log.verify()[:2] == (True, None)
+
+
+def test_a_transaction_of_many_entries_with_savepoints_merges_with_concurrent_appends(
+        db, monkeypatch):
+    """As the school generator and the imports do: entries, a savepoint, more entries. A
+    savepoint makes the tail look unchanged by this transaction, so it archived its own
+    entries under a concurrent append, which then conflicted."""
+    make_log(db, chunk_size=8, entries=3)
+    (tm1, c1), (tm2, c2) = connect(db), connect(db)
+    for start in range(0, 25, 5):
+        fill(c1.root()['log'], 5, start=100 + start)
+        tm1.savepoint()
+    fill(c2.root()['log'], 1)
+    tm2.commit()
+    tm1.commit()
+    log = read_log(db)
+    assert len(log) == 29
+    assert log.verify()[:2] == (True, None)

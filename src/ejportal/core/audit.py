@@ -414,7 +414,11 @@ class AuditLog(Persistent):
         values = (None, now().isoformat(timespec='microseconds'), _text(actor.userid),
                   _text(actor.address), _text(actor.user_agent), _text(action), _text(path),
                   _text(type_name), _canonical(details))
-        entry = self._tail().append(values)
+        tail = self._tail()
+        entry = tail.append(values)
+        if self._p_jar is not None:
+            # ``_full``: a savepoint makes the tail look unchanged by this transaction
+            tail._v_appended_in = self._p_jar.transaction_manager.get()
         self._anchor_after_commit()
         return dict(zip(FIELDS, entry), details=details)
 
@@ -486,7 +490,8 @@ class AuditLog(Persistent):
         count = len(tail.records)
         if self._p_jar is None or tail._p_serial == z64:
             return count >= self.chunk_size
-        if tail._p_changed:
+        if tail._p_changed or getattr(tail, '_v_appended_in', None) is (
+                self._p_jar.transaction_manager.get()):
             return count >= max(self.chunk_size, BATCH_SIZE)
         over = count - self.chunk_size + 1
         return over > 0 and _chance.random() * ARCHIVE_SPREAD < over

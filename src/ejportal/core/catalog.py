@@ -403,8 +403,12 @@ class Catalog(Persistent):
     def _queue(self, docid):
         if self.pending is None:
             self.pending = _pending_tree()
-        new = docid not in self.pending
-        self.pending[docid] = _stamp()
+        old = self.pending.get(docid)
+        new = old is None
+        # always a new stamp: a connection that read the document under the old one must
+        # read it again (two reindexes in one millisecond, or a clock set back, drew the
+        # same one at times)
+        self.pending[docid] = _stamp() if new else max(_stamp(), old + 1)
         if new and len(self.pending) - 1 > MERGE_BOUND:
             self.merge_pending()
 
@@ -498,6 +502,11 @@ class Catalog(Persistent):
         for docid in [d for d in seen if d not in stamps]:
             queued.unindex_doc(docid)
             del seen[docid]
+        # Values read while this transaction holds changes may be ones it has not committed
+        # (an object changed before its reindex, a local role above it, a change after the
+        # reindex): they serve this transaction, and are read again by the next one. Kept
+        # under the stamp, a rollback or a later change left them found ever after.
+        uncommitted = _has_changes(self._p_jar)
         for docid, stamp in stamps.items():
             if seen.get(docid) == stamp:
                 continue
@@ -507,7 +516,7 @@ class Catalog(Persistent):
                 seen.pop(docid, None)
             else:
                 queued.reindex_doc(docid, obj)
-                seen[docid] = stamp
+                seen[docid] = None if uncommitted else stamp
         return queued
 
     def query(self, query, sort='date', reverse=True, start=0, size=25, root=None):
@@ -575,6 +584,15 @@ class Catalog(Persistent):
             except (KeyError, TypeError):
                 log.warning('catalog: docid %s at %r does not resolve', docid, path)
         return objects
+
+
+def _has_changes(jar):
+    """Whether the connection ``jar`` holds changes not committed yet (in a savepoint too).
+    ZODB says so only by the flag it joins the transaction by; without it (another
+    version), assume it does. No connection (a portal in memory): nothing to commit."""
+    if jar is None:
+        return False
+    return not getattr(jar, '_needs_to_join', False)
 
 
 def get_catalog(root):
