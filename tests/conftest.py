@@ -19,7 +19,7 @@ import transaction  # noqa: E402
 from webtest import TestApp  # noqa: E402
 
 from ejportal import main  # noqa: E402
-from servers import LiveServer, unavailable  # noqa: E402
+from servers import LiveServer, PostgreSQL, unavailable  # noqa: E402
 
 SECRET = 'test-secret-' + 'x' * 20
 
@@ -200,6 +200,14 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope='module')
+def postgresql():
+    """A private PostgreSQL on a free port, one per test module (RelStorage's tests)."""
+    server = PostgreSQL().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import transaction
 import ZODB
 from ZEO.ClientStorage import ClientStorage
 
-from servers import PostgreSQL, ZEOServer
+from servers import ZEOServer
 
 from ejportal.core import audit
 from ejportal.core.actor import Actor
@@ -25,13 +25,6 @@ def zeo_db(tmp_path):
     database = ZODB.DB(storage)
     yield database
     database.close()
-    server.stop()
-
-
-@pytest.fixture(scope='module')
-def postgresql():
-    server = PostgreSQL().start()
-    yield server
     server.stop()
 
 

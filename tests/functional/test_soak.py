@@ -17,7 +17,7 @@ import pytest
 
 from conftest import app_settings, close_app
 from ejportal import main
-from servers import PortalProcess, PostgreSQL
+from servers import PortalProcess
 from soak import (
     SOAK, Api, Tally, check_stored, join, portal_of, prepare_orders, prepare_school,
     run_writers, zeo_from_demo)
@@ -25,13 +25,6 @@ from soak import (
 pytestmark = pytest.mark.soak
 
 TEACHERS, SECONDS, STAFF, ORDERS = (50, 60, 20, 10) if SOAK else (10, 10, 10, 3)
-
-
-@pytest.fixture(scope='module')
-def postgresql():
-    server = PostgreSQL().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -5,20 +5,13 @@ from webtest import TestApp
 
 from conftest import api_token, app_settings, close_app
 from ejportal import main
-from servers import PostgreSQL, ZEOServer
+from servers import ZEOServer
 
 
 @pytest.fixture
 def zeo_uri(tmp_path):
     server = ZEOServer(tmp_path).start()
     yield server.uri
-    server.stop()
-
-
-@pytest.fixture(scope='module')
-def postgresql():
-    server = PostgreSQL().start()
-    yield server
     server.stop()
 
 
