@@ -150,18 +150,6 @@ def _chained(values, prev_hash):
     return (*values, prev_hash, _digest(prev_hash, values))
 
 
-def _rechain(entries, seq, prev_hash, before=()):
-    """``entries`` renumbered from ``seq`` and re-hashed to follow ``prev_hash`` (the
-    last of the entries ``before``, whose texts they share, see ``_shared``)."""
-    result = []
-    for entry in entries:
-        entry = _chained((seq, *_shared(entry[TIME:PREV_HASH], list(before) + result)),
-                         prev_hash)
-        result.append(entry)
-        seq, prev_hash = seq + 1, entry[HASH]
-    return result
-
-
 def _matches(entry, prev_hash):
     """Whether the stored ``entry`` hashes to its own hash (a rewritten one may not even
     hold values of the right types)."""
@@ -169,28 +157,6 @@ def _matches(entry, prev_hash):
         return entry[HASH] == _digest(prev_hash, entry[:PREV_HASH])
     except (ValueError, TypeError):
         return False
-
-
-def _shared(values, entries):
-    """``values`` with each text equal to the same field of one of the last ``entries``
-    replaced by that very string: a pickle writes an object it has written before as a
-    reference of a few bytes, so the user, address, user agent, action, path and type an
-    entry shares with the entries before it cost almost nothing (as its ``prev_hash``,
-    which is the previous entry's ``hash`` object). Unpickled, they stay one object."""
-    values = list(values)
-    recent = entries[-_SHARED_LOOKBACK:]
-    for index in range(USERID - TIME, DETAILS - TIME):
-        value = values[index]
-        if value is None:
-            continue
-        for entry in recent:
-            if entry[TIME + index] == value:
-                values[index] = entry[TIME + index]
-                break
-    return values
-
-
-_SHARED_LOOKBACK = 4
 
 
 def _as_dict(entry):
@@ -503,7 +469,7 @@ class AuditLog(Persistent):
         and lands in the tail's new number or, if the tail moved on again before it
         committed, a later one (``entries_in`` looks there)."""
         archived = AuditChunk(tail.first_seq, tail.prev_hash)
-        archived.entries = _rechain(tail.chained(), tail.first_seq, tail.prev_hash)
+        archived.entries = list(tail.chained())
         archived.sealed = True
         tail.first_seq, tail.prev_hash = tail.next_seq, tail.last_hash
         if tail.entries:
